@@ -1,0 +1,228 @@
+"""Candidate sites: chosen network nodes plus points along the pipelines, with their
+geodesic attributes (remoteness, fibre, grid, border, climate) and exclusion reasons.
+
+Eligible candidates are inserted into the network graph: a point along a corridor splits it
+into two corridors with the same capacities, so gas burnt there must arrive by pipe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+from shapely import LineString
+
+from siting import geo
+from siting.config import Case, CandidatesConfig, CostsConfig, PueCurve
+from siting.errors import DataError
+from siting.geodata import GeoData
+from siting.network import Network
+
+
+@dataclass
+class Candidates:
+    """All candidate points (eligible or not) and the graph with eligible sites inserted."""
+
+    sites: gpd.GeoDataFrame
+    graph: nx.Graph
+
+    @property
+    def eligible(self) -> gpd.GeoDataFrame:
+        return self.sites[self.sites["eligible"]]
+
+
+def build_candidates(network: Network, data: GeoData, case: Case) -> Candidates:
+    cfg = case.candidates
+    points = candidate_points(network.graph, cfg.node_kinds, cfg.spacing_km)
+    attrs = site_attributes(points, data, cfg, case.technology.pue, case.costs)
+    graph = insert_sites(network.graph, attrs[attrs["eligible"]])
+    return Candidates(attrs, graph)
+
+
+def candidate_points(
+    graph: nx.Graph, node_kinds: tuple[str, ...], spacing_km: float | None
+) -> pd.DataFrame:
+    """Network nodes of the chosen kinds plus points every ``spacing_km`` along corridors."""
+    rows: list[dict[str, object]] = []
+    for n, d in graph.nodes(data=True):
+        if d["kind"] in node_kinds and graph.degree(n) > 0:
+            rows.append(
+                {"site_id": n, "node_id": n, "lon": d["lon"], "lat": d["lat"], "on": "node",
+                 "edge_u": None, "edge_v": None, "along_km": 0.0, "corridor": d["name"]}
+            )
+    if spacing_km:
+        for _, _, d in graph.edges(data=True):
+            u, v = d["u"], d["v"]
+            length = float(d["length_km"])
+            n_seg = int(np.ceil(length / spacing_km - 1e-9))
+            if n_seg < 2:
+                continue
+            along = length * np.arange(1, n_seg) / n_seg
+            coords = np.asarray(shapely.get_coordinates(d["geometry"]))
+            pts = geo.interpolate_along(coords, along)
+            for km, (lon, lat) in zip(along, pts, strict=True):
+                rows.append(
+                    {"site_id": f"{u}~{v}@{km:.0f}km", "node_id": None, "lon": float(lon),
+                     "lat": float(lat), "on": "pipeline", "edge_u": u, "edge_v": v,
+                     "along_km": float(km), "corridor": d["names"]}
+                )
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return df
+    dup = df["site_id"].duplicated()
+    if dup.any():
+        df.loc[dup, "site_id"] = df.loc[dup, "site_id"] + "#" + df[dup].groupby("site_id").cumcount().add(2).astype(str)
+    return df.reset_index(drop=True)
+
+
+def pue_at(temperature_c: np.ndarray, curve: PueCurve) -> np.ndarray:
+    return np.interp(temperature_c, curve.temperature_c, curve.pue)
+
+
+def remoteness_multiplier(dist_km: np.ndarray, free_km: float, per_100km: float, cap: float) -> np.ndarray:
+    return np.minimum(cap, 1.0 + per_100km * np.maximum(0.0, dist_km - free_km) / 100.0)
+
+
+def idw_temperature(lon: np.ndarray, lat: np.ndarray, climate: pd.DataFrame, k: int = 4) -> np.ndarray:
+    """Inverse-distance-squared mean of the ``k`` nearest stations' mean annual temperature."""
+    from scipy.spatial import cKDTree
+
+    k = min(k, len(climate))
+    tree = cKDTree(geo.unit_xyz(climate["lon"].to_numpy(), climate["lat"].to_numpy()))
+    chord, idx = tree.query(geo.unit_xyz(lon, lat), k=k)
+    chord, idx = np.atleast_2d(chord.T).T if k > 1 else chord[:, None], idx if k > 1 else idx[:, None]
+    dist_km = np.maximum(chord * geo.EARTH_RADIUS_KM, 1.0)
+    w = 1.0 / dist_km**2
+    temps = climate["temp_mean_c"].to_numpy()[idx]
+    return (w * temps).sum(axis=1) / w.sum(axis=1)
+
+
+def site_attributes(
+    points: pd.DataFrame, data: GeoData, cfg: CandidatesConfig, pue: PueCurve, costs: CostsConfig
+) -> gpd.GeoDataFrame:
+    """Geodesic attributes, PUE, cost multipliers and exclusion reasons for every point."""
+    n = len(points)
+    if n == 0:
+        raise DataError("no candidate sites: check candidates.node_kinds and candidates.spacing_km")
+    lon, lat = points["lon"].to_numpy(float), points["lat"].to_numpy(float)
+    out = points.copy()
+    reasons: list[list[str]] = [[] for _ in range(n)]
+
+    def exclude(mask: np.ndarray, why: str) -> None:
+        for i in np.flatnonzero(mask):
+            reasons[i].append(why)
+
+    rem = cfg.remoteness
+    towns = data.towns
+    if towns is not None and len(towns):
+        towns = towns[towns["population"] >= rem.town_min_population]
+        if rem.town_countries is not None and "countrycode" in towns.columns:
+            towns = towns[towns["countrycode"].isin(rem.town_countries)]
+    if towns is None or len(towns) == 0:
+        raise DataError(
+            f"no towns with at least {rem.town_min_population} inhabitants to measure remoteness; "
+            "check candidates.remoteness"
+        )
+    idx, dist = geo.nearest(lon, lat, towns["lon"].to_numpy(), towns["lat"].to_numpy())
+    out["town"] = towns["name"].to_numpy()[idx]
+    out["town_km"] = dist
+    out["remoteness_multiplier"] = remoteness_multiplier(
+        dist, rem.free_km, rem.multiplier_per_100km, rem.max_multiplier
+    )
+    exclude(dist < rem.min_km, f"closer than {rem.min_km:g} km to a town")
+    exclude(dist > rem.max_km, f"farther than {rem.max_km:g} km from a town")
+
+    if data.fiber is not None and len(data.fiber):
+        out["fiber_km"], _ = geo.distance_to_lines_km(lon, lat, data.fiber.geometry.to_numpy())
+    else:
+        out["fiber_km"] = 0.0
+
+    if data.grid is not None and len(data.grid):
+        gidx, gdist = geo.nearest(lon, lat, data.grid.geometry.x.to_numpy(), data.grid.geometry.y.to_numpy())
+        out["grid_id"] = data.grid["grid_id"].to_numpy()[gidx]
+        out["grid_km"] = gdist
+        out["grid_voltage_kv"] = data.grid["voltage_kv"].to_numpy()[gidx]
+    else:
+        out["grid_id"] = None
+        out["grid_km"] = np.inf
+        out["grid_voltage_kv"] = np.nan
+
+    if data.borders is not None and len(data.borders):
+        out["border_km"], _ = geo.distance_to_lines_km(lon, lat, data.borders.geometry.to_numpy())
+        exclude(out["border_km"].to_numpy() < cfg.border_buffer_km,
+                f"within {cfg.border_buffer_km:g} km of an international border")
+    else:
+        out["border_km"] = np.inf
+
+    pts = shapely.points(lon, lat)
+    if data.country is not None and len(data.country) and cfg.exclude_outside_country:
+        inside = shapely.intersects(shapely.union_all(data.country.geometry.to_numpy()), pts)
+        exclude(~inside, "outside the country")
+    if data.exclusions is not None and len(data.exclusions):
+        tree = shapely.STRtree(data.exclusions.geometry.to_numpy())
+        p_idx, x_idx = tree.query(pts, predicate="intersects")
+        for p, x in zip(p_idx, x_idx, strict=True):
+            reasons[p].append(f"excluded area: {data.exclusions['reason'].iat[x]}")
+
+    if data.climate is not None and len(data.climate):
+        temp = idw_temperature(lon, lat, data.climate)
+    elif cfg.default_temperature_c is not None:
+        temp = np.full(n, cfg.default_temperature_c)
+    else:
+        raise DataError(
+            "no climate layer: add layers.climate (stations with temp_mean_c) or set "
+            "candidates.default_temperature_c"
+        )
+    out["temp_mean_c"] = temp
+    out["pue"] = pue_at(temp, pue)
+    out["arctic"] = lat >= cfg.arctic_latitude_deg
+    out["permafrost"] = temp <= cfg.permafrost_max_temp_c
+    if cfg.exclude_arctic:
+        exclude(out["arctic"].to_numpy(), "north of the Arctic Circle")
+    exclude(lat > cfg.max_latitude_deg, f"north of {cfg.max_latitude_deg:g}°N")
+    out["capex_multiplier"] = (
+        out["remoteness_multiplier"]
+        * np.where(out["arctic"], costs.arctic_multiplier, 1.0)
+        * np.where(out["permafrost"], costs.permafrost_multiplier, 1.0)
+    )
+    out["exclusion_reason"] = ["; ".join(r) for r in reasons]
+    out["eligible"] = [not r for r in reasons]
+    return gpd.GeoDataFrame(out, geometry=pts, crs="EPSG:4326")
+
+
+def insert_sites(graph: nx.Graph, sites: pd.DataFrame) -> nx.Graph:
+    """A copy of ``graph`` with the eligible pipeline points as nodes splitting their corridors."""
+    g = graph.copy()
+    along = sites[sites["on"] == "pipeline"]
+    for (u, v), group in along.groupby(["edge_u", "edge_v"], sort=False):
+        data = g.edges[u, v]
+        coords = np.asarray(shapely.get_coordinates(data["geometry"]))
+        group = group.sort_values("along_km")
+        cuts = [0.0, *group["along_km"].tolist(), float(data["length_km"])]
+        chain = [u, *group["site_id"].tolist(), v]
+        for row in group.itertuples(index=False):
+            g.add_node(row.site_id, name=row.site_id, kind="site", lon=row.lon, lat=row.lat,
+                       supply_mw=0.0, demand_mw=0.0)
+        g.remove_edge(u, v)
+        for (a, b), (d0, d1) in zip(zip(chain, chain[1:], strict=False),
+                                    zip(cuts, cuts[1:], strict=False), strict=True):
+            g.add_edge(
+                a, b,
+                **{**data, "u": a, "v": b, "length_km": d1 - d0,
+                   "geometry": _sub_line(coords, d0, d1, g.nodes[a], g.nodes[b])},
+            )
+    for row in sites[sites["on"] == "node"].itertuples(index=False):
+        g.nodes[row.node_id]["site_id"] = row.site_id
+    return g
+
+
+def _sub_line(coords: np.ndarray, d0: float, d1: float, a: dict, b: dict) -> LineString:
+    """The part of a polyline between geodesic distances d0 and d1, ends pinned to a and b."""
+    seg = geo.segment_lengths_km(coords)
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    inner = coords[(cum > d0) & (cum < d1)]
+    return LineString([(a["lon"], a["lat"]), *map(tuple, inner), (b["lon"], b["lat"])])

@@ -1,0 +1,214 @@
+"""Diagnosis of infeasible cases: graph checks before the solve, elastic re-solve after.
+
+HiGHS gives no usable irreducible infeasible subsystem for a MIP, so we
+
+1. check the gas network as a graph before solving: demand that no field can reach, the
+   max-flow from all fields to all committed demand, sites that no gas can reach, and the
+   most gas a site could ever receive against its minimum size;
+2. when the solve says infeasible, re-solve the *elastic* model (every constraint family
+   gets penalised slacks) and report which family needs slack, where, and how much.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+import pyomo.environ as pyo
+
+from siting.config import SolverConfig
+from siting.inputs import ModelInputs
+
+UNITS = {
+    "gas_balance": "MW of committed demand that cannot be delivered",
+    "arc_capacity": "MW of extra pipeline capacity needed",
+    "field_capacity": "MW of extra production needed",
+    "grid": "MW of extra grid spare capacity needed",
+    "target": "MW of IT the sites cannot host",
+    "budget": "MUSD over budget",
+    "site_count": "extra sites needed",
+    "spacing": "sites too close together",
+    "demand_hubs": "MW of hub demand not reachable within the latency bound",
+}
+
+FIXES = {
+    "gas_balance": "lower the committed demand there, or connect it to a field",
+    "arc_capacity": "raise the pipeline capacity or lower the demand downstream",
+    "field_capacity": "raise field availability or lower committed demand",
+    "grid": "raise the grid node's spare capacity or allow on-site gas",
+    "target": "lower objective.target_it, or allow more/larger sites",
+    "budget": "raise objective.budget or lower the target",
+    "site_count": "raise objective.max_sites or the module limits",
+    "spacing": "lower objective.min_spacing_km",
+    "demand_hubs": "raise objective.hubs.max_rtt_ms or lower the hub share",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    family: str
+    where: str
+    amount: float
+    message: str
+    blocking: bool = True
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class Diagnosis:
+    findings: list[Finding] = field(default_factory=list)
+    elastic_outcome: str | None = None
+
+    @property
+    def families(self) -> list[str]:
+        return sorted({f.family for f in self.findings if f.blocking})
+
+    @property
+    def blocking(self) -> bool:
+        return any(f.blocking for f in self.findings)
+
+    def lines(self) -> list[str]:
+        return [str(f) for f in self.findings] or ["no specific cause found"]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "families": self.families,
+            "elastic_outcome": self.elastic_outcome,
+            "findings": [f.__dict__ for f in self.findings],
+        }
+
+
+def _digraph(inputs: ModelInputs) -> nx.DiGraph:
+    g = nx.DiGraph()
+    g.add_nodes_from(inputs.nodes.index)
+    for a in inputs.arcs.itertuples():
+        if g.has_edge(a.from_node, a.to_node):
+            g.edges[a.from_node, a.to_node]["capacity"] += a.capacity_mw
+        else:
+            g.add_edge(a.from_node, a.to_node, capacity=a.capacity_mw)
+    return g
+
+
+def graph_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
+    """Cheap structural checks of the gas network; findings explain infeasibility early."""
+    diag = Diagnosis()
+    nodes, p = inputs.nodes, inputs.params
+    g = _digraph(inputs)
+    fields = nodes.index[nodes["supply_max_mw"] > 0].tolist()
+    demand = nodes["demand_mw"]
+    reach: set[object] = set()
+    for f in fields:
+        reach |= nx.descendants(g, f) | {f}
+    for n in demand.index[(demand > 0) & ~demand.index.isin(list(reach))]:
+        diag.findings.append(Finding(
+            "gas_balance", str(n), float(demand[n]),
+            f"gas_balance: node {n} has committed demand {demand[n]:,.0f} MW but no field can reach it",
+        ))
+    total_supply, total_demand = float(nodes["supply_max_mw"].sum()), float(demand.sum())
+    if total_demand > total_supply * (1 + 1e-9):
+        diag.findings.append(Finding(
+            "field_capacity", "system", total_demand - total_supply,
+            f"field_capacity: committed demand {total_demand:,.0f} MW exceeds all field "
+            f"availability {total_supply:,.0f} MW",
+        ))
+    flow_value, cut = _max_flow_to_demand(g, nodes)
+    if flow_value < total_demand * (1 - 1e-9) and total_demand <= total_supply:
+        short = total_demand - flow_value
+        diag.findings.append(Finding(
+            "arc_capacity", ", ".join(cut[:8]), short,
+            f"arc_capacity: the network can deliver only {flow_value:,.0f} of {total_demand:,.0f} MW "
+            f"committed demand; saturated pipelines: {', '.join(cut[:8]) or 'n/a'}",
+        ))
+    sites = inputs.sites
+    unreachable = sites.index[~sites["node_id"].isin(list(reach))]
+    if len(unreachable) and p.allow_gas:
+        diag.findings.append(Finding(
+            "gas_balance", f"{len(unreachable)} sites", float(len(unreachable)),
+            f"note: {len(unreachable)} of {len(sites)} sites cannot receive gas from any field "
+            f"(e.g. {', '.join(map(str, unreachable[:5]))}); they can only use the grid",
+            blocking=False,
+        ))
+    if p.target_mw is not None:
+        potential = float(inputs.max_it_mw.sum())
+        if p.max_sites is not None:
+            potential = float(inputs.max_it_mw.nlargest(p.max_sites).sum())
+        if potential < p.target_mw:
+            diag.findings.append(Finding(
+                "target", "system", p.target_mw - potential,
+                f"target: the sites can host at most {potential:,.0f} MW of IT, below the "
+                f"{p.target_mw:,.0f} MW target",
+            ))
+    if len(sites) <= max_flow_sites and p.allow_gas and not p.allow_grid:
+        diag.findings.extend(_site_gas_limits(g, inputs, fields))
+    return diag
+
+
+def _max_flow_to_demand(g: nx.DiGraph, nodes: object) -> tuple[float, list[str]]:
+    h = g.copy()
+    for n, row in nodes.iterrows():  # type: ignore[attr-defined]
+        if row["supply_max_mw"] > 0:
+            h.add_edge("__source__", n, capacity=float(row["supply_max_mw"]))
+        if row["demand_mw"] > 0:
+            h.add_edge(n, "__sink__", capacity=float(row["demand_mw"]))
+    if "__source__" not in h or "__sink__" not in h:
+        return 0.0, []
+    value, (reachable, _) = nx.minimum_cut(h, "__source__", "__sink__")
+    cut = [f"{u}>{v}" for u, v in h.edges if u in reachable and v not in reachable
+           and u != "__source__" and v != "__sink__"]
+    return float(value), cut
+
+
+def _site_gas_limits(g: nx.DiGraph, inputs: ModelInputs, fields: list) -> list[Finding]:
+    """Sites whose minimum campus needs more gas than the network could ever bring them."""
+    out = []
+    nodes, p = inputs.nodes, inputs.params
+    h = g.copy()
+    for f in fields:
+        h.add_edge("__source__", f, capacity=float(nodes.at[f, "supply_max_mw"]))
+    for s, row in inputs.sites.iterrows():
+        need = row["min_modules"] * row["module_mw"] * row["pue"] / p.generator_efficiency
+        if need <= 0:
+            continue
+        reach = nx.maximum_flow_value(h, "__source__", row["node_id"]) if row["node_id"] in h else 0.0
+        if reach < need * (1 - 1e-9):
+            out.append(Finding(
+                "size", str(s), need - reach,
+                f"size: site {s} needs {need:,.0f} MW of gas for its minimum campus but at most "
+                f"{reach:,.0f} MW can reach it",
+            ))
+    return out
+
+
+def elastic_diagnosis(inputs: ModelInputs, settings: SolverConfig) -> Diagnosis:
+    """Re-solve with penalised slacks on every family and report the slacks that are used."""
+    from siting.model import build_model
+    from siting.solve import HighsSolver
+
+    m = build_model(inputs, elastic=True)
+    report = HighsSolver(settings).solve(m)
+    diag = Diagnosis(elastic_outcome=str(report.outcome))
+    if not report.has_solution:
+        return diag
+    for family, var, _w in m.elastic_slacks:
+        items = var.items() if var.is_indexed() else [("system", var)]
+        values = [(str(k), pyo.value(v, exception=False) or 0.0) for k, v in items]
+        used = sorted((v, k) for k, v in values if v > 1e-6)
+        if not used:
+            continue
+        total = float(sum(v for v, _ in used))
+        where = ", ".join(f"{k} ({v:,.1f})" for v, k in reversed(used[-5:]))
+        diag.findings.append(Finding(
+            family, where, total,
+            f"{family}: {total:,.1f} {UNITS.get(family, '')} at {where}"
+            f"{' …' if len(used) > 5 else ''}; fix: {FIXES.get(family, 'check the data')}",
+        ))
+    if not diag.findings:
+        diag.findings.append(Finding(
+            "objective", "system", float(np.inf),
+            "every constraint can be met: the model is unbounded, not infeasible "
+            "(check the objective's prices and values)",
+        ))
+    return diag

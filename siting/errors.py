@@ -1,0 +1,39 @@
+"""Errors that `siting` reports to the user as one clear line, never as a traceback."""
+
+from __future__ import annotations
+
+
+class SitingError(Exception):
+    """Base class: an error whose message is complete and meant for the user."""
+
+    exit_code = 2
+
+
+class CaseError(SitingError):
+    """A case or sweep file is invalid: names the file, the key path and the fix."""
+
+
+class DataError(SitingError):
+    """A geodata layer is invalid: names the layer, the feature and the column."""
+
+
+class SolveError(SitingError):
+    """The solver failed or returned no usable solution."""
+
+    exit_code = 4
+
+
+class InfeasibleError(SitingError):
+    """The model has no feasible solution; carries the diagnosis."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, diagnosis: object | None = None) -> None:
+        super().__init__(message)
+        self.diagnosis = diagnosis
+
+
+class CheckError(SitingError):
+    """The independent checker found a violated constraint or a wrong objective."""
+
+    exit_code = 5

@@ -1,0 +1,352 @@
+"""Validated geodata in the common schema, in internal units.
+
+The functions here take GeoDataFrames as read (or built in memory) and return them in the
+schema of ``geodata/README.md`` with quantities converted to MW and km. A schema violation
+raises :class:`~siting.errors.DataError` naming the layer, the feature and the column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from siting.config import NODE_KINDS, PIPELINE_STATUSES, NetworkConfig
+from siting.errors import DataError
+from siting.units import Conversions, column_unit, parse_quantity
+
+STATUS_ALIASES = {"planned": "proposed", "in development": "proposed", "pre-construction": "proposed"}
+
+
+@dataclass(frozen=True)
+class GeoData:
+    """All layers of a case, validated, EPSG:4326, internal units."""
+
+    pipelines: gpd.GeoDataFrame
+    nodes: gpd.GeoDataFrame
+    grid: gpd.GeoDataFrame | None = None
+    fiber: gpd.GeoDataFrame | None = None
+    climate: pd.DataFrame | None = None
+    towns: pd.DataFrame | None = None
+    hubs: gpd.GeoDataFrame | None = None
+    country: gpd.GeoDataFrame | None = None
+    borders: gpd.GeoDataFrame | None = None
+    exclusions: gpd.GeoDataFrame | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def _where(sources: dict[str, str] | str, layer: str) -> str:
+    src = sources if isinstance(sources, str) else sources.get(layer, "<memory>")
+    return f"{src}: layer {layer}"
+
+
+def _require_columns(df: pd.DataFrame, columns: Iterable[str], where: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"{where}: missing column(s) {', '.join(missing)}; "
+            f"columns present: {', '.join(map(str, df.columns))}"
+        )
+
+
+def _require_crs(gdf: gpd.GeoDataFrame, where: str) -> gpd.GeoDataFrame:
+    if gdf.crs is None:
+        raise DataError(f"{where}: no CRS; set one (EPSG:4326 for longitude/latitude)")
+    if not gdf.crs.equals("EPSG:4326"):
+        return gdf.to_crs("EPSG:4326")
+    return gdf
+
+
+def _ids(df: pd.DataFrame, column: str, where: str) -> pd.Series:
+    _require_columns(df, [column], where)
+    ids = df[column]
+    if ids.isna().any():
+        row = int(np.flatnonzero(ids.isna().to_numpy())[0])
+        raise DataError(f"{where}: feature #{row}: column {column}: empty id")
+    ids = ids.astype(str)
+    dup = ids[ids.duplicated()]
+    if len(dup):
+        raise DataError(f"{where}: feature {dup.iloc[0]}: column {column}: duplicate id")
+    return ids
+
+
+def _check_geometry(gdf: gpd.GeoDataFrame, ids: pd.Series, kinds: set[str], where: str) -> None:
+    geom = gdf.geometry
+    empty = geom.isna() | geom.is_empty
+    if empty.any():
+        fid = ids[empty.to_numpy()].iloc[0]
+        raise DataError(f"{where}: feature {fid}: empty or missing geometry; give it coordinates")
+    types = geom.geom_type
+    bad = ~types.isin(list(kinds))
+    if bad.any():
+        fid = ids[bad.to_numpy()].iloc[0]
+        raise DataError(
+            f"{where}: feature {fid}: geometry is {types[bad].iloc[0]}, expected "
+            f"{' or '.join(sorted(kinds))}"
+        )
+    if kinds & {"LineString", "MultiLineString"}:
+        n_coords = shapely.get_num_coordinates(geom.to_numpy())
+        short = n_coords < 2
+        if short.any():
+            fid = ids[short].iloc[0]
+            raise DataError(f"{where}: feature {fid}: a line needs at least two points")
+    bounds = geom.bounds
+    out = (bounds["miny"] < -90) | (bounds["maxy"] > 90) | (bounds["minx"] < -180) | (
+        bounds["maxx"] > 180
+    )
+    if out.any():
+        fid = ids[out.to_numpy()].iloc[0]
+        raise DataError(
+            f"{where}: feature {fid}: coordinates outside longitude/latitude range; "
+            "is the CRS right, or are latitude and longitude swapped?"
+        )
+
+
+def quantity_column(
+    df: pd.DataFrame, name: str, kind: str, conv: Conversions, where: str
+) -> tuple[str, np.ndarray]:
+    """Find the column for quantity ``name`` (exact, or ``name_<unit suffix>``) and return
+    its name and values in internal units (NaN where empty)."""
+    candidates = [c for c in df.columns if c == name or str(c).startswith(f"{name}_")]
+    candidates = [c for c in candidates if (column_unit(str(c)) or ("", ""))[0] == kind]
+    if not candidates:
+        raise DataError(
+            f"{where}: no column for {name!r} with a {kind} unit suffix "
+            f"(e.g. {name}_bcm_y, {name}_mw); columns present: {', '.join(map(str, df.columns))}"
+        )
+    if len(candidates) > 1:
+        exact = [c for c in candidates if c == name]
+        if not exact:
+            raise DataError(
+                f"{where}: several columns match {name!r}: {', '.join(candidates)}; "
+                "name one of them in the case file"
+            )
+        candidates = exact
+    column = str(candidates[0])
+    _kind, unit = column_unit(column) or ("", "")
+    factor = parse_quantity(f"1 {unit}", kind).to_internal(conv)
+    values = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
+    bad = df[column].notna().to_numpy() & np.isnan(values)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise DataError(f"{where}: feature #{row}: column {column}: not a number: {df[column].iloc[row]!r}")
+    return column, values * factor
+
+
+def _non_negative(values: np.ndarray, ids: pd.Series, column: str, where: str) -> None:
+    neg = values < 0
+    if neg.any():
+        i = int(np.flatnonzero(neg)[0])
+        raise DataError(f"{where}: feature {ids.iloc[i]}: column {column}: negative value {values[i]:g}")
+
+
+def standardise_pipelines(
+    raw: gpd.GeoDataFrame, cfg: NetworkConfig, conv: Conversions, source: str = "<memory>"
+) -> gpd.GeoDataFrame:
+    """Pipelines in the common schema: one row per (Multi)LineString feature."""
+    where = _where(source, "pipelines")
+    raw = _require_crs(raw, where)
+    ids = _ids(raw, "pipeline_id", where)
+    _check_geometry(raw, ids, {"LineString", "MultiLineString"}, where)
+    _require_columns(raw, ["status"], where)
+    status = raw["status"].astype(str).str.strip().str.lower().replace(STATUS_ALIASES)
+    unknown = ~status.isin(PIPELINE_STATUSES)
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise DataError(
+            f"{where}: feature {ids.iloc[i]}: column status: unknown status "
+            f"{raw['status'].iloc[i]!r}; allowed: {', '.join(PIPELINE_STATUSES)}"
+        )
+    column, capacity = quantity_column(raw, cfg.capacity_column, "gas_flow", conv, where)
+    _non_negative(capacity, ids, column, where)
+    missing = np.isnan(capacity)
+    if missing.any():
+        if cfg.default_capacity is None:
+            i = int(np.flatnonzero(missing)[0])
+            raise DataError(
+                f"{where}: feature {ids.iloc[i]}: column {column}: capacity missing; fill it "
+                "or set network.default_capacity in the case"
+            )
+        capacity = np.where(missing, cfg.default_capacity.to_internal(conv), capacity)
+    if "direction" in raw.columns:
+        direction = raw["direction"].fillna("").astype(str).str.strip().str.lower()
+        bad = ~direction.isin(["", "forward", "both"])
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(
+                f"{where}: feature {ids.iloc[i]}: column direction: {direction.iloc[i]!r}; "
+                "allowed: forward, both (or empty for the case default)"
+            )
+    else:
+        direction = pd.Series([""] * len(raw), index=raw.index)
+    default_dir = "forward" if cfg.direction == "as_drawn" else "both"
+    out = gpd.GeoDataFrame(
+        {
+            "pipeline_id": ids.to_numpy(),
+            "name": _names(raw, ids),
+            "status": status.to_numpy(),
+            "capacity_mw": capacity,
+            "capacity_filled": missing,
+            "direction": direction.replace("", default_dir).to_numpy(),
+        },
+        geometry=raw.geometry.to_numpy(),
+        crs="EPSG:4326",
+    )
+    return out
+
+
+def select_pipelines(pipelines: gpd.GeoDataFrame, cfg: NetworkConfig) -> gpd.GeoDataFrame:
+    return pipelines[pipelines["status"].isin(cfg.statuses)].reset_index(drop=True)
+
+
+def _names(raw: pd.DataFrame, ids: pd.Series) -> np.ndarray:
+    if "name" not in raw.columns:
+        return ids.to_numpy()
+    return raw["name"].fillna(pd.Series(ids.to_numpy(), index=raw.index)).astype(str).to_numpy()
+
+
+def _optional_quantity(
+    raw: pd.DataFrame, name: str, kind: str, conv: Conversions, where: str, ids: pd.Series
+) -> np.ndarray:
+    has = [c for c in raw.columns if c == name or str(c).startswith(f"{name}_")]
+    if not has:
+        return np.zeros(len(raw))
+    column, values = quantity_column(raw, name, kind, conv, where)
+    _non_negative(values, ids, column, where)
+    return np.nan_to_num(values, nan=0.0)
+
+
+def standardise_nodes(
+    raw: gpd.GeoDataFrame, cfg: NetworkConfig, conv: Conversions, source: str = "<memory>"
+) -> gpd.GeoDataFrame:
+    """Nodes in the common schema with ``supply_mw`` and ``demand_mw``."""
+    where = _where(source, "nodes")
+    raw = _require_crs(raw, where)
+    ids = _ids(raw, "node_id", where)
+    _check_geometry(raw, ids, {"Point"}, where)
+    _require_columns(raw, ["kind"], where)
+    kind = raw["kind"].astype(str).str.strip().str.lower()
+    unknown = ~kind.isin(NODE_KINDS)
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise DataError(
+            f"{where}: feature {ids.iloc[i]}: column kind: unknown kind {raw['kind'].iloc[i]!r}; "
+            f"allowed: {', '.join(NODE_KINDS)}"
+        )
+    supply = _optional_quantity(raw, cfg.supply_column, "gas_flow", conv, where, ids)
+    demand = _optional_quantity(raw, cfg.demand_column, "gas_flow", conv, where, ids)
+    return gpd.GeoDataFrame(
+        {
+            "node_id": ids.to_numpy(),
+            "name": _names(raw, ids),
+            "kind": kind.to_numpy(),
+            "supply_mw": supply,
+            "demand_mw": demand,
+        },
+        geometry=raw.geometry.to_numpy(),
+        crs="EPSG:4326",
+    )
+
+
+def standardise_grid(
+    raw: gpd.GeoDataFrame, conv: Conversions, source: str = "<memory>"
+) -> gpd.GeoDataFrame:
+    where = _where(source, "grid")
+    raw = _require_crs(raw, where)
+    ids = _ids(raw, "grid_id", where)
+    _check_geometry(raw, ids, {"Point"}, where)
+    spare_col, spare = quantity_column(raw, "spare", "power", conv, where)
+    if np.isnan(spare).any():
+        i = int(np.flatnonzero(np.isnan(spare))[0])
+        raise DataError(f"{where}: feature {ids.iloc[i]}: column {spare_col}: missing spare capacity")
+    _non_negative(spare, ids, spare_col, where)
+    voltage = (
+        pd.to_numeric(raw["voltage_kv"], errors="coerce").to_numpy(dtype=float)
+        if "voltage_kv" in raw.columns
+        else np.full(len(raw), np.nan)
+    )
+    return gpd.GeoDataFrame(
+        {
+            "grid_id": ids.to_numpy(),
+            "name": _names(raw, ids),
+            "voltage_kv": voltage,
+            "spare_mw": spare,
+        },
+        geometry=raw.geometry.to_numpy(),
+        crs="EPSG:4326",
+    )
+
+
+def standardise_lines(
+    raw: gpd.GeoDataFrame, layer: str, id_column: str, source: str = "<memory>"
+) -> gpd.GeoDataFrame:
+    """A line layer (fiber, borders) with an id and its geometry."""
+    where = _where(source, layer)
+    raw = _require_crs(raw, where)
+    if id_column not in raw.columns:
+        raw = raw.assign(**{id_column: [f"{layer}_{i}" for i in range(len(raw))]})
+    ids = _ids(raw, id_column, where)
+    _check_geometry(raw, ids, {"LineString", "MultiLineString"}, where)
+    return gpd.GeoDataFrame(
+        {id_column: ids.to_numpy(), "name": _names(raw, ids)},
+        geometry=raw.geometry.to_numpy(),
+        crs="EPSG:4326",
+    )
+
+
+def standardise_polygons(
+    raw: gpd.GeoDataFrame, layer: str, source: str = "<memory>", reason: str | None = None
+) -> gpd.GeoDataFrame:
+    where = _where(source, layer)
+    raw = _require_crs(raw, where)
+    ids = pd.Series([f"{layer}_{i}" for i in range(len(raw))])
+    _check_geometry(raw, ids, {"Polygon", "MultiPolygon"}, where)
+    reasons = (
+        raw["reason"].fillna(layer).astype(str).to_numpy()
+        if "reason" in raw.columns
+        else np.full(len(raw), reason or layer, dtype=object)
+    )
+    return gpd.GeoDataFrame({"reason": reasons}, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
+
+
+def standardise_points_table(
+    raw: pd.DataFrame, layer: str, value_columns: Iterable[str], source: str = "<memory>"
+) -> pd.DataFrame:
+    """A CSV table of points with ``lat``/``lon`` (climate stations, towns)."""
+    where = _where(source, layer)
+    cols = ["lat", "lon", *value_columns]
+    _require_columns(raw, cols, where)
+    out = raw.copy()
+    for c in cols:
+        values = pd.to_numeric(out[c], errors="coerce")
+        if values.isna().any():
+            i = int(np.flatnonzero(values.isna().to_numpy())[0])
+            raise DataError(f"{where}: row {i + 1}: column {c}: not a number: {raw[c].iloc[i]!r}")
+        out[c] = values.astype(float)
+    bad = (out["lat"].abs() > 90) | (out["lon"].abs() > 180)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"{where}: row {i + 1}: lat/lon out of range; are they swapped?")
+    return out.reset_index(drop=True)
+
+
+def standardise_hubs(raw: gpd.GeoDataFrame, source: str = "<memory>") -> gpd.GeoDataFrame:
+    where = _where(source, "hubs")
+    raw = _require_crs(raw, where)
+    ids = _ids(raw, "hub_id", where)
+    _check_geometry(raw, ids, {"Point"}, where)
+    weight = (
+        pd.to_numeric(raw["weight"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
+        if "weight" in raw.columns
+        else np.ones(len(raw))
+    )
+    _non_negative(weight, ids, "weight", where)
+    return gpd.GeoDataFrame(
+        {"hub_id": ids.to_numpy(), "name": _names(raw, ids), "weight": weight},
+        geometry=raw.geometry.to_numpy(),
+        crs="EPSG:4326",
+    )

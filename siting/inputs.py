@@ -1,0 +1,317 @@
+"""``ModelInputs``: the plain tables (no geometry) that the MILP is built from.
+
+Every coefficient is in internal units: MW, km, million USD (MUSD), MUSD per year for
+annualised costs. Costs that depend on a site (remoteness, Arctic, connection distances)
+are computed here once, so the model only multiplies coefficients by variables and the
+checker can recompute every term from the same tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Literal
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from siting import geo
+from siting.candidates import Candidates
+from siting.config import Case
+from siting.errors import DataError
+from siting.geodata import GeoData
+from siting.units import HOURS_PER_YEAR, bcm_per_year_to_mw
+
+Objective = Literal["min_cost", "max_profit", "max_gas_use"]
+
+#: USD/MWh of a constant 1 MW flow over a year → MUSD/y
+MUSD_Y_PER_USD_PER_MWH = HOURS_PER_YEAR / 1e6
+
+
+@dataclass(frozen=True)
+class Params:
+    """System-wide scalars."""
+
+    objective: Objective = "min_cost"
+    target_mw: float | None = None
+    budget_musd: float | None = None
+    max_sites: int | None = None
+    generator_efficiency: float = 0.55
+    reserve_margin: float = 0.0
+    gas_cost_musd_per_mw_y: float = 0.0
+    grid_energy_cost_musd_per_mw_y: float = 0.0
+    compute_value_musd_per_mw_y: float = 0.0
+    integer_modules: bool = True
+    allow_gas: bool = True
+    allow_grid: bool = True
+    gas_use_cost_weight: float = 1e-4
+    min_spacing_km: float | None = None
+    max_rtt_ms: float | None = None
+    mw_per_bcm_y: float = field(default_factory=lambda: bcm_per_year_to_mw(1.0))
+
+    def to_dict(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+NODE_COLUMNS = ["kind", "name", "lon", "lat", "supply_max_mw", "demand_mw"]
+ARC_COLUMNS = ["from_node", "to_node", "capacity_mw", "length_km", "cost_musd_per_mw_y"]
+SITE_COLUMNS = [
+    "node_id", "lon", "lat", "module_mw", "min_modules", "max_modules", "pue",
+    "capex_multiplier", "open_cost_musd_y", "it_cost_musd_per_mw_y", "gen_cost_musd_per_mw_y",
+    "gas_price_factor", "grid_id", "grid_link_cost_musd_y", "open_capex_musd",
+    "it_capex_musd_per_mw", "gen_capex_musd_per_mw", "grid_link_capex_musd",
+]
+GRID_COLUMNS = ["spare_mw", "price_factor"]
+HUB_COLUMNS = ["demand_mw", "share_of_it"]
+SERVE_COLUMNS = ["site_id", "hub_id", "rtt_ms", "cost_musd_per_mw_y"]
+CLIQUE_COLUMNS = ["clique_id", "site_id"]
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """The MILP's data. Indexed tables; ``validate()`` checks their consistency."""
+
+    nodes: pd.DataFrame
+    arcs: pd.DataFrame
+    sites: pd.DataFrame
+    params: Params
+    grid_nodes: pd.DataFrame = field(default_factory=lambda: _empty(GRID_COLUMNS, "grid_id"))
+    hubs: pd.DataFrame = field(default_factory=lambda: _empty(HUB_COLUMNS, "hub_id"))
+    serve: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SERVE_COLUMNS))
+    cliques: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLIQUE_COLUMNS))
+
+    def with_params(self, **changes: object) -> ModelInputs:
+        return replace(self, params=replace(self.params, **changes))
+
+    def validate(self) -> ModelInputs:
+        """Raise DataError on dangling references or impossible values."""
+        nodes = set(self.nodes.index)
+        for col in ("from_node", "to_node"):
+            bad = ~self.arcs[col].isin(nodes)
+            if bad.any():
+                raise DataError(f"arc {self.arcs.index[bad][0]}: {col} {self.arcs[col][bad].iloc[0]!r} is not a node")
+        bad = ~self.sites["node_id"].isin(nodes)
+        if bad.any():
+            raise DataError(f"site {self.sites.index[bad][0]}: node_id is not a node")
+        grid = self.sites["grid_id"].dropna()
+        bad = ~grid.isin(set(self.grid_nodes.index))
+        if bad.any():
+            raise DataError(f"site {grid.index[bad][0]}: grid_id {grid[bad].iloc[0]!r} is not a grid node")
+        for name, frame, cols in (
+            ("node", self.nodes, ["supply_max_mw", "demand_mw"]),
+            ("arc", self.arcs, ["capacity_mw"]),
+            ("site", self.sites, ["module_mw", "min_modules", "max_modules", "pue"]),
+            ("grid node", self.grid_nodes, ["spare_mw"]),
+        ):
+            for col in cols:
+                values = frame[col].to_numpy(dtype=float)
+                bad_v = ~np.isfinite(values) | (values < 0)
+                if bad_v.any():
+                    raise DataError(f"{name} {frame.index[bad_v][0]}: {col} must be finite and ≥ 0")
+        if (self.sites["min_modules"] > self.sites["max_modules"]).any():
+            s = self.sites.index[self.sites["min_modules"] > self.sites["max_modules"]][0]
+            raise DataError(f"site {s}: min_modules > max_modules")
+        if not set(self.serve["site_id"]).issubset(set(self.sites.index)):
+            raise DataError("serve: a site_id is not a site")
+        if not set(self.serve["hub_id"]).issubset(set(self.hubs.index)):
+            raise DataError("serve: a hub_id is not a hub")
+        if not set(self.cliques["site_id"]).issubset(set(self.sites.index)):
+            raise DataError("cliques: a site_id is not a site")
+        return self
+
+    @property
+    def max_it_mw(self) -> pd.Series:
+        return self.sites["module_mw"] * self.sites["max_modules"]
+
+
+def _empty(columns: list[str], index: str) -> pd.DataFrame:
+    df = pd.DataFrame(columns=columns)
+    df.index.name = index
+    return df
+
+
+def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInputs:
+    """Turn the network with sites, the layers and the case into model tables."""
+    conv = case.conversions
+    graph = candidates.graph
+    nodes = _nodes_table(graph)
+    arcs = _arcs_table(graph, case.costs.transport_tariff_usd_per_mwh_per_1000km)
+    eligible = candidates.eligible.copy()
+    eligible["node_id"] = [
+        r.node_id if r.on == "node" else r.site_id for r in eligible.itertuples(index=False)
+    ]
+    grid = data.grid
+    grid_nodes = (
+        pd.DataFrame(
+            {"spare_mw": grid["spare_mw"].to_numpy(float), "price_factor": 1.0},
+            index=pd.Index(grid["grid_id"].to_numpy(), name="grid_id"),
+        )
+        if grid is not None
+        else _empty(GRID_COLUMNS, "grid_id")
+    )
+    sites = site_table(eligible, case)
+    obj = case.objective
+    tech = case.technology
+    params = Params(
+        objective=obj.sense,
+        target_mw=obj.target_it.to_internal(conv) if obj.target_it is not None else None,
+        budget_musd=obj.budget.to_internal(conv) if obj.budget is not None else None,
+        max_sites=obj.max_sites,
+        generator_efficiency=tech.generator_efficiency,
+        reserve_margin=1.0 / tech.n_plus_one_units if tech.n_plus_one_units else 0.0,
+        gas_cost_musd_per_mw_y=case.costs.gas_price.to_internal(conv) * MUSD_Y_PER_USD_PER_MWH,
+        grid_energy_cost_musd_per_mw_y=case.costs.grid_price.to_internal(conv) * MUSD_Y_PER_USD_PER_MWH,
+        compute_value_musd_per_mw_y=case.costs.compute_value.to_internal(conv),
+        integer_modules=tech.integer_modules,
+        allow_gas=tech.allow_gas,
+        allow_grid=tech.allow_grid,
+        gas_use_cost_weight=obj.gas_use_cost_weight,
+        min_spacing_km=obj.min_spacing_km,
+        max_rtt_ms=obj.hubs.max_rtt_ms if obj.hubs is not None else None,
+        mw_per_bcm_y=bcm_per_year_to_mw(1.0, conv),
+    )
+    hubs, serve = _hubs_tables(eligible, data, case)
+    cliques = spacing_cliques(sites, obj.min_spacing_km)
+    return ModelInputs(nodes, arcs, sites, params, grid_nodes, hubs, serve, cliques).validate()
+
+
+def _nodes_table(graph: nx.Graph) -> pd.DataFrame:
+    rows = {
+        n: {
+            "kind": d["kind"], "name": d["name"], "lon": d["lon"], "lat": d["lat"],
+            "supply_max_mw": float(d["supply_mw"]), "demand_mw": float(d["demand_mw"]),
+        }
+        for n, d in graph.nodes(data=True)
+    }
+    df = pd.DataFrame.from_dict(rows, orient="index", columns=NODE_COLUMNS)
+    df.index.name = "node_id"
+    return df
+
+
+def _arcs_table(graph: nx.Graph, tariff_usd_per_mwh_per_1000km: float) -> pd.DataFrame:
+    rows = []
+    for _, _, d in graph.edges(data=True):
+        for a, b, cap in ((d["u"], d["v"], d["capacity_uv_mw"]), (d["v"], d["u"], d["capacity_vu_mw"])):
+            if cap > 0:
+                rows.append(
+                    {
+                        "arc_id": f"{a}>{b}",
+                        "from_node": a,
+                        "to_node": b,
+                        "capacity_mw": float(cap),
+                        "length_km": float(d["length_km"]),
+                        "cost_musd_per_mw_y": tariff_usd_per_mwh_per_1000km
+                        * float(d["length_km"]) / 1000.0 * MUSD_Y_PER_USD_PER_MWH,
+                        "corridor": d.get("names", ""),
+                    }
+                )
+    df = pd.DataFrame(rows, columns=["arc_id", *ARC_COLUMNS, "corridor"]).set_index("arc_id")
+    return df
+
+
+def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
+    """Per-site sizes and cost coefficients from candidate attributes and the case."""
+    conv = case.conversions
+    costs, tech = case.costs, case.technology
+    m = candidates["capex_multiplier"].to_numpy(float)
+    fiber_km = candidates["fiber_km"].to_numpy(float)
+    grid_km = candidates["grid_km"].to_numpy(float)
+    has_grid = np.isfinite(grid_km) & candidates["grid_id"].notna().to_numpy()
+    site_capex = costs.site_capex.to_internal(conv)
+    fiber_capex = costs.fiber_capex.to_internal(conv)
+    facility = costs.facility_capex.to_internal(conv)
+    generation = costs.generation_capex.to_internal(conv)
+    line = costs.grid_line_capex.to_internal(conv)
+    connection = costs.grid_connection_capex.to_internal(conv)
+    crf = {k: costs.crf(k) for k in ("site", "fiber", "facility", "generation", "grid")}
+    grid_link_capex = np.where(has_grid, line * np.where(has_grid, grid_km, 0.0) + connection, 0.0)
+    df = pd.DataFrame(
+        {
+            "node_id": candidates["node_id"].to_numpy(),
+            "lon": candidates["lon"].to_numpy(float),
+            "lat": candidates["lat"].to_numpy(float),
+            "module_mw": tech.module_size.to_internal(conv),
+            "min_modules": tech.min_modules,
+            "max_modules": tech.max_modules,
+            "pue": candidates["pue"].to_numpy(float),
+            "capex_multiplier": m,
+            "open_cost_musd_y": crf["site"] * site_capex * m + crf["fiber"] * fiber_capex * fiber_km,
+            "it_cost_musd_per_mw_y": (crf["facility"] + costs.om_fraction) * facility * m,
+            "gen_cost_musd_per_mw_y": (crf["generation"] + costs.om_fraction) * generation * m,
+            "gas_price_factor": 1.0,
+            "grid_id": np.where(has_grid, candidates["grid_id"].to_numpy(dtype=object), None),
+            "grid_link_cost_musd_y": crf["grid"] * grid_link_capex,
+            "open_capex_musd": site_capex * m + fiber_capex * fiber_km,
+            "it_capex_musd_per_mw": facility * m,
+            "gen_capex_musd_per_mw": generation * m,
+            "grid_link_capex_musd": grid_link_capex,
+        },
+        index=pd.Index(candidates["site_id"].to_numpy(), name="site_id"),
+    )
+    return df
+
+
+def _hubs_tables(eligible: pd.DataFrame, data: GeoData, case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
+    cfg = case.objective.hubs
+    if cfg is None:
+        return _empty(HUB_COLUMNS, "hub_id"), pd.DataFrame(columns=SERVE_COLUMNS)
+    if data.hubs is None or len(data.hubs) == 0:
+        raise DataError("objective.hubs is set but the case has no hubs layer (layers.hubs)")
+    weights = data.hubs["weight"].to_numpy(float)
+    if weights.sum() <= 0:
+        raise DataError("layer hubs: the weights sum to zero")
+    w = weights / weights.sum()
+    total = cfg.demand.to_internal(case.conversions) if cfg.demand is not None else 0.0
+    hubs = pd.DataFrame(
+        {"demand_mw": total * w, "share_of_it": cfg.share_of_it * w},
+        index=pd.Index(data.hubs["hub_id"].to_numpy(), name="hub_id"),
+    )
+    hx, hy = data.hubs.geometry.x.to_numpy(), data.hubs.geometry.y.to_numpy()
+    s_idx = np.repeat(np.arange(len(eligible)), len(hubs))
+    h_idx = np.tile(np.arange(len(hubs)), len(eligible))
+    km = geo.geodesic_km(eligible["lon"].to_numpy()[s_idx], eligible["lat"].to_numpy()[s_idx],
+                         hx[h_idx], hy[h_idx])
+    rtt = km * cfg.route_factor * cfg.rtt_ms_per_km
+    ok = rtt <= cfg.max_rtt_ms
+    serve = pd.DataFrame(
+        {
+            "site_id": eligible["site_id"].to_numpy()[s_idx[ok]],
+            "hub_id": hubs.index.to_numpy()[h_idx[ok]],
+            "rtt_ms": rtt[ok],
+            "cost_musd_per_mw_y": 0.0,
+        }
+    )
+    return hubs, serve
+
+
+def spacing_cliques(sites: pd.DataFrame, min_spacing_km: float | None) -> pd.DataFrame:
+    """Cliques of sites closer than ``min_spacing_km`` to each other, covering every such pair.
+
+    At most one site of each clique may open. Cliques are grown greedily from each uncovered
+    conflicting pair, which gives the stronger clique inequalities instead of one constraint
+    per pair.
+    """
+    if not min_spacing_km or len(sites) < 2:
+        return pd.DataFrame(columns=CLIQUE_COLUMNS)
+    pairs = geo.pairs_within_km(sites["lon"].to_numpy(), sites["lat"].to_numpy(), min_spacing_km)
+    conflict = nx.Graph()
+    conflict.add_edges_from((int(i), int(j)) for i, j, _ in pairs)
+    covered: set[tuple[int, int]] = set()
+    rows = []
+    n_cliques = 0
+    ids = sites.index.to_numpy()
+    for i, j in sorted(conflict.edges(), key=lambda e: (min(e), max(e))):
+        if (min(i, j), max(i, j)) in covered:
+            continue
+        clique = [i, j]
+        common = set(conflict[i]) & set(conflict[j])
+        for w in sorted(common, key=lambda x: -conflict.degree(x)):
+            if all(conflict.has_edge(w, c) for c in clique):
+                clique.append(w)
+        for a in clique:
+            for b in clique:
+                if a < b:
+                    covered.add((a, b))
+        rows.extend({"clique_id": n_cliques, "site_id": ids[c]} for c in sorted(clique))
+        n_cliques += 1
+    return pd.DataFrame(rows, columns=CLIQUE_COLUMNS)

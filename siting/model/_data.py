@@ -1,0 +1,96 @@
+"""Column lookups shared by the constraint families (plain dicts, fast to index)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+
+import pandas as pd
+
+from siting.inputs import ModelInputs
+
+
+class Data:
+    """Read-only views of ``ModelInputs`` as dictionaries keyed by id."""
+
+    def __init__(self, inputs: ModelInputs) -> None:
+        self.inputs = inputs
+        self.params = inputs.params
+
+    @staticmethod
+    def _col(frame: pd.DataFrame, column: str) -> dict:
+        return dict(zip(frame.index, frame[column].tolist(), strict=True))
+
+    def site(self, column: str) -> dict:
+        return self._col(self.inputs.sites, column)
+
+    def node(self, column: str) -> dict:
+        return self._col(self.inputs.nodes, column)
+
+    def arc(self, column: str) -> dict:
+        return self._col(self.inputs.arcs, column)
+
+    @cached_property
+    def max_it_mw(self) -> dict:
+        return self._col(self.inputs.sites.assign(max_it=self.inputs.max_it_mw), "max_it")
+
+    @cached_property
+    def max_facility_mw(self) -> dict:
+        s = self.inputs.sites
+        return dict(zip(s.index, (s["pue"] * self.inputs.max_it_mw).tolist(), strict=True))
+
+    @cached_property
+    def fields(self) -> list:
+        n = self.inputs.nodes
+        return n.index[n["supply_max_mw"] > 0].tolist()
+
+    @cached_property
+    def total_supply_mw(self) -> float:
+        return float(self.inputs.nodes["supply_max_mw"].sum())
+
+    @cached_property
+    def arcs_in(self) -> dict[object, list]:
+        out: dict[object, list] = defaultdict(list)
+        for a, n in zip(self.inputs.arcs.index, self.inputs.arcs["to_node"], strict=True):
+            out[n].append(a)
+        return out
+
+    @cached_property
+    def arcs_out(self) -> dict[object, list]:
+        out: dict[object, list] = defaultdict(list)
+        for a, n in zip(self.inputs.arcs.index, self.inputs.arcs["from_node"], strict=True):
+            out[n].append(a)
+        return out
+
+    @cached_property
+    def sites_at(self) -> dict[object, list]:
+        out: dict[object, list] = defaultdict(list)
+        for s, n in zip(self.inputs.sites.index, self.inputs.sites["node_id"], strict=True):
+            out[n].append(s)
+        return out
+
+    @cached_property
+    def grid_sites(self) -> dict[object, list]:
+        """Sites that may connect to each grid node."""
+        out: dict[object, list] = defaultdict(list)
+        for s, g in zip(self.inputs.sites.index, self.inputs.sites["grid_id"], strict=True):
+            if g is not None and g == g:
+                out[g].append(s)
+        return out
+
+    @cached_property
+    def grid_of(self) -> dict:
+        return {s: g for g, sites in self.grid_sites.items() for s in sites}
+
+    @cached_property
+    def grid_spare(self) -> dict:
+        return self._col(self.inputs.grid_nodes, "spare_mw")
+
+    @cached_property
+    def grid_price_factor(self) -> dict:
+        return self._col(self.inputs.grid_nodes, "price_factor")
+
+    @cached_property
+    def serve_pairs(self) -> list[tuple]:
+        sv = self.inputs.serve
+        return list(zip(sv["site_id"], sv["hub_id"], strict=True))

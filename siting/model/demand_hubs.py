@@ -1,0 +1,49 @@
+"""Demand hubs served within a latency bound.
+
+Only latency-feasible pairs P = {(s, h) : RTT(s, h) ≤ max_rtt_ms} get a variable. For each
+hub h and each site s:
+
+    Σ_{s : (s,h) ∈ P} serve_mw[s,h] ≥ demand_mw[h] + share_of_it[h] · Σ_s IT[s]
+    Σ_{h : (s,h) ∈ P} serve_mw[s,h] ≤ IT[s]
+
+A hub's requirement is an absolute IT load, a share of all IT placed, or both. Elastic mode
+adds ``shortfall[h] ≥ 0`` to the hub's requirement.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from siting.model._data import Data
+from siting.model._elastic import slack
+from siting.model.variables import it_mw
+
+FAMILY = "demand_hubs"
+
+
+def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
+    hubs = d.inputs.hubs
+    if hubs.empty:
+        return
+    demand = dict(zip(hubs.index, hubs["demand_mw"], strict=True))
+    share = dict(zip(hubs.index, hubs["share_of_it"], strict=True))
+    by_hub: dict[object, list] = defaultdict(list)
+    by_site: dict[object, list] = defaultdict(list)
+    for s, h in d.serve_pairs:
+        by_hub[h].append(s)
+        by_site[s].append(h)
+    it = it_mw(m, d)
+    total_it = pyo.quicksum(it.values())
+    short = slack(m, FAMILY, m.HUBS) if elastic else None
+    m.hub_demand = pyo.Constraint(
+        m.HUBS,
+        rule=lambda m, h: pyo.quicksum(m.serve_mw[s, h] for s in by_hub[h])
+        + (short[h] if short is not None else 0)
+        >= demand[h] + share[h] * total_it,
+    )
+    m.hub_serve = pyo.Constraint(
+        list(by_site),
+        rule=lambda m, s: pyo.quicksum(m.serve_mw[s, h] for h in by_site[s]) <= it[s],
+    )

@@ -1,0 +1,22 @@
+"""Generation capacity with an optional N+1 reserve.
+
+For each site s ∈ S:
+
+    gen_mw[s] ≥ (1 + r) · η · gas_mw[s]
+
+where r = 1/n when the case asks for N+1 redundancy with n equal running units (one spare
+unit of the same size), else r = 0. ``gen_mw`` is the capacity built and paid for.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from siting.model._data import Data
+
+FAMILY = "generation"
+
+
+def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
+    factor = (1.0 + d.params.reserve_margin) * d.params.generator_efficiency
+    m.generation = pyo.Constraint(m.SITES, rule=lambda m, s: m.gen_mw[s] >= factor * m.gas_mw[s])

@@ -1,0 +1,71 @@
+"""The objective: annualised cost, profit or gas burnt.
+
+Annualised cost (MUSD/y), every term attributable to a site or an arc:
+
+    cost = Σ_s [ c_open[s]·open[s] + c_it[s]·IT[s] + c_gen[s]·gen_mw[s]
+                 + gas_cost·k_gas[s]·gas_mw[s] + c_link[s]·grid_link[s]
+                 + grid_cost·k_grid[g(s)]·grid_mw[s] + Σ_h c_serve[s,h]·serve_mw[s,h] ]
+         + Σ_a c_arc[a]·flow_mw[a]
+
+- ``min_cost``:    minimise cost
+- ``max_profit``:  maximise Σ_s value·IT[s] − cost
+- ``max_gas_use``: maximise Σ_s gas_mw[s] − w·cost, with a small w (MW per MUSD/y) that
+  only breaks ties between plans that burn the same gas.
+
+In elastic mode the objective is instead to minimise Σ weight·slack over all families.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from siting.model._data import Data
+from siting.model.variables import it_mw
+
+
+def cost_expr(m: pyo.ConcreteModel, d: Data) -> object:
+    it = it_mw(m, d)
+    c_open, c_it = d.site("open_cost_musd_y"), d.site("it_cost_musd_per_mw_y")
+    c_gen, k_gas = d.site("gen_cost_musd_per_mw_y"), d.site("gas_price_factor")
+    c_link = d.site("grid_link_cost_musd_y")
+    grid_of, k_grid = d.grid_of, d.grid_price_factor
+    arc_cost = d.arc("cost_musd_per_mw_y")
+    serve = d.inputs.serve
+    serve_cost = dict(zip(zip(serve["site_id"], serve["hub_id"], strict=True),
+                          serve["cost_musd_per_mw_y"], strict=True))
+    site_terms = pyo.quicksum(
+        c_open[s] * m.open[s]
+        + c_it[s] * it[s]
+        + c_gen[s] * m.gen_mw[s]
+        + m.gas_cost * k_gas[s] * m.gas_mw[s]
+        + c_link[s] * m.grid_link[s]
+        + (m.grid_energy_cost * k_grid[grid_of[s]] * m.grid_mw[s] if s in grid_of else 0)
+        for s in m.SITES
+    )
+    arc_terms = pyo.quicksum(arc_cost[a] * m.flow_mw[a] for a in m.ARCS if arc_cost[a])
+    serve_terms = pyo.quicksum(c * m.serve_mw[k] for k, c in serve_cost.items() if c)
+    return site_terms + arc_terms + serve_terms
+
+
+def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
+    if elastic:
+        m.objective = pyo.Objective(
+            expr=pyo.quicksum(
+                w * (pyo.quicksum(var.values()) if var.is_indexed() else var)
+                for _fam, var, w in m.elastic_slacks
+            ),
+            sense=pyo.minimize,
+        )
+        return
+    p = d.params
+    m.cost = pyo.Expression(expr=cost_expr(m, d))
+    if p.objective == "min_cost":
+        m.objective = pyo.Objective(expr=m.cost, sense=pyo.minimize)
+    elif p.objective == "max_profit":
+        value = pyo.quicksum(m.compute_value * e for e in it_mw(m, d).values())
+        m.objective = pyo.Objective(expr=value - m.cost, sense=pyo.maximize)
+    elif p.objective == "max_gas_use":
+        burnt = pyo.quicksum(m.gas_mw[s] for s in m.SITES)
+        m.objective = pyo.Objective(expr=burnt - p.gas_use_cost_weight * m.cost, sense=pyo.maximize)
+    else:
+        raise ValueError(f"unknown objective {p.objective!r}")

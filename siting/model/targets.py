@@ -1,0 +1,43 @@
+"""Capacity target and capital budget.
+
+With IT[s] = module_mw[s]·modules[s]:
+
+    Σ_s IT[s] ≥ target_mw                                         (if a target is set)
+    Σ_s ( open_capex[s]·open[s] + it_capex[s]·IT[s]
+          + gen_capex[s]·gen_mw[s] + link_capex[s]·grid_link[s] ) ≤ budget_musd   (if a budget is set)
+
+Capex here is overnight (MUSD), not annualised. Elastic mode adds ``shortfall ≥ 0`` to the
+target and ``overrun ≥ 0`` to the budget.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from siting.model._data import Data
+from siting.model._elastic import slack
+from siting.model.variables import it_mw
+
+FAMILY_TARGET = "target"
+FAMILY_BUDGET = "budget"
+
+
+def capex_expr(m: pyo.ConcreteModel, d: Data) -> object:
+    it = it_mw(m, d)
+    c_open, c_it = d.site("open_capex_musd"), d.site("it_capex_musd_per_mw")
+    c_gen, c_link = d.site("gen_capex_musd_per_mw"), d.site("grid_link_capex_musd")
+    return pyo.quicksum(
+        c_open[s] * m.open[s] + c_it[s] * it[s] + c_gen[s] * m.gen_mw[s] + c_link[s] * m.grid_link[s]
+        for s in m.SITES
+    )
+
+
+def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
+    p = d.params
+    if p.target_mw is not None:
+        it = it_mw(m, d)
+        short = slack(m, FAMILY_TARGET, None) if elastic else 0
+        m.target = pyo.Constraint(expr=pyo.quicksum(it.values()) + short >= m.target_mw)
+    if p.budget_musd is not None:
+        over = slack(m, FAMILY_BUDGET, None, weight=0.01) if elastic else 0
+        m.budget = pyo.Constraint(expr=capex_expr(m, d) <= m.budget_musd + over)

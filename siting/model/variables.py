@@ -1,0 +1,86 @@
+"""Sets, decision variables and mutable parameters.
+
+Every variable gets a finite bound implied by the data (so presolve can work):
+
+- ``open[s]`` ∈ {0,1}, ``grid_link[s]`` ∈ {0,1} (fixed to 0 without a grid node or when grid
+  supply is off);
+- ``modules[s]`` ∈ ℤ (or ℝ) in [0, max_modules[s]];
+- ``gas_mw[s]`` ∈ [0, PUE[s]·max_IT[s]/η] (0 when on-site gas is off);
+- ``gen_mw[s]`` ∈ [0, (1+r)·PUE[s]·max_IT[s]];
+- ``grid_mw[s]`` ∈ [0, min(spare[g(s)], PUE[s]·max_IT[s])];
+- ``flow_mw[a]`` ∈ [0, Σ_f supply_max[f]] (the arc capacity family tightens it);
+- ``supply_mw[f]`` ∈ [0, Σ_f supply_max[f]] (the field capacity family tightens it);
+- ``serve_mw[s,h]`` ∈ [0, max_IT[s]].
+
+Scalars that sweeps change (prices, target, budget, site count) are mutable parameters, so
+a persistent solver can update them without a rebuild.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from siting.model._data import Data
+
+
+def add(m: pyo.ConcreteModel, d: Data) -> None:
+    p = d.params
+    sites = d.inputs.sites
+    m.NODES = pyo.Set(initialize=d.inputs.nodes.index.tolist(), ordered=True)
+    m.ARCS = pyo.Set(initialize=d.inputs.arcs.index.tolist(), ordered=True)
+    m.SITES = pyo.Set(initialize=sites.index.tolist(), ordered=True)
+    m.FIELDS = pyo.Set(initialize=d.fields, ordered=True)
+    m.GRID = pyo.Set(initialize=d.inputs.grid_nodes.index.tolist(), ordered=True)
+    m.HUBS = pyo.Set(initialize=d.inputs.hubs.index.tolist(), ordered=True)
+    m.SERVE = pyo.Set(initialize=d.serve_pairs, dimen=2, ordered=True)
+
+    m.gas_cost = pyo.Param(initialize=p.gas_cost_musd_per_mw_y, mutable=True)
+    m.grid_energy_cost = pyo.Param(initialize=p.grid_energy_cost_musd_per_mw_y, mutable=True)
+    m.compute_value = pyo.Param(initialize=p.compute_value_musd_per_mw_y, mutable=True)
+    m.target_mw = pyo.Param(initialize=p.target_mw or 0.0, mutable=True)
+    m.budget_musd = pyo.Param(initialize=p.budget_musd or 0.0, mutable=True)
+    m.max_sites = pyo.Param(initialize=p.max_sites if p.max_sites is not None else len(sites), mutable=True)
+
+    max_mod = d.site("max_modules")
+    facility = d.max_facility_mw
+    eta = p.generator_efficiency
+    spare = d.grid_spare
+    grid_of = d.grid_of
+    total_supply = d.total_supply_mw
+    max_it = d.max_it_mw
+
+    m.open = pyo.Var(m.SITES, domain=pyo.Binary)
+    m.modules = pyo.Var(
+        m.SITES,
+        domain=pyo.NonNegativeIntegers if p.integer_modules else pyo.NonNegativeReals,
+        bounds=lambda _m, s: (0, max_mod[s]),
+    )
+    m.gas_mw = pyo.Var(
+        m.SITES, domain=pyo.NonNegativeReals,
+        bounds=lambda _m, s: (0, facility[s] / eta if p.allow_gas else 0.0),
+    )
+    m.gen_mw = pyo.Var(
+        m.SITES, domain=pyo.NonNegativeReals,
+        bounds=lambda _m, s: (0, (1 + p.reserve_margin) * facility[s] if p.allow_gas else 0.0),
+    )
+
+    def grid_ub(_m: pyo.ConcreteModel, s: object) -> tuple[float, float]:
+        g = grid_of.get(s)
+        if g is None or not p.allow_grid:
+            return (0.0, 0.0)
+        return (0.0, min(spare[g], facility[s]))
+
+    m.grid_mw = pyo.Var(m.SITES, domain=pyo.NonNegativeReals, bounds=grid_ub)
+    m.grid_link = pyo.Var(m.SITES, domain=pyo.Binary)
+    for s in m.SITES:
+        if grid_of.get(s) is None or not p.allow_grid:
+            m.grid_link[s].fix(0)
+    m.flow_mw = pyo.Var(m.ARCS, domain=pyo.NonNegativeReals, bounds=(0, total_supply))
+    m.supply_mw = pyo.Var(m.FIELDS, domain=pyo.NonNegativeReals, bounds=(0, total_supply))
+    m.serve_mw = pyo.Var(m.SERVE, domain=pyo.NonNegativeReals, bounds=lambda _m, s, h: (0, max_it[s]))
+
+
+def it_mw(m: pyo.ConcreteModel, d: Data) -> dict:
+    """IT load per site as linear expressions: module_mw[s] · modules[s]."""
+    module = d.site("module_mw")
+    return {s: module[s] * m.modules[s] for s in m.SITES}

@@ -1,0 +1,194 @@
+"""``Solution``: the solved plan as plain tables, keyed by site, arc, node, grid node, hub.
+
+Each table holds the model data of its rows and the decisions and cost terms, so a
+``Solution`` explains itself: every term of the objective is a column of the site or arc
+table, and ``totals`` add them up. Reporting and the checker read only these tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from siting.inputs import ModelInputs, Params
+from siting.solve import SolveReport
+
+SITE_COST_TERMS = (
+    "cost_open_musd_y",
+    "cost_it_musd_y",
+    "cost_gen_musd_y",
+    "cost_gas_musd_y",
+    "cost_grid_link_musd_y",
+    "cost_grid_energy_musd_y",
+    "cost_serve_musd_y",
+)
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A solved plan. ``report`` says how the solve ended; never assume it is optimal."""
+
+    sites: pd.DataFrame
+    arcs: pd.DataFrame
+    nodes: pd.DataFrame
+    grid_nodes: pd.DataFrame
+    hubs: pd.DataFrame
+    serve: pd.DataFrame
+    cliques: pd.DataFrame
+    params: Params
+    report: SolveReport
+    totals: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def chosen(self) -> pd.DataFrame:
+        return self.sites[self.sites["open"] == 1]
+
+
+def _values(var: pyo.Var, index: list) -> np.ndarray:
+    return np.array([pyo.value(var[i], exception=False) or 0.0 for i in index], dtype=float)
+
+
+def extract_solution(m: pyo.ConcreteModel, inputs: ModelInputs, report: SolveReport) -> Solution:
+    """Read the decisions from a solved model and compute every cost term."""
+    p = inputs.params
+    s_idx = inputs.sites.index.tolist()
+    decisions = pd.DataFrame(
+        {
+            "open": np.rint(_values(m.open, s_idx)).astype(int),
+            "modules": _values(m.modules, s_idx),
+            "gas_mw": np.maximum(_values(m.gas_mw, s_idx), 0.0),
+            "gen_mw": np.maximum(_values(m.gen_mw, s_idx), 0.0),
+            "grid_mw": np.maximum(_values(m.grid_mw, s_idx), 0.0),
+            "grid_link": np.rint(_values(m.grid_link, s_idx)).astype(int),
+        },
+        index=inputs.sites.index,
+    )
+    if p.integer_modules:
+        decisions["modules"] = np.rint(decisions["modules"]).astype(int)
+    a_idx = inputs.arcs.index.tolist()
+    flows = pd.Series(np.maximum(_values(m.flow_mw, a_idx), 0.0), index=inputs.arcs.index)
+    fields = list(m.FIELDS)
+    supply = pd.Series(0.0, index=inputs.nodes.index)
+    supply[fields] = np.maximum(_values(m.supply_mw, fields), 0.0)
+    pairs = list(m.SERVE)
+    served = np.maximum(_values(m.serve_mw, pairs), 0.0) if pairs else np.zeros(0)
+    return assemble_solution(inputs, report, decisions, flows, supply, served)
+
+
+def assemble_solution(
+    inputs: ModelInputs,
+    report: SolveReport,
+    decisions: pd.DataFrame,
+    flows: pd.Series,
+    supply: pd.Series,
+    served: np.ndarray,
+) -> Solution:
+    """Join the decisions to the model tables and derive the cost terms and totals."""
+    p = inputs.params
+    sites = inputs.sites.join(decisions)
+    sites["it_mw"] = sites["module_mw"] * sites["modules"]
+    sites["facility_mw"] = sites["pue"] * sites["it_mw"]
+    sites["gas_bcm_y"] = sites["gas_mw"] / p.mw_per_bcm_y
+    grid_factor = sites["grid_id"].map(inputs.grid_nodes["price_factor"]).fillna(0.0).astype(float)
+    serve = inputs.serve.copy()
+    serve["serve_mw"] = served
+    serve["cost_musd_y"] = serve["serve_mw"] * serve["cost_musd_per_mw_y"]
+    sites["serve_mw"] = serve.groupby("site_id")["serve_mw"].sum().reindex(sites.index).fillna(0.0)
+    sites["cost_open_musd_y"] = sites["open_cost_musd_y"] * sites["open"]
+    sites["cost_it_musd_y"] = sites["it_cost_musd_per_mw_y"] * sites["it_mw"]
+    sites["cost_gen_musd_y"] = sites["gen_cost_musd_per_mw_y"] * sites["gen_mw"]
+    sites["cost_gas_musd_y"] = p.gas_cost_musd_per_mw_y * sites["gas_price_factor"] * sites["gas_mw"]
+    sites["cost_grid_link_musd_y"] = sites["grid_link_cost_musd_y"] * sites["grid_link"]
+    sites["cost_grid_energy_musd_y"] = p.grid_energy_cost_musd_per_mw_y * grid_factor * sites["grid_mw"]
+    sites["cost_serve_musd_y"] = serve.groupby("site_id")["cost_musd_y"].sum().reindex(sites.index).fillna(0.0)
+    sites["cost_total_musd_y"] = sites[list(SITE_COST_TERMS)].sum(axis=1)
+    sites["value_musd_y"] = p.compute_value_musd_per_mw_y * sites["it_mw"]
+    sites["capex_musd"] = (
+        sites["open_capex_musd"] * sites["open"]
+        + sites["it_capex_musd_per_mw"] * sites["it_mw"]
+        + sites["gen_capex_musd_per_mw"] * sites["gen_mw"]
+        + sites["grid_link_capex_musd"] * sites["grid_link"]
+    )
+    sites["source"] = np.select(
+        [sites["open"] == 0, sites["grid_mw"] <= 1e-6, sites["gas_mw"] <= 1e-6],
+        ["", "gas", "grid"],
+        default="hybrid",
+    )
+
+    arcs = inputs.arcs.copy()
+    arcs["flow_mw"] = flows
+    arcs["flow_bcm_y"] = arcs["flow_mw"] / p.mw_per_bcm_y
+    arcs["utilisation"] = np.where(arcs["capacity_mw"] > 0, arcs["flow_mw"] / arcs["capacity_mw"], 0.0)
+    arcs["cost_transport_musd_y"] = arcs["cost_musd_per_mw_y"] * arcs["flow_mw"]
+
+    nodes = inputs.nodes.copy()
+    nodes["supply_mw"] = supply
+    nodes["burn_mw"] = sites.groupby("node_id")["gas_mw"].sum().reindex(nodes.index).fillna(0.0)
+    nodes["supply_bcm_y"] = nodes["supply_mw"] / p.mw_per_bcm_y
+    nodes["demand_bcm_y"] = nodes["demand_mw"] / p.mw_per_bcm_y
+
+    grid_nodes = inputs.grid_nodes.copy()
+    grid_nodes["used_mw"] = sites.groupby("grid_id")["grid_mw"].sum().reindex(grid_nodes.index).fillna(0.0)
+    grid_nodes["utilisation"] = np.where(
+        grid_nodes["spare_mw"] > 0, grid_nodes["used_mw"] / grid_nodes["spare_mw"], 0.0
+    )
+    hubs = inputs.hubs.copy()
+    hubs["served_mw"] = serve.groupby("hub_id")["serve_mw"].sum().reindex(hubs.index).fillna(0.0)
+    hubs["required_mw"] = hubs["demand_mw"] + hubs["share_of_it"] * float(sites["it_mw"].sum())
+
+    solution = Solution(
+        sites=sites,
+        arcs=arcs,
+        nodes=nodes,
+        grid_nodes=grid_nodes,
+        hubs=hubs,
+        serve=serve,
+        cliques=inputs.cliques.copy(),
+        params=p,
+        report=report,
+    )
+    return replace(solution, totals=compute_totals(solution))
+
+
+def objective_value(cost_musd_y: float, value_musd_y: float, gas_mw: float, p: Params) -> float:
+    if p.objective == "min_cost":
+        return cost_musd_y
+    if p.objective == "max_profit":
+        return value_musd_y - cost_musd_y
+    return gas_mw - p.gas_use_cost_weight * cost_musd_y
+
+
+def compute_totals(s: Solution) -> dict[str, float]:
+    sites, p = s.sites, s.params
+    site_cost = float(sites["cost_total_musd_y"].sum())
+    transport = float(s.arcs["cost_transport_musd_y"].sum())
+    cost = site_cost + transport
+    it = float(sites["it_mw"].sum())
+    gas = float(sites["gas_mw"].sum())
+    value = float(sites["value_musd_y"].sum())
+    supply_max = float(s.nodes["supply_max_mw"].sum())
+    demand = float(s.nodes["demand_mw"].sum())
+    totals = {
+        "sites_open": int(sites["open"].sum()),
+        "it_mw": it,
+        "facility_mw": float(sites["facility_mw"].sum()),
+        "gas_mw": gas,
+        "gas_bcm_y": gas / p.mw_per_bcm_y,
+        "grid_mw": float(sites["grid_mw"].sum()),
+        "gen_mw": float(sites["gen_mw"].sum()),
+        "surplus_mw": supply_max - demand,
+        "surplus_bcm_y": (supply_max - demand) / p.mw_per_bcm_y,
+        "cost_musd_y": cost,
+        "cost_transport_musd_y": transport,
+        "capex_musd": float(sites["capex_musd"].sum()),
+        "value_musd_y": value,
+        "cost_per_mw_it_musd_y": cost / it if it > 0 else float("nan"),
+        "capex_per_mw_it_musd": float(sites["capex_musd"].sum()) / it if it > 0 else float("nan"),
+        "objective": objective_value(cost, value, gas, p),
+    }
+    for term in SITE_COST_TERMS:
+        totals[term] = float(sites[term].sum())
+    return totals
