@@ -7,6 +7,7 @@ into two corridors with the same capacities, so gas burnt there must arrive by p
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -17,7 +18,7 @@ import shapely
 from shapely import LineString
 
 from siting import geo
-from siting.config import Case, CandidatesConfig, CostsConfig, PueCurve
+from siting.config import CandidatesConfig, Case, CostsConfig, PueCurve
 from siting.errors import DataError
 from siting.geodata import GeoData
 from siting.network import Network
@@ -51,8 +52,17 @@ def candidate_points(
     for n, d in graph.nodes(data=True):
         if d["kind"] in node_kinds and graph.degree(n) > 0:
             rows.append(
-                {"site_id": n, "node_id": n, "lon": d["lon"], "lat": d["lat"], "on": "node",
-                 "edge_u": None, "edge_v": None, "along_km": 0.0, "corridor": d["name"]}
+                {
+                    "site_id": n,
+                    "node_id": n,
+                    "lon": d["lon"],
+                    "lat": d["lat"],
+                    "on": "node",
+                    "edge_u": None,
+                    "edge_v": None,
+                    "along_km": 0.0,
+                    "corridor": d["name"],
+                }
             )
     if spacing_km:
         for _, _, d in graph.edges(data=True):
@@ -66,16 +76,26 @@ def candidate_points(
             pts = geo.interpolate_along(coords, along)
             for km, (lon, lat) in zip(along, pts, strict=True):
                 rows.append(
-                    {"site_id": f"{u}~{v}@{km:.0f}km", "node_id": None, "lon": float(lon),
-                     "lat": float(lat), "on": "pipeline", "edge_u": u, "edge_v": v,
-                     "along_km": float(km), "corridor": d["names"]}
+                    {
+                        "site_id": f"{u}~{v}@{km:.0f}km",
+                        "node_id": None,
+                        "lon": float(lon),
+                        "lat": float(lat),
+                        "on": "pipeline",
+                        "edge_u": u,
+                        "edge_v": v,
+                        "along_km": float(km),
+                        "corridor": d["names"],
+                    }
                 )
     df = pd.DataFrame(rows)
     if df.empty:
         return df
     dup = df["site_id"].duplicated()
     if dup.any():
-        df.loc[dup, "site_id"] = df.loc[dup, "site_id"] + "#" + df[dup].groupby("site_id").cumcount().add(2).astype(str)
+        df.loc[dup, "site_id"] = (
+            df.loc[dup, "site_id"] + "#" + df[dup].groupby("site_id").cumcount().add(2).astype(str)
+        )
     return df.reset_index(drop=True)
 
 
@@ -83,18 +103,25 @@ def pue_at(temperature_c: np.ndarray, curve: PueCurve) -> np.ndarray:
     return np.interp(temperature_c, curve.temperature_c, curve.pue)
 
 
-def remoteness_multiplier(dist_km: np.ndarray, free_km: float, per_100km: float, cap: float) -> np.ndarray:
+def remoteness_multiplier(
+    dist_km: np.ndarray, free_km: float, per_100km: float, cap: float
+) -> np.ndarray:
     return np.minimum(cap, 1.0 + per_100km * np.maximum(0.0, dist_km - free_km) / 100.0)
 
 
-def idw_temperature(lon: np.ndarray, lat: np.ndarray, climate: pd.DataFrame, k: int = 4) -> np.ndarray:
+def idw_temperature(
+    lon: np.ndarray, lat: np.ndarray, climate: pd.DataFrame, k: int = 4
+) -> np.ndarray:
     """Inverse-distance-squared mean of the ``k`` nearest stations' mean annual temperature."""
     from scipy.spatial import cKDTree
 
     k = min(k, len(climate))
     tree = cKDTree(geo.unit_xyz(climate["lon"].to_numpy(), climate["lat"].to_numpy()))
     chord, idx = tree.query(geo.unit_xyz(lon, lat), k=k)
-    chord, idx = np.atleast_2d(chord.T).T if k > 1 else chord[:, None], idx if k > 1 else idx[:, None]
+    chord, idx = (
+        np.atleast_2d(chord.T).T if k > 1 else chord[:, None],
+        idx if k > 1 else idx[:, None],
+    )
     dist_km = np.maximum(chord * geo.EARTH_RADIUS_KM, 1.0)
     w = 1.0 / dist_km**2
     temps = climate["temp_mean_c"].to_numpy()[idx]
@@ -142,7 +169,9 @@ def site_attributes(
         out["fiber_km"] = 0.0
 
     if data.grid is not None and len(data.grid):
-        gidx, gdist = geo.nearest(lon, lat, data.grid.geometry.x.to_numpy(), data.grid.geometry.y.to_numpy())
+        gidx, gdist = geo.nearest(
+            lon, lat, data.grid.geometry.x.to_numpy(), data.grid.geometry.y.to_numpy()
+        )
         out["grid_id"] = data.grid["grid_id"].to_numpy()[gidx]
         out["grid_km"] = gdist
         out["grid_voltage_kv"] = data.grid["voltage_kv"].to_numpy()[gidx]
@@ -153,8 +182,10 @@ def site_attributes(
 
     if data.borders is not None and len(data.borders):
         out["border_km"], _ = geo.distance_to_lines_km(lon, lat, data.borders.geometry.to_numpy())
-        exclude(out["border_km"].to_numpy() < cfg.border_buffer_km,
-                f"within {cfg.border_buffer_km:g} km of an international border")
+        exclude(
+            out["border_km"].to_numpy() < cfg.border_buffer_km,
+            f"within {cfg.border_buffer_km:g} km of an international border",
+        )
     else:
         out["border_km"] = np.inf
 
@@ -205,15 +236,29 @@ def insert_sites(graph: nx.Graph, sites: pd.DataFrame) -> nx.Graph:
         cuts = [0.0, *group["along_km"].tolist(), float(data["length_km"])]
         chain = [u, *group["site_id"].tolist(), v]
         for row in group.itertuples(index=False):
-            g.add_node(row.site_id, name=row.site_id, kind="site", lon=row.lon, lat=row.lat,
-                       supply_mw=0.0, demand_mw=0.0)
+            g.add_node(
+                row.site_id,
+                name=row.site_id,
+                kind="site",
+                lon=row.lon,
+                lat=row.lat,
+                supply_mw=0.0,
+                demand_mw=0.0,
+            )
         g.remove_edge(u, v)
-        for (a, b), (d0, d1) in zip(zip(chain, chain[1:], strict=False),
-                                    zip(cuts, cuts[1:], strict=False), strict=True):
+        for (a, b), (d0, d1) in zip(
+            itertools.pairwise(chain), itertools.pairwise(cuts), strict=True
+        ):
             g.add_edge(
-                a, b,
-                **{**data, "u": a, "v": b, "length_km": d1 - d0,
-                   "geometry": _sub_line(coords, d0, d1, g.nodes[a], g.nodes[b])},
+                a,
+                b,
+                **{
+                    **data,
+                    "u": a,
+                    "v": b,
+                    "length_km": d1 - d0,
+                    "geometry": _sub_line(coords, d0, d1, g.nodes[a], g.nodes[b]),
+                },
             )
     for row in sites[sites["on"] == "node"].itertuples(index=False):
         g.nodes[row.node_id]["site_id"] = row.site_id

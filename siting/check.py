@@ -61,7 +61,9 @@ class _Checker:
         bad = excess > self.tol * scale
         for i in np.flatnonzero(bad)[:20]:
             self.report.violations.append(
-                Violation(family, str(ids[i]), float(excess[i]), f"{what}: {lhs[i]:.6g} > {rhs[i]:.6g}")
+                Violation(
+                    family, str(ids[i]), float(excess[i]), f"{what}: {lhs[i]:.6g} > {rhs[i]:.6g}"
+                )
             )
 
     def eq(self, family: str, ids: pd.Index, lhs: np.ndarray, rhs: np.ndarray, what: str) -> None:
@@ -69,7 +71,9 @@ class _Checker:
         self.leq(family, ids, rhs, lhs, what)
 
 
-def check_solution(solution: Solution, tol: float = 1e-6, raise_on_error: bool = True) -> CheckReport:
+def check_solution(
+    solution: Solution, tol: float = 1e-6, raise_on_error: bool = True
+) -> CheckReport:
     """Recompute every constraint family and the objective; raise CheckError on a violation."""
     c = _Checker(tol)
     s, p = solution.sites, solution.params
@@ -96,7 +100,13 @@ def check_solution(solution: Solution, tol: float = 1e-6, raise_on_error: bool =
     # power balance and generation
     eta = p.generator_efficiency
     gas, grid, gen = (s[k].to_numpy(float) for k in ("gas_mw", "grid_mw", "gen_mw"))
-    c.eq("power_balance", ids, eta * gas + grid, s["pue"].to_numpy(float) * it, "η·gas + grid = PUE·IT")
+    c.eq(
+        "power_balance",
+        ids,
+        eta * gas + grid,
+        s["pue"].to_numpy(float) * it,
+        "η·gas + grid = PUE·IT",
+    )
     c.leq("generation", ids, (1 + p.reserve_margin) * eta * gas, gen, "(1+r)·η·gas ≤ gen")
     if not p.allow_gas:
         c.eq("technology", ids, gas, zero, "no on-site gas allowed")
@@ -109,8 +119,13 @@ def check_solution(solution: Solution, tol: float = 1e-6, raise_on_error: bool =
     c.leq("grid", ids, link, np.where(allowed, open_, 0.0), "link ≤ open")
     used = s.groupby("grid_id")["grid_mw"].sum()
     g = solution.grid_nodes
-    c.leq("grid", g.index, used.reindex(g.index).fillna(0.0).to_numpy(float), g["spare_mw"].to_numpy(float),
-          "Σ grid at node ≤ spare")
+    c.leq(
+        "grid",
+        g.index,
+        used.reindex(g.index).fillna(0.0).to_numpy(float),
+        g["spare_mw"].to_numpy(float),
+        "Σ grid at node ≤ spare",
+    )
 
     _check_network(c, solution)
     _check_system(c, solution, it)
@@ -126,12 +141,22 @@ def _check_network(c: _Checker, solution: Solution) -> None:
     c.leq("arc_capacity", arcs.index, flow, arcs["capacity_mw"].to_numpy(float), "flow ≤ capacity")
     c.leq("arc_capacity", arcs.index, -flow, np.zeros(len(arcs)), "flow ≥ 0")
     supply = nodes["supply_mw"].to_numpy(float)
-    c.leq("field_capacity", nodes.index, supply, nodes["supply_max_mw"].to_numpy(float), "supply ≤ available")
+    c.leq(
+        "field_capacity",
+        nodes.index,
+        supply,
+        nodes["supply_max_mw"].to_numpy(float),
+        "supply ≤ available",
+    )
     c.leq("field_capacity", nodes.index, -supply, np.zeros(len(nodes)), "supply ≥ 0")
     inflow = pd.Series(flow, index=arcs.index).groupby(arcs["to_node"]).sum()
     outflow = pd.Series(flow, index=arcs.index).groupby(arcs["from_node"]).sum()
     burn = s.groupby("node_id")["gas_mw"].sum()
-    lhs = supply + inflow.reindex(nodes.index).fillna(0).to_numpy() - outflow.reindex(nodes.index).fillna(0).to_numpy()
+    lhs = (
+        supply
+        + inflow.reindex(nodes.index).fillna(0).to_numpy()
+        - outflow.reindex(nodes.index).fillna(0).to_numpy()
+    )
     rhs = nodes["demand_mw"].to_numpy(float) + burn.reindex(nodes.index).fillna(0).to_numpy()
     c.eq("gas_balance", nodes.index, lhs, rhs, "supply + in − out = demand + burn")
 
@@ -143,29 +168,45 @@ def _check_system(c: _Checker, solution: Solution, it: np.ndarray) -> None:
         c.leq("target", one, [p.target_mw], [it.sum()], "Σ IT ≥ target")
     if p.budget_musd is not None:
         capex = (
-            s["open_capex_musd"] * s["open"] + s["it_capex_musd_per_mw"] * it
-            + s["gen_capex_musd_per_mw"] * s["gen_mw"] + s["grid_link_capex_musd"] * s["grid_link"]
+            s["open_capex_musd"] * s["open"]
+            + s["it_capex_musd_per_mw"] * it
+            + s["gen_capex_musd_per_mw"] * s["gen_mw"]
+            + s["grid_link_capex_musd"] * s["grid_link"]
         ).sum()
         c.leq("budget", one, [capex], [p.budget_musd], "Σ capex ≤ budget")
     if p.max_sites is not None:
         c.leq("site_count", one, [s["open"].sum()], [p.max_sites], "Σ open ≤ max_sites")
     if p.min_spacing_km:
         chosen = s[s["open"] == 1]
-        pairs = geo.pairs_within_km(chosen["lon"].to_numpy(), chosen["lat"].to_numpy(),
-                                    p.min_spacing_km * (1 - 1e-9))
+        pairs = geo.pairs_within_km(
+            chosen["lon"].to_numpy(), chosen["lat"].to_numpy(), p.min_spacing_km * (1 - 1e-9)
+        )
         c.report.checked.append("spacing")
         for i, j, km in pairs:
             c.report.violations.append(
-                Violation("spacing", f"{chosen.index[int(i)]}–{chosen.index[int(j)]}",
-                          p.min_spacing_km - km, f"open sites {km:.1f} km apart")
+                Violation(
+                    "spacing",
+                    f"{chosen.index[int(i)]}–{chosen.index[int(j)]}",
+                    p.min_spacing_km - km,
+                    f"open sites {km:.1f} km apart",
+                )
             )
     serve, hubs = solution.serve, solution.hubs
     if len(hubs):
         if p.max_rtt_ms is not None:
-            c.leq("demand_hubs", pd.Index(serve.index), serve["rtt_ms"].to_numpy(float) * (serve["serve_mw"] > 0),
-                  np.full(len(serve), p.max_rtt_ms), "served within the latency bound")
-        served = serve.groupby("hub_id")["serve_mw"].sum().reindex(hubs.index).fillna(0.0).to_numpy()
-        required = hubs["demand_mw"].to_numpy(float) + hubs["share_of_it"].to_numpy(float) * it.sum()
+            c.leq(
+                "demand_hubs",
+                pd.Index(serve.index),
+                serve["rtt_ms"].to_numpy(float) * (serve["serve_mw"] > 0),
+                np.full(len(serve), p.max_rtt_ms),
+                "served within the latency bound",
+            )
+        served = (
+            serve.groupby("hub_id")["serve_mw"].sum().reindex(hubs.index).fillna(0.0).to_numpy()
+        )
+        required = (
+            hubs["demand_mw"].to_numpy(float) + hubs["share_of_it"].to_numpy(float) * it.sum()
+        )
         c.leq("demand_hubs", hubs.index, required, served, "served ≥ required")
         by_site = serve.groupby("site_id")["serve_mw"].sum().reindex(s.index).fillna(0.0).to_numpy()
         c.leq("demand_hubs", s.index, by_site, it, "Σ served ≤ IT")
@@ -174,16 +215,27 @@ def _check_system(c: _Checker, solution: Solution, it: np.ndarray) -> None:
 def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:
     s, p = solution.sites, solution.params
     grid_factor = s["grid_id"].map(solution.grid_nodes["price_factor"]).fillna(0.0).to_numpy(float)
-    serve_cost = (solution.serve["serve_mw"] * solution.serve["cost_musd_per_mw_y"]).groupby(
-        solution.serve["site_id"]).sum().reindex(s.index).fillna(0.0).to_numpy()
+    serve_cost = (
+        (solution.serve["serve_mw"] * solution.serve["cost_musd_per_mw_y"])
+        .groupby(solution.serve["site_id"])
+        .sum()
+        .reindex(s.index)
+        .fillna(0.0)
+        .to_numpy()
+    )
     terms = {
         "cost_open_musd_y": s["open_cost_musd_y"].to_numpy(float) * s["open"].to_numpy(float),
         "cost_it_musd_y": s["it_cost_musd_per_mw_y"].to_numpy(float) * it,
-        "cost_gen_musd_y": s["gen_cost_musd_per_mw_y"].to_numpy(float) * s["gen_mw"].to_numpy(float),
-        "cost_gas_musd_y": p.gas_cost_musd_per_mw_y * s["gas_price_factor"].to_numpy(float)
+        "cost_gen_musd_y": s["gen_cost_musd_per_mw_y"].to_numpy(float)
+        * s["gen_mw"].to_numpy(float),
+        "cost_gas_musd_y": p.gas_cost_musd_per_mw_y
+        * s["gas_price_factor"].to_numpy(float)
         * s["gas_mw"].to_numpy(float),
-        "cost_grid_link_musd_y": s["grid_link_cost_musd_y"].to_numpy(float) * s["grid_link"].to_numpy(float),
-        "cost_grid_energy_musd_y": p.grid_energy_cost_musd_per_mw_y * grid_factor * s["grid_mw"].to_numpy(float),
+        "cost_grid_link_musd_y": s["grid_link_cost_musd_y"].to_numpy(float)
+        * s["grid_link"].to_numpy(float),
+        "cost_grid_energy_musd_y": p.grid_energy_cost_musd_per_mw_y
+        * grid_factor
+        * s["grid_mw"].to_numpy(float),
         "cost_serve_musd_y": serve_cost,
     }
     for name, values in terms.items():
@@ -200,6 +252,18 @@ def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:
     c.report.objective_recomputed = recomputed
     c.report.objective_solver = solution.report.objective
     one = pd.Index(["objective"])
-    c.eq("objective", one, [recomputed], [solution.totals["objective"]], "recomputed = Solution totals")
+    c.eq(
+        "objective",
+        one,
+        [recomputed],
+        [solution.totals["objective"]],
+        "recomputed = Solution totals",
+    )
     if solution.report.objective is not None:
-        c.eq("objective", one, [recomputed], [solution.report.objective], "recomputed = HiGHS objective")
+        c.eq(
+            "objective",
+            one,
+            [recomputed],
+            [solution.report.objective],
+            "recomputed = HiGHS objective",
+        )

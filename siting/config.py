@@ -79,7 +79,15 @@ NODE_KINDS = (
     "demand",
 )
 NodeKind = Literal[
-    "field", "hub", "compressor", "junction", "border", "landfall", "storage", "processing", "demand"
+    "field",
+    "hub",
+    "compressor",
+    "junction",
+    "border",
+    "landfall",
+    "storage",
+    "processing",
+    "demand",
 ]
 
 
@@ -250,9 +258,7 @@ class CostsConfig(Strict):
         default="20 MUSD", validate_default=True
     )
     om_fraction: Annotated[float, Field(ge=0, le=1)] = 0.03
-    gas_price: Annotated[GasPrice, NonNegative] = Field(
-        default="10 USD/MWh", validate_default=True
-    )
+    gas_price: Annotated[GasPrice, NonNegative] = Field(default="10 USD/MWh", validate_default=True)
     grid_price: Annotated[EnergyPrice, NonNegative] = Field(
         default="40 USD/MWh", validate_default=True
     )

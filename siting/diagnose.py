@@ -103,44 +103,65 @@ def graph_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
     for f in fields:
         reach |= nx.descendants(g, f) | {f}
     for n in demand.index[(demand > 0) & ~demand.index.isin(list(reach))]:
-        diag.findings.append(Finding(
-            "gas_balance", str(n), float(demand[n]),
-            f"gas_balance: node {n} has committed demand {demand[n]:,.0f} MW but no field can reach it",
-        ))
+        diag.findings.append(
+            Finding(
+                "gas_balance",
+                str(n),
+                float(demand[n]),
+                f"gas_balance: node {n} has committed demand {demand[n]:,.0f} MW but no field can reach it",
+            )
+        )
     total_supply, total_demand = float(nodes["supply_max_mw"].sum()), float(demand.sum())
     if total_demand > total_supply * (1 + 1e-9):
-        diag.findings.append(Finding(
-            "field_capacity", "system", total_demand - total_supply,
-            f"field_capacity: committed demand {total_demand:,.0f} MW exceeds all field "
-            f"availability {total_supply:,.0f} MW",
-        ))
-    flow_value, cut = _max_flow_to_demand(g, nodes)
-    if flow_value < total_demand * (1 - 1e-9) and total_demand <= total_supply:
-        short = total_demand - flow_value
-        diag.findings.append(Finding(
-            "arc_capacity", ", ".join(cut[:8]), short,
-            f"arc_capacity: the network can deliver only {flow_value:,.0f} of {total_demand:,.0f} MW "
-            f"committed demand; saturated pipelines: {', '.join(cut[:8]) or 'n/a'}",
-        ))
+        diag.findings.append(
+            Finding(
+                "field_capacity",
+                "system",
+                total_demand - total_supply,
+                f"field_capacity: committed demand {total_demand:,.0f} MW exceeds all field "
+                f"availability {total_supply:,.0f} MW",
+            )
+        )
+    reachable = nodes[nodes.index.isin(list(reach))]
+    reachable_demand = float(reachable["demand_mw"].sum())
+    flow_value, cut = _max_flow_to_demand(g, reachable)
+    if flow_value < reachable_demand * (1 - 1e-9) and total_demand <= total_supply:
+        diag.findings.append(
+            Finding(
+                "arc_capacity",
+                ", ".join(cut[:8]),
+                reachable_demand - flow_value,
+                f"arc_capacity: the network can deliver only {flow_value:,.0f} of {reachable_demand:,.0f} "
+                f"MW committed demand; saturated pipelines: {', '.join(cut[:8]) or 'n/a'}",
+            )
+        )
     sites = inputs.sites
     unreachable = sites.index[~sites["node_id"].isin(list(reach))]
     if len(unreachable) and p.allow_gas:
-        diag.findings.append(Finding(
-            "gas_balance", f"{len(unreachable)} sites", float(len(unreachable)),
-            f"note: {len(unreachable)} of {len(sites)} sites cannot receive gas from any field "
-            f"(e.g. {', '.join(map(str, unreachable[:5]))}); they can only use the grid",
-            blocking=False,
-        ))
+        diag.findings.append(
+            Finding(
+                "gas_balance",
+                f"{len(unreachable)} sites",
+                float(len(unreachable)),
+                f"note: {len(unreachable)} of {len(sites)} sites cannot receive gas from any field "
+                f"(e.g. {', '.join(map(str, unreachable[:5]))}); they can only use the grid",
+                blocking=False,
+            )
+        )
     if p.target_mw is not None:
         potential = float(inputs.max_it_mw.sum())
         if p.max_sites is not None:
             potential = float(inputs.max_it_mw.nlargest(p.max_sites).sum())
         if potential < p.target_mw:
-            diag.findings.append(Finding(
-                "target", "system", p.target_mw - potential,
-                f"target: the sites can host at most {potential:,.0f} MW of IT, below the "
-                f"{p.target_mw:,.0f} MW target",
-            ))
+            diag.findings.append(
+                Finding(
+                    "target",
+                    "system",
+                    p.target_mw - potential,
+                    f"target: the sites can host at most {potential:,.0f} MW of IT, below the "
+                    f"{p.target_mw:,.0f} MW target",
+                )
+            )
     if len(sites) <= max_flow_sites and p.allow_gas and not p.allow_grid:
         diag.findings.extend(_site_gas_limits(g, inputs, fields))
     return diag
@@ -156,8 +177,11 @@ def _max_flow_to_demand(g: nx.DiGraph, nodes: object) -> tuple[float, list[str]]
     if "__source__" not in h or "__sink__" not in h:
         return 0.0, []
     value, (reachable, _) = nx.minimum_cut(h, "__source__", "__sink__")
-    cut = [f"{u}>{v}" for u, v in h.edges if u in reachable and v not in reachable
-           and u != "__source__" and v != "__sink__"]
+    cut = [
+        f"{u}>{v}"
+        for u, v in h.edges
+        if u in reachable and v not in reachable and u != "__source__" and v != "__sink__"
+    ]
     return float(value), cut
 
 
@@ -172,13 +196,19 @@ def _site_gas_limits(g: nx.DiGraph, inputs: ModelInputs, fields: list) -> list[F
         need = row["min_modules"] * row["module_mw"] * row["pue"] / p.generator_efficiency
         if need <= 0:
             continue
-        reach = nx.maximum_flow_value(h, "__source__", row["node_id"]) if row["node_id"] in h else 0.0
+        reach = (
+            nx.maximum_flow_value(h, "__source__", row["node_id"]) if row["node_id"] in h else 0.0
+        )
         if reach < need * (1 - 1e-9):
-            out.append(Finding(
-                "size", str(s), need - reach,
-                f"size: site {s} needs {need:,.0f} MW of gas for its minimum campus but at most "
-                f"{reach:,.0f} MW can reach it",
-            ))
+            out.append(
+                Finding(
+                    "size",
+                    str(s),
+                    need - reach,
+                    f"size: site {s} needs {need:,.0f} MW of gas for its minimum campus but at most "
+                    f"{reach:,.0f} MW can reach it",
+                )
+            )
     return out
 
 
@@ -200,15 +230,23 @@ def elastic_diagnosis(inputs: ModelInputs, settings: SolverConfig) -> Diagnosis:
             continue
         total = float(sum(v for v, _ in used))
         where = ", ".join(f"{k} ({v:,.1f})" for v, k in reversed(used[-5:]))
-        diag.findings.append(Finding(
-            family, where, total,
-            f"{family}: {total:,.1f} {UNITS.get(family, '')} at {where}"
-            f"{' …' if len(used) > 5 else ''}; fix: {FIXES.get(family, 'check the data')}",
-        ))
+        diag.findings.append(
+            Finding(
+                family,
+                where,
+                total,
+                f"{family}: {total:,.1f} {UNITS.get(family, '')} at {where}"
+                f"{' …' if len(used) > 5 else ''}; fix: {FIXES.get(family, 'check the data')}",
+            )
+        )
     if not diag.findings:
-        diag.findings.append(Finding(
-            "objective", "system", float(np.inf),
-            "every constraint can be met: the model is unbounded, not infeasible "
-            "(check the objective's prices and values)",
-        ))
+        diag.findings.append(
+            Finding(
+                "objective",
+                "system",
+                float(np.inf),
+                "every constraint can be met: the model is unbounded, not infeasible "
+                "(check the objective's prices and values)",
+            )
+        )
     return diag

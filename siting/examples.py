@@ -61,12 +61,21 @@ EXAMPLE_CASE: dict[str, Any] = {
     "candidates": {
         "node_kinds": ["field", "compressor", "hub", "junction"],
         "spacing_km": None,
-        "remoteness": {"town_min_population": 15000, "use_geonames": False, "free_km": 50,
-                       "multiplier_per_100km": 0.1},
+        "remoteness": {
+            "town_min_population": 15000,
+            "use_geonames": False,
+            "free_km": 50,
+            "multiplier_per_100km": 0.1,
+        },
     },
     "technology": {"module_size": "50 MW", "min_modules": 1, "max_modules": 6},
     "costs": {"gas_price": "3870 RUB/1000m3", "grid_price": "35 USD/MWh"},
-    "objective": {"sense": "min_cost", "target_it": "500 MW", "max_sites": 3, "min_spacing_km": 100},
+    "objective": {
+        "sense": "min_cost",
+        "target_it": "500 MW",
+        "max_sites": 3,
+        "min_spacing_km": 100,
+    },
     "solver": {"time_limit_s": 60, "mip_gap": 1e-6},
 }
 
@@ -95,8 +104,13 @@ def raw_layers() -> dict[str, pd.DataFrame]:
         crs="EPSG:4326",
     )
     grid = gpd.GeoDataFrame(
-        {"grid_id": ["grid_hub", "grid_city"], "name": ["hub substation", "city power plant"],
-         "kind": ["substation", "power_plant"], "voltage_kv": [220, 500], "spare_mw": [150.0, 800.0]},
+        {
+            "grid_id": ["grid_hub", "grid_city"],
+            "name": ["hub substation", "city power plant"],
+            "kind": ["substation", "power_plant"],
+            "voltage_kv": [220, 500],
+            "spare_mw": [150.0, 800.0],
+        },
         geometry=[Point(63.3, 62.1), Point(50.5, 57.2)],
         crs="EPSG:4326",
     )
@@ -106,27 +120,45 @@ def raw_layers() -> dict[str, pd.DataFrame]:
         crs="EPSG:4326",
     )
     climate = pd.DataFrame(
-        {"station": ["north", "east", "hub", "south"], "lat": [67.0, 63.5, 62.0, 57.0],
-         "lon": [68.0, 74.0, 63.0, 50.0], "temp_mean_c": [-9.0, -4.0, -1.5, 4.0]}
+        {
+            "station": ["north", "east", "hub", "south"],
+            "lat": [67.0, 63.5, 62.0, 57.0],
+            "lon": [68.0, 74.0, 63.0, 50.0],
+            "temp_mean_c": [-9.0, -4.0, -1.5, 4.0],
+        }
     )
     towns = pd.DataFrame(
-        {"name": ["Hubtown", "Capital", "Junction City", "Eastfield"], "lat": [62.1, 57.0, 60.2, 63.0],
-         "lon": [63.1, 50.1, 56.2, 73.0], "population": [60000, 1_000_000, 25000, 20000]}
+        {
+            "name": ["Hubtown", "Capital", "Junction City", "Eastfield"],
+            "lat": [62.1, 57.0, 60.2, 63.0],
+            "lon": [63.1, 50.1, 56.2, 73.0],
+            "population": [60000, 1_000_000, 25000, 20000],
+        }
     )
     hubs = gpd.GeoDataFrame(
         {"hub_id": ["capital"], "name": ["Capital"], "weight": [1.0]},
         geometry=[Point(50.1, 57.0)],
         crs="EPSG:4326",
     )
-    country = gpd.GeoDataFrame({"name": ["Exampleland"]}, geometry=[box(44.0, 55.0, 78.0, 70.0)],
-                               crs="EPSG:4326")
+    country = gpd.GeoDataFrame(
+        {"name": ["Exampleland"]}, geometry=[box(44.0, 55.0, 78.0, 70.0)], crs="EPSG:4326"
+    )
     borders = gpd.GeoDataFrame(
         {"border_id": ["west"], "name": ["western border"]},
         geometry=[LineString([(44.0, 55.0), (44.0, 70.0)])],
         crs="EPSG:4326",
     )
-    return {"nodes": nodes, "pipelines": pipelines, "grid": grid, "fiber": fiber, "climate": climate,
-            "towns": towns, "hubs": hubs, "country": country, "borders": borders}
+    return {
+        "nodes": nodes,
+        "pipelines": pipelines,
+        "grid": grid,
+        "fiber": fiber,
+        "climate": climate,
+        "towns": towns,
+        "hubs": hubs,
+        "country": country,
+        "borders": borders,
+    }
 
 
 def example_case(**overrides: Any) -> Case:

@@ -30,9 +30,14 @@ def chord_for_km(km: float) -> float:
     return 2.0 * np.sin(min(km / EARTH_RADIUS_KM, np.pi) / 2.0)
 
 
-def geodesic_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+def geodesic_km(
+    lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
+) -> np.ndarray:
     _, _, dist_m = GEOD.inv(
-        np.asarray(lon1, float), np.asarray(lat1, float), np.asarray(lon2, float), np.asarray(lat2, float)
+        np.asarray(lon1, float),
+        np.asarray(lat1, float),
+        np.asarray(lon2, float),
+        np.asarray(lat2, float),
     )
     return np.asarray(dist_m, dtype=float) / 1000.0
 
@@ -72,7 +77,9 @@ def nearest(
     tree = cKDTree(unit_xyz(np.asarray(target_lon, float), np.asarray(target_lat, float)))
     _, idx = tree.query(unit_xyz(query_lon, np.asarray(query_lat, float)))
     idx = np.asarray(idx, dtype=int)
-    dist = geodesic_km(query_lon, query_lat, np.asarray(target_lon)[idx], np.asarray(target_lat)[idx])
+    dist = geodesic_km(
+        query_lon, query_lat, np.asarray(target_lon)[idx], np.asarray(target_lat)[idx]
+    )
     return idx, dist
 
 
@@ -110,19 +117,28 @@ def pairs_within_km(lon: np.ndarray, lat: np.ndarray, radius_km: float) -> np.nd
 
 
 def points_within_km(
-    lon: np.ndarray, lat: np.ndarray, target_lon: np.ndarray, target_lat: np.ndarray, radius_km: float
+    lon: np.ndarray,
+    lat: np.ndarray,
+    target_lon: np.ndarray,
+    target_lat: np.ndarray,
+    radius_km: float,
 ) -> list[tuple[int, int, float]]:
     """Pairs (query i, target j, km) closer than ``radius_km``."""
     if len(lon) == 0 or len(target_lon) == 0:
         return []
     tree = cKDTree(unit_xyz(np.asarray(target_lon, float), np.asarray(target_lat, float)))
-    hits = tree.query_ball_point(unit_xyz(np.asarray(lon, float), np.asarray(lat, float)),
-                                 chord_for_km(radius_km * 1.01))
+    hits = tree.query_ball_point(
+        unit_xyz(np.asarray(lon, float), np.asarray(lat, float)), chord_for_km(radius_km * 1.01)
+    )
     qi = np.repeat(np.arange(len(lon)), [len(h) for h in hits])
     tj = np.concatenate([np.asarray(h, dtype=int) for h in hits]) if len(qi) else np.zeros(0, int)
     if len(qi) == 0:
         return []
-    dist = geodesic_km(np.asarray(lon)[qi], np.asarray(lat)[qi], np.asarray(target_lon)[tj],
-                       np.asarray(target_lat)[tj])
+    dist = geodesic_km(
+        np.asarray(lon)[qi],
+        np.asarray(lat)[qi],
+        np.asarray(target_lon)[tj],
+        np.asarray(target_lat)[tj],
+    )
     keep = dist <= radius_km
     return list(zip(qi[keep].tolist(), tj[keep].tolist(), dist[keep].tolist(), strict=True))

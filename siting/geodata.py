@@ -19,7 +19,11 @@ from siting.config import NODE_KINDS, PIPELINE_STATUSES, NetworkConfig
 from siting.errors import DataError
 from siting.units import Conversions, column_unit, parse_quantity
 
-STATUS_ALIASES = {"planned": "proposed", "in development": "proposed", "pre-construction": "proposed"}
+STATUS_ALIASES = {
+    "planned": "proposed",
+    "in development": "proposed",
+    "pre-construction": "proposed",
+}
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,11 @@ def _check_geometry(gdf: gpd.GeoDataFrame, ids: pd.Series, kinds: set[str], wher
             fid = ids[short].iloc[0]
             raise DataError(f"{where}: feature {fid}: a line needs at least two points")
     bounds = geom.bounds
-    out = (bounds["miny"] < -90) | (bounds["maxy"] > 90) | (bounds["minx"] < -180) | (
-        bounds["maxx"] > 180
+    out = (
+        (bounds["miny"] < -90)
+        | (bounds["maxy"] > 90)
+        | (bounds["minx"] < -180)
+        | (bounds["maxx"] > 180)
     )
     if out.any():
         fid = ids[out.to_numpy()].iloc[0]
@@ -107,10 +114,15 @@ def _check_geometry(gdf: gpd.GeoDataFrame, ids: pd.Series, kinds: set[str], wher
 
 
 def quantity_column(
-    df: pd.DataFrame, name: str, kind: str, conv: Conversions, where: str
+    df: pd.DataFrame,
+    name: str,
+    kind: str,
+    conv: Conversions,
+    where: str,
+    ids: pd.Series | None = None,
 ) -> tuple[str, np.ndarray]:
     """Find the column for quantity ``name`` (exact, or ``name_<unit suffix>``) and return
-    its name and values in internal units (NaN where empty)."""
+    its name and values in internal units (NaN where empty); with ``ids``, values must be ≥ 0."""
     candidates = [c for c in df.columns if c == name or str(c).startswith(f"{name}_")]
     candidates = [c for c in candidates if (column_unit(str(c)) or ("", ""))[0] == kind]
     if not candidates:
@@ -133,7 +145,11 @@ def quantity_column(
     bad = df[column].notna().to_numpy() & np.isnan(values)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise DataError(f"{where}: feature #{row}: column {column}: not a number: {df[column].iloc[row]!r}")
+        raise DataError(
+            f"{where}: feature #{row}: column {column}: not a number: {df[column].iloc[row]!r}"
+        )
+    if ids is not None:
+        _non_negative(values, ids, column, where)
     return column, values * factor
 
 
@@ -141,7 +157,9 @@ def _non_negative(values: np.ndarray, ids: pd.Series, column: str, where: str) -
     neg = values < 0
     if neg.any():
         i = int(np.flatnonzero(neg)[0])
-        raise DataError(f"{where}: feature {ids.iloc[i]}: column {column}: negative value {values[i]:g}")
+        raise DataError(
+            f"{where}: feature {ids.iloc[i]}: column {column}: negative value {values[i]:g}"
+        )
 
 
 def standardise_pipelines(
@@ -161,8 +179,7 @@ def standardise_pipelines(
             f"{where}: feature {ids.iloc[i]}: column status: unknown status "
             f"{raw['status'].iloc[i]!r}; allowed: {', '.join(PIPELINE_STATUSES)}"
         )
-    column, capacity = quantity_column(raw, cfg.capacity_column, "gas_flow", conv, where)
-    _non_negative(capacity, ids, column, where)
+    column, capacity = quantity_column(raw, cfg.capacity_column, "gas_flow", conv, where, ids)
     missing = np.isnan(capacity)
     if missing.any():
         if cfg.default_capacity is None:
@@ -215,8 +232,7 @@ def _optional_quantity(
     has = [c for c in raw.columns if c == name or str(c).startswith(f"{name}_")]
     if not has:
         return np.zeros(len(raw))
-    column, values = quantity_column(raw, name, kind, conv, where)
-    _non_negative(values, ids, column, where)
+    _column, values = quantity_column(raw, name, kind, conv, where, ids)
     return np.nan_to_num(values, nan=0.0)
 
 
@@ -259,11 +275,12 @@ def standardise_grid(
     raw = _require_crs(raw, where)
     ids = _ids(raw, "grid_id", where)
     _check_geometry(raw, ids, {"Point"}, where)
-    spare_col, spare = quantity_column(raw, "spare", "power", conv, where)
+    spare_col, spare = quantity_column(raw, "spare", "power", conv, where, ids)
     if np.isnan(spare).any():
         i = int(np.flatnonzero(np.isnan(spare))[0])
-        raise DataError(f"{where}: feature {ids.iloc[i]}: column {spare_col}: missing spare capacity")
-    _non_negative(spare, ids, spare_col, where)
+        raise DataError(
+            f"{where}: feature {ids.iloc[i]}: column {spare_col}: missing spare capacity"
+        )
     voltage = (
         pd.to_numeric(raw["voltage_kv"], errors="coerce").to_numpy(dtype=float)
         if "voltage_kv" in raw.columns

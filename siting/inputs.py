@@ -56,10 +56,24 @@ class Params:
 NODE_COLUMNS = ["kind", "name", "lon", "lat", "supply_max_mw", "demand_mw"]
 ARC_COLUMNS = ["from_node", "to_node", "capacity_mw", "length_km", "cost_musd_per_mw_y"]
 SITE_COLUMNS = [
-    "node_id", "lon", "lat", "module_mw", "min_modules", "max_modules", "pue",
-    "capex_multiplier", "open_cost_musd_y", "it_cost_musd_per_mw_y", "gen_cost_musd_per_mw_y",
-    "gas_price_factor", "grid_id", "grid_link_cost_musd_y", "open_capex_musd",
-    "it_capex_musd_per_mw", "gen_capex_musd_per_mw", "grid_link_capex_musd",
+    "node_id",
+    "lon",
+    "lat",
+    "module_mw",
+    "min_modules",
+    "max_modules",
+    "pue",
+    "capex_multiplier",
+    "open_cost_musd_y",
+    "it_cost_musd_per_mw_y",
+    "gen_cost_musd_per_mw_y",
+    "gas_price_factor",
+    "grid_id",
+    "grid_link_cost_musd_y",
+    "open_capex_musd",
+    "it_capex_musd_per_mw",
+    "gen_capex_musd_per_mw",
+    "grid_link_capex_musd",
 ]
 GRID_COLUMNS = ["spare_mw", "price_factor"]
 HUB_COLUMNS = ["demand_mw", "share_of_it"]
@@ -89,14 +103,18 @@ class ModelInputs:
         for col in ("from_node", "to_node"):
             bad = ~self.arcs[col].isin(nodes)
             if bad.any():
-                raise DataError(f"arc {self.arcs.index[bad][0]}: {col} {self.arcs[col][bad].iloc[0]!r} is not a node")
+                raise DataError(
+                    f"arc {self.arcs.index[bad][0]}: {col} {self.arcs[col][bad].iloc[0]!r} is not a node"
+                )
         bad = ~self.sites["node_id"].isin(nodes)
         if bad.any():
             raise DataError(f"site {self.sites.index[bad][0]}: node_id is not a node")
         grid = self.sites["grid_id"].dropna()
         bad = ~grid.isin(set(self.grid_nodes.index))
         if bad.any():
-            raise DataError(f"site {grid.index[bad][0]}: grid_id {grid[bad].iloc[0]!r} is not a grid node")
+            raise DataError(
+                f"site {grid.index[bad][0]}: grid_id {grid[bad].iloc[0]!r} is not a grid node"
+            )
         for name, frame, cols in (
             ("node", self.nodes, ["supply_max_mw", "demand_mw"]),
             ("arc", self.arcs, ["capacity_mw"]),
@@ -160,7 +178,8 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
         generator_efficiency=tech.generator_efficiency,
         reserve_margin=1.0 / tech.n_plus_one_units if tech.n_plus_one_units else 0.0,
         gas_cost_musd_per_mw_y=case.costs.gas_price.to_internal(conv) * MUSD_Y_PER_USD_PER_MWH,
-        grid_energy_cost_musd_per_mw_y=case.costs.grid_price.to_internal(conv) * MUSD_Y_PER_USD_PER_MWH,
+        grid_energy_cost_musd_per_mw_y=case.costs.grid_price.to_internal(conv)
+        * MUSD_Y_PER_USD_PER_MWH,
         compute_value_musd_per_mw_y=case.costs.compute_value.to_internal(conv),
         integer_modules=tech.integer_modules,
         allow_gas=tech.allow_gas,
@@ -178,8 +197,12 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
 def _nodes_table(graph: nx.Graph) -> pd.DataFrame:
     rows = {
         n: {
-            "kind": d["kind"], "name": d["name"], "lon": d["lon"], "lat": d["lat"],
-            "supply_max_mw": float(d["supply_mw"]), "demand_mw": float(d["demand_mw"]),
+            "kind": d["kind"],
+            "name": d["name"],
+            "lon": d["lon"],
+            "lat": d["lat"],
+            "supply_max_mw": float(d["supply_mw"]),
+            "demand_mw": float(d["demand_mw"]),
         }
         for n, d in graph.nodes(data=True)
     }
@@ -191,7 +214,10 @@ def _nodes_table(graph: nx.Graph) -> pd.DataFrame:
 def _arcs_table(graph: nx.Graph, tariff_usd_per_mwh_per_1000km: float) -> pd.DataFrame:
     rows = []
     for _, _, d in graph.edges(data=True):
-        for a, b, cap in ((d["u"], d["v"], d["capacity_uv_mw"]), (d["v"], d["u"], d["capacity_vu_mw"])):
+        for a, b, cap in (
+            (d["u"], d["v"], d["capacity_uv_mw"]),
+            (d["v"], d["u"], d["capacity_vu_mw"]),
+        ):
             if cap > 0:
                 rows.append(
                     {
@@ -201,7 +227,9 @@ def _arcs_table(graph: nx.Graph, tariff_usd_per_mwh_per_1000km: float) -> pd.Dat
                         "capacity_mw": float(cap),
                         "length_km": float(d["length_km"]),
                         "cost_musd_per_mw_y": tariff_usd_per_mwh_per_1000km
-                        * float(d["length_km"]) / 1000.0 * MUSD_Y_PER_USD_PER_MWH,
+                        * float(d["length_km"])
+                        / 1000.0
+                        * MUSD_Y_PER_USD_PER_MWH,
                         "corridor": d.get("names", ""),
                     }
                 )
@@ -235,7 +263,8 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
             "max_modules": tech.max_modules,
             "pue": candidates["pue"].to_numpy(float),
             "capex_multiplier": m,
-            "open_cost_musd_y": crf["site"] * site_capex * m + crf["fiber"] * fiber_capex * fiber_km,
+            "open_cost_musd_y": crf["site"] * site_capex * m
+            + crf["fiber"] * fiber_capex * fiber_km,
             "it_cost_musd_per_mw_y": (crf["facility"] + costs.om_fraction) * facility * m,
             "gen_cost_musd_per_mw_y": (crf["generation"] + costs.om_fraction) * generation * m,
             "gas_price_factor": 1.0,
@@ -251,7 +280,9 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
     return df
 
 
-def _hubs_tables(eligible: pd.DataFrame, data: GeoData, case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _hubs_tables(
+    eligible: pd.DataFrame, data: GeoData, case: Case
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     cfg = case.objective.hubs
     if cfg is None:
         return _empty(HUB_COLUMNS, "hub_id"), pd.DataFrame(columns=SERVE_COLUMNS)
@@ -269,8 +300,9 @@ def _hubs_tables(eligible: pd.DataFrame, data: GeoData, case: Case) -> tuple[pd.
     hx, hy = data.hubs.geometry.x.to_numpy(), data.hubs.geometry.y.to_numpy()
     s_idx = np.repeat(np.arange(len(eligible)), len(hubs))
     h_idx = np.tile(np.arange(len(hubs)), len(eligible))
-    km = geo.geodesic_km(eligible["lon"].to_numpy()[s_idx], eligible["lat"].to_numpy()[s_idx],
-                         hx[h_idx], hy[h_idx])
+    km = geo.geodesic_km(
+        eligible["lon"].to_numpy()[s_idx], eligible["lat"].to_numpy()[s_idx], hx[h_idx], hy[h_idx]
+    )
     rtt = km * cfg.route_factor * cfg.rtt_ms_per_km
     ok = rtt <= cfg.max_rtt_ms
     serve = pd.DataFrame(

@@ -8,6 +8,7 @@ the same two nodes are merged into one corridor with the capacities summed.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -58,9 +59,7 @@ class Network:
     report: NetworkReport
 
 
-def build_network(
-    pipelines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, snap_km: float
-) -> Network:
+def build_network(pipelines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, snap_km: float) -> Network:
     """Build the undirected corridor graph; edge attributes carry directed capacities."""
     report = NetworkReport()
     parts = pipelines.explode(index_parts=False).reset_index(drop=True)
@@ -86,7 +85,11 @@ def build_network(
         if attrs["supply_mw"] == 0 and attrs["demand_mw"] == 0:
             graph.remove_node(n)
             report.dropped.append(
-                {"what": "node", "id": n, "reason": "not on any selected pipeline, no supply or demand"}
+                {
+                    "what": "node",
+                    "id": n,
+                    "reason": "not on any selected pipeline, no supply or demand",
+                }
             )
         else:
             report.isolated_nodes.append(n)
@@ -135,7 +138,9 @@ def _anchors(
         ]
     )
     if len(named):
-        _, dist = geo.nearest(ends[:, 0], ends[:, 1], named["lon"].to_numpy(), named["lat"].to_numpy())
+        _, dist = geo.nearest(
+            ends[:, 0], ends[:, 1], named["lon"].to_numpy(), named["lat"].to_numpy()
+        )
         free = ends[dist > snap_km]
     else:
         free = ends
@@ -172,7 +177,9 @@ def _cut(
     anchor_pts = shapely.points(anchors["lon"].to_numpy(), anchors["lat"].to_numpy())
     tree = shapely.STRtree(lines)
     # query in degrees with a latitude-aware margin, then confirm geodesically
-    margin_deg = snap_km / 111.0 / np.maximum(np.cos(np.radians(np.abs(anchors["lat"].to_numpy()))), 0.05)
+    margin_deg = (
+        snap_km / 111.0 / np.maximum(np.cos(np.radians(np.abs(anchors["lat"].to_numpy()))), 0.05)
+    )
     a_idx, l_idx = tree.query(shapely.buffer(anchor_pts, margin_deg), predicate="intersects")
     hits: dict[int, list[tuple[float, int]]] = {}
     for a, li in zip(a_idx.tolist(), l_idx.tolist(), strict=True):
@@ -192,8 +199,10 @@ def _cut(
     pieces: list[dict[str, object]] = []
     for li, line in enumerate(lines):
         row = parts.iloc[li]
-        cuts = _cut_positions(hits.get(li, []), int(start_anchor[li]), int(stop_anchor[li]), line.length)
-        for (p0, a0), (p1, a1) in zip(cuts, cuts[1:], strict=False):
+        cuts = _cut_positions(
+            hits.get(li, []), int(start_anchor[li]), int(stop_anchor[li]), line.length
+        )
+        for (p0, a0), (p1, a1) in itertools.pairwise(cuts):
             if a0 == a1 or p1 - p0 <= 0:
                 continue
             coords = np.asarray(shapely.get_coordinates(substring(line, p0, p1)))
@@ -277,5 +286,8 @@ def nodes_frame(graph: nx.Graph) -> gpd.GeoDataFrame:
     df = pd.DataFrame.from_dict(dict(graph.nodes(data=True)), orient="index")
     df.index.name = "node_id"
     df = df.reset_index()
-    return gpd.GeoDataFrame(df, geometry=[Point(x, y) for x, y in zip(df["lon"], df["lat"], strict=True)],
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        df,
+        geometry=[Point(x, y) for x, y in zip(df["lon"], df["lat"], strict=True)],
+        crs="EPSG:4326",
+    )

@@ -74,8 +74,9 @@ def prepare(case: Case, data: GeoData | None = None, step: Step = _quiet) -> Pre
         with step("reading layers"):
             data = load_geodata(case)
     with step("building the gas network"):
-        network = build_network(select_pipelines(data.pipelines, case.network), data.nodes,
-                                case.network.snap_km)
+        network = build_network(
+            select_pipelines(data.pipelines, case.network), data.nodes, case.network.snap_km
+        )
     with step("candidate sites"):
         candidates = build_candidates(network, data, case)
     with step("model inputs"):
@@ -119,7 +120,9 @@ def solve_inputs(
     return solution, check, precheck
 
 
-def run(case: Case, data: GeoData | None = None, step: Step = _quiet, stream: bool = False) -> RunResult:
+def run(
+    case: Case, data: GeoData | None = None, step: Step = _quiet, stream: bool = False
+) -> RunResult:
     """Prepare and solve a case end to end."""
     timings = Timings()
     timed = timings.wrap(step)

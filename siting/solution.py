@@ -100,10 +100,16 @@ def assemble_solution(
     sites["cost_open_musd_y"] = sites["open_cost_musd_y"] * sites["open"]
     sites["cost_it_musd_y"] = sites["it_cost_musd_per_mw_y"] * sites["it_mw"]
     sites["cost_gen_musd_y"] = sites["gen_cost_musd_per_mw_y"] * sites["gen_mw"]
-    sites["cost_gas_musd_y"] = p.gas_cost_musd_per_mw_y * sites["gas_price_factor"] * sites["gas_mw"]
+    sites["cost_gas_musd_y"] = (
+        p.gas_cost_musd_per_mw_y * sites["gas_price_factor"] * sites["gas_mw"]
+    )
     sites["cost_grid_link_musd_y"] = sites["grid_link_cost_musd_y"] * sites["grid_link"]
-    sites["cost_grid_energy_musd_y"] = p.grid_energy_cost_musd_per_mw_y * grid_factor * sites["grid_mw"]
-    sites["cost_serve_musd_y"] = serve.groupby("site_id")["cost_musd_y"].sum().reindex(sites.index).fillna(0.0)
+    sites["cost_grid_energy_musd_y"] = (
+        p.grid_energy_cost_musd_per_mw_y * grid_factor * sites["grid_mw"]
+    )
+    sites["cost_serve_musd_y"] = (
+        serve.groupby("site_id")["cost_musd_y"].sum().reindex(sites.index).fillna(0.0)
+    )
     sites["cost_total_musd_y"] = sites[list(SITE_COST_TERMS)].sum(axis=1)
     sites["value_musd_y"] = p.compute_value_musd_per_mw_y * sites["it_mw"]
     sites["capex_musd"] = (
@@ -121,7 +127,9 @@ def assemble_solution(
     arcs = inputs.arcs.copy()
     arcs["flow_mw"] = flows
     arcs["flow_bcm_y"] = arcs["flow_mw"] / p.mw_per_bcm_y
-    arcs["utilisation"] = np.where(arcs["capacity_mw"] > 0, arcs["flow_mw"] / arcs["capacity_mw"], 0.0)
+    arcs["utilisation"] = np.where(
+        arcs["capacity_mw"] > 0, arcs["flow_mw"] / arcs["capacity_mw"], 0.0
+    )
     arcs["cost_transport_musd_y"] = arcs["cost_musd_per_mw_y"] * arcs["flow_mw"]
 
     nodes = inputs.nodes.copy()
@@ -131,7 +139,9 @@ def assemble_solution(
     nodes["demand_bcm_y"] = nodes["demand_mw"] / p.mw_per_bcm_y
 
     grid_nodes = inputs.grid_nodes.copy()
-    grid_nodes["used_mw"] = sites.groupby("grid_id")["grid_mw"].sum().reindex(grid_nodes.index).fillna(0.0)
+    grid_nodes["used_mw"] = (
+        sites.groupby("grid_id")["grid_mw"].sum().reindex(grid_nodes.index).fillna(0.0)
+    )
     grid_nodes["utilisation"] = np.where(
         grid_nodes["spare_mw"] > 0, grid_nodes["used_mw"] / grid_nodes["spare_mw"], 0.0
     )

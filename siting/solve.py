@@ -126,8 +126,13 @@ def _timer_total(timer: HierarchicalTimer, name: str) -> float:
         return 0.0
 
 
-def _report(highs: object, model: pyo.ConcreteModel, settings: SolverConfig, solve_s: float,
-            handoff_s: float) -> SolveReport:
+def _report(
+    highs: object,
+    model: pyo.ConcreteModel,
+    settings: SolverConfig,
+    solve_s: float,
+    handoff_s: float,
+) -> SolveReport:
     status = highs.getModelStatus()  # type: ignore[attr-defined]
     name = status.name
     info = highs.getInfo()  # type: ignore[attr-defined]

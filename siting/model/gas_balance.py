@@ -8,7 +8,8 @@ and out of n:
 
 ``demand_mw`` is the committed offtake (domestic use, exports still flowing) and must be met
 exactly. Elastic mode adds ``shortfall[n] ≥ 0`` on the left at nodes with demand: committed
-demand that the network cannot deliver.
+demand that the network cannot deliver. It is weighted twice a capacity slack, so the
+diagnosis names missing capacity before it drops committed demand.
 """
 
 from __future__ import annotations
@@ -26,9 +27,7 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     demand = d.node("demand_mw")
     fields = set(d.fields)
     arcs_in, arcs_out, sites_at = d.arcs_in, d.arcs_out, d.sites_at
-    short = (
-        slack(m, FAMILY, [n for n in m.NODES if demand[n] > 0]) if elastic else None
-    )
+    short = slack(m, FAMILY, [n for n in m.NODES if demand[n] > 0], weight=2.0) if elastic else None
 
     def rule(m: pyo.ConcreteModel, n: object) -> object:
         lhs = (

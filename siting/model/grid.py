@@ -25,7 +25,10 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     linked = [s for s in m.SITES if not m.grid_link[s].fixed]
     m.grid_link_limit = pyo.Constraint(
         linked,
-        rule=lambda m, s: m.grid_mw[s] <= min(spare[grid_of[s]], facility[s]) * m.grid_link[s],
+        rule=lambda m, s: (
+            m.grid_mw[s]
+            <= (facility[s] if elastic else min(spare[grid_of[s]], facility[s])) * m.grid_link[s]
+        ),
     )
     m.grid_link_open = pyo.Constraint(linked, rule=lambda m, s: m.grid_link[s] <= m.open[s])
     users = {g: [s for s in sites if not m.grid_link[s].fixed] for g, sites in d.grid_sites.items()}
@@ -34,6 +37,7 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     over = slack(m, FAMILY, shared) if elastic else None
     m.grid_spare = pyo.Constraint(
         shared,
-        rule=lambda m, g: sum(m.grid_mw[s] for s in users[g])
-        <= spare[g] + (over[g] if over is not None else 0),
+        rule=lambda m, g: (
+            sum(m.grid_mw[s] for s in users[g]) <= spare[g] + (over[g] if over is not None else 0)
+        ),
     )

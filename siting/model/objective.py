@@ -31,8 +31,13 @@ def cost_expr(m: pyo.ConcreteModel, d: Data) -> object:
     grid_of, k_grid = d.grid_of, d.grid_price_factor
     arc_cost = d.arc("cost_musd_per_mw_y")
     serve = d.inputs.serve
-    serve_cost = dict(zip(zip(serve["site_id"], serve["hub_id"], strict=True),
-                          serve["cost_musd_per_mw_y"], strict=True))
+    serve_cost = dict(
+        zip(
+            zip(serve["site_id"], serve["hub_id"], strict=True),
+            serve["cost_musd_per_mw_y"],
+            strict=True,
+        )
+    )
     site_terms = pyo.quicksum(
         c_open[s] * m.open[s]
         + c_it[s] * it[s]

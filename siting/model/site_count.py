@@ -20,4 +20,6 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
         return
     weight = float(d.inputs.sites["module_mw"].max()) if len(d.inputs.sites) else 1.0
     excess = slack(m, FAMILY, None, weight=weight) if elastic else 0
-    m.site_count = pyo.Constraint(expr=pyo.quicksum(m.open[s] for s in m.SITES) <= m.max_sites + excess)
+    m.site_count = pyo.Constraint(
+        expr=pyo.quicksum(m.open[s] for s in m.SITES) <= m.max_sites + excess
+    )

@@ -29,6 +29,8 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     excess = slack(m, FAMILY, m.CLIQUES, weight=weight) if elastic else None
     m.spacing = pyo.Constraint(
         m.CLIQUES,
-        rule=lambda m, c: pyo.quicksum(m.open[s] for s in members[c])
-        <= 1 + (excess[c] if excess is not None else 0),
+        rule=lambda m, c: (
+            pyo.quicksum(m.open[s] for s in members[c])
+            <= 1 + (excess[c] if excess is not None else 0)
+        ),
     )

@@ -7,7 +7,9 @@ With IT[s] = module_mw[s]·modules[s]:
           + gen_capex[s]·gen_mw[s] + link_capex[s]·grid_link[s] ) ≤ budget_musd   (if a budget is set)
 
 Capex here is overnight (MUSD), not annualised. Elastic mode adds ``shortfall ≥ 0`` to the
-target and ``overrun ≥ 0`` to the budget.
+target and ``overrun ≥ 0`` to the budget. The target shortfall is weighted ten times a MW
+of missing capacity, so the diagnosis blames the data (fields, pipes, grid) before the
+user's target.
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ def capex_expr(m: pyo.ConcreteModel, d: Data) -> object:
     c_open, c_it = d.site("open_capex_musd"), d.site("it_capex_musd_per_mw")
     c_gen, c_link = d.site("gen_capex_musd_per_mw"), d.site("grid_link_capex_musd")
     return pyo.quicksum(
-        c_open[s] * m.open[s] + c_it[s] * it[s] + c_gen[s] * m.gen_mw[s] + c_link[s] * m.grid_link[s]
+        c_open[s] * m.open[s]
+        + c_it[s] * it[s]
+        + c_gen[s] * m.gen_mw[s]
+        + c_link[s] * m.grid_link[s]
         for s in m.SITES
     )
 
@@ -36,7 +41,7 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     p = d.params
     if p.target_mw is not None:
         it = it_mw(m, d)
-        short = slack(m, FAMILY_TARGET, None) if elastic else 0
+        short = slack(m, FAMILY_TARGET, None, weight=10.0) if elastic else 0
         m.target = pyo.Constraint(expr=pyo.quicksum(it.values()) + short >= m.target_mw)
     if p.budget_musd is not None:
         over = slack(m, FAMILY_BUDGET, None, weight=0.01) if elastic else 0

@@ -12,6 +12,8 @@ Every variable gets a finite bound implied by the data (so presolve can work):
 - ``supply_mw[f]`` ∈ [0, Σ_f supply_max[f]] (the field capacity family tightens it);
 - ``serve_mw[s,h]`` ∈ [0, max_IT[s]].
 
+In elastic mode the bounds that the slacks relax (supply, flow, grid spare) are dropped.
+
 Scalars that sweeps change (prices, target, budget, site count) are mutable parameters, so
 a persistent solver can update them without a rebuild.
 """
@@ -23,7 +25,7 @@ import pyomo.environ as pyo
 from siting.model._data import Data
 
 
-def add(m: pyo.ConcreteModel, d: Data) -> None:
+def add(m: pyo.ConcreteModel, d: Data, elastic: bool = False) -> None:
     p = d.params
     sites = d.inputs.sites
     m.NODES = pyo.Set(initialize=d.inputs.nodes.index.tolist(), ordered=True)
@@ -39,7 +41,9 @@ def add(m: pyo.ConcreteModel, d: Data) -> None:
     m.compute_value = pyo.Param(initialize=p.compute_value_musd_per_mw_y, mutable=True)
     m.target_mw = pyo.Param(initialize=p.target_mw or 0.0, mutable=True)
     m.budget_musd = pyo.Param(initialize=p.budget_musd or 0.0, mutable=True)
-    m.max_sites = pyo.Param(initialize=p.max_sites if p.max_sites is not None else len(sites), mutable=True)
+    m.max_sites = pyo.Param(
+        initialize=p.max_sites if p.max_sites is not None else len(sites), mutable=True
+    )
 
     max_mod = d.site("max_modules")
     facility = d.max_facility_mw
@@ -56,11 +60,13 @@ def add(m: pyo.ConcreteModel, d: Data) -> None:
         bounds=lambda _m, s: (0, max_mod[s]),
     )
     m.gas_mw = pyo.Var(
-        m.SITES, domain=pyo.NonNegativeReals,
+        m.SITES,
+        domain=pyo.NonNegativeReals,
         bounds=lambda _m, s: (0, facility[s] / eta if p.allow_gas else 0.0),
     )
     m.gen_mw = pyo.Var(
-        m.SITES, domain=pyo.NonNegativeReals,
+        m.SITES,
+        domain=pyo.NonNegativeReals,
         bounds=lambda _m, s: (0, (1 + p.reserve_margin) * facility[s] if p.allow_gas else 0.0),
     )
 
@@ -68,16 +74,20 @@ def add(m: pyo.ConcreteModel, d: Data) -> None:
         g = grid_of.get(s)
         if g is None or not p.allow_grid:
             return (0.0, 0.0)
-        return (0.0, min(spare[g], facility[s]))
+        return (0.0, facility[s] if elastic else min(spare[g], facility[s]))
 
     m.grid_mw = pyo.Var(m.SITES, domain=pyo.NonNegativeReals, bounds=grid_ub)
     m.grid_link = pyo.Var(m.SITES, domain=pyo.Binary)
     for s in m.SITES:
         if grid_of.get(s) is None or not p.allow_grid:
             m.grid_link[s].fix(0)
-    m.flow_mw = pyo.Var(m.ARCS, domain=pyo.NonNegativeReals, bounds=(0, total_supply))
-    m.supply_mw = pyo.Var(m.FIELDS, domain=pyo.NonNegativeReals, bounds=(0, total_supply))
-    m.serve_mw = pyo.Var(m.SERVE, domain=pyo.NonNegativeReals, bounds=lambda _m, s, h: (0, max_it[s]))
+    # elastic mode may need more gas than the fields hold: no supply-derived bound there
+    flow_ub = None if elastic else total_supply
+    m.flow_mw = pyo.Var(m.ARCS, domain=pyo.NonNegativeReals, bounds=(0, flow_ub))
+    m.supply_mw = pyo.Var(m.FIELDS, domain=pyo.NonNegativeReals, bounds=(0, flow_ub))
+    m.serve_mw = pyo.Var(
+        m.SERVE, domain=pyo.NonNegativeReals, bounds=lambda _m, s, h: (0, max_it[s])
+    )
 
 
 def it_mw(m: pyo.ConcreteModel, d: Data) -> dict:

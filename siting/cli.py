@@ -1,0 +1,240 @@
+"""``siting`` command line: a thin layer over the library API."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from siting.errors import InfeasibleError, SitingError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Site data centres along a gas pipeline network (Pyomo + HiGHS MILP).",
+)
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(exc: SitingError) -> None:
+    for line in str(exc).splitlines():
+        err.print(f"[bold red]error:[/] {line}")
+    raise typer.Exit(exc.exit_code)
+
+
+def _step_printer(quiet: bool) -> Any:
+    @contextlib.contextmanager
+    def step(name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        if quiet:
+            yield
+            return
+        with console.status(f"{name} …", spinner="dots"):
+            yield
+        elapsed = time.perf_counter() - start
+        console.print(f"  [green]✓[/] {name} [dim]({elapsed:.1f} s)[/]")
+
+    return step
+
+
+def _parse_sets(values: list[str] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in values or []:
+        if "=" not in item:
+            raise SitingError(
+                f"--set {item!r}: write it as key.path=value, e.g. objective.target_it='10 GW'"
+            )
+        key, raw = item.split("=", 1)
+        out[key.strip()] = yaml.safe_load(raw)
+    return out
+
+
+@app.command("run")
+def run_cmd(
+    case_file: Annotated[Path | None, typer.Argument(help="Case file (YAML) in models/.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.")] = None,
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", "-s", help="Named scenario.")
+    ] = None,
+    example: Annotated[
+        bool, typer.Option("--example", help="Run the built-in tiny example.")
+    ] = False,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Override: key.path=value.")
+    ] = None,
+    time_limit: Annotated[float | None, typer.Option(help="Solver time limit in seconds.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Stream the HiGHS log.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
+) -> None:
+    """Solve a case and write the siting plan (GeoPackage, tables, summary, manifest)."""
+    from siting.api import load_case, solve_case
+    from siting.examples import example_case, example_geodata
+
+    try:
+        overrides = _parse_sets(set_)
+        if time_limit is not None:
+            overrides["solver.time_limit_s"] = time_limit
+        if example == (case_file is not None):
+            raise SitingError("give either a case file or --example")
+        if example:
+            case = example_case(**_nested(overrides))
+            data = example_geodata(case)
+            if scenario:
+                raise SitingError("the example has no scenarios")
+        else:
+            assert case_file is not None
+            case = load_case(case_file, scenario=scenario, overrides=overrides)
+            data = None
+        out_dir = out or Path("results") / case.label.replace("/", "-")
+        if not quiet:
+            console.print(f"[bold]siting[/] {case.label}: {case.description}")
+        result = solve_case(case, out=out_dir, data=data, step=_step_printer(quiet), stream=verbose)
+    except InfeasibleError as exc:
+        err.print(f"[bold red]infeasible:[/] {exc}")
+        if exc.diagnosis is not None:
+            for line in exc.diagnosis.lines():  # type: ignore[attr-defined]
+                err.print(f"  • {line}")
+            if out is not None:
+                from siting.io.outputs import write_json
+
+                write_json(Path(out) / "diagnosis.json", exc.diagnosis.to_dict())  # type: ignore[attr-defined]
+        raise typer.Exit(exc.exit_code) from None
+    except SitingError as exc:
+        _fail(exc)
+        return
+    except KeyboardInterrupt:
+        err.print("[bold red]interrupted[/]: no complete run folder was written")
+        raise typer.Exit(130) from None
+    print_summary(result.solution, out_dir)
+
+
+def _nested(flat: dict[str, Any]) -> dict[str, Any]:
+    from siting.io.case_file import set_path
+
+    tree: dict[str, Any] = {}
+    for key, value in flat.items():
+        tree = set_path(tree, tuple(key.split(".")), value)
+    return tree
+
+
+def print_summary(solution: Any, out_dir: Path | None = None) -> None:
+    t, r = solution.totals, solution.report
+    table = Table(title="Chosen sites", title_justify="left")
+    for col, just in (
+        ("site", "left"),
+        ("MW IT", "right"),
+        ("modules", "right"),
+        ("power", "left"),
+        ("gas bcm/y", "right"),
+        ("grid MW", "right"),
+        ("PUE", "right"),
+        ("MUSD/y", "right"),
+        ("lat", "right"),
+        ("lon", "right"),
+    ):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for sid, row in solution.chosen.sort_values("it_mw", ascending=False).iterrows():
+        table.add_row(
+            str(sid),
+            f"{row['it_mw']:,.0f}",
+            f"{row['modules']:g}",
+            row["source"],
+            f"{row['gas_bcm_y']:.2f}",
+            f"{row['grid_mw']:,.0f}",
+            f"{row['pue']:.2f}",
+            f"{row['cost_total_musd_y']:,.0f}",
+            f"{row['lat']:.2f}",
+            f"{row['lon']:.2f}",
+        )
+    console.print(table)
+    status_style = "green" if r.is_optimal else "bold yellow"
+    console.print(f"[{status_style}]status:[/] {r.describe()}")
+    console.print(
+        f"sites: {t['sites_open']}   IT: {t['it_mw']:,.0f} MW   facility: {t['facility_mw']:,.0f} MW"
+    )
+    console.print(
+        f"gas burnt: {t['gas_bcm_y']:.2f} bcm/y of {t['surplus_bcm_y']:.1f} bcm/y surplus "
+        f"({(t['gas_bcm_y'] / t['surplus_bcm_y'] if t['surplus_bcm_y'] > 0 else 0):.1%})   "
+        f"grid: {t['grid_mw']:,.0f} MW"
+    )
+    console.print(
+        f"cost: {t['cost_musd_y']:,.0f} MUSD/y ({t['cost_per_mw_it_musd_y']:.2f} MUSD per MW IT per year); "
+        f"capex {t['capex_musd']:,.0f} MUSD ({t['capex_per_mw_it_musd']:.1f} MUSD/MW)"
+    )
+    gap = f"{r.gap:.4%}" if r.gap is not None else "n/a"
+    console.print(
+        f"objective {r.objective:,.3f}, bound {r.bound if r.bound is None else f'{r.bound:,.3f}'}, "
+        f"MIP gap {gap}, {r.nodes} nodes, HiGHS {r.solve_s:.1f} s"
+    )
+    if out_dir is not None:
+        console.print(f"written to {out_dir}/")
+
+
+@app.command("check")
+def check_cmd(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `siting run`.")],
+) -> None:
+    """Re-check a run folder's solution from its tables alone."""
+    from siting.check import check_solution
+    from siting.io.outputs import read_solution
+
+    try:
+        solution = read_solution(run_dir)
+        report = check_solution(solution, raise_on_error=False)
+    except SitingError as exc:
+        _fail(exc)
+        return
+    if report.ok:
+        console.print(
+            f"[green]ok[/]: {report.summary()}; objective {report.objective_recomputed:,.6g} "
+            f"= solver {report.objective_solver:,.6g}"
+        )
+    else:
+        err.print(f"[bold red]failed[/]: {report.summary()}")
+        raise typer.Exit(5)
+
+
+@app.command("scenarios")
+def scenarios_cmd(case_file: Path) -> None:
+    """List a case file's named scenarios."""
+    from siting.io.case_file import list_scenarios
+
+    try:
+        for name, desc in list_scenarios(case_file).items():
+            console.print(f"[bold]{name}[/]: {desc}")
+    except SitingError as exc:
+        _fail(exc)
+
+
+@app.command("validate")
+def validate_cmd(
+    case_file: Path,
+    scenario: Annotated[str | None, typer.Option("--scenario", "-s")] = None,
+) -> None:
+    """Validate a case file (and scenario) without solving."""
+    from siting.api import load_case
+
+    try:
+        case = load_case(case_file, scenario=scenario)
+    except SitingError as exc:
+        _fail(exc)
+        return
+    console.print(f"[green]ok[/]: {case.label}")
+    console.print(json.dumps(case.model_dump(mode="json", exclude={"scenarios"}), indent=2))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,337 @@
+"""Write a run folder atomically, and read a Solution back from one.
+
+Every file is written to a temporary name beside its target and renamed into place, so a
+reader never sees half a file. ``manifest.json`` is written last and removed first: a folder
+without it is an incomplete run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from collections.abc import Callable, Iterator
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely import LineString, Point
+
+from siting.errors import DataError
+from siting.inputs import Params
+from siting.solution import Solution
+from siting.solve import Outcome, SolveReport
+
+TABLES = ("sites", "arcs", "nodes", "grid_nodes", "hubs", "serve", "cliques")
+INDEX_NAMES = {
+    "sites": "site_id",
+    "arcs": "arc_id",
+    "nodes": "node_id",
+    "grid_nodes": "grid_id",
+    "hubs": "hub_id",
+}
+EMPTY_GEOMETRY = {"pipelines": "LineString", "grid_links": "LineString"}
+PACKAGES = (
+    "siting",
+    "pyomo",
+    "highspy",
+    "numpy",
+    "pandas",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "networkx",
+    "pydantic",
+    "pyogrio",
+)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path in the target's folder; on success rename it over the target."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.stem}.", suffix=f".partial{target.suffix}", dir=target.parent
+    )
+    os.close(fd)
+    tmp_path = Path(tmp)
+    tmp_path.unlink()
+    try:
+        yield tmp_path
+        if tmp_path.exists():
+            with tmp_path.open("rb+") as fh:
+                os.fsync(fh.fileno())
+        tmp_path.replace(target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text(target: Path, text: str) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_json(target: Path, obj: Any) -> None:
+    write_text(target, json.dumps(obj, indent=2, default=_json_default, allow_nan=False) + "\n")
+
+
+def write_csv(target: Path, frame: pd.DataFrame, index: bool = True) -> None:
+    with atomic_path(target) as tmp:
+        frame.to_csv(tmp, index=index)
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return float(obj)
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, set | tuple):
+        return list(obj)
+    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
+
+
+def _finite(obj: Any) -> Any:
+    """JSON has no NaN/inf: write them as null."""
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    if isinstance(obj, float | np.floating) and not np.isfinite(obj):
+        return None
+    return obj
+
+
+def write_geopackage(target: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
+    with atomic_path(target) as tmp:
+        for name, frame in layers.items():
+            kind = {} if len(frame) else {"geometry_type": EMPTY_GEOMETRY.get(name, "Point")}
+            frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", **kind)
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def digest_json(obj: Any) -> str:
+    text = json.dumps(_finite(obj), sort_keys=True, default=_json_default)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def tables_digest(frames: dict[str, pd.DataFrame], params: Params) -> str:
+    h = hashlib.sha256()
+    for name in sorted(frames):
+        frame = frames[name]
+        h.update(name.encode())
+        h.update(",".join(map(str, frame.columns)).encode())
+        h.update(pd.util.hash_pandas_object(frame.astype(str), index=True).to_numpy().tobytes())
+    h.update(digest_json(params.to_dict()).encode())
+    return h.hexdigest()
+
+
+def site_geometries(solution: Solution) -> gpd.GeoDataFrame:
+    s = solution.sites.reset_index()
+    return gpd.GeoDataFrame(
+        s, geometry=[Point(x, y) for x, y in zip(s["lon"], s["lat"], strict=True)], crs="EPSG:4326"
+    )
+
+
+def corridor_flows(edges: gpd.GeoDataFrame, solution: Solution) -> gpd.GeoDataFrame:
+    """Corridors with their flows in each direction, net flow and utilisation."""
+    arcs = solution.arcs
+    flow = arcs["flow_mw"].to_dict()
+    out = edges[
+        ["u", "v", "length_km", "capacity_uv_mw", "capacity_vu_mw", "names", "geometry"]
+    ].copy()
+    out["flow_uv_mw"] = [flow.get(f"{u}>{v}", 0.0) for u, v in zip(out["u"], out["v"], strict=True)]
+    out["flow_vu_mw"] = [flow.get(f"{v}>{u}", 0.0) for u, v in zip(out["u"], out["v"], strict=True)]
+    out["net_flow_mw"] = out["flow_uv_mw"] - out["flow_vu_mw"]
+    cap = np.where(out["net_flow_mw"] >= 0, out["capacity_uv_mw"], out["capacity_vu_mw"])
+    out["utilisation"] = np.where(
+        cap > 0, out["net_flow_mw"].abs() / np.where(cap > 0, cap, 1), 0.0
+    )
+    out["free_capacity_mw"] = np.maximum(cap - out["net_flow_mw"].abs(), 0.0)
+    out["net_flow_bcm_y"] = out["net_flow_mw"] / solution.params.mw_per_bcm_y
+    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+
+
+def grid_links(solution: Solution, grid: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    chosen = solution.chosen
+    chosen = chosen[chosen["grid_link"] == 1]
+    rows, geoms = [], []
+    if grid is not None and len(chosen):
+        where = grid.set_index("grid_id").geometry
+        for sid, r in chosen.iterrows():
+            g = where[r["grid_id"]]
+            rows.append({"site_id": sid, "grid_id": r["grid_id"], "grid_mw": r["grid_mw"]})
+            geoms.append(LineString([(r["lon"], r["lat"]), (g.x, g.y)]))
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+
+
+def summary(solution: Solution, label: str) -> dict[str, Any]:
+    r, t = solution.report, solution.totals
+    chosen = solution.chosen
+    return _finite(
+        {
+            "case": label,
+            "status": str(r.outcome),
+            "status_text": r.describe(),
+            "objective_sense": solution.params.objective,
+            "objective": r.objective,
+            "best_bound": r.bound,
+            "mip_gap": r.gap,
+            "solve_s": r.solve_s,
+            "nodes": r.nodes,
+            "totals": t,
+            "sites": [
+                {
+                    "site_id": str(sid),
+                    "it_mw": float(row["it_mw"]),
+                    "modules": float(row["modules"]),
+                    "source": row["source"],
+                    "gas_bcm_y": float(row["gas_bcm_y"]),
+                    "grid_mw": float(row["grid_mw"]),
+                    "pue": float(row["pue"]),
+                    "cost_musd_y": float(row["cost_total_musd_y"]),
+                    "lon": float(row["lon"]),
+                    "lat": float(row["lat"]),
+                }
+                for sid, row in chosen.iterrows()
+            ],
+        }
+    )
+
+
+def write_run(
+    out_dir: str | Path,
+    solution: Solution,
+    *,
+    label: str,
+    case_json: dict[str, Any],
+    candidates: gpd.GeoDataFrame,
+    edges: gpd.GeoDataFrame,
+    nodes_geo: gpd.GeoDataFrame | None = None,
+    grid: gpd.GeoDataFrame | None = None,
+    inputs_hash: str,
+    timings: dict[str, float],
+    extra_files: dict[str, Callable[[Path], None]] | None = None,
+) -> Path:
+    """Write the run folder: GeoPackage, CSV tables, solution/summary/manifest JSON."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = out / "manifest.json"
+    if manifest.exists():
+        manifest.unlink()
+    sites_geo = site_geometries(solution)
+    cand = candidates.drop(columns=[c for c in ("edge_u", "edge_v") if c in candidates.columns])
+    decided = solution.sites[
+        ["open", "modules", "it_mw", "gas_mw", "grid_mw", "source", "cost_total_musd_y"]
+    ]
+    cand = cand.merge(decided, left_on="site_id", right_index=True, how="left")
+    layers = {
+        "sites": sites_geo[sites_geo["open"] == 1],
+        "candidates": cand,
+        "pipelines": corridor_flows(edges, solution),
+        "grid_links": grid_links(solution, grid),
+    }
+    if nodes_geo is not None:
+        layers["nodes"] = nodes_geo.merge(
+            solution.nodes[["supply_mw", "burn_mw"]],
+            left_on="node_id",
+            right_index=True,
+            how="left",
+        )
+    write_geopackage(out / "sites.gpkg", layers)
+    for name in TABLES:
+        write_csv(
+            out / "tables" / f"{name}.csv", getattr(solution, name), index=name in INDEX_NAMES
+        )
+    write_csv(
+        out / "tables" / "candidates.csv", pd.DataFrame(cand.drop(columns="geometry")), index=False
+    )
+    for name, writer in (extra_files or {}).items():
+        with atomic_path(out / name) as tmp:
+            writer(tmp)
+    write_json(
+        out / "solution.json",
+        _finite(
+            {
+                "params": solution.params.to_dict(),
+                "report": solution.report.to_dict(),
+                "totals": solution.totals,
+            }
+        ),
+    )
+    write_json(out / "summary.json", summary(solution, label))
+    write_json(
+        manifest,
+        _finite(
+            {
+                "complete": True,
+                "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "case": label,
+                "inputs_hash": inputs_hash,
+                "status": str(solution.report.outcome),
+                "solver": {
+                    k: case_json.get("solver", {}).get(k)
+                    for k in ("time_limit_s", "mip_gap", "threads", "seed")
+                },
+                "versions": package_versions(),
+                "timings_s": timings,
+                "case_resolved": case_json,
+                "files": [
+                    *sorted(
+                        str(p.relative_to(out))
+                        for p in out.rglob("*")
+                        if p.is_file() and not p.name.startswith(".")
+                    ),
+                    "manifest.json",
+                ],
+            }
+        ),
+    )
+    return out
+
+
+def read_solution(run_dir: str | Path) -> Solution:
+    """Load a Solution from a complete run folder (for re-checking and re-rendering)."""
+    run = Path(run_dir)
+    manifest = run / "manifest.json"
+    if not manifest.exists():
+        raise DataError(f"{run}: no manifest.json: not a run folder, or the run did not finish")
+    meta = json.loads((run / "solution.json").read_text(encoding="utf-8"))
+    frames: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        path = run / "tables" / f"{name}.csv"
+        index = INDEX_NAMES.get(name)
+        frame = pd.read_csv(path, keep_default_na=True)
+        if index is not None:
+            frame[index] = frame[index].astype(str)
+            frame = frame.set_index(index)
+        for col in ("site_id", "hub_id", "node_id", "from_node", "to_node"):
+            if col in frame.columns:
+                frame[col] = frame[col].astype(str)
+        if "grid_id" in frame.columns:
+            frame["grid_id"] = frame["grid_id"].astype(object).where(frame["grid_id"].notna(), None)
+        frames[name] = frame
+    rep = dict(meta["report"])
+    rep["outcome"] = Outcome(rep["outcome"])
+    params = dict(meta["params"])
+    return Solution(
+        **frames, params=Params(**params), report=SolveReport(**rep), totals=meta["totals"]
+    )

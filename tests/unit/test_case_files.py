@@ -1,0 +1,122 @@
+"""Case files: validation, scenarios, overrides, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from siting.errors import CaseError
+from siting.examples import write_example
+from siting.io.case_file import read_case
+
+
+@pytest.fixture(scope="module")
+def example_file(tmp_path_factory) -> Path:
+    return write_example(tmp_path_factory.mktemp("example"))
+
+
+def write(tmp_path: Path, example_file: Path, text: str) -> Path:
+    """A case in the example folder (so its layer paths resolve) with extra YAML appended."""
+    path = example_file.parent / f"case_{abs(hash(text))}.yaml"
+    path.write_text(example_file.read_text() + text)
+    return path
+
+
+def error_of(path: Path, **kw) -> str:
+    with pytest.raises(CaseError) as info:
+        read_case(path, **kw)
+    return str(info.value)
+
+
+def test_example_case_file_validates(example_file):
+    case = read_case(example_file)
+    assert case.name == "example"
+    assert case.objective.target_it.to_internal(case.conversions) == 500
+    assert all(
+        spec.path.is_absolute() and spec.path.exists() for spec in case.layers.specs().values()
+    )
+    with pytest.raises(Exception, match="frozen"):
+        case.name = "other"
+
+
+def test_unknown_key_names_file_line_path_and_allowed_keys(tmp_path, example_file):
+    path = write(tmp_path, example_file, "solver:\n  time_limit_s: 5\n  mip_gapp: 0.01\n")
+    msg = error_of(path)
+    assert str(path) in msg
+    assert "solver.mip_gapp: unknown key; allowed: time_limit_s, mip_gap, threads, seed" in msg
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "mip_gapp" in t)
+    assert f":{line}:" in msg
+    assert len(msg.splitlines()) == 1
+
+
+def test_wrong_unit_is_one_line_with_allowed_units(tmp_path, example_file):
+    path = write(tmp_path, example_file, "units:\n  rub_per_usd: 90\n")
+    text = path.read_text().replace("target_it: 500 MW", "target_it: 500 MWh")
+    path.write_text(text)
+    msg = error_of(path)
+    assert "objective.target_it: unit 'MWh' is not a power unit; allowed: GW, MW, W, kW" in msg
+    assert len(msg.splitlines()) == 1
+
+
+def test_missing_layer_file(tmp_path, example_file):
+    text = example_file.read_text().replace("geodata/grid.geojson", "geodata/no_such_grid.geojson")
+    path = example_file.parent / "missing.yaml"
+    path.write_text(text)
+    msg = error_of(path)
+    assert "layers.grid.path: file not found" in msg and "no_such_grid.geojson" in msg
+
+
+def test_wrong_type_and_literal(tmp_path, example_file):
+    path = write(tmp_path, example_file, "")
+    path.write_text(path.read_text().replace("sense: min_cost", "sense: cheapest"))
+    assert "objective.sense: must be one of 'min_cost', 'max_profit' or 'max_gas_use'" in error_of(
+        path
+    )
+    path.write_text(example_file.read_text().replace("max_sites: 3", "max_sites: three"))
+    assert "objective.max_sites:" in error_of(path) and "'three'" in error_of(path)
+
+
+def test_scenarios_merge_and_report_their_own_errors(tmp_path, example_file):
+    path = write(
+        tmp_path,
+        example_file,
+        "scenarios:\n"
+        "  big:\n    description: a bigger target\n    objective:\n      target_it: 1 GW\n"
+        "  broken:\n    objective:\n      target: 1 GW\n",
+    )
+    big = read_case(path, scenario="big")
+    assert big.scenario == "big" and big.label == "example/big"
+    assert big.objective.target_it.to_internal(big.conversions) == 1000
+    assert big.objective.max_sites == 3  # untouched keys stay
+    msg = error_of(path, scenario="broken")
+    assert "scenario 'broken': objective.target: unknown key" in msg
+    assert "unknown scenario 'nope'; known scenarios: big, broken" in error_of(
+        path, scenario="nope"
+    )
+
+
+def test_overrides_by_key_path(example_file):
+    case = read_case(
+        example_file, overrides={"costs.gas_price": "5 USD/MWh", "objective.max_sites": 1}
+    )
+    assert case.costs.gas_price.to_internal(case.conversions) == 5
+    assert case.objective.max_sites == 1
+    with pytest.raises(CaseError, match=r"--set costs\.gas_prize: unknown key"):
+        read_case(example_file, overrides={"costs.gas_prize": "5 USD/MWh"})
+
+
+def test_invalid_yaml_and_missing_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nlayers: [unclosed\n")
+    msg = error_of(bad)
+    assert msg.startswith(f"{bad}:") and "not valid YAML" in msg
+    assert "case file not found" in error_of(tmp_path / "absent.yaml")
+
+
+def test_semantic_checks(tmp_path, example_file):
+    path = example_file.parent / "sem.yaml"
+    path.write_text(example_file.read_text().replace("min_modules: 1", "min_modules: 9"))
+    assert "min_modules (9) is larger than max_modules (6)" in error_of(path)
+    path.write_text(example_file.read_text().replace("sense: min_cost", "sense: max_gas_use"))
+    assert "max_gas_use needs a budget" in error_of(path)
