@@ -307,6 +307,7 @@ class SolverConfig(Strict):
     mip_gap: Annotated[float, Field(ge=0, lt=1)] = 1e-3
     threads: Annotated[int, Field(ge=1)] = 1
     seed: Annotated[int, Field(ge=0)] = 0
+    interface: Literal["standard_form", "appsi"] = "standard_form"
     elastic_diagnosis: bool = True
     check_tolerance: Annotated[float, Field(gt=0)] = 1e-5
 

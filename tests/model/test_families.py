@@ -434,3 +434,30 @@ def test_checker_recomputes_independently_and_fails_loudly():
     totals = {**sol.totals, "objective": sol.totals["objective"] + 1}
     broken = check_solution(replace(sol, totals=totals), raise_on_error=False)
     assert "objective" in {v.family for v in broken.violations}
+
+
+@pytest.mark.parametrize("interface", ["standard_form", "appsi"])
+def test_both_hand_offs_agree(interface):
+    """The standard-form hand-off and Pyomo's persistent appsi interface give the same plan."""
+    settings = SolverConfig(mip_gap=0.0, time_limit_s=30, interface=interface)
+    solution, report, _ = solve_inputs(two_site_network(cap_ab=60), settings)
+    assert report.ok
+    assert solution.report.objective == pytest.approx(40)
+    assert opened(solution) == {"a": 10, "b": 10}
+    solution, _, _ = solve_inputs(grid_case(target_mw=40), settings)
+    assert solution.report.objective == pytest.approx(37)
+
+
+@pytest.mark.parametrize("interface", ["standard_form", "appsi"])
+def test_resolve_after_a_parameter_change_with_a_warm_start(interface):
+    """Re-solving the same model after lowering the target reuses the previous plan as a
+    start; the answer is the one a fresh build gives (target 10 → site b alone, 5 + 10)."""
+    from siting.model import build_model
+    from siting.solve import HighsSolver
+
+    inputs = two_site_network(cap_ab=60)
+    model = build_model(inputs)
+    solver = HighsSolver(SolverConfig(mip_gap=0.0, interface=interface))
+    assert solver.solve(model).objective == pytest.approx(40)
+    model.target_mw = 10
+    assert solver.solve(model, warmstart=True).objective == pytest.approx(15)
