@@ -14,6 +14,7 @@ import pandas as pd
 
 from siting import geo
 from siting.errors import CheckError
+from siting.inputs import SITE_COLUMNS
 from siting.solution import Solution
 
 
@@ -100,14 +101,18 @@ def check_solution(
     # power balance and generation
     eta = p.generator_efficiency
     gas, grid, gen = (s[k].to_numpy(float) for k in ("gas_mw", "grid_mw", "gen_mw"))
-    c.eq(
-        "power_balance",
-        ids,
-        eta * gas + grid,
-        s["pue"].to_numpy(float) * it,
-        "η·gas + grid = PUE·IT",
-    )
-    c.leq("generation", ids, (1 + p.reserve_margin) * eta * gas, gen, "(1+r)·η·gas ≤ gen")
+    if p.energy_system:
+        c.eq(
+            "power_balance",
+            ids,
+            eta * gas + grid,
+            s["pue"].to_numpy(float) * it,
+            "η·gas + grid = PUE·IT",
+        )
+        c.leq("generation", ids, (1 + p.reserve_margin) * eta * gas, gen, "(1+r)·η·gas ≤ gen")
+    else:
+        for col in ("gas_mw", "gen_mw", "grid_mw", "grid_link"):
+            c.eq("technology", ids, s[col].to_numpy(float), zero, f"no {col} without energy system")
     if not p.allow_gas:
         c.eq("technology", ids, gas, zero, "no on-site gas allowed")
 
@@ -129,6 +134,7 @@ def check_solution(
 
     _check_network(c, solution)
     _check_system(c, solution, it)
+    _check_strengthening(c, solution)
     _check_objective(c, solution, it)
     if raise_on_error and not c.report.ok:
         raise CheckError(f"the solution fails the independent check: {c.report.summary()}")
@@ -176,6 +182,8 @@ def _check_system(c: _Checker, solution: Solution, it: np.ndarray) -> None:
         c.leq("budget", one, [capex], [p.budget_musd], "Σ capex ≤ budget")
     if p.max_sites is not None:
         c.leq("site_count", one, [s["open"].sum()], [p.max_sites], "Σ open ≤ max_sites")
+    if p.min_sites is not None:
+        c.leq("site_count", one, [p.min_sites], [s["open"].sum()], "Σ open ≥ min_sites")
     if p.min_spacing_km:
         chosen = s[s["open"] == 1]
         pairs = geo.pairs_within_km(
@@ -210,6 +218,68 @@ def _check_system(c: _Checker, solution: Solution, it: np.ndarray) -> None:
         c.leq("demand_hubs", hubs.index, required, served, "served ≥ required")
         by_site = serve.groupby("site_id")["serve_mw"].sum().reindex(s.index).fillna(0.0).to_numpy()
         c.leq("demand_hubs", s.index, by_site, it, "Σ served ≤ IT")
+
+
+def _check_strengthening(c: _Checker, solution: Solution) -> None:
+    """The inequalities the formulation adds: each must hold for the plan it returned.
+
+    Serve bounds and capacity covers follow from the other families (so they are checked
+    always); the symmetry order among identical sites only when the formulation imposed it.
+    """
+    s, serve, hubs, p = solution.sites, solution.serve, solution.hubs, solution.params
+    max_it = s["module_mw"].to_numpy(float) * s["max_modules"].to_numpy(float)
+    open_ = s["open"].to_numpy(float)
+    if len(serve):
+        site_pos = pd.Series(np.arange(len(s)), index=s.index)[serve["site_id"]].to_numpy()
+        bound = max_it[site_pos]
+        if p.formulation.tight_bounds:
+            need = hubs["demand_mw"] + hubs["share_of_it"] * max_it.sum()
+            bound = np.minimum(bound, need.reindex(serve["hub_id"]).to_numpy(float))
+        served = serve["serve_mw"].to_numpy(float)
+        c.leq("linking", pd.Index(serve.index), -served, np.zeros(len(serve)), "serve ≥ 0")
+        c.leq(
+            "linking",
+            pd.Index(serve.index),
+            served,
+            bound * open_[site_pos],
+            "serve[s,h] ≤ U[s,h]·open[s]",
+        )
+    one = pd.Index(["system"])
+    demand = float(hubs["demand_mw"].sum()) if len(hubs) else 0.0
+    need_mw = max(demand, p.target_mw or 0.0)
+    c.leq("capacity_cover", one, [need_mw], [float(max_it @ open_)], "Σ max_IT·open ≥ need")
+    if demand > 0:
+        covered = np.cumsum(np.sort(max_it)[::-1]) >= demand * (1 - 1e-12)
+        fewest = int(np.argmax(covered)) + 1 if covered.any() else len(max_it)
+        c.leq("capacity_cover", one, [fewest], [open_.sum()], "Σ open ≥ fewest sites")
+    if p.formulation.symmetry_breaking and len(s) > 1:
+        _check_symmetry(c, solution)
+
+
+def _check_symmetry(c: _Checker, solution: Solution) -> None:
+    s, serve, cliques = solution.sites, solution.serve, solution.cliques
+    key = s[list(SITE_COLUMNS)].map(repr).agg("|".join, axis=1)
+    if len(serve):
+        rows = serve.sort_values(["site_id", "hub_id"])
+        text = (
+            rows["hub_id"].map(repr)
+            + ":"
+            + rows["cost_musd_per_mw_y"].map(repr)
+            + ":"
+            + rows["rtt_ms"].map(repr)
+        )
+        key = key + "#" + text.groupby(rows["site_id"]).agg(",".join).reindex(s.index).fillna("")
+    if len(cliques):
+        members = cliques.groupby("site_id")["clique_id"].agg(
+            lambda v: ",".join(map(str, sorted(v)))
+        )
+        key = key + "#" + members.reindex(s.index).fillna("")
+    for _, group in s.groupby(key, sort=False):
+        if len(group) < 2:
+            continue
+        opened = group["open"].to_numpy(float)
+        ids = pd.Index([f"{a}≥{b}" for a, b in zip(group.index[:-1], group.index[1:], strict=True)])
+        c.leq("symmetry", ids, opened[1:], opened[:-1], "identical sites open in table order")
 
 
 def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:

@@ -291,6 +291,7 @@ class ObjectiveConfig(Strict):
     target_it: Annotated[Power, NonNegative] | None = None
     budget: Annotated[Money, NonNegative] | None = None
     max_sites: Annotated[int, Field(ge=0)] | None = None
+    min_sites: Annotated[int, Field(ge=0)] | None = None
     min_spacing_km: NonNegativeKm | None = None
     hubs: HubDemandConfig | None = None
     gas_use_cost_weight: Annotated[float, Field(ge=0)] = 1e-4
@@ -299,7 +300,26 @@ class ObjectiveConfig(Strict):
     def _well_posed(self) -> ObjectiveConfig:
         if self.sense == "max_gas_use" and self.budget is None:
             raise ValueError("max_gas_use needs a budget, e.g. budget: '20000 MUSD'")
+        if (
+            self.min_sites is not None
+            and self.max_sites is not None
+            and self.min_sites > self.max_sites
+        ):
+            raise ValueError(
+                f"min_sites ({self.min_sites}) is larger than max_sites ({self.max_sites})"
+            )
         return self
+
+
+class FormulationConfig(Strict):
+    """How the MILP is written. Every switch gives the same optimum; the defaults are the
+    fastest measured (``benchmarks/orlib.py``). See ``siting/model/linking.py``,
+    ``capacity_cover.py`` and ``symmetry.py`` for the inequalities."""
+
+    strong_linking: bool = True
+    capacity_cover: bool = True
+    symmetry_breaking: bool = True
+    tight_bounds: bool = True
 
 
 class SolverConfig(Strict):
@@ -325,6 +345,7 @@ class Case(Strict):
     technology: TechnologyConfig = TechnologyConfig()
     costs: CostsConfig = CostsConfig()
     objective: ObjectiveConfig = ObjectiveConfig()
+    formulation: FormulationConfig = FormulationConfig()
     solver: SolverConfig = SolverConfig()
     scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
 

@@ -28,6 +28,7 @@ UNITS = {
     "target": "MW of IT the sites cannot host",
     "budget": "MUSD over budget",
     "site_count": "extra sites needed",
+    "site_count_min": "sites short of the minimum",
     "spacing": "sites too close together",
     "demand_hubs": "MW of hub demand not reachable within the latency bound",
 }
@@ -40,6 +41,7 @@ FIXES = {
     "target": "lower objective.target_it, or allow more/larger sites",
     "budget": "raise objective.budget or lower the target",
     "site_count": "raise objective.max_sites or the module limits",
+    "site_count_min": "lower objective.min_sites or add candidate sites",
     "spacing": "lower objective.min_spacing_km",
     "demand_hubs": "raise objective.hubs.max_rtt_ms or lower the hub share",
 }

@@ -9,7 +9,7 @@ checker can recompute every term from the same tables.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
@@ -17,7 +17,7 @@ import pandas as pd
 
 from siting import geo
 from siting.candidates import Candidates
-from siting.config import Case
+from siting.config import Case, FormulationConfig
 from siting.errors import DataError
 from siting.geodata import GeoData
 from siting.units import HOURS_PER_YEAR, bcm_per_year_to_mw
@@ -30,12 +30,19 @@ MUSD_Y_PER_USD_PER_MWH = HOURS_PER_YEAR / 1e6
 
 @dataclass(frozen=True)
 class Params:
-    """System-wide scalars."""
+    """System-wide scalars.
+
+    ``energy_system=False`` leaves out the gas network and on-site power (gas balance, arcs,
+    fields, power balance, generation, grid): a site's IT capacity then needs no fuel, which
+    is plain facility location (see :mod:`siting.facility_location`). ``formulation`` says
+    how the MILP is written; it never changes the optimum.
+    """
 
     objective: Objective = "min_cost"
     target_mw: float | None = None
     budget_musd: float | None = None
     max_sites: int | None = None
+    min_sites: int | None = None
     generator_efficiency: float = 0.55
     reserve_margin: float = 0.0
     gas_cost_musd_per_mw_y: float = 0.0
@@ -48,9 +55,21 @@ class Params:
     min_spacing_km: float | None = None
     max_rtt_ms: float | None = None
     mw_per_bcm_y: float = field(default_factory=lambda: bcm_per_year_to_mw(1.0))
+    energy_system: bool = True
+    formulation: FormulationConfig = field(default_factory=FormulationConfig)
 
     def to_dict(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["formulation"] = self.formulation.model_dump()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Params:
+        """Inverse of :meth:`to_dict` (run folders written before a key existed get its default)."""
+        values = dict(data)
+        if "formulation" in values:
+            values["formulation"] = FormulationConfig(**values["formulation"])
+        return cls(**values)
 
 
 NODE_COLUMNS = ["kind", "name", "lon", "lat", "supply_max_mw", "demand_mw"]
@@ -107,7 +126,7 @@ class ModelInputs:
                     f"arc {self.arcs.index[bad][0]}: {col} {self.arcs[col][bad].iloc[0]!r} is not a node"
                 )
         bad = ~self.sites["node_id"].isin(nodes)
-        if bad.any():
+        if self.params.energy_system and bad.any():
             raise DataError(f"site {self.sites.index[bad][0]}: node_id is not a node")
         grid = self.sites["grid_id"].dropna()
         bad = ~grid.isin(set(self.grid_nodes.index))
@@ -133,6 +152,24 @@ class ModelInputs:
             raise DataError("serve: a site_id is not a site")
         if not set(self.serve["hub_id"]).issubset(set(self.hubs.index)):
             raise DataError("serve: a hub_id is not a hub")
+        for col in ("demand_mw", "share_of_it"):
+            values = self.hubs[col].to_numpy(dtype=float)
+            bad_v = ~np.isfinite(values) | (values < 0)
+            if bad_v.any():
+                raise DataError(f"hub {self.hubs.index[bad_v][0]}: {col} must be finite and ≥ 0")
+        # the tightened serve bounds rely on serving never paying: see model/linking.py
+        cost = self.serve["cost_musd_per_mw_y"].to_numpy(dtype=float)
+        bad_c = ~np.isfinite(cost) | (cost < 0)
+        if bad_c.any():
+            row = self.serve[bad_c].iloc[0]
+            raise DataError(
+                f"serve {row['site_id']}→{row['hub_id']}: cost_musd_per_mw_y must be finite and ≥ 0"
+            )
+        p = self.params
+        if not p.energy_system and p.objective == "max_gas_use":
+            raise DataError("max_gas_use needs the energy system: nothing burns gas without it")
+        if p.min_sites is not None and p.max_sites is not None and p.min_sites > p.max_sites:
+            raise DataError(f"min_sites ({p.min_sites}) is larger than max_sites ({p.max_sites})")
         if not set(self.cliques["site_id"]).issubset(set(self.sites.index)):
             raise DataError("cliques: a site_id is not a site")
         return self
@@ -175,6 +212,7 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
         target_mw=obj.target_it.to_internal(conv) if obj.target_it is not None else None,
         budget_musd=obj.budget.to_internal(conv) if obj.budget is not None else None,
         max_sites=obj.max_sites,
+        min_sites=obj.min_sites,
         generator_efficiency=tech.generator_efficiency,
         reserve_margin=1.0 / tech.n_plus_one_units if tech.n_plus_one_units else 0.0,
         gas_cost_musd_per_mw_y=case.costs.gas_price.to_internal(conv) * MUSD_Y_PER_USD_PER_MWH,
@@ -188,6 +226,7 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
         min_spacing_km=obj.min_spacing_km,
         max_rtt_ms=obj.hubs.max_rtt_ms if obj.hubs is not None else None,
         mw_per_bcm_y=bcm_per_year_to_mw(1.0, conv),
+        formulation=case.formulation,
     )
     hubs, serve = _hubs_tables(eligible, data, case)
     cliques = spacing_cliques(sites, obj.min_spacing_km)

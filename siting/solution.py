@@ -47,7 +47,10 @@ class Solution:
         return self.sites[self.sites["open"] == 1]
 
 
-def _values(var: pyo.Var, index: list) -> np.ndarray:
+def _values(var: pyo.Var | None, index: list) -> np.ndarray:
+    """Variable values in ``index`` order; zeros for a variable the model leaves out."""
+    if var is None:
+        return np.zeros(len(index))
     return np.array([pyo.value(var[i], exception=False) or 0.0 for i in index], dtype=float)
 
 
@@ -55,24 +58,28 @@ def extract_solution(m: pyo.ConcreteModel, inputs: ModelInputs, report: SolveRep
     """Read the decisions from a solved model and compute every cost term."""
     p = inputs.params
     s_idx = inputs.sites.index.tolist()
+
+    def var(name: str) -> pyo.Var | None:
+        return m.find_component(name)
+
     decisions = pd.DataFrame(
         {
             "open": np.rint(_values(m.open, s_idx)).astype(int),
             "modules": _values(m.modules, s_idx),
-            "gas_mw": np.maximum(_values(m.gas_mw, s_idx), 0.0),
-            "gen_mw": np.maximum(_values(m.gen_mw, s_idx), 0.0),
-            "grid_mw": np.maximum(_values(m.grid_mw, s_idx), 0.0),
-            "grid_link": np.rint(_values(m.grid_link, s_idx)).astype(int),
+            "gas_mw": np.maximum(_values(var("gas_mw"), s_idx), 0.0),
+            "gen_mw": np.maximum(_values(var("gen_mw"), s_idx), 0.0),
+            "grid_mw": np.maximum(_values(var("grid_mw"), s_idx), 0.0),
+            "grid_link": np.rint(_values(var("grid_link"), s_idx)).astype(int),
         },
         index=inputs.sites.index,
     )
     if p.integer_modules:
         decisions["modules"] = np.rint(decisions["modules"]).astype(int)
     a_idx = inputs.arcs.index.tolist()
-    flows = pd.Series(np.maximum(_values(m.flow_mw, a_idx), 0.0), index=inputs.arcs.index)
+    flows = pd.Series(np.maximum(_values(var("flow_mw"), a_idx), 0.0), index=inputs.arcs.index)
     fields = list(m.FIELDS)
     supply = pd.Series(0.0, index=inputs.nodes.index)
-    supply[fields] = np.maximum(_values(m.supply_mw, fields), 0.0)
+    supply[fields] = np.maximum(_values(var("supply_mw"), fields), 0.0)
     pairs = list(m.SERVE)
     served = np.maximum(_values(m.serve_mw, pairs), 0.0) if pairs else np.zeros(0)
     return assemble_solution(inputs, report, decisions, flows, supply, served)
@@ -119,7 +126,11 @@ def assemble_solution(
         + sites["grid_link_capex_musd"] * sites["grid_link"]
     )
     sites["source"] = np.select(
-        [sites["open"] == 0, sites["grid_mw"] <= 1e-6, sites["gas_mw"] <= 1e-6],
+        [
+            (sites["open"] == 0) | (not p.energy_system),
+            sites["grid_mw"] <= 1e-6,
+            sites["gas_mw"] <= 1e-6,
+        ],
         ["", "gas", "grid"],
         default="hybrid",
     )

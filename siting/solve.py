@@ -23,6 +23,7 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+import scipy.sparse as sp
 from pyomo.common.timing import HierarchicalTimer
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
@@ -115,11 +116,17 @@ class HighsSolver:
             else _StandardForm(settings, stream)
         )
 
-    def solve(self, model: pyo.ConcreteModel, warmstart: bool = False) -> SolveReport:
-        """Solve (or re-solve) ``model`` and load the solution into it if one exists."""
+    def solve(
+        self, model: pyo.ConcreteModel, warmstart: bool = False, mip_start: bool = False
+    ) -> SolveReport:
+        """Solve (or re-solve) ``model`` and load the solution into it if one exists.
+
+        ``warmstart`` starts a re-solve of the same model from its previous solution;
+        ``mip_start`` starts from the values currently set on the model's variables.
+        """
         started = time.perf_counter()
         try:
-            highs, solve_s, handoff_s = self._backend.run(model, warmstart)
+            highs, solve_s, handoff_s = self._backend.run(model, warmstart, mip_start)
         except (RuntimeError, ValueError) as exc:
             raise SolveError(f"HiGHS failed: {exc}") from None
         report = _report(
@@ -137,12 +144,19 @@ class _StandardForm:
         self.highs = highspy.Highs()
         self.options = _options(settings, stream)
         self.columns: list[Any] = []
+        self.scale = np.ones(0)
         self._model: pyo.ConcreteModel | None = None
 
-    def run(self, model: pyo.ConcreteModel, warmstart: bool) -> tuple[highspy.Highs, float, float]:
+    def run(
+        self, model: pyo.ConcreteModel, warmstart: bool, mip_start: bool = False
+    ) -> tuple[highspy.Highs, float, float]:
         start = time.perf_counter()
-        start_values = self._current_values() if warmstart and model is self._model else None
-        lp, self.columns = compile_model(model)
+        lp, self.columns, self.scale = compile_model(model)
+        start_values = (
+            list(np.asarray(self._current_values()) * self.scale)
+            if mip_start or (warmstart and model is self._model)
+            else None
+        )
         h = self.highs
         h.setOptionValue("output_flag", False)
         h.clearModel()
@@ -164,13 +178,17 @@ class _StandardForm:
         return [float(v.value) if v.value is not None else 0.0 for v in self.columns]
 
     def load(self, model: pyo.ConcreteModel) -> None:
-        values = self.highs.getSolution().col_value
-        for var, value in zip(self.columns, values, strict=True):
+        values = np.asarray(self.highs.getSolution().col_value) / self.scale
+        for var, value in zip(self.columns, values.tolist(), strict=True):
             var.set_value(value, skip_validation=True)
 
 
-def compile_model(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list[Any]]:
-    """The model as a HiGHS LP/MIP: columns in the compiler's order, rows split from ranges."""
+def compile_model(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list[Any], np.ndarray]:
+    """The model as a HiGHS LP/MIP: columns in the compiler's order, rows split from ranges.
+
+    A ``scaling_factor`` suffix on the model (Pyomo's convention) scales columns: HiGHS
+    sees x' = factor·x. The returned factors (1 for unscaled columns) map solutions back.
+    """
     sf = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
     n_rows, n_cols = sf.A.shape
     lp = highspy.HighsLp()
@@ -190,6 +208,11 @@ def compile_model(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list[Any]]
     lp.row_lower_ = np.where(senses <= 0, rhs, -highspy.kHighsInf)
     lp.row_upper_ = np.where(senses >= 0, rhs, highspy.kHighsInf)
     a = sf.A.tocsc()
+    scale = _column_scale(model, sf.columns)
+    if (scale != 1.0).any():
+        a = (a @ sp.diags(1.0 / scale)).tocsc()
+        lp.col_cost_ = cost / scale
+        lp.col_lower_, lp.col_upper_ = lower * scale, upper * scale
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
@@ -202,7 +225,18 @@ def compile_model(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list[Any]]
             highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
             for i in integer
         ]
-    return lp, list(sf.columns)
+    return lp, list(sf.columns), scale
+
+
+def _column_scale(model: pyo.ConcreteModel, columns: list[Any]) -> np.ndarray:
+    suffix = model.component("scaling_factor")
+    if not isinstance(suffix, pyo.Suffix) or len(suffix) == 0:
+        return np.ones(len(columns))
+    factor = np.array([suffix.get(v, 1.0) for v in columns], dtype=float)
+    integer = np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool)
+    if (integer & (factor != 1.0)).any() or not (np.isfinite(factor) & (factor > 0)).all():
+        raise ValueError("scaling_factor must be finite, positive and 1 for integer variables")
+    return factor
 
 
 class _Appsi:
@@ -225,8 +259,10 @@ class _Appsi:
         }
         self._model: pyo.ConcreteModel | None = None
 
-    def run(self, model: pyo.ConcreteModel, warmstart: bool) -> tuple[highspy.Highs, float, float]:
-        self._opt.config.warmstart = warmstart and model is self._model
+    def run(
+        self, model: pyo.ConcreteModel, warmstart: bool, mip_start: bool = False
+    ) -> tuple[highspy.Highs, float, float]:
+        self._opt.config.warmstart = mip_start or (warmstart and model is self._model)
         timer = HierarchicalTimer()
         self._opt.solve(model, timer=timer)
         self._model = model

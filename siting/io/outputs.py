@@ -333,5 +333,5 @@ def read_solution(run_dir: str | Path) -> Solution:
     rep["outcome"] = Outcome(rep["outcome"])
     params = dict(meta["params"])
     return Solution(
-        **frames, params=Params(**params), report=SolveReport(**rep), totals=meta["totals"]
+        **frames, params=Params.from_dict(params), report=SolveReport(**rep), totals=meta["totals"]
     )

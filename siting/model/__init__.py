@@ -1,7 +1,11 @@
 """The siting MILP in Pyomo: one module per constraint family, math in each docstring.
 
-Run order: sets and variables → constraint families → objective. ``build_model(inputs,
-elastic=True)`` builds the diagnosis variant with penalised slacks instead of the objective.
+Run order: sets and variables → constraint families → strengthening families → objective.
+``build_model(inputs, elastic=True)`` builds the diagnosis variant with penalised slacks
+instead of the objective. Without an energy system (``Params.energy_system=False``) the
+gas and power families are left out, which leaves plain facility location. The
+strengthening families (``linking``, ``capacity_cover``, ``symmetry``) only add inequalities
+that keep an optimal plan; ``Params.formulation`` switches each of them.
 """
 
 from __future__ import annotations
@@ -12,16 +16,19 @@ from pyomo.common.gc_manager import PauseGC
 from siting.inputs import ModelInputs
 from siting.model import (
     arc_capacity,
+    capacity_cover,
     demand_hubs,
     field_capacity,
     gas_balance,
     generation,
     grid,
+    linking,
     objective,
     power_balance,
     site_count,
     size,
     spacing,
+    symmetry,
     targets,
     variables,
 )
@@ -39,9 +46,21 @@ FAMILIES = (
     site_count,
     spacing,
     demand_hubs,
+    linking,
+    capacity_cover,
+    symmetry,
 )
 
-__all__ = ["FAMILIES", "build_model"]
+ENERGY_FAMILIES = (gas_balance, arc_capacity, field_capacity, power_balance, generation, grid)
+
+__all__ = ["ENERGY_FAMILIES", "FAMILIES", "build_model", "families"]
+
+
+def families(inputs: ModelInputs) -> tuple:
+    """The constraint family modules that apply to ``inputs``, in build order."""
+    if inputs.params.energy_system:
+        return FAMILIES
+    return tuple(f for f in FAMILIES if f not in ENERGY_FAMILIES)
 
 
 def build_model(inputs: ModelInputs, elastic: bool = False) -> pyo.ConcreteModel:
@@ -51,7 +70,7 @@ def build_model(inputs: ModelInputs, elastic: bool = False) -> pyo.ConcreteModel
         m = pyo.ConcreteModel(name="siting-elastic" if elastic else "siting")
         m.elastic_slacks = []
         variables.add(m, d, elastic)
-        for family in FAMILIES:
+        for family in families(inputs):
             family.add(m, d, elastic)
         objective.add(m, d, elastic)
     return m

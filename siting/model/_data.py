@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from siting.inputs import ModelInputs
@@ -19,7 +20,7 @@ class Data:
 
     @staticmethod
     def _col(frame: pd.DataFrame, column: str) -> dict:
-        return dict(zip(frame.index, frame[column].tolist(), strict=True))
+        return dict(zip(frame.index.tolist(), frame[column].tolist(), strict=True))
 
     def site(self, column: str) -> dict:
         return self._col(self.inputs.sites, column)
@@ -37,7 +38,7 @@ class Data:
     @cached_property
     def max_facility_mw(self) -> dict:
         s = self.inputs.sites
-        return dict(zip(s.index, (s["pue"] * self.inputs.max_it_mw).tolist(), strict=True))
+        return dict(zip(s.index.tolist(), (s["pue"] * self.inputs.max_it_mw).tolist(), strict=True))
 
     @cached_property
     def fields(self) -> list:
@@ -51,21 +52,27 @@ class Data:
     @cached_property
     def arcs_in(self) -> dict[object, list]:
         out: dict[object, list] = defaultdict(list)
-        for a, n in zip(self.inputs.arcs.index, self.inputs.arcs["to_node"], strict=True):
+        for a, n in zip(
+            self.inputs.arcs.index.tolist(), self.inputs.arcs["to_node"].tolist(), strict=True
+        ):
             out[n].append(a)
         return out
 
     @cached_property
     def arcs_out(self) -> dict[object, list]:
         out: dict[object, list] = defaultdict(list)
-        for a, n in zip(self.inputs.arcs.index, self.inputs.arcs["from_node"], strict=True):
+        for a, n in zip(
+            self.inputs.arcs.index.tolist(), self.inputs.arcs["from_node"].tolist(), strict=True
+        ):
             out[n].append(a)
         return out
 
     @cached_property
     def sites_at(self) -> dict[object, list]:
         out: dict[object, list] = defaultdict(list)
-        for s, n in zip(self.inputs.sites.index, self.inputs.sites["node_id"], strict=True):
+        for s, n in zip(
+            self.inputs.sites.index.tolist(), self.inputs.sites["node_id"].tolist(), strict=True
+        ):
             out[n].append(s)
         return out
 
@@ -73,7 +80,9 @@ class Data:
     def grid_sites(self) -> dict[object, list]:
         """Sites that may connect to each grid node."""
         out: dict[object, list] = defaultdict(list)
-        for s, g in zip(self.inputs.sites.index, self.inputs.sites["grid_id"], strict=True):
+        for s, g in zip(
+            self.inputs.sites.index.tolist(), self.inputs.sites["grid_id"].tolist(), strict=True
+        ):
             if g is not None and g == g:
                 out[g].append(s)
         return out
@@ -93,4 +102,19 @@ class Data:
     @cached_property
     def serve_pairs(self) -> list[tuple]:
         sv = self.inputs.serve
-        return list(zip(sv["site_id"], sv["hub_id"], strict=True))
+        return list(zip(sv["site_id"].tolist(), sv["hub_id"].tolist(), strict=True))
+
+    @cached_property
+    def serve_bound_mw(self) -> dict[tuple, float]:
+        """U[s,h]: the most IT that site s ever needs to put towards hub h (see variables)."""
+        sv, hubs = self.inputs.serve, self.inputs.hubs
+        max_it = self.inputs.max_it_mw
+        bound = sv["site_id"].map(max_it).to_numpy(float)
+        if self.params.formulation.tight_bounds:
+            required = hubs["demand_mw"] + hubs["share_of_it"] * float(max_it.sum())
+            bound = np.minimum(bound, sv["hub_id"].map(required).to_numpy(float))
+        return dict(zip(self.serve_pairs, bound.tolist(), strict=True))
+
+    @cached_property
+    def total_demand_mw(self) -> float:
+        return float(self.inputs.hubs["demand_mw"].sum())

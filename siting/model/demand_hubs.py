@@ -6,8 +6,11 @@ hub h and each site s:
     Σ_{s : (s,h) ∈ P} serve_mw[s,h] ≥ demand_mw[h] + share_of_it[h] · Σ_s IT[s]
     Σ_{h : (s,h) ∈ P} serve_mw[s,h] ≤ IT[s]
 
-A hub's requirement is an absolute IT load, a share of all IT placed, or both. Elastic mode
-adds ``shortfall[h] ≥ 0`` to the hub's requirement.
+A hub's requirement is an absolute IT load, a share of all IT placed, or both. When the
+formulation tightens bounds the first row is an equality: serving costs are ≥ 0, so some
+optimal plan never serves a hub beyond its requirement, and the equality gives the solver
+a set-partitioning row instead of a covering one (measurably faster on facility location).
+Elastic mode adds ``shortfall[h] ≥ 0`` to the hub's requirement.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
+from siting.errors import InfeasibleError
 from siting.model._data import Data
 from siting.model._elastic import slack
 from siting.model.variables import it_mw
@@ -37,14 +41,20 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     it = it_mw(m, d)
     total_it = pyo.quicksum(it.values())
     short = slack(m, FAMILY, m.HUBS) if elastic else None
-    m.hub_demand = pyo.Constraint(
-        m.HUBS,
-        rule=lambda m, h: (
-            pyo.quicksum(m.serve_mw[s, h] for s in by_hub[h])
-            + (short[h] if short is not None else 0)
-            >= demand[h] + share[h] * total_it
-        ),
-    )
+    exact = d.params.formulation.tight_bounds
+
+    def requirement(m: pyo.ConcreteModel, h: object) -> object:
+        if not by_hub[h] and short is None:
+            if demand[h] > 0 or share[h] > 0:
+                raise InfeasibleError(f"hub {h} needs IT but no site is within its latency bound")
+            return pyo.Constraint.Skip
+        served = pyo.quicksum(m.serve_mw[s, h] for s in by_hub[h]) + (
+            short[h] if short is not None else 0
+        )
+        need = demand[h] + share[h] * total_it
+        return served == need if exact else served >= need
+
+    m.hub_demand = pyo.Constraint(m.HUBS, rule=requirement)
     m.hub_serve = pyo.Constraint(
         list(by_site),
         rule=lambda m, s: pyo.quicksum(m.serve_mw[s, h] for h in by_site[s]) <= it[s],

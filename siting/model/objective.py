@@ -12,6 +12,8 @@ Annualised cost (MUSD/y), every term attributable to a site or an arc:
 - ``max_gas_use``: maximise Σ_s gas_mw[s] − w·cost, with a small w (MW per MUSD/y) that
   only breaks ties between plans that burn the same gas.
 
+Without an energy system (facility location) only the open, IT and serving terms exist.
+
 In elastic mode the objective is instead to minimise Σ weight·slack over all families.
 """
 
@@ -26,18 +28,21 @@ from siting.model.variables import it_mw
 def cost_expr(m: pyo.ConcreteModel, d: Data) -> object:
     it = it_mw(m, d)
     c_open, c_it = d.site("open_cost_musd_y"), d.site("it_cost_musd_per_mw_y")
+    serve_terms = pyo.quicksum(
+        c * m.serve_mw[k]
+        for k, c in zip(d.serve_pairs, d.inputs.serve["cost_musd_per_mw_y"].tolist(), strict=True)
+        if c
+    )
+    if not d.params.energy_system:
+        site_terms = pyo.quicksum(
+            c_open[s] * m.open[s] + c_it[s] * it[s] if c_it[s] else c_open[s] * m.open[s]
+            for s in m.SITES
+        )
+        return site_terms + serve_terms
     c_gen, k_gas = d.site("gen_cost_musd_per_mw_y"), d.site("gas_price_factor")
     c_link = d.site("grid_link_cost_musd_y")
     grid_of, k_grid = d.grid_of, d.grid_price_factor
     arc_cost = d.arc("cost_musd_per_mw_y")
-    serve = d.inputs.serve
-    serve_cost = dict(
-        zip(
-            zip(serve["site_id"], serve["hub_id"], strict=True),
-            serve["cost_musd_per_mw_y"],
-            strict=True,
-        )
-    )
     site_terms = pyo.quicksum(
         c_open[s] * m.open[s]
         + c_it[s] * it[s]
@@ -48,7 +53,6 @@ def cost_expr(m: pyo.ConcreteModel, d: Data) -> object:
         for s in m.SITES
     )
     arc_terms = pyo.quicksum(arc_cost[a] * m.flow_mw[a] for a in m.ARCS if arc_cost[a])
-    serve_terms = pyo.quicksum(c * m.serve_mw[k] for k, c in serve_cost.items() if c)
     return site_terms + arc_terms + serve_terms
 
 

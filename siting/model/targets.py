@@ -28,6 +28,8 @@ def capex_expr(m: pyo.ConcreteModel, d: Data) -> object:
     it = it_mw(m, d)
     c_open, c_it = d.site("open_capex_musd"), d.site("it_capex_musd_per_mw")
     c_gen, c_link = d.site("gen_capex_musd_per_mw"), d.site("grid_link_capex_musd")
+    if not d.params.energy_system:
+        return pyo.quicksum(c_open[s] * m.open[s] + c_it[s] * it[s] for s in m.SITES)
     return pyo.quicksum(
         c_open[s] * m.open[s]
         + c_it[s] * it[s]

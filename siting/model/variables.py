@@ -10,7 +10,15 @@ Every variable gets a finite bound implied by the data (so presolve can work):
 - ``grid_mw[s]`` ∈ [0, min(spare[g(s)], PUE[s]·max_IT[s])];
 - ``flow_mw[a]`` ∈ [0, Σ_f supply_max[f]] (the arc capacity family tightens it);
 - ``supply_mw[f]`` ∈ [0, Σ_f supply_max[f]] (the field capacity family tightens it);
-- ``serve_mw[s,h]`` ∈ [0, max_IT[s]].
+- ``serve_mw[s,h]`` ∈ [0, U[s,h]] with U[s,h] = min(max_IT[s], demand[h] + share[h]·Σ_s max_IT[s])
+  when the formulation tightens bounds (else U[s,h] = max_IT[s]). No optimal plan needs more:
+  serving costs are ≥ 0, so serving a hub beyond its requirement never pays.
+
+Without an energy system (``Params.energy_system=False``, plain facility location) only
+``open``, ``modules`` and ``serve_mw`` exist.
+
+``serve_mw`` carries a ``scaling_factor`` of 1/U[s,h], which the hand-off to the solver
+applies (see ``siting.solve.compile_model``).
 
 In elastic mode the bounds that the slacks relax (supply, flow, grid spare) are dropped.
 
@@ -44,21 +52,37 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool = False) -> None:
     m.max_sites = pyo.Param(
         initialize=p.max_sites if p.max_sites is not None else len(sites), mutable=True
     )
+    m.min_sites = pyo.Param(initialize=p.min_sites or 0, mutable=True)
 
     max_mod = d.site("max_modules")
-    facility = d.max_facility_mw
-    eta = p.generator_efficiency
-    spare = d.grid_spare
-    grid_of = d.grid_of
-    total_supply = d.total_supply_mw
-    max_it = d.max_it_mw
-
     m.open = pyo.Var(m.SITES, domain=pyo.Binary)
     m.modules = pyo.Var(
         m.SITES,
         domain=pyo.NonNegativeIntegers if p.integer_modules else pyo.NonNegativeReals,
         bounds=lambda _m, s: (0, max_mod[s]),
     )
+    if p.energy_system:
+        _add_energy(m, d, elastic)
+    serve_ub = d.serve_bound_mw
+    m.serve_mw = pyo.Var(
+        m.SERVE, domain=pyo.NonNegativeReals, bounds=lambda _m, s, h: (0, serve_ub[s, h])
+    )
+    # the solver sees serve_mw as a fraction of its bound (as the textbook x[s,h] ∈ [0,1]):
+    # hubs of very different size then give equally scaled columns
+    m.scaling_factor = pyo.Suffix(direction=pyo.Suffix.LOCAL)
+    for k, ub in serve_ub.items():
+        if ub > 0:
+            m.scaling_factor[m.serve_mw[k]] = 1.0 / ub
+
+
+def _add_energy(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
+    """Fuel, generation, grid, pipeline flow and field supply."""
+    p = d.params
+    facility = d.max_facility_mw
+    eta = p.generator_efficiency
+    spare = d.grid_spare
+    grid_of = d.grid_of
+    total_supply = d.total_supply_mw
     m.gas_mw = pyo.Var(
         m.SITES,
         domain=pyo.NonNegativeReals,
@@ -85,9 +109,6 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool = False) -> None:
     flow_ub = None if elastic else total_supply
     m.flow_mw = pyo.Var(m.ARCS, domain=pyo.NonNegativeReals, bounds=(0, flow_ub))
     m.supply_mw = pyo.Var(m.FIELDS, domain=pyo.NonNegativeReals, bounds=(0, flow_ub))
-    m.serve_mw = pyo.Var(
-        m.SERVE, domain=pyo.NonNegativeReals, bounds=lambda _m, s, h: (0, max_it[s])
-    )
 
 
 def it_mw(m: pyo.ConcreteModel, d: Data) -> dict:

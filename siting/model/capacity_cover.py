@@ -1,0 +1,53 @@
+"""Aggregate-capacity cover: enough capacity must open to meet all demand.
+
+With max_IT[s] = module_mw[s]·max_modules[s] and D = Σ_h demand_mw[h] the absolute hub
+demand:
+
+    Σ_s max_IT[s]·open[s] ≥ target_mw                                  (if a target is set)
+    Σ_s max_IT[s]·open[s] ≥ D                                          (if D > 0)
+    Σ_s open[s] ≥ k_min,   k_min = min{ k : the k largest max_IT sum to at least D }
+
+All three are implied by the size, target and hub families (Σ_s IT[s] ≥ Σ_s Σ_h serve ≥ D
+and IT[s] ≤ max_IT[s]·open[s]), so they never change the optimum. Stated explicitly they
+give the solver a knapsack row to derive lifted cover and flow cover cuts from (Aardal,
+"Reformulation of capacitated facility location problems: how redundant information can
+help", Ann. Oper. Res. 1998), and the cardinality row is the rounding of the cover that the
+LP relaxation misses: it opens ⌈D/capacity⌉ sites' worth instead of D/capacity.
+
+The target row uses the mutable ``target_mw`` so it stays valid when a sweep changes it;
+k_min depends only on hub demand, which is data. Elastic mode leaves the family out: its
+slacks may relax the rows these covers are implied by.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.environ as pyo
+
+from siting.model._data import Data
+
+FAMILY = "capacity_cover"
+
+
+def min_open_sites(max_it_mw: np.ndarray, demand_mw: float) -> int:
+    """The fewest sites whose capacities can add up to ``demand_mw`` (0 without demand)."""
+    if demand_mw <= 0:
+        return 0
+    largest_first = np.cumsum(np.sort(np.asarray(max_it_mw, dtype=float))[::-1])
+    # if even all sites fall short, the cover row itself makes the model infeasible
+    return min(int(np.searchsorted(largest_first, demand_mw * (1 - 1e-12))) + 1, len(largest_first))
+
+
+def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
+    if elastic or not d.params.formulation.capacity_cover:
+        return
+    max_it = d.max_it_mw
+    capacity = pyo.quicksum(max_it[s] * m.open[s] for s in m.SITES if max_it[s])
+    if d.params.target_mw:
+        m.cover_target = pyo.Constraint(expr=capacity >= m.target_mw)
+    demand = d.total_demand_mw
+    if demand > 0:
+        m.cover_demand = pyo.Constraint(expr=capacity >= demand)
+        k_min = min_open_sites(d.inputs.max_it_mw.to_numpy(), demand)
+        if k_min > 1:
+            m.cover_count = pyo.Constraint(expr=pyo.quicksum(m.open.values()) >= k_min)

@@ -1,0 +1,84 @@
+"""Symmetry breaking among identical candidate sites.
+
+Sites s₁ < s₂ < … < s_k (in table order) are identical when every column the model reads
+(``SITE_COLUMNS``: node, size limits, PUE, costs, grid node, coordinates), their serving
+pairs (hub, cost, latency) and their spacing cliques are equal. Any plan can then permute
+them, so it costs nothing to ask that they open in order:
+
+    open[s_i] ≥ open[s_{i+1}]        for consecutive identical sites
+
+Without it the branch-and-bound tree explores every permutation of the same plan.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from siting.inputs import SITE_COLUMNS, ModelInputs
+from siting.model._data import Data
+
+FAMILY = "symmetry"
+
+
+def identical_site_groups(inputs: ModelInputs) -> list[list]:
+    """Groups (of two or more, in table order) of sites that the model cannot tell apart."""
+    sites = inputs.sites
+    if len(sites) < 2:
+        return []
+    keys = np.column_stack(
+        [
+            pd.util.hash_pandas_object(sites[SITE_COLUMNS], index=False).to_numpy(),
+            _multiset_hash(inputs.serve, ["hub_id", "cost_musd_per_mw_y", "rtt_ms"], sites.index),
+            _multiset_hash(inputs.cliques, ["clique_id"], sites.index),
+        ]
+    )
+    _, first, inverse, counts = np.unique(
+        keys, axis=0, return_index=True, return_inverse=True, return_counts=True
+    )
+    groups = []
+    for g in np.argsort(first):
+        if counts[g] < 2:
+            continue
+        members = sites.index[np.flatnonzero(inverse.ravel() == g)].tolist()
+        # a 64-bit hash collision must never merge different sites
+        reference = _signature(inputs, members[0])
+        same = [s for s in members if _equal(_signature(inputs, s), reference)]
+        if len(same) > 1:
+            groups.append(same)
+    return groups
+
+
+def _multiset_hash(rows: pd.DataFrame, columns: list[str], sites: pd.Index) -> np.ndarray:
+    """Per site, an order-free hash of its rows in ``rows`` (keyed by ``site_id``)."""
+    out = np.zeros(len(sites), dtype=np.uint64)
+    if len(rows):
+        h = pd.util.hash_pandas_object(rows[columns], index=False).to_numpy()
+        mixed = (h ^ (h >> np.uint64(31))) * np.uint64(0x9E3779B97F4A7C15)
+        np.add.at(out, sites.get_indexer(rows["site_id"]), mixed)
+    return out
+
+
+def _signature(inputs: ModelInputs, site: object) -> tuple[pd.DataFrame, pd.DataFrame]:
+    row = inputs.sites.loc[[site], SITE_COLUMNS].reset_index(drop=True)
+    serve = inputs.serve[inputs.serve["site_id"] == site]
+    serve = serve[["hub_id", "cost_musd_per_mw_y", "rtt_ms"]].sort_values("hub_id")
+    return row, serve.reset_index(drop=True)
+
+
+def _equal(a: tuple[pd.DataFrame, pd.DataFrame], b: tuple[pd.DataFrame, pd.DataFrame]) -> bool:
+    return a[0].equals(b[0]) and a[1].equals(b[1])
+
+
+def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
+    if not d.params.formulation.symmetry_breaking:
+        return
+    pairs = [
+        pair for group in identical_site_groups(d.inputs) for pair in itertools.pairwise(group)
+    ]
+    if pairs:
+        m.SYMMETRY = pyo.Set(initialize=pairs, dimen=2, ordered=True)
+        m.symmetry = pyo.Constraint(m.SYMMETRY, rule=lambda m, a, b: m.open[a] >= m.open[b])
