@@ -312,14 +312,18 @@ class ObjectiveConfig(Strict):
 
 
 class FormulationConfig(Strict):
-    """How the MILP is written. Every switch gives the same optimum; the defaults are the
-    fastest measured (``benchmarks/orlib.py``). See ``siting/model/linking.py``,
-    ``capacity_cover.py`` and ``symmetry.py`` for the inequalities."""
+    """How the MILP is written. Every switch keeps the optimum; the defaults are the fastest
+    measured (``benchmarks/orlib.py``). The inequalities are in ``siting/model/linking.py``,
+    ``capacity_cover.py``, ``symmetry.py`` and ``variables.py`` (bounds); the Lagrangian
+    site fixing, for facility-location models with at least ``lagrangian_min_pairs``
+    serving pairs, in ``siting/lagrangian.py``."""
 
     strong_linking: bool = True
     capacity_cover: bool = True
     symmetry_breaking: bool = True
     tight_bounds: bool = True
+    lagrangian_fixing: bool = True
+    lagrangian_min_pairs: Annotated[int, Field(ge=0)] = 20_000
 
 
 class SolverConfig(Strict):

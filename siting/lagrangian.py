@@ -34,7 +34,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
@@ -65,6 +64,27 @@ class LagrangianResult:
     def gap(self) -> float:
         return (self.upper_bound - self.lower_bound) / max(abs(self.upper_bound), 1e-9)
 
+    def to_dict(self) -> dict[str, float]:
+        """The numbers a solve report keeps (no per-site lists)."""
+        return {
+            "lagrangian_lower_bound": self.lower_bound,
+            "lagrangian_upper_bound": self.upper_bound,
+            "sites_fixed_closed": len(self.closed),
+            "sites_fixed_open": len(self.opened),
+            "lagrangian_iterations": self.iterations,
+            "lagrangian_s": self.seconds,
+        }
+
+
+def use_lagrangian(inputs: ModelInputs) -> bool:
+    """Whether the formulation asks for the Lagrangian fixing and ``inputs`` allow it."""
+    f = inputs.params.formulation
+    return (
+        f.lagrangian_fixing
+        and len(inputs.serve) >= f.lagrangian_min_pairs
+        and not_applicable(inputs) is None
+    )
+
 
 def not_applicable(inputs: ModelInputs) -> str | None:
     """Why the relaxation does not describe ``inputs`` (None if it does)."""
@@ -93,8 +113,9 @@ class _Instance:
     cost: np.ndarray  # (S, P) unit cost, +inf for padding
     bound: np.ndarray  # (S, P) serve bound U_sh, 0 for padding
     row: np.ndarray  # (S, P) row of inputs.serve, −1 for padding
-    k_lo: int
+    k_lo: int  # fewest open sites: min_sites, or the fewest that cover the demand
     k_hi: int
+    k_required: int  # min_sites alone
 
 
 def _instance(inputs: ModelInputs) -> _Instance:
@@ -138,19 +159,30 @@ def _instance(inputs: ModelInputs) -> _Instance:
         row,
         k_lo,
         k_hi,
+        p.min_sites or 0,
     )
 
 
 def _site_values(inst: _Instance, mu: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """v_s(μ), and each site's knapsack amounts with their hubs (both S × P, sorted)."""
-    reduced = np.where(inst.hub >= 0, inst.cost - np.append(mu, 0.0)[inst.hub], np.inf)
-    order = np.argsort(reduced, axis=1)
-    red = np.take_along_axis(reduced, order, axis=1)
-    ub = np.where(red < 0, np.take_along_axis(inst.bound, order, axis=1), 0.0)
-    before = np.cumsum(ub, axis=1) - ub
-    q = np.clip(inst.capacity[:, None] - before, 0.0, ub)
-    value = inst.fixed + np.where(q > 0, red * q, 0.0).sum(axis=1)
-    return value, q, np.take_along_axis(inst.hub, order, axis=1)
+    """v_s(μ), and the knapsack's fills as (site, hub, amount) arrays.
+
+    Only pairs with a negative reduced cost enter a knapsack, and near the optimum of μ
+    those are few: sorting just them (by site, then reduced cost) is what keeps an
+    iteration cheap.
+    """
+    reduced = inst.cost - np.append(mu, 0.0)[inst.hub]
+    idx = np.flatnonzero(reduced < 0)
+    site = idx // reduced.shape[1]
+    red = reduced.ravel()[idx]
+    order = np.lexsort((red, site))
+    idx, site, red = idx[order], site[order], red[order]
+    ub = inst.bound.ravel()[idx]
+    filled = np.cumsum(ub)
+    starts = np.searchsorted(site, site, side="left")
+    before = filled - ub - np.where(starts > 0, filled[starts - 1], 0.0)
+    q = np.clip(inst.capacity[site] - before, 0.0, ub)
+    value = inst.fixed + np.bincount(site, red * q, minlength=len(inst.fixed))
+    return value, np.column_stack([site, inst.hub.ravel()[idx]]), q
 
 
 def _best_selection(values_sorted: np.ndarray, lo: int, hi: int) -> tuple[float, int]:
@@ -177,23 +209,31 @@ def _forced_bounds(
     return forced_open, forced_closed
 
 
+@dataclass(frozen=True)
+class _Plan:
+    cost: float
+    sites: np.ndarray  # positions of the open sites
+    serve: np.ndarray  # S × P amounts
+
+
 class _Planner:
     """Upper bounds: the cheapest assignment to a set of open sites (cached per set)."""
 
     def __init__(self, inst: _Instance) -> None:
         self.inst = inst
-        self.cache: dict[frozenset, tuple[float, np.ndarray | None]] = {}
+        self.cache: dict[frozenset, _Plan] = {}
 
-    def cost(self, open_sites: np.ndarray) -> tuple[float, np.ndarray | None]:
+    def plan(self, open_sites: np.ndarray) -> _Plan:
         key = frozenset(open_sites.tolist())
         if key not in self.cache:
             self.cache[key] = self._transport(np.array(sorted(key)))
         return self.cache[key]
 
-    def _transport(self, open_sites: np.ndarray) -> tuple[float, np.ndarray | None]:
+    def _transport(self, open_sites: np.ndarray) -> _Plan:
         inst = self.inst
+        none = _Plan(np.inf, np.zeros(0, int), np.zeros(0))
         if inst.capacity[open_sites].sum() < inst.demand.sum() * (1 - 1e-12):
-            return np.inf, None
+            return none
         hub = inst.hub[open_sites]
         real = hub >= 0
         s_idx = np.repeat(np.arange(len(open_sites)), real.sum(axis=1))
@@ -209,10 +249,15 @@ class _Planner:
             bounds=np.column_stack([np.zeros(n_var), inst.bound[open_sites][real]]),
         )
         if res.status != 0:
-            return np.inf, None
+            return none
         serve = np.zeros(inst.hub.shape)
         serve[open_sites[s_idx], np.flatnonzero(real) % inst.hub.shape[1]] = res.x
-        return float(res.fun + inst.fixed[open_sites].sum()), serve
+        # a site the assignment leaves idle need not open (unless the count requires it)
+        load = serve[open_sites].sum(axis=1)
+        idle = np.argsort(load)[: max(len(open_sites) - inst.k_required, 0)]
+        keep = np.ones(len(open_sites), bool)
+        keep[idle[load[idle] <= 0]] = False
+        return _Plan(float(res.fun + inst.fixed[open_sites[keep]].sum()), open_sites[keep], serve)
 
 
 def _plan_sites(inst: _Instance, value: np.ndarray) -> np.ndarray:
@@ -222,6 +267,37 @@ def _plan_sites(inst: _Instance, value: np.ndarray) -> np.ndarray:
     while k < inst.k_hi and inst.capacity[order[:k]].sum() < inst.demand.sum():
         k += 1
     return order[:k]
+
+
+def _improve(planner: _Planner, plan: _Plan, value: np.ndarray, budget: int = 60) -> _Plan:
+    """First-improvement local search on the open set: drop, add or swap one site.
+
+    Candidates to add are the closed sites with the lowest v_s(μ), candidates to drop the
+    open ones with the highest; ``budget`` caps the transportation LPs.
+    """
+    inst = planner.inst
+    evaluations = 0
+    while evaluations < budget:
+        current = set(plan.sites.tolist())
+        inside = sorted(current, key=lambda s: -value[s])
+        outside = [int(s) for s in np.argsort(value) if int(s) not in current][:5]
+        moves = [current - {i} for i in inside if len(current) > inst.k_lo]
+        moves += [current | {j} for j in outside if len(current) < inst.k_hi]
+        moves += [(current - {i}) | {j} for i in inside[:3] for j in outside]
+        better = None
+        for move in moves:
+            if evaluations >= budget:
+                break
+            key = frozenset(move)
+            evaluations += key not in planner.cache
+            candidate = planner.plan(np.array(sorted(move)))
+            if candidate.cost < plan.cost * (1 - 1e-12):
+                better = candidate
+                break
+        if better is None:
+            break
+        plan = better
+    return plan
 
 
 def lagrangian_bound(
@@ -236,10 +312,10 @@ def lagrangian_bound(
     np.minimum.at(cheapest, inst.hub[real], inst.cost[real])
     mu = np.where(np.isfinite(cheapest), cheapest, 0.0)
     best_lb, best_mu = -np.inf, mu.copy()
-    ub, plan, plan_sites = np.inf, None, np.zeros(0, int)
-    alpha, stall, iteration = 2.0, 0, 0
+    best = _Plan(np.inf, np.zeros(0, int), np.zeros(0))
+    alpha, stall, iteration, improved = 2.0, 0, 0, False
     for iteration in range(1, max_iterations + 1):
-        value, q, q_hub = _site_values(inst, mu)
+        value, fills, q = _site_values(inst, mu)
         order = np.argsort(value)
         sel, k = _best_selection(value[order], inst.k_lo, inst.k_hi)
         if not np.isfinite(sel):
@@ -252,17 +328,27 @@ def lagrangian_bound(
             if stall >= 20:
                 alpha, stall = alpha / 2, 0
         if iteration == 1 or iteration % plan_every == 0:
-            candidate = _plan_sites(inst, value)
-            cost, serve = planner.cost(candidate)
-            if cost < ub:
-                ub, plan, plan_sites = cost, serve, candidate
-        if best_lb >= ub * (1 - 1e-9) or alpha < 1e-4:
+            candidate = planner.plan(_plan_sites(inst, value))
+            best = candidate if candidate.cost < best.cost else best
+        ub = best.cost
+        if best_lb >= ub * (1 - 1e-9):
             break
-        opened = order[:k]
-        used = q[opened] > 0
-        served = np.bincount(
-            q_hub[opened][used], q[opened][used], minlength=len(inst.demand)
-        ).astype(float)
+        if alpha < 1e-4:
+            if improved or not np.isfinite(ub):
+                break
+            # the relaxation has settled: polish the best plan, and if that beats it,
+            # resume the steps towards the better target
+            value_best, _, _ = _site_values(inst, best_mu)
+            polished = _improve(planner, best, value_best)
+            improved = True
+            if polished.cost >= best.cost:
+                break
+            best, ub, mu, alpha, stall = polished, polished.cost, best_mu.copy(), 0.5, 0
+            continue
+        chosen = np.zeros(len(value), bool)
+        chosen[order[:k]] = True
+        used = chosen[fills[:, 0]]
+        served = np.bincount(fills[used, 1], q[used], minlength=len(inst.demand)).astype(float)
         # steps in λ_h = μ_h·d_h (cost of serving all of h), where ∂L/∂λ_h = 1 − served_h/d_h:
         # this weighs hubs alike whatever their demand
         gradient = np.divide(
@@ -277,21 +363,24 @@ def lagrangian_bound(
             np.maximum(lam, 0.0), inst.demand, out=np.zeros_like(lam), where=inst.demand > 0
         )
     value, _, _ = _site_values(inst, best_mu)
+    candidate = planner.plan(_plan_sites(inst, value))
+    best = candidate if candidate.cost < best.cost else best
+    ub = best.cost
     base = float(best_mu @ inst.demand)
     closed: list = []
     opened_ids: list = []
     plan_open: list = []
     plan_serve = np.zeros(len(inputs.serve))
     site_ids = inputs.sites.index
-    if plan is not None:
+    if np.isfinite(ub):
         forced_open, forced_closed = _forced_bounds(inst, value, base)
         limit = ub + FIX_MARGIN * abs(ub)
         in_plan = np.zeros(len(site_ids), bool)
-        in_plan[plan_sites] = True
+        in_plan[best.sites] = True
         closed = site_ids[(forced_open > limit) & ~in_plan].tolist()
         opened_ids = site_ids[(forced_closed > limit) & in_plan].tolist()
         plan_open = site_ids[in_plan].tolist()
-        plan_serve[inst.row[real]] = plan[real]
+        plan_serve[inst.row[real]] = best.serve[real]
     return LagrangianResult(
         lower_bound=best_lb,
         upper_bound=float(ub),
@@ -301,20 +390,4 @@ def lagrangian_bound(
         plan_serve_mw=plan_serve,
         iterations=iteration,
         seconds=time.perf_counter() - started,
-    )
-
-
-def summary(result: LagrangianResult, n_sites: int) -> pd.Series:
-    """One line of numbers for logs and benchmarks."""
-    return pd.Series(
-        {
-            "lower_bound": result.lower_bound,
-            "upper_bound": result.upper_bound,
-            "gap": result.gap,
-            "closed": len(result.closed),
-            "opened": len(result.opened),
-            "free": n_sites - len(result.closed) - len(result.opened),
-            "iterations": result.iterations,
-            "seconds": result.seconds,
-        }
     )

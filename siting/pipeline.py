@@ -1,5 +1,5 @@
-"""The fixed run order: read → network → candidates → inputs → check → build → solve →
-extract → verify. Every step is a plain function; this module only strings them together
+"""The fixed run order: read → network → candidates → inputs → check → (Lagrangian site
+fixing, for large facility-location models) → build → solve → extract → verify. Every step is a plain function; this module only strings them together
 and times them.
 """
 
@@ -9,7 +9,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from siting.candidates import Candidates, build_candidates
 from siting.check import CheckReport, check_solution
@@ -18,6 +18,7 @@ from siting.diagnose import Diagnosis, elastic_diagnosis, graph_checks
 from siting.errors import InfeasibleError, SolveError
 from siting.geodata import GeoData, select_pipelines
 from siting.inputs import ModelInputs, build_inputs
+from siting.lagrangian import lagrangian_bound, use_lagrangian
 from siting.model import build_model
 from siting.network import Network, build_network
 from siting.solution import Solution, extract_solution
@@ -95,10 +96,18 @@ def solve_inputs(
         precheck = graph_checks(inputs)
     if precheck.blocking:
         raise InfeasibleError("the case is infeasible before solving", precheck)
+    fixings = None
+    if use_lagrangian(inputs):
+        with step("Lagrangian bound and site fixing"):
+            fixings = lagrangian_bound(inputs)
     with step("building the model"):
-        model = build_model(inputs)
+        model = build_model(inputs, fixings=fixings)
     with step("solving with HiGHS"):
-        report = HighsSolver(settings, stream=stream).solve(model)
+        report = HighsSolver(settings, stream=stream).solve(
+            model, mip_start=fixings is not None and fixings.has_plan
+        )
+    if fixings is not None:
+        report = replace(report, presolve=fixings.to_dict())
     if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
         diagnosis = Diagnosis()
         if settings.elastic_diagnosis:

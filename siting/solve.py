@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -70,6 +70,7 @@ class SolveReport:
     nodes: int
     mip_gap_setting: float
     time_limit_s: float
+    presolve: dict[str, float] = field(default_factory=dict)
 
     @property
     def has_solution(self) -> bool:

@@ -81,8 +81,14 @@ def _count(tokens: _Tokens, k: int, token: bytes, what: str) -> int:
     return int(token)
 
 
-def read_orlib_cap(path: str | Path, capacity: float | None = None) -> FacilityProblem:
-    """An OR-Library ``cap*`` instance; ``capacity`` replaces the word ``capacity`` (capa/b/c)."""
+def read_orlib_cap(
+    path: str | Path, capacity: float | None = None, uncapacitated: bool = False
+) -> FacilityProblem:
+    """An OR-Library ``cap*`` instance; ``capacity`` replaces the word ``capacity`` (capa/b/c).
+
+    ``uncapacitated=True`` reads it as the uncapacitated problem (UFLP): capacities, numbers
+    or words, are ignored.
+    """
     path = Path(path)
     tokens = _Tokens(path)
     m_tok, n_tok = tokens.take(2, "the header 'm n'")
@@ -131,11 +137,15 @@ def read_orlib_cap(path: str | Path, capacity: float | None = None) -> FacilityP
             f"after the last customer: the header says {m} sites and {n} customers "
             f"({expected} tokens), the file has {len(tokens.spans)}"
         )
-    if placeholders and placeholders < m:
+    if uncapacitated:
+        if capacity is not None:
+            raise DataError(f"{path}: capacity= and uncapacitated=True contradict each other")
+        placeholders, site_capacity = 0, None
+    elif placeholders and placeholders < m:
         raise DataError(
             f"{path}: {placeholders} of {m} capacities are the word 'capacity': either all or none"
         )
-    if placeholders:
+    if placeholders and site_capacity is not None:
         if capacity is None:
             raise DataError(
                 f"{path}: the capacities are the word 'capacity' (as in capa/capb/capc): "
@@ -144,7 +154,7 @@ def read_orlib_cap(path: str | Path, capacity: float | None = None) -> FacilityP
         if not np.isfinite(capacity) or capacity < 0:
             raise DataError(f"{path}: capacity={capacity} must be finite and ≥ 0")
         site_capacity[:] = capacity
-    elif capacity is not None:
+    elif capacity is not None and site_capacity is not None:
         raise DataError(
             f"{path}: the file gives every site's capacity; capacity= only substitutes the "
             "word 'capacity' in capa/capb/capc"
@@ -152,12 +162,14 @@ def read_orlib_cap(path: str | Path, capacity: float | None = None) -> FacilityP
     site_ids = pd.Index([f"s{i + 1}" for i in range(m)], name="site_id")
     customer_ids = pd.Index([f"c{j + 1}" for j in range(n)], name="hub_id")
     name = path.stem if capacity is None else f"{path.stem}-{capacity:g}"
+    if uncapacitated:
+        name += "-uncapacitated"
     return FacilityProblem(
         name=name,
         cost=pd.DataFrame(cost, index=site_ids, columns=customer_ids),
         demand=pd.Series(demand, index=customer_ids),
         fixed_cost=pd.Series(fixed, index=site_ids),
-        capacity=pd.Series(site_capacity, index=site_ids),
+        capacity=None if site_capacity is None else pd.Series(site_capacity, index=site_ids),
         cost_per="customer",
         source=str(path),
     )

@@ -14,11 +14,13 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from siting.inputs import ModelInputs
+from siting.lagrangian import LagrangianResult
 from siting.model import (
     arc_capacity,
     capacity_cover,
     demand_hubs,
     field_capacity,
+    fixing,
     gas_balance,
     generation,
     grid,
@@ -63,9 +65,17 @@ def families(inputs: ModelInputs) -> tuple:
     return tuple(f for f in FAMILIES if f not in ENERGY_FAMILIES)
 
 
-def build_model(inputs: ModelInputs, elastic: bool = False) -> pyo.ConcreteModel:
-    """The Pyomo model of ``inputs`` (with slacks and a phase-one objective if ``elastic``)."""
-    d = Data(inputs)
+def build_model(
+    inputs: ModelInputs, elastic: bool = False, fixings: LagrangianResult | None = None
+) -> pyo.ConcreteModel:
+    """The Pyomo model of ``inputs`` (with slacks and a phase-one objective if ``elastic``).
+
+    ``fixings`` fixes the sites a Lagrangian bound proved closed or open, and sets its plan
+    as the variables' starting values (see ``fixing``).
+    """
+    d = Data(
+        inputs, frozenset(fixings.closed) if fixings is not None and not elastic else frozenset()
+    )
     with PauseGC():
         m = pyo.ConcreteModel(name="siting-elastic" if elastic else "siting")
         m.elastic_slacks = []
@@ -73,4 +83,6 @@ def build_model(inputs: ModelInputs, elastic: bool = False) -> pyo.ConcreteModel
         for family in families(inputs):
             family.add(m, d, elastic)
         objective.add(m, d, elastic)
+        if not elastic:
+            fixing.add(m, d, fixings)
     return m

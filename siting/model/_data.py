@@ -14,9 +14,12 @@ from siting.inputs import ModelInputs
 class Data:
     """Read-only views of ``ModelInputs`` as dictionaries keyed by id."""
 
-    def __init__(self, inputs: ModelInputs) -> None:
+    def __init__(self, inputs: ModelInputs, closed: frozenset = frozenset()) -> None:
         self.inputs = inputs
         self.params = inputs.params
+        #: sites proven closed in every optimal plan (see ``fixing``): rows that only
+        #: concern them are left out
+        self.closed = closed
 
     @staticmethod
     def _col(frame: pd.DataFrame, column: str) -> dict:
@@ -114,6 +117,33 @@ class Data:
             required = hubs["demand_mw"] + hubs["share_of_it"] * float(max_it.sum())
             bound = np.minimum(bound, sv["hub_id"].map(required).to_numpy(float))
         return dict(zip(self.serve_pairs, bound.tolist(), strict=True))
+
+    @cached_property
+    def never_full(self) -> frozenset:
+        """Sites whose size is free and whose capacity can never bind.
+
+        Without an energy system and with IT costing nothing, a site s with
+        max_IT[s] ≥ Σ_h U[s,h] can be built at full size whenever it opens: the strong
+        links serve[s,h] ≤ U[s,h]·open[s] then imply Σ_h serve[s,h] ≤ max_IT[s]·open[s],
+        so its capacity row is redundant. Redundant dense capacity rows slow the solver
+        badly on uncapacitated instances (15× on OR-Library capa), so they are left out.
+        """
+        p, sites = self.params, self.inputs.sites
+        f = p.formulation
+        if p.energy_system or not (f.strong_linking and f.tight_bounds) or sites.empty:
+            return frozenset()
+        free = (sites["it_cost_musd_per_mw_y"] == 0) & (sites["it_capex_musd_per_mw"] == 0)
+        sv = self.inputs.serve
+        reach = (
+            pd.Series(
+                [self.serve_bound_mw[k] for k in self.serve_pairs], index=sv.index, dtype=float
+            )
+            .groupby(sv["site_id"].to_numpy())
+            .sum()
+        )
+        reach = reach.reindex(sites.index).fillna(0.0)
+        never = free & (self.inputs.max_it_mw >= reach * (1 - 1e-12))
+        return frozenset(sites.index[never].tolist())
 
     @cached_property
     def total_demand_mw(self) -> float:

@@ -10,7 +10,8 @@ A hub's requirement is an absolute IT load, a share of all IT placed, or both. W
 formulation tightens bounds the first row is an equality: serving costs are ≥ 0, so some
 optimal plan never serves a hub beyond its requirement, and the equality gives the solver
 a set-partitioning row instead of a covering one (measurably faster on facility location).
-Elastic mode adds ``shortfall[h] ≥ 0`` to the hub's requirement.
+Elastic mode adds ``shortfall[h] ≥ 0`` to the hub's requirement. Sites whose capacity can
+never bind (``Data.never_full``) get no second row: the strong links imply it.
 """
 
 from __future__ import annotations
@@ -56,6 +57,6 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
 
     m.hub_demand = pyo.Constraint(m.HUBS, rule=requirement)
     m.hub_serve = pyo.Constraint(
-        list(by_site),
+        [s for s in by_site if s not in d.never_full],
         rule=lambda m, s: pyo.quicksum(m.serve_mw[s, h] for h in by_site[s]) <= it[s],
     )

@@ -12,7 +12,7 @@ rows forbid that: with them the LP bound of uncapacitated facility location is t
 one (Cornuéjols, Nemhauser & Wolsey 1990), and they are the "plain strong formulation" of
 capacitated facility location that the OR-Library benchmarks are usually solved with.
 
-U[s,h] never cuts off an optimal plan: serving costs are validated to be ≥ 0, so serving a
+Sites proven closed (``fixing``) get no rows. U[s,h] never cuts off an optimal plan: serving costs are validated to be ≥ 0, so serving a
 hub beyond its requirement never pays.
 """
 
@@ -29,6 +29,7 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     if not d.params.formulation.strong_linking or not d.serve_pairs:
         return
     bound = d.serve_bound_mw
+    pairs = [k for k in d.serve_pairs if k[0] not in d.closed] if d.closed else m.SERVE
     m.serve_link = pyo.Constraint(
-        m.SERVE, rule=lambda m, s, h: m.serve_mw[s, h] <= bound[s, h] * m.open[s]
+        pairs, rule=lambda m, s, h: m.serve_mw[s, h] <= bound[s, h] * m.open[s]
     )

@@ -7,6 +7,11 @@ For each site s ∈ S:
 so IT[s] = module_mw[s]·modules[s] is zero at closed sites and between the minimum and
 maximum campus size at open ones. ``modules`` is integer unless the case makes it
 continuous. The big-M values are the data's own module limits.
+
+A site whose capacity can never bind and whose IT costs nothing (``Data.never_full``, only
+without an energy system) is built at full size when open:
+
+    modules[s] = max_modules[s] · open[s]
 """
 
 from __future__ import annotations
@@ -23,4 +28,10 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     m.size_min = pyo.Constraint(
         [s for s in m.SITES if lo[s] > 0], rule=lambda m, s: m.modules[s] >= lo[s] * m.open[s]
     )
-    m.size_max = pyo.Constraint(m.SITES, rule=lambda m, s: m.modules[s] <= hi[s] * m.open[s])
+    full = d.never_full
+    m.size_max = pyo.Constraint(
+        m.SITES,
+        rule=lambda m, s: (
+            m.modules[s] == hi[s] * m.open[s] if s in full else m.modules[s] <= hi[s] * m.open[s]
+        ),
+    )
