@@ -13,9 +13,12 @@ from siting.config import Case
 from siting.diagnose import Diagnosis
 from siting.errors import CaseError, CheckError, DataError, InfeasibleError, SitingError, SolveError
 from siting.examples import example_case, example_geodata
+from siting.facility_location import FacilityProblem, facility_inputs
 from siting.geodata import GeoData
 from siting.inputs import ModelInputs, Params
+from siting.io.orlib import read_orlib_cap
 from siting.io.outputs import read_solution
+from siting.io.spopt import read_spopt_network, read_spopt_sf
 from siting.pipeline import Prepared, RunResult, prepare, run, solve_inputs
 from siting.solution import Solution
 from siting.solve import HighsSolver, Outcome, SolveReport
@@ -29,6 +32,7 @@ __all__ = [
     "CheckReport",
     "DataError",
     "Diagnosis",
+    "FacilityProblem",
     "GeoData",
     "HighsSolver",
     "InfeasibleError",
@@ -44,10 +48,14 @@ __all__ = [
     "check_solution",
     "example_case",
     "example_geodata",
+    "facility_inputs",
     "inputs_hash",
     "load_case",
     "prepare",
+    "read_orlib_cap",
     "read_solution",
+    "read_spopt_network",
+    "read_spopt_sf",
     "run",
     "solve_case",
     "solve_inputs",

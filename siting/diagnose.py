@@ -96,6 +96,8 @@ def _digraph(inputs: ModelInputs) -> nx.DiGraph:
 
 def graph_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
     """Cheap structural checks of the gas network; findings explain infeasibility early."""
+    if not inputs.params.energy_system:
+        return capacity_checks(inputs)
     diag = Diagnosis()
     nodes, p = inputs.nodes, inputs.params
     g = _digraph(inputs)
@@ -166,6 +168,30 @@ def graph_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
             )
     if len(sites) <= max_flow_sites and p.allow_gas and not p.allow_grid:
         diag.findings.extend(_site_gas_limits(g, inputs, fields))
+    return diag
+
+
+def capacity_checks(inputs: ModelInputs) -> Diagnosis:
+    """Without an energy system: can the sites (at most max_sites of them) hold the demand?"""
+    diag = Diagnosis()
+    p, capacity = inputs.params, inputs.max_it_mw
+    top = capacity.nlargest(p.max_sites) if p.max_sites is not None else capacity
+    potential = float(top.sum())
+    demand = float(inputs.hubs["demand_mw"].sum())
+    for family, need, what in (
+        ("target", p.target_mw or 0.0, "target"),
+        ("demand_hubs", demand, "demand of the hubs"),
+    ):
+        if potential < need * (1 - 1e-9):
+            diag.findings.append(
+                Finding(
+                    family,
+                    "system",
+                    need - potential,
+                    f"{family}: the sites can hold at most {potential:,.6g}, below the "
+                    f"{what} {need:,.6g}",
+                )
+            )
     return diag
 
 

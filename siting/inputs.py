@@ -148,6 +148,10 @@ class ModelInputs:
         if (self.sites["min_modules"] > self.sites["max_modules"]).any():
             s = self.sites.index[self.sites["min_modules"] > self.sites["max_modules"]][0]
             raise DataError(f"site {s}: min_modules > max_modules")
+        dup = self.serve.duplicated(["site_id", "hub_id"])
+        if dup.any():
+            row = self.serve[dup].iloc[0]
+            raise DataError(f"serve: the pair {row['site_id']}→{row['hub_id']} appears twice")
         if not set(self.serve["site_id"]).issubset(set(self.sites.index)):
             raise DataError("serve: a site_id is not a site")
         if not set(self.serve["hub_id"]).issubset(set(self.hubs.index)):

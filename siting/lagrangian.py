@@ -166,21 +166,29 @@ def _instance(inputs: ModelInputs) -> _Instance:
 def _site_values(inst: _Instance, mu: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """v_s(μ), and the knapsack's fills as (site, hub, amount) arrays.
 
-    Only pairs with a negative reduced cost enter a knapsack, and near the optimum of μ
-    those are few: sorting just them (by site, then reduced cost) is what keeps an
-    iteration cheap.
+    Only pairs with a negative reduced cost enter a knapsack. A site whose capacity holds
+    all of them takes them all; only the others need their pairs sorted (by reduced
+    cost), and near the optimum of μ those are few. That keeps an iteration cheap.
     """
     reduced = inst.cost - np.append(mu, 0.0)[inst.hub]
     idx = np.flatnonzero(reduced < 0)
     site = idx // reduced.shape[1]
-    red = reduced.ravel()[idx]
-    order = np.lexsort((red, site))
-    idx, site, red = idx[order], site[order], red[order]
     ub = inst.bound.ravel()[idx]
-    filled = np.cumsum(ub)
-    starts = np.searchsorted(site, site, side="left")
-    before = filled - ub - np.where(starts > 0, filled[starts - 1], 0.0)
-    q = np.clip(inst.capacity[site] - before, 0.0, ub)
+    wanted = np.bincount(site, ub, minlength=len(inst.fixed))
+    full = (wanted > inst.capacity)[site]
+    q = ub.copy()
+    if full.any():
+        f_idx, f_site, f_ub = idx[full], site[full], ub[full]
+        order = np.lexsort((reduced.ravel()[f_idx], f_site))
+        f_idx, f_site, f_ub = f_idx[order], f_site[order], f_ub[order]
+        filled = np.cumsum(f_ub)
+        starts = np.searchsorted(f_site, f_site, side="left")
+        before = filled - f_ub - np.where(starts > 0, filled[starts - 1], 0.0)
+        f_q = np.clip(inst.capacity[f_site] - before, 0.0, f_ub)
+        idx = np.concatenate([idx[~full], f_idx])
+        site = np.concatenate([site[~full], f_site])
+        q = np.concatenate([ub[~full], f_q])
+    red = reduced.ravel()[idx]
     value = inst.fixed + np.bincount(site, red * q, minlength=len(inst.fixed))
     return value, np.column_stack([site, inst.hub.ravel()[idx]]), q
 
@@ -223,11 +231,23 @@ class _Planner:
         self.inst = inst
         self.cache: dict[frozenset, _Plan] = {}
 
-    def plan(self, open_sites: np.ndarray) -> _Plan:
+    def plan(self, open_sites: np.ndarray, beat: float = np.inf) -> _Plan:
+        """The best assignment to ``open_sites``; skipped (cost ∞) if it cannot beat ``beat``."""
         key = frozenset(open_sites.tolist())
         if key not in self.cache:
+            if self._at_least(np.array(sorted(key))) >= beat:
+                return _Plan(np.inf, np.zeros(0, int), np.zeros(0))
             self.cache[key] = self._transport(np.array(sorted(key)))
         return self.cache[key]
+
+    def _at_least(self, open_sites: np.ndarray) -> float:
+        """A lower bound on the plan's cost: every hub served at its cheapest open site."""
+        inst = self.inst
+        hub, cost = inst.hub[open_sites].ravel(), inst.cost[open_sites].ravel()
+        cheapest = np.full(len(inst.demand) + 1, np.inf)
+        np.minimum.at(cheapest, hub, cost)
+        serving = np.where(inst.demand > 0, cheapest[:-1] * inst.demand, 0.0)
+        return float(inst.fixed[open_sites].sum() + serving.sum())
 
     def _transport(self, open_sites: np.ndarray) -> _Plan:
         inst = self.inst
@@ -290,7 +310,7 @@ def _improve(planner: _Planner, plan: _Plan, value: np.ndarray, budget: int = 60
                 break
             key = frozenset(move)
             evaluations += key not in planner.cache
-            candidate = planner.plan(np.array(sorted(move)))
+            candidate = planner.plan(np.array(sorted(move)), beat=plan.cost)
             if candidate.cost < plan.cost * (1 - 1e-12):
                 better = candidate
                 break
@@ -328,7 +348,7 @@ def lagrangian_bound(
             if stall >= 20:
                 alpha, stall = alpha / 2, 0
         if iteration == 1 or iteration % plan_every == 0:
-            candidate = planner.plan(_plan_sites(inst, value))
+            candidate = planner.plan(_plan_sites(inst, value), beat=best.cost)
             best = candidate if candidate.cost < best.cost else best
         ub = best.cost
         if best_lb >= ub * (1 - 1e-9):

@@ -110,40 +110,55 @@ class Data:
     @cached_property
     def serve_bound_mw(self) -> dict[tuple, float]:
         """U[s,h]: the most IT that site s ever needs to put towards hub h (see variables)."""
+        return dict(zip(self.serve_pairs, self.serve_bound_array.tolist(), strict=True))
+
+    @cached_property
+    def serve_site_pos(self) -> np.ndarray:
+        """Position in the site table of each serve row's site."""
+        return self.inputs.sites.index.get_indexer(self.inputs.serve["site_id"])
+
+    @cached_property
+    def serve_bound_array(self) -> np.ndarray:
         sv, hubs = self.inputs.serve, self.inputs.hubs
-        max_it = self.inputs.max_it_mw
-        bound = sv["site_id"].map(max_it).to_numpy(float)
+        max_it = self.inputs.max_it_mw.to_numpy(float)
+        bound = max_it[self.serve_site_pos]
         if self.params.formulation.tight_bounds:
-            required = hubs["demand_mw"] + hubs["share_of_it"] * float(max_it.sum())
-            bound = np.minimum(bound, sv["hub_id"].map(required).to_numpy(float))
-        return dict(zip(self.serve_pairs, bound.tolist(), strict=True))
+            required = hubs["demand_mw"].to_numpy(float) + hubs["share_of_it"].to_numpy(
+                float
+            ) * float(max_it.sum())
+            bound = np.minimum(bound, required[hubs.index.get_indexer(sv["hub_id"])])
+        return bound
+
+    @cached_property
+    def full_size(self) -> frozenset:
+        """Sites that may as well be built at full size when they open.
+
+        Without an energy system, with IT costing nothing (no cost, no capex) and no hub
+        asking for a share of IT, a bigger site costs the same and serves at least as much:
+        some optimal plan builds every open site at full size.
+        """
+        p, sites, hubs = self.params, self.inputs.sites, self.inputs.hubs
+        if p.energy_system or sites.empty or bool((hubs["share_of_it"] > 0).any()):
+            return frozenset()
+        free = (sites["it_cost_musd_per_mw_y"] == 0) & (sites["it_capex_musd_per_mw"] == 0)
+        return frozenset(sites.index[free.to_numpy()].tolist())
 
     @cached_property
     def never_full(self) -> frozenset:
-        """Sites whose size is free and whose capacity can never bind.
+        """Full-size sites whose capacity can never bind: max_IT[s] ≥ Σ_h U[s,h].
 
-        Without an energy system and with IT costing nothing, a site s with
-        max_IT[s] ≥ Σ_h U[s,h] can be built at full size whenever it opens: the strong
-        links serve[s,h] ≤ U[s,h]·open[s] then imply Σ_h serve[s,h] ≤ max_IT[s]·open[s],
-        so its capacity row is redundant. Redundant dense capacity rows slow the solver
-        badly on uncapacitated instances (15× on OR-Library capa), so they are left out.
+        The strong links serve[s,h] ≤ U[s,h]·open[s] then imply Σ_h serve[s,h] ≤
+        max_IT[s]·open[s], so the site's capacity row is redundant. Redundant dense capacity
+        rows slow the solver badly on uncapacitated instances (15× on OR-Library capa), so
+        they are left out.
         """
-        p, sites = self.params, self.inputs.sites
-        f = p.formulation
-        if p.energy_system or not (f.strong_linking and f.tight_bounds) or sites.empty:
+        f = self.params.formulation
+        if not self.full_size or not (f.strong_linking and f.tight_bounds):
             return frozenset()
-        free = (sites["it_cost_musd_per_mw_y"] == 0) & (sites["it_capex_musd_per_mw"] == 0)
-        sv = self.inputs.serve
-        reach = (
-            pd.Series(
-                [self.serve_bound_mw[k] for k in self.serve_pairs], index=sv.index, dtype=float
-            )
-            .groupby(sv["site_id"].to_numpy())
-            .sum()
-        )
-        reach = reach.reindex(sites.index).fillna(0.0)
-        never = free & (self.inputs.max_it_mw >= reach * (1 - 1e-12))
-        return frozenset(sites.index[never].tolist())
+        sites = self.inputs.sites
+        reach = np.bincount(self.serve_site_pos, self.serve_bound_array, minlength=len(sites))
+        never = self.inputs.max_it_mw.to_numpy(float) >= reach * (1 - 1e-12)
+        return frozenset(s for s in sites.index[never].tolist() if s in self.full_size)
 
     @cached_property
     def total_demand_mw(self) -> float:

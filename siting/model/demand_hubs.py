@@ -36,9 +36,9 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     share = dict(zip(hubs.index, hubs["share_of_it"], strict=True))
     by_hub: dict[object, list] = defaultdict(list)
     by_site: dict[object, list] = defaultdict(list)
-    for s, h in d.serve_pairs:
-        by_hub[h].append(s)
-        by_site[s].append(h)
+    for (s, h), var in m.serve_mw.items():
+        by_hub[h].append(var)
+        by_site[s].append(var)
     it = it_mw(m, d)
     total_it = pyo.quicksum(it.values())
     short = slack(m, FAMILY, m.HUBS) if elastic else None
@@ -49,14 +49,12 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
             if demand[h] > 0 or share[h] > 0:
                 raise InfeasibleError(f"hub {h} needs IT but no site is within its latency bound")
             return pyo.Constraint.Skip
-        served = pyo.quicksum(m.serve_mw[s, h] for s in by_hub[h]) + (
-            short[h] if short is not None else 0
-        )
+        served = pyo.quicksum(by_hub[h]) + (short[h] if short is not None else 0)
         need = demand[h] + share[h] * total_it
         return served == need if exact else served >= need
 
     m.hub_demand = pyo.Constraint(m.HUBS, rule=requirement)
     m.hub_serve = pyo.Constraint(
         [s for s in by_site if s not in d.never_full],
-        rule=lambda m, s: pyo.quicksum(m.serve_mw[s, h] for h in by_site[s]) <= it[s],
+        rule=lambda m, s: pyo.quicksum(by_site[s]) <= it[s],
     )

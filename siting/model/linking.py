@@ -29,7 +29,6 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     if not d.params.formulation.strong_linking or not d.serve_pairs:
         return
     bound = d.serve_bound_mw
-    pairs = [k for k in d.serve_pairs if k[0] not in d.closed] if d.closed else m.SERVE
-    m.serve_link = pyo.Constraint(
-        pairs, rule=lambda m, s, h: m.serve_mw[s, h] <= bound[s, h] * m.open[s]
-    )
+    pairs = [k for k in d.serve_pairs if k[0] not in d.closed] if d.closed else d.serve_pairs
+    serve, open_ = dict(m.serve_mw.items()), dict(m.open.items())
+    m.serve_link = pyo.Constraint(pairs, rule=lambda m, s, h: serve[s, h] <= bound[s, h] * open_[s])

@@ -29,8 +29,10 @@ def cost_expr(m: pyo.ConcreteModel, d: Data) -> object:
     it = it_mw(m, d)
     c_open, c_it = d.site("open_cost_musd_y"), d.site("it_cost_musd_per_mw_y")
     serve_terms = pyo.quicksum(
-        c * m.serve_mw[k]
-        for k, c in zip(d.serve_pairs, d.inputs.serve["cost_musd_per_mw_y"].tolist(), strict=True)
+        c * var
+        for var, c in zip(
+            m.serve_mw.values(), d.inputs.serve["cost_musd_per_mw_y"].tolist(), strict=True
+        )
         if c
     )
     if not d.params.energy_system:

@@ -8,8 +8,8 @@ so IT[s] = module_mw[s]·modules[s] is zero at closed sites and between the mini
 maximum campus size at open ones. ``modules`` is integer unless the case makes it
 continuous. The big-M values are the data's own module limits.
 
-A site whose capacity can never bind and whose IT costs nothing (``Data.never_full``, only
-without an energy system) is built at full size when open:
+A site whose IT costs nothing and serves no share-of-IT hub (``Data.full_size``, only
+without an energy system) is built at full size when open, as some optimal plan does:
 
     modules[s] = max_modules[s] · open[s]
 """
@@ -28,7 +28,7 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     m.size_min = pyo.Constraint(
         [s for s in m.SITES if lo[s] > 0], rule=lambda m, s: m.modules[s] >= lo[s] * m.open[s]
     )
-    full = d.never_full
+    full = d.full_size
     m.size_max = pyo.Constraint(
         m.SITES,
         rule=lambda m, s: (

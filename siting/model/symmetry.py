@@ -29,6 +29,21 @@ def identical_site_groups(inputs: ModelInputs) -> list[list]:
     sites = inputs.sites
     if len(sites) < 2:
         return []
+    # cheap screen: identical sites share their size, fixed cost and serving costs
+    serve = inputs.serve
+    pos = sites.index.get_indexer(serve["site_id"])
+    cost = serve["cost_musd_per_mw_y"].to_numpy(float)
+    hub = inputs.hubs.index.get_indexer(serve["hub_id"]).astype(float)
+    numbers = np.column_stack(
+        [
+            sites[["module_mw", "max_modules", "open_cost_musd_y"]].to_numpy(float),
+            np.bincount(pos, minlength=len(sites)),
+            np.bincount(pos, cost, minlength=len(sites)),
+            np.bincount(pos, cost * (hub + 1.0), minlength=len(sites)),
+        ]
+    )
+    if len(np.unique(numbers, axis=0)) == len(sites):
+        return []
     keys = np.column_stack(
         [
             pd.util.hash_pandas_object(sites[SITE_COLUMNS], index=False).to_numpy(),

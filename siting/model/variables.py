@@ -63,16 +63,20 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool = False) -> None:
     )
     if p.energy_system:
         _add_energy(m, d, elastic)
-    serve_ub = d.serve_bound_mw
+    bounds = d.serve_bound_array
     m.serve_mw = pyo.Var(
-        m.SERVE, domain=pyo.NonNegativeReals, bounds=lambda _m, s, h: (0, serve_ub[s, h])
+        m.SERVE,
+        domain=pyo.NonNegativeReals,
+        bounds=dict(zip(d.serve_pairs, ((0.0, ub) for ub in bounds.tolist()), strict=True)),
     )
     # the solver sees serve_mw as a fraction of its bound (as the textbook x[s,h] ∈ [0,1]):
     # hubs of very different size then give equally scaled columns
     m.scaling_factor = pyo.Suffix(direction=pyo.Suffix.LOCAL)
-    for k, ub in serve_ub.items():
-        if ub > 0:
-            m.scaling_factor[m.serve_mw[k]] = 1.0 / ub
+    m.scaling_factor.update(
+        (var, 1.0 / ub)
+        for var, ub in zip(m.serve_mw.values(), bounds.tolist(), strict=True)
+        if ub > 0
+    )
 
 
 def _add_energy(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:

@@ -141,3 +141,19 @@ def test_interrupted_write_leaves_no_complete_looking_run(tmp_path, monkeypatch)
         write_result(result, tmp_path)
     assert not (tmp_path / "manifest.json").exists()
     assert not list(tmp_path.rglob("*partial*"))
+
+
+def test_formulation_switches_keep_the_example_optimum(example_run):
+    """Every strengthening family off gives the same optimal cost on the gas-siting example."""
+    result, _ = example_run
+    plain = example_case(
+        formulation={
+            "strong_linking": False,
+            "capacity_cover": False,
+            "symmetry_breaking": False,
+            "tight_bounds": False,
+        }
+    )
+    other = solve_case(plain, data=example_geodata(plain)).solution
+    assert other.report.is_optimal
+    assert other.report.objective == pytest.approx(result.solution.report.objective, rel=1e-6)

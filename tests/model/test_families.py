@@ -277,6 +277,15 @@ def test_at_most_one_site():
     assert opened(sol) == {"c": 40}
 
 
+def test_at_least_three_sites():
+    """With min_sites = 3 all three open (9 + 10 + 0) and each hosts at least one module:
+    the cheapest 40 MW is 30 MW at a and b (1/MW) plus c's 10 MW (5/MW): 19 + 30 + 50 = 99."""
+    sol = solve(three_sites(min_sites=3))
+    assert sol.report.objective == pytest.approx(99)
+    assert set(opened(sol)) == {"a", "b", "c"}
+    assert opened(sol)["c"] == 10
+
+
 def test_minimum_spacing_clique():
     """a and b are too close (one clique): best is a (cheaper open) + c: 9 + 20 + 5·20 = 129."""
     sol = solve(three_sites(cliques=[["a", "b"]]))

@@ -120,3 +120,28 @@ def test_semantic_checks(tmp_path, example_file):
     assert "min_modules (9) is larger than max_modules (6)" in error_of(path)
     path.write_text(example_file.read_text().replace("sense: min_cost", "sense: max_gas_use"))
     assert "max_gas_use needs a budget" in error_of(path)
+
+
+def test_formulation_section_and_exact_site_count(tmp_path, example_file):
+    """The formulation is switched in the case file and reaches the model's parameters; an
+    exactly-p rule is min_sites = max_sites."""
+    from siting.examples import example_geodata
+    from siting.pipeline import prepare
+
+    path = write(
+        tmp_path,
+        example_file,
+        "formulation:\n  capacity_cover: false\n  symmetry_breaking: false\n",
+    )
+    path.write_text(path.read_text().replace("max_sites: 3", "max_sites: 3\n  min_sites: 3"))
+    case = read_case(path)
+    assert case.formulation.capacity_cover is False and case.formulation.strong_linking
+    params = prepare(case, example_geodata(case)).inputs.params
+    assert params.formulation == case.formulation
+    assert (params.min_sites, params.max_sites) == (3, 3)
+    path.write_text(path.read_text().replace("capacity_cover: false", "capacity_covr: false"))
+    assert "formulation.capacity_covr: unknown key; allowed: strong_linking" in error_of(path)
+    path.write_text(
+        example_file.read_text().replace("max_sites: 3", "max_sites: 3\n  min_sites: 4")
+    )
+    assert "min_sites (4) is larger than max_sites (3)" in error_of(path)
