@@ -201,8 +201,9 @@ def compile_model(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list[Any],
     objective = sf.objectives[0] if sf.objectives else None
     if objective is not None and objective.sense == pyo.maximize:
         lp.sense_ = highspy.ObjSense.kMaximize
-    lower = np.array([v.lb if v.lb is not None else -highspy.kHighsInf for v in sf.columns], float)
-    upper = np.array([v.ub if v.ub is not None else highspy.kHighsInf for v in sf.columns], float)
+    bounds = np.array([v.bounds for v in sf.columns], dtype=float).reshape(n_cols, 2)
+    lower = np.nan_to_num(bounds[:, 0], nan=-highspy.kHighsInf)
+    upper = np.nan_to_num(bounds[:, 1], nan=highspy.kHighsInf)
     lp.col_lower_, lp.col_upper_ = lower, upper
     senses = np.array([sense for _con, sense in sf.rows], dtype=int)
     rhs = np.asarray(sf.rhs, dtype=float)

@@ -14,7 +14,9 @@ give the solver a knapsack row to derive lifted cover and flow cover cuts from (
 help", Ann. Oper. Res. 1998), and the cardinality row is the rounding of the cover that the
 LP relaxation misses: it opens ⌈D/capacity⌉ sites' worth instead of D/capacity.
 
-The target row uses the mutable ``target_mw`` so it stays valid when a sweep changes it;
+The demand row is left out when the cardinality row implies it (any k_min sites hold the
+demand, as with equal sizes): a redundant dense row only slows the solver down. The target
+row uses the mutable ``target_mw`` so it stays valid when a sweep changes it;
 k_min depends only on hub demand, which is data. Elastic mode leaves the family out: its
 slacks may relax the rows these covers are implied by.
 """
@@ -47,7 +49,10 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
         m.cover_target = pyo.Constraint(expr=capacity >= m.target_mw)
     demand = d.total_demand_mw
     if demand > 0:
-        m.cover_demand = pyo.Constraint(expr=capacity >= demand)
-        k_min = min_open_sites(d.inputs.max_it_mw.to_numpy(), demand)
+        sizes = d.inputs.max_it_mw.to_numpy(float)
+        k_min = min_open_sites(sizes, demand)
         if k_min > 1:
             m.cover_count = pyo.Constraint(expr=pyo.quicksum(m.open.values()) >= k_min)
+        # any k_min sites covering the demand (equal sizes, say) make the first row redundant
+        if np.sort(sizes)[:k_min].sum() < demand:
+            m.cover_demand = pyo.Constraint(expr=capacity >= demand)
