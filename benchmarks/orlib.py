@@ -10,8 +10,9 @@ For each instance, in one run on one machine:
 - ``highs``: HiGHS alone on the plain strong formulation built directly as highspy arrays
   (min Σf·y + Σc·x, Σ_i x_ij = 1, Σ_j d_j·x_ij ≤ s_i·y_i, x_ij ≤ y_i, x ∈ [0,1]), from
   the arrays to the proof;
-- ``ratio`` = ours / highs, and ``build+handoff``: our Pyomo build and hand-off as a
-  share of ours.
+- ``ratio`` = ours / highs (``<x`` when HiGHS alone did not prove optimality within
+  ``--plain-limit``), ``build+handoff``: our Pyomo build and hand-off as a share of ours,
+  and ``fixed``: sites the Lagrangian bound proved closed before the MIP.
 
 Both run with one thread and ``mip_rel_gap = 0`` (the optima are compared at an absolute
 1e-3). Timings on a shared machine swing: ``--repeats N`` runs every instance N times with
@@ -20,6 +21,7 @@ HiGHS seeds 0..N-1 and reports geometric means.
     python benchmarks/orlib.py                    # cap41…cap134, then capb-8000, capc-7250, capa-8000
     python benchmarks/orlib.py small --repeats 3
     python benchmarks/orlib.py big --plain-limit 900
+    python benchmarks/orlib.py capabc uflp        # all 12 capacitated capa/b/c, 3 UFLP
     python benchmarks/orlib.py capc-7250 capa-u   # named instances (-u: uncapacitated)
     python benchmarks/orlib.py big --ablation     # each formulation switch off in turn
 """
@@ -51,6 +53,16 @@ DATA = SHARED / "orlib-cap"
 SMALL = [f"cap{g}{k}" for g in (4, 5, 6, 7, 8, 9, 10, 11, 12, 13) for k in (1, 2, 3, 4)]
 SMALL = [s for s in SMALL if s not in ("cap52", "cap53", "cap54")]
 BIG = ["capb-8000", "capc-7250", "capa-8000"]
+CAPACITATED = [
+    f"{name}-{cap}"
+    for name, caps in (
+        ("capa", (8000, 10000, 12000, 14000)),
+        ("capb", (5000, 6000, 7000, 8000)),
+        ("capc", (5000, 5750, 6500, 7250)),
+    )
+    for cap in caps
+]
+UNCAPACITATED = ["capa-u", "capb-u", "capc-u"]
 ABLATION = {
     "default": {},
     "no Lagrangian fixing": {"lagrangian_fixing": False},
@@ -202,7 +214,7 @@ def measure(
 def rows(names: list[str], args: argparse.Namespace) -> Iterator[dict[str, object]]:
     form = FormulationConfig(**dict(args.formulation))
     for name in names:
-        yield measure(name, args.repeats, args.plain_limit, form)
+        yield measure(name, args.repeats, args.plain_limit, form, plain=not args.no_plain)
 
 
 def print_table(names: list[str], args: argparse.Namespace, title: str) -> None:
@@ -216,21 +228,23 @@ def print_table(names: list[str], args: argparse.Namespace, title: str) -> None:
         ours_s, highs_s = float(r["ours_s"]), float(r["highs_s"])
         total_ours += ours_s
         total_highs += highs_s
-        highs_txt = (
-            f"{highs_s:>12.3f}"
-            if math.isfinite(highs_s)
-            else f"{'>' + str(int(args.plain_limit)):>12}"
-        )
-        ratio = ours_s / highs_s if math.isfinite(highs_s) else 0.0
+        if math.isnan(highs_s):
+            highs_txt, ratio = f"{'-':>12}", f"{'-':>7}"
+        elif math.isinf(highs_s):  # HiGHS alone did not prove optimality within the limit
+            highs_txt = f"{'>' + str(int(args.plain_limit)):>12}"
+            ratio = f"{'<' + format(ours_s / args.plain_limit, '.3f'):>7}"
+        else:
+            highs_txt, ratio = f"{highs_s:>12.3f}", f"{ours_s / highs_s:>7.2f}"
         fixed = "" if math.isnan(float(r["fixed"])) else f"{int(r['fixed'])}"
         print(
-            f"{r['instance']:<12} {ours_s:>8.3f} {highs_txt} {ratio:>7.2f} {float(r['share']):>14.1%} "
+            f"{r['instance']:<12} {ours_s:>8.3f} {highs_txt} {ratio} {float(r['share']):>14.1%} "
             f"{fixed:>6} {'yes' if r['proven'] else 'NO':>7} {float(r['error']):>10.1e}",
             flush=True,
         )
-    if len(names) > 1:
-        ratio = total_ours / total_highs if math.isfinite(total_highs) else 0.0
-        print(f"{'total':<12} {total_ours:>8.3f} {total_highs:>12.3f} {ratio:>7.2f}")
+    if len(names) > 1 and math.isfinite(total_highs):
+        print(
+            f"{'total':<12} {total_ours:>8.3f} {total_highs:>12.3f} {total_ours / total_highs:>7.2f}"
+        )
 
 
 def ablation(names: list[str], args: argparse.Namespace) -> None:
@@ -246,10 +260,11 @@ def ablation(names: list[str], args: argparse.Namespace) -> None:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("instances", nargs="*", help="small, big, or instance names")
+    parser.add_argument("instances", nargs="*", help="small, big, capabc, uflp, or instance names")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--plain-limit", type=float, default=900.0)
     parser.add_argument("--ablation", action="store_true")
+    parser.add_argument("--no-plain", action="store_true", help="skip HiGHS alone")
     parser.add_argument(
         "--set",
         dest="formulation",
@@ -262,7 +277,7 @@ def main(argv: list[str]) -> None:
     if not DATA.is_dir():
         sys.exit(f"reference data not found at {DATA}")
     wanted = args.instances or ["small", "big"]
-    groups = {"small": SMALL, "big": BIG}
+    groups = {"small": SMALL, "big": BIG, "capabc": CAPACITATED, "uflp": UNCAPACITATED}
     if args.ablation:
         ablation([n for w in wanted for n in groups.get(w, [w])], args)
         return

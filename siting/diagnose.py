@@ -30,7 +30,7 @@ UNITS = {
     "site_count": "extra sites needed",
     "site_count_min": "sites short of the minimum",
     "spacing": "sites too close together",
-    "demand_hubs": "MW of hub demand not reachable within the latency bound",
+    "demand_hubs": "MW of hub demand that no site within reach can serve",
 }
 
 FIXES = {
@@ -43,7 +43,8 @@ FIXES = {
     "site_count": "raise objective.max_sites or the module limits",
     "site_count_min": "lower objective.min_sites or add candidate sites",
     "spacing": "lower objective.min_spacing_km",
-    "demand_hubs": "raise objective.hubs.max_rtt_ms or lower the hub share",
+    "demand_hubs": "give the hub more reachable capacity (in a siting case: raise "
+    "objective.hubs.max_rtt_ms or lower the hub share)",
 }
 
 

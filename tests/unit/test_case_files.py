@@ -145,3 +145,19 @@ def test_formulation_section_and_exact_site_count(tmp_path, example_file):
         example_file.read_text().replace("max_sites: 3", "max_sites: 3\n  min_sites: 4")
     )
     assert "min_sites (4) is larger than max_sites (3)" in error_of(path)
+
+
+def test_params_round_trip_through_json():
+    """Run folders keep the parameters as JSON; the formulation comes back as it was, and a
+    folder written before a key existed reads with that key's default."""
+    import json
+
+    from siting.config import FormulationConfig
+    from siting.inputs import Params
+
+    params = Params(
+        min_sites=2, energy_system=False, formulation=FormulationConfig(tight_bounds=False)
+    )
+    assert Params.from_dict(json.loads(json.dumps(params.to_dict()))) == params
+    old = {k: v for k, v in params.to_dict().items() if k not in ("formulation", "min_sites")}
+    assert Params.from_dict(old).formulation == FormulationConfig()
