@@ -221,7 +221,7 @@ def compile_model(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list[Any],
     lp.a_matrix_.value_ = a.data.astype(float)
     lp.a_matrix_.num_col_ = n_cols
     lp.a_matrix_.num_row_ = n_rows
-    integer = [v.is_integer() or v.is_binary() for v in sf.columns]
+    integer = [v.is_integer() for v in sf.columns]  # binaries included
     if any(integer):
         lp.integrality_ = [
             highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
@@ -235,7 +235,7 @@ def _column_scale(model: pyo.ConcreteModel, columns: list[Any]) -> np.ndarray:
     if not isinstance(suffix, pyo.Suffix) or len(suffix) == 0:
         return np.ones(len(columns))
     factor = np.array([suffix.get(v, 1.0) for v in columns], dtype=float)
-    integer = np.array([v.is_integer() or v.is_binary() for v in columns], dtype=bool)
+    integer = np.array([v.is_integer() for v in columns], dtype=bool)
     if (integer & (factor != 1.0)).any() or not (np.isfinite(factor) & (factor > 0)).all():
         raise ValueError("scaling_factor must be finite, positive and 1 for integer variables")
     return factor
