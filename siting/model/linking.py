@@ -12,8 +12,8 @@ rows forbid that: with them the LP bound of uncapacitated facility location is t
 one (Cornuéjols, Nemhauser & Wolsey 1990), and they are the "plain strong formulation" of
 capacitated facility location that the OR-Library benchmarks are usually solved with.
 
-Sites proven closed (``fixing``) get no rows. U[s,h] never cuts off an optimal plan: serving costs are validated to be ≥ 0, so serving a
-hub beyond its requirement never pays.
+U[s,h] never cuts off an optimal plan: serving costs are validated to be ≥ 0, so serving a
+hub beyond its requirement never pays. Sites proven closed (``fixing``) get no rows.
 """
 
 from __future__ import annotations
