@@ -199,6 +199,17 @@ def site_attributes(
         for p, x in zip(p_idx, x_idx, strict=True):
             reasons[p].append(f"excluded area: {data.exclusions['reason'].iat[x]}")
 
+    priced = (
+        data.nodes[data.nodes["gas_price_usd_per_mwh"].notna()]
+        if "gas_price_usd_per_mwh" in data.nodes.columns
+        else data.nodes.iloc[:0]
+    )
+    if len(priced):
+        pidx, _ = geo.nearest(lon, lat, priced.geometry.x.to_numpy(), priced.geometry.y.to_numpy())
+        out["gas_price_usd_per_mwh"] = priced["gas_price_usd_per_mwh"].to_numpy()[pidx]
+    else:
+        out["gas_price_usd_per_mwh"] = np.nan
+
     if data.climate is not None and len(data.climate):
         temp = idw_temperature(lon, lat, data.climate)
     elif cfg.default_temperature_c is not None:

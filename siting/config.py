@@ -146,6 +146,7 @@ class NetworkConfig(Strict):
     capacity_column: str = "capacity"
     supply_column: str = "production_capacity"
     demand_column: str = "demand"
+    gas_price_column: str | None = None
     snap_km: NonNegativeKm = 5.0
     default_capacity: GasFlow | None = None
 

@@ -180,7 +180,8 @@ def standardise_pipelines(
             f"{raw['status'].iloc[i]!r}; allowed: {', '.join(PIPELINE_STATUSES)}"
         )
     column, capacity = quantity_column(raw, cfg.capacity_column, "gas_flow", conv, where, ids)
-    missing = np.isnan(capacity)
+    # lines the case does not select (e.g. proposed ones) may lack a capacity
+    missing = np.isnan(capacity) & status.isin(cfg.statuses).to_numpy()
     if missing.any():
         if cfg.default_capacity is None:
             i = int(np.flatnonzero(missing)[0])
@@ -255,6 +256,9 @@ def standardise_nodes(
         )
     supply = _optional_quantity(raw, cfg.supply_column, "gas_flow", conv, where, ids)
     demand = _optional_quantity(raw, cfg.demand_column, "gas_flow", conv, where, ids)
+    price = np.full(len(raw), np.nan)
+    if cfg.gas_price_column is not None:
+        _col, price = quantity_column(raw, cfg.gas_price_column, "gas_price", conv, where, ids)
     return gpd.GeoDataFrame(
         {
             "node_id": ids.to_numpy(),
@@ -262,6 +266,7 @@ def standardise_nodes(
             "kind": kind.to_numpy(),
             "supply_mw": supply,
             "demand_mw": demand,
+            "gas_price_usd_per_mwh": price,
         },
         geometry=raw.geometry.to_numpy(),
         crs="EPSG:4326",

@@ -267,7 +267,7 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
             + crf["fiber"] * fiber_capex * fiber_km,
             "it_cost_musd_per_mw_y": (crf["facility"] + costs.om_fraction) * facility * m,
             "gen_cost_musd_per_mw_y": (crf["generation"] + costs.om_fraction) * generation * m,
-            "gas_price_factor": 1.0,
+            "gas_price_factor": gas_price_factor(candidates, costs.gas_price.to_internal(conv)),
             "grid_id": np.where(has_grid, candidates["grid_id"].to_numpy(dtype=object), None),
             "grid_link_cost_musd_y": crf["grid"] * grid_link_capex,
             "open_capex_musd": site_capex * m + fiber_capex * fiber_km,
@@ -278,6 +278,18 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
         index=pd.Index(candidates["site_id"].to_numpy(), name="site_id"),
     )
     return df
+
+
+def gas_price_factor(candidates: pd.DataFrame, reference_usd_per_mwh: float) -> np.ndarray:
+    """Regional gas price relative to ``costs.gas_price`` (1 where the data gives no price).
+
+    Sweeping ``costs.gas_price`` therefore scales every regional price in proportion.
+    """
+    regional = candidates.get("gas_price_usd_per_mwh")
+    if regional is None or reference_usd_per_mwh <= 0:
+        return np.ones(len(candidates))
+    values = regional.to_numpy(float) / reference_usd_per_mwh
+    return np.where(np.isfinite(values), values, 1.0)
 
 
 def _hubs_tables(

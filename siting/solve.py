@@ -23,6 +23,7 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.tee import capture_output
 from pyomo.common.timing import HierarchicalTimer
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
@@ -134,7 +135,7 @@ class _StandardForm:
     """Compile with Pyomo's standard-form compiler, pass the arrays to highspy in one call."""
 
     def __init__(self, settings: SolverConfig, stream: bool) -> None:
-        self.highs = highspy.Highs()
+        self.highs = _quiet_highs()
         self.options = _options(settings, stream)
         self.columns: list[Any] = []
         self._model: pyo.ConcreteModel | None = None
@@ -167,6 +168,12 @@ class _StandardForm:
         values = self.highs.getSolution().col_value
         for var, value in zip(self.columns, values, strict=True):
             var.set_value(value, skip_validation=True)
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A Highs object without the banner its constructor prints to stdout."""
+    with capture_output(capture_fd=True):
+        return highspy.Highs()
 
 
 def compile_model(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list[Any]]:

@@ -141,3 +141,16 @@ def test_interrupted_write_leaves_no_complete_looking_run(tmp_path, monkeypatch)
         write_result(result, tmp_path)
     assert not (tmp_path / "manifest.json").exists()
     assert not list(tmp_path.rglob("*partial*"))
+
+
+def test_regional_gas_prices_scale_the_reference_price():
+    """Sites take the price of the nearest priced node, relative to costs.gas_price
+    (3870 RUB/1000 m³): the hub pays 4500/3870 = 1.163 times as much; cs_north, nearest to
+    field_north, pays the field price."""
+    from siting.pipeline import prepare
+
+    case = example_case()
+    sites = prepare(case, example_geodata(case)).inputs.sites
+    assert sites.loc["hub", "gas_price_factor"] == pytest.approx(4500 / 3870)
+    assert sites.loc["junction", "gas_price_factor"] == pytest.approx(5500 / 3870)
+    assert sites.loc["cs_north", "gas_price_factor"] == pytest.approx(1.0)
