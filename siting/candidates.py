@@ -118,10 +118,7 @@ def idw_temperature(
     k = min(k, len(climate))
     tree = cKDTree(geo.unit_xyz(climate["lon"].to_numpy(), climate["lat"].to_numpy()))
     chord, idx = tree.query(geo.unit_xyz(lon, lat), k=k)
-    chord, idx = (
-        np.atleast_2d(chord.T).T if k > 1 else chord[:, None],
-        idx if k > 1 else idx[:, None],
-    )
+    chord, idx = np.reshape(chord, (len(lon), k)), np.reshape(idx, (len(lon), k))
     dist_km = np.maximum(chord * geo.EARTH_RADIUS_KM, 1.0)
     w = 1.0 / dist_km**2
     temps = climate["temp_mean_c"].to_numpy()[idx]
