@@ -178,11 +178,19 @@ def site_attributes(
         out["grid_voltage_kv"] = np.nan
 
     if data.borders is not None and len(data.borders):
-        out["border_km"], _ = geo.distance_to_lines_km(lon, lat, data.borders.geometry.to_numpy())
-        exclude(
-            out["border_km"].to_numpy() < cfg.border_buffer_km,
-            f"within {cfg.border_buffer_km:g} km of an international border",
+        border_km, which = geo.distance_to_lines_km(lon, lat, data.borders.geometry.to_numpy())
+        out["border_km"] = border_km
+        neighbour = (
+            data.borders["neighbour"].to_numpy()[which]
+            if "neighbour" in data.borders.columns
+            else np.full(n, "", dtype=object)
         )
+        out["border_neighbour"] = neighbour
+        for i in np.flatnonzero(np.isfinite(border_km)):
+            buffer = cfg.border_buffer_km_by_neighbour.get(neighbour[i], cfg.border_buffer_km)
+            if border_km[i] < buffer:
+                label = f" ({neighbour[i]})" if neighbour[i] else ""
+                reasons[i].append(f"within {buffer:g} km of an international border{label}")
     else:
         out["border_km"] = np.inf
 
@@ -223,10 +231,9 @@ def site_attributes(
     if cfg.exclude_arctic:
         exclude(out["arctic"].to_numpy(), "north of the Arctic Circle")
     exclude(lat > cfg.max_latitude_deg, f"north of {cfg.max_latitude_deg:g}°N")
-    out["capex_multiplier"] = (
-        out["remoteness_multiplier"]
-        * np.where(out["arctic"], costs.arctic_multiplier, 1.0)
-        * np.where(out["permafrost"], costs.permafrost_multiplier, 1.0)
+    out["capex_multiplier"] = out["remoteness_multiplier"] * np.maximum(
+        np.where(out["arctic"], costs.arctic_multiplier, 1.0),
+        np.where(out["permafrost"], costs.permafrost_multiplier, 1.0),
     )
     out["exclusion_reason"] = ["; ".join(r) for r in reasons]
     out["eligible"] = [not r for r in reasons]

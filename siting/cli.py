@@ -170,6 +170,10 @@ def print_summary(solution: Any, out_dir: Path | None = None) -> None:
         f"cost: {t['cost_musd_y']:,.0f} MUSD/y ({t['cost_per_mw_it_musd_y']:.2f} MUSD per MW IT per year); "
         f"capex {t['capex_musd']:,.0f} MUSD ({t['capex_per_mw_it_musd']:.1f} MUSD/MW)"
     )
+    console.print(
+        f"binding: {t['arcs_full']} pipeline segments full, {t['fields_at_capacity']} fields at "
+        f"capacity, {t['grid_nodes_exhausted']} grid nodes' spare capacity used up"
+    )
     gap = f"{r.gap:.4%}" if r.gap is not None else "n/a"
     console.print(
         f"objective {r.objective:,.3f}, bound {r.bound if r.bound is None else f'{r.bound:,.3f}'}, "

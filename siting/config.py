@@ -156,7 +156,7 @@ class RemotenessConfig(Strict):
     eligibility band and a capex multiplier
     ``min(max_multiplier, 1 + multiplier_per_100km · max(0, d − free_km) / 100)``."""
 
-    town_min_population: Literal[500, 1000, 5000, 15000] = 15000
+    town_min_population: Annotated[int, Field(ge=500)] = 15000
     town_countries: tuple[str, ...] | None = None
     use_geonames: bool = True
     min_km: NonNegativeKm = 0.0
@@ -179,6 +179,7 @@ class CandidatesConfig(Strict):
     spacing_km: PositiveKm | None = 50.0
     remoteness: RemotenessConfig = RemotenessConfig()
     border_buffer_km: NonNegativeKm = 0.0
+    border_buffer_km_by_neighbour: dict[str, NonNegativeKm] = Field(default_factory=dict)
     exclude_outside_country: bool = True
     arctic_latitude_deg: float = 66.5628
     exclude_arctic: bool = False
@@ -238,7 +239,9 @@ class LifetimesConfig(Strict):
 
 class CostsConfig(Strict):
     """Cost assumptions. Capex is overnight and annualised with a capital recovery factor
-    per asset class; O&M is a yearly fraction of facility and generation capex."""
+    per asset class; O&M is a yearly fraction of facility and generation capex. A site north
+    of the Arctic Circle or on permafrost multiplies its building capex by the larger of the
+    two multipliers, and its grid line and fibre by the ``*_cold_multiplier``s."""
 
     discount_rate: Annotated[float, Field(ge=0, le=1)] = 0.08
     lifetime_years: LifetimesConfig = LifetimesConfig()
@@ -269,6 +272,8 @@ class CostsConfig(Strict):
     )
     arctic_multiplier: Annotated[float, Field(ge=1)] = 1.3
     permafrost_multiplier: Annotated[float, Field(ge=1)] = 1.15
+    grid_line_cold_multiplier: Annotated[float, Field(ge=1)] = 1.0
+    fiber_cold_multiplier: Annotated[float, Field(ge=1)] = 1.0
 
     def crf(self, asset: str) -> float:
         return capital_recovery_factor(self.discount_rate, getattr(self.lifetime_years, asset))
@@ -278,6 +283,7 @@ class HubDemandConfig(Strict):
     """A share of the IT capacity must serve the hubs of the ``hubs`` layer within a
     round-trip latency bound (fibre route = geodesic × ``route_factor``)."""
 
+    hub_ids: tuple[str, ...] | None = None
     share_of_it: Fraction = 0.0
     demand: Annotated[Power, NonNegative] | None = None
     max_rtt_ms: Annotated[float, Field(gt=0)] = 20.0

@@ -17,7 +17,7 @@ import shapely
 
 from siting.config import NODE_KINDS, PIPELINE_STATUSES, NetworkConfig
 from siting.errors import DataError
-from siting.units import Conversions, column_unit, parse_quantity
+from siting.units import UNITS, Conversions, column_unit, parse_quantity
 
 STATUS_ALIASES = {
     "planned": "proposed",
@@ -124,7 +124,9 @@ def quantity_column(
     """Find the column for quantity ``name`` (exact, or ``name_<unit suffix>``) and return
     its name and values in internal units (NaN where empty); with ``ids``, values must be ≥ 0."""
     candidates = [c for c in df.columns if c == name or str(c).startswith(f"{name}_")]
-    candidates = [c for c in candidates if (column_unit(str(c)) or ("", ""))[0] == kind]
+    # a suffix fits when its unit is one of this kind's units (USD/MWh is a gas or an
+    # electricity price depending on the column's role)
+    candidates = [c for c in candidates if (column_unit(str(c)) or ("", ""))[1] in UNITS[kind]]
     if not candidates:
         raise DataError(
             f"{where}: no column for {name!r} with a {kind} unit suffix "
@@ -286,6 +288,9 @@ def standardise_grid(
         raise DataError(
             f"{where}: feature {ids.iloc[i]}: column {spare_col}: missing spare capacity"
         )
+    price = np.full(len(raw), np.nan)
+    if any(str(c).startswith("energy_price_") for c in raw.columns):
+        _col, price = quantity_column(raw, "energy_price", "energy_price", conv, where, ids)
     voltage = (
         pd.to_numeric(raw["voltage_kv"], errors="coerce").to_numpy(dtype=float)
         if "voltage_kv" in raw.columns
@@ -297,6 +302,7 @@ def standardise_grid(
             "name": _names(raw, ids),
             "voltage_kv": voltage,
             "spare_mw": spare,
+            "energy_price_usd_per_mwh": price,
         },
         geometry=raw.geometry.to_numpy(),
         crs="EPSG:4326",
@@ -313,11 +319,10 @@ def standardise_lines(
         raw = raw.assign(**{id_column: [f"{layer}_{i}" for i in range(len(raw))]})
     ids = _ids(raw, id_column, where)
     _check_geometry(raw, ids, {"LineString", "MultiLineString"}, where)
-    return gpd.GeoDataFrame(
-        {id_column: ids.to_numpy(), "name": _names(raw, ids)},
-        geometry=raw.geometry.to_numpy(),
-        crs="EPSG:4326",
-    )
+    columns = {id_column: ids.to_numpy(), "name": _names(raw, ids)}
+    if "neighbour" in raw.columns:
+        columns["neighbour"] = raw["neighbour"].fillna("").astype(str).to_numpy()
+    return gpd.GeoDataFrame(columns, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
 
 
 def standardise_polygons(

@@ -161,7 +161,13 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
     grid = data.grid
     grid_nodes = (
         pd.DataFrame(
-            {"spare_mw": grid["spare_mw"].to_numpy(float), "price_factor": 1.0},
+            {
+                "spare_mw": grid["spare_mw"].to_numpy(float),
+                "price_factor": price_factor(
+                    grid["energy_price_usd_per_mwh"].to_numpy(float),
+                    case.costs.grid_price.to_internal(conv),
+                ),
+            },
             index=pd.Index(grid["grid_id"].to_numpy(), name="grid_id"),
         )
         if grid is not None
@@ -242,14 +248,19 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
     conv = case.conversions
     costs, tech = case.costs, case.technology
     m = candidates["capex_multiplier"].to_numpy(float)
+    cold = (candidates["arctic"] | candidates["permafrost"]).to_numpy(bool)
     fiber_km = candidates["fiber_km"].to_numpy(float)
     grid_km = candidates["grid_km"].to_numpy(float)
     has_grid = np.isfinite(grid_km) & candidates["grid_id"].notna().to_numpy()
     site_capex = costs.site_capex.to_internal(conv)
-    fiber_capex = costs.fiber_capex.to_internal(conv)
+    fiber_capex = costs.fiber_capex.to_internal(conv) * np.where(
+        cold, costs.fiber_cold_multiplier, 1.0
+    )
     facility = costs.facility_capex.to_internal(conv)
     generation = costs.generation_capex.to_internal(conv)
-    line = costs.grid_line_capex.to_internal(conv)
+    line = costs.grid_line_capex.to_internal(conv) * np.where(
+        cold, costs.grid_line_cold_multiplier, 1.0
+    )
     connection = costs.grid_connection_capex.to_internal(conv)
     crf = {k: costs.crf(k) for k in ("site", "fiber", "facility", "generation", "grid")}
     grid_link_capex = np.where(has_grid, line * np.where(has_grid, grid_km, 0.0) + connection, 0.0)
@@ -267,7 +278,10 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
             + crf["fiber"] * fiber_capex * fiber_km,
             "it_cost_musd_per_mw_y": (crf["facility"] + costs.om_fraction) * facility * m,
             "gen_cost_musd_per_mw_y": (crf["generation"] + costs.om_fraction) * generation * m,
-            "gas_price_factor": gas_price_factor(candidates, costs.gas_price.to_internal(conv)),
+            "gas_price_factor": price_factor(
+                candidates["gas_price_usd_per_mwh"].to_numpy(float),
+                costs.gas_price.to_internal(conv),
+            ),
             "grid_id": np.where(has_grid, candidates["grid_id"].to_numpy(dtype=object), None),
             "grid_link_cost_musd_y": crf["grid"] * grid_link_capex,
             "open_capex_musd": site_capex * m + fiber_capex * fiber_km,
@@ -280,15 +294,15 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
     return df
 
 
-def gas_price_factor(candidates: pd.DataFrame, reference_usd_per_mwh: float) -> np.ndarray:
-    """Regional gas price relative to ``costs.gas_price`` (1 where the data gives no price).
+def price_factor(regional_usd_per_mwh: np.ndarray, reference_usd_per_mwh: float) -> np.ndarray:
+    """Regional price relative to the case's reference price (1 where the data has none).
 
-    Sweeping ``costs.gas_price`` therefore scales every regional price in proportion.
+    Sweeping the reference price (``costs.gas_price``, ``costs.grid_price``) therefore scales
+    every regional price in proportion.
     """
-    regional = candidates.get("gas_price_usd_per_mwh")
-    if regional is None or reference_usd_per_mwh <= 0:
-        return np.ones(len(candidates))
-    values = regional.to_numpy(float) / reference_usd_per_mwh
+    if reference_usd_per_mwh <= 0:
+        return np.ones(len(regional_usd_per_mwh))
+    values = np.asarray(regional_usd_per_mwh, float) / reference_usd_per_mwh
     return np.where(np.isfinite(values), values, 1.0)
 
 
@@ -300,16 +314,25 @@ def _hubs_tables(
         return _empty(HUB_COLUMNS, "hub_id"), pd.DataFrame(columns=SERVE_COLUMNS)
     if data.hubs is None or len(data.hubs) == 0:
         raise DataError("objective.hubs is set but the case has no hubs layer (layers.hubs)")
-    weights = data.hubs["weight"].to_numpy(float)
+    chosen = data.hubs
+    if cfg.hub_ids is not None:
+        unknown = sorted(set(cfg.hub_ids) - set(chosen["hub_id"]))
+        if unknown:
+            raise DataError(
+                f"objective.hubs.hub_ids: unknown hub(s) {', '.join(unknown)}; the hubs layer has "
+                f"{', '.join(map(str, chosen['hub_id']))}"
+            )
+        chosen = chosen[chosen["hub_id"].isin(cfg.hub_ids)]
+    weights = chosen["weight"].to_numpy(float)
     if weights.sum() <= 0:
         raise DataError("layer hubs: the weights sum to zero")
     w = weights / weights.sum()
     total = cfg.demand.to_internal(case.conversions) if cfg.demand is not None else 0.0
     hubs = pd.DataFrame(
         {"demand_mw": total * w, "share_of_it": cfg.share_of_it * w},
-        index=pd.Index(data.hubs["hub_id"].to_numpy(), name="hub_id"),
+        index=pd.Index(chosen["hub_id"].to_numpy(), name="hub_id"),
     )
-    hx, hy = data.hubs.geometry.x.to_numpy(), data.hubs.geometry.y.to_numpy()
+    hx, hy = chosen.geometry.x.to_numpy(), chosen.geometry.y.to_numpy()
     s_idx = np.repeat(np.arange(len(eligible)), len(hubs))
     h_idx = np.tile(np.arange(len(hubs)), len(eligible))
     km = geo.geodesic_km(

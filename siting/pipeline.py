@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from siting.candidates import Candidates, build_candidates
 from siting.check import CheckReport, check_solution
 from siting.config import Case, SolverConfig
@@ -19,8 +21,9 @@ from siting.errors import InfeasibleError, SolveError
 from siting.geodata import GeoData, select_pipelines
 from siting.inputs import ModelInputs, build_inputs
 from siting.model import build_model
+from siting.model.routing import build_routing_model, pyo_value
 from siting.network import Network, build_network
-from siting.solution import Solution, extract_solution
+from siting.solution import Solution, extract_solution, with_flows
 from siting.solve import HighsSolver, Outcome
 
 Step = Callable[[str], AbstractContextManager[None]]
@@ -114,10 +117,29 @@ def solve_inputs(
         )
     if report.outcome is Outcome.ERROR:
         raise SolveError(report.message)
+    solution = extract_solution(model, inputs, report)
+    if not inputs.arcs["cost_musd_per_mw_y"].any():
+        with step("routing gas flows"):
+            solution = route_flows(solution, inputs, settings)
     with step("checking the solution"):
-        solution = extract_solution(model, inputs, report)
         check = check_solution(solution, tol=settings.check_tolerance)
     return solution, check, precheck
+
+
+def route_flows(solution: Solution, inputs: ModelInputs, settings: SolverConfig) -> Solution:
+    """Replace the plan's arbitrary routing by shortest routes (see siting/model/routing.py)."""
+    burn = solution.sites.groupby("node_id")["gas_mw"].sum().to_dict()
+    model = build_routing_model(inputs, burn)
+    report = HighsSolver(settings).solve(model)
+    if not report.is_optimal:
+        return solution  # the plan's own routing is feasible; keep it
+    flows = pd.Series(
+        [pyo_value(model.flow_mw[a]) for a in inputs.arcs.index], index=inputs.arcs.index
+    )
+    supply = pd.Series(0.0, index=inputs.nodes.index)
+    for f in model.FIELDS:
+        supply[f] = pyo_value(model.supply_mw[f])
+    return with_flows(solution, inputs, flows.clip(lower=0.0), supply.clip(lower=0.0))
 
 
 def run(

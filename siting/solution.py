@@ -163,6 +163,15 @@ def assemble_solution(
     return replace(solution, totals=compute_totals(solution))
 
 
+def with_flows(
+    solution: Solution, inputs: ModelInputs, flows: pd.Series, supply: pd.Series
+) -> Solution:
+    """The same plan with other (equally feasible) arc flows and field supplies."""
+    decisions = solution.sites[["open", "modules", "gas_mw", "gen_mw", "grid_mw", "grid_link"]]
+    served = solution.serve["serve_mw"].to_numpy(float)
+    return assemble_solution(inputs, solution.report, decisions, flows, supply, served)
+
+
 def objective_value(cost_musd_y: float, value_musd_y: float, gas_mw: float, p: Params) -> float:
     if p.objective == "min_cost":
         return cost_musd_y
@@ -201,4 +210,20 @@ def compute_totals(s: Solution) -> dict[str, float]:
     }
     for term in SITE_COST_TERMS:
         totals[term] = float(sites[term].sum())
+    totals.update(binding_counts(s))
     return totals
+
+
+def binding_counts(s: Solution, share: float = 0.999) -> dict[str, int]:
+    """How many pipelines, fields and grid nodes the plan uses to (nearly) their limit."""
+    fields = s.nodes[s.nodes["supply_max_mw"] > 0]
+    return {
+        "arcs_full": int((s.arcs["utilisation"] >= share).sum()),
+        "fields_at_capacity": int((fields["supply_mw"] >= share * fields["supply_max_mw"]).sum()),
+        "grid_nodes_exhausted": int(
+            (
+                (s.grid_nodes["used_mw"] >= share * s.grid_nodes["spare_mw"])
+                & (s.grid_nodes["spare_mw"] > 0)
+            ).sum()
+        ),
+    }

@@ -245,6 +245,7 @@ COLUMN_SUFFIXES: Final = {
     "_usd_1000m3": ("gas_price", "USD/1000m3"),
     "_usd_mwh": ("gas_price", "USD/MWh"),
     "_usd_mmbtu": ("gas_price", "USD/MMBtu"),
+    "_rub_mwh": ("energy_price", "RUB/MWh"),
     "_mw": ("power", "MW"),
     "_gw": ("power", "GW"),
     "_km": ("length", "km"),

