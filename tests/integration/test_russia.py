@@ -160,14 +160,26 @@ def test_sites_respect_the_country_border_buffer_and_remoteness_band(baseline):
 @pytest.mark.parametrize(
     ("layer", "edit", "message"),
     [
-        ("pipelines", lambda g: g.assign(status=g["status"].where(g.index != 3, "dreamt")),
-         "layer pipelines: feature {id}: column status: unknown status 'dreamt'"),
-        ("pipelines", lambda g: g.assign(capacity_bcm_y=g["capacity_bcm_y"].where(g.index != 3, -5.0)),
-         "layer pipelines: feature {id}: column capacity_bcm_y: negative value -5"),
-        ("pipelines", lambda g: g.set_geometry(g.geometry.where(g.index != 3, None)),
-         "layer pipelines: feature {id}: empty or missing geometry"),
-        ("nodes", lambda g: g.set_geometry(g.geometry.where(g.index != 3, None)),
-         "layer nodes: feature {id}: empty or missing geometry"),
+        (
+            "pipelines",
+            lambda g: g.assign(status=g["status"].where(g.index != 3, "dreamt")),
+            "layer pipelines: feature {id}: column status: unknown status 'dreamt'",
+        ),
+        (
+            "pipelines",
+            lambda g: g.assign(capacity_bcm_y=g["capacity_bcm_y"].where(g.index != 3, -5.0)),
+            "layer pipelines: feature {id}: column capacity_bcm_y: negative value -5",
+        ),
+        (
+            "pipelines",
+            lambda g: g.set_geometry(g.geometry.where(g.index != 3, None)),
+            "layer pipelines: feature {id}: empty or missing geometry",
+        ),
+        (
+            "nodes",
+            lambda g: g.set_geometry(g.geometry.where(g.index != 3, None)),
+            "layer nodes: feature {id}: empty or missing geometry",
+        ),
     ],
 )
 def test_broken_dataset_edits_name_layer_feature_and_column(tmp_path, layer, edit, message):
