@@ -6,6 +6,7 @@ Every problem becomes one line that names the file, the line, the key path and t
 from __future__ import annotations
 
 import copy
+import difflib
 import types
 import typing
 from collections.abc import Mapping
@@ -232,8 +233,10 @@ def _explain(err: Mapping[str, Any], loc: tuple[str, ...]) -> str:
     msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
+        close = difflib.get_close_matches(loc[-1], allowed, n=1) if loc else []
+        guess = f" (did you mean {close[0]!r}?)" if close else ""
         hint = f"; allowed: {', '.join(allowed)}" if allowed else ""
-        return f"unknown key{hint}"
+        return f"unknown key{guess}{hint}"
     if kind == "missing":
         return "required key is missing"
     if kind == "literal_error":
