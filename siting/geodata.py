@@ -83,7 +83,10 @@ def _check_geometry(gdf: gpd.GeoDataFrame, ids: pd.Series, kinds: set[str], wher
     empty = geom.isna() | geom.is_empty
     if empty.any():
         fid = ids[empty.to_numpy()].iloc[0]
-        raise DataError(f"{where}: feature {fid}: empty or missing geometry; give it coordinates")
+        raise DataError(
+            f"{where}: feature {fid}: empty, missing or unreadable geometry (a line needs at "
+            "least two points); give it valid coordinates"
+        )
     types = geom.geom_type
     bad = ~types.isin(list(kinds))
     if bad.any():

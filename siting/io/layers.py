@@ -34,7 +34,9 @@ def read_vector(spec: LayerSpec, layer: str) -> gpd.GeoDataFrame:
         if path.suffix.lower() in {".parquet", ".geoparquet"}:
             gdf = gpd.read_parquet(path)
         else:
-            gdf = gpd.read_file(path, layer=spec.layer, engine="pyogrio")
+            # an unreadable geometry (a line with one point) becomes empty and is then reported
+            # with its feature id by the schema checks, instead of failing the whole file
+            gdf = gpd.read_file(path, layer=spec.layer, engine="pyogrio", on_invalid="ignore")
     except Exception as exc:  # the readers raise many types; the user needs the message
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{path}: layer {layer}: cannot read the file: {first}") from None

@@ -157,6 +157,21 @@ def test_sites_respect_the_country_border_buffer_and_remoteness_band(baseline):
     assert excluded["exclusion_reason"].str.contains("Ukraine").any()
 
 
+def test_a_line_with_one_point_names_its_feature(tmp_path):
+    source = json.loads((ROOT / "geodata" / "russia" / "pipelines.geojson").read_text())
+    feature = source["features"][3]
+    feature["geometry"]["coordinates"] = feature["geometry"]["coordinates"][:1]
+    path = tmp_path / "pipelines.geojson"
+    path.write_text(json.dumps(source))
+    case = load_case(RUSSIA, overrides={"layers.pipelines": str(path)})
+    with pytest.raises(DataError) as info:
+        load_geodata(case)
+    fid = feature["properties"]["pipeline_id"]
+    assert f"layer pipelines: feature {fid}: empty, missing or unreadable geometry" in str(
+        info.value
+    )
+
+
 @pytest.mark.parametrize(
     ("layer", "edit", "message"),
     [
@@ -173,12 +188,12 @@ def test_sites_respect_the_country_border_buffer_and_remoteness_band(baseline):
         (
             "pipelines",
             lambda g: g.set_geometry(g.geometry.where(g.index != 3, None)),
-            "layer pipelines: feature {id}: empty or missing geometry",
+            "layer pipelines: feature {id}: empty, missing or unreadable geometry",
         ),
         (
             "nodes",
             lambda g: g.set_geometry(g.geometry.where(g.index != 3, None)),
-            "layer nodes: feature {id}: empty or missing geometry",
+            "layer nodes: feature {id}: empty, missing or unreadable geometry",
         ),
     ],
 )
