@@ -60,7 +60,8 @@ SITE_CONTEXT = (
 
 
 def site_geometries(solution: Solution) -> gpd.GeoDataFrame:
-    s = solution.sites.reset_index()
+    # object columns of numbers (from empty group-bys) would be written as text
+    s = solution.sites.reset_index().infer_objects()
     return gpd.GeoDataFrame(
         s, geometry=[Point(x, y) for x, y in zip(s["lon"], s["lat"], strict=True)], crs="EPSG:4326"
     )

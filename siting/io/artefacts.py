@@ -46,7 +46,10 @@ def read_run(run_dir: str | Path) -> RunData:
         layers=layers,
         case=manifest.get("case_resolved") or {},
         label=str(manifest.get("case", run.name)),
-        meta={k: manifest.get(k) for k in ("inputs_hash", "created", "status")},
+        meta={
+            **{k: manifest.get(k) for k in ("inputs_hash", "created", "status")},
+            "run_dir": str(run),
+        },
     )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from siting.report.run import RunData
+from siting.report.run import RunData, run_names
 from siting.report.tables import (
     assumptions,
     binding_constraints,
@@ -384,11 +384,12 @@ def compare_markdown(a: RunData, b: RunData) -> str:
     """What changed from run ``a`` to run ``b``: headline numbers and sites, as Markdown."""
     totals = compare_totals(a, b)
     diff = compare_runs(a, b)
-    lines = [f"# Comparison: {a.label} → {b.label}", "", "## Headline numbers", ""]
+    name_a, name_b = run_names(a, b)
+    lines = [f"# Comparison: {name_a} → {name_b}", "", "## Headline numbers", ""]
     rows = []
     for metric, r in totals.iterrows():
         rows.append([Cell(str(metric))] + [Cell(_fmt_any(r[c])) for c in ("a", "b", "delta")])
-    lines.append(_md_table(Table(["metric", a.label, b.label, "change"], rows, {1, 2, 3})))
+    lines.append(_md_table(Table(["metric", name_a, name_b, "change"], rows, {1, 2, 3})))
     lines += ["", "## Sites", ""]
     changed = diff[diff["change"] != "unchanged"]
     if changed.empty:
@@ -400,11 +401,11 @@ def compare_markdown(a: RunData, b: RunData) -> str:
                     changed,
                     {
                         "change": ("change", "{}"),
-                        "it_mw_a": (f"MW IT in {a.label}", "{:,.0f}"),
-                        "it_mw_b": (f"MW IT in {b.label}", "{:,.0f}"),
+                        "it_mw_a": (f"MW IT in {name_a}", "{:,.0f}"),
+                        "it_mw_b": (f"MW IT in {name_b}", "{:,.0f}"),
                         "delta_mw": ("change MW", "{:+,.0f}"),
-                        "source_a": (f"power in {a.label}", "{}"),
-                        "source_b": (f"power in {b.label}", "{}"),
+                        "source_a": (f"power in {name_a}", "{}"),
+                        "source_b": (f"power in {name_b}", "{}"),
                     },
                     "site",
                 )

@@ -5,6 +5,7 @@ solve equals one re-rendered later from the folder."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -40,6 +41,17 @@ class RunData:
         if sites is None:
             return self.solution.chosen
         return pd.DataFrame(sites.drop(columns="geometry")).set_index("site_id")
+
+
+def run_names(a: RunData, b: RunData) -> tuple[str, str]:
+    """Names that tell two runs apart: their case labels, plus the folder when those agree."""
+    if a.label != b.label:
+        return a.label, b.label
+    folder_a = Path(str(a.meta.get("run_dir", "A"))).name
+    folder_b = Path(str(b.meta.get("run_dir", "B"))).name
+    if folder_a == folder_b:
+        folder_a, folder_b = "A", "B"
+    return f"{a.label} ({folder_a})", f"{b.label} ({folder_b})"
 
 
 def from_result(result: RunResult) -> RunData:

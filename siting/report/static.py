@@ -18,7 +18,7 @@ from pyproj import CRS, Transformer
 from siting.report import style
 from siting.report._deps import require
 from siting.report.projection import layers_crs
-from siting.report.run import RunData
+from siting.report.run import RunData, run_names
 from siting.report.tables import compare_runs, cost_breakdown, headline
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
 MAX_SITE_AREA_PT2 = 900.0
-LABELLED_SITES = 12
+LABELLED_SITES = 10
 
 
 def _figure(figsize: tuple[float, float], purpose: str) -> tuple[Figure, Axes]:
@@ -40,10 +40,12 @@ def _figure(figsize: tuple[float, float], purpose: str) -> tuple[Figure, Axes]:
     return fig, fig.subplots()
 
 
-def site_area_pt2(it_mw: np.ndarray, max_it_mw: float) -> np.ndarray:
-    """Marker area (points²) proportional to MW IT, the largest site at MAX_SITE_AREA_PT2."""
+def site_area_pt2(it_mw: np.ndarray, max_it_mw: float, n_sites: int = 1) -> np.ndarray:
+    """Marker area (points²) proportional to MW IT. The largest site gets MAX_SITE_AREA_PT2
+    when there are up to ten sites, less when there are more, so crowded maps stay legible."""
     scale = max_it_mw if max_it_mw > 0 else 1.0
-    return np.maximum(MAX_SITE_AREA_PT2 * np.asarray(it_mw, float) / scale, 12.0)
+    largest = MAX_SITE_AREA_PT2 * min(1.0, max(10.0 / max(n_sites, 1), 0.2))
+    return np.maximum(largest * np.asarray(it_mw, float) / scale, 10.0)
 
 
 def map_crs(run: RunData) -> CRS:
@@ -160,14 +162,14 @@ def static_map(
                 color="#1b5e20",
                 zorder=9,
             )
-    max_it = 0.0
+    max_it, n_sites = 0.0, 0
     if (sites := layer("sites")) is not None:
         sites = sites.sort_values("it_mw", ascending=False)
-        max_it = float(sites["it_mw"].max())
+        max_it, n_sites = float(sites["it_mw"].max()), len(sites)
         ax.scatter(
             sites.geometry.x,
             sites.geometry.y,
-            s=site_area_pt2(sites["it_mw"], max_it),
+            s=site_area_pt2(sites["it_mw"], max_it, n_sites),
             c=[style.SOURCE_COLOURS.get(s, "#444444") for s in sites["source"]],
             edgecolor="#222222",
             linewidth=0.8,
@@ -175,19 +177,11 @@ def static_map(
             zorder=7,
             gid="siting-sites",
         )
-        for _, s in sites.head(LABELLED_SITES).iterrows():
-            ax.annotate(
-                f"{s['site_id']}\n{s['it_mw']:,.0f} MW",
-                (s.geometry.x, s.geometry.y),
-                xytext=(9, 6),
-                textcoords="offset points",
-                fontsize=7.5,
-                zorder=10,
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.75},
-            )
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
     ax.set_aspect("equal")
+    if sites is not None:
+        _label_sites(ax, sites)
     _scale_bar(ax)
     _north_arrow(ax, crs)
     ax.set_title(_title(run), fontsize=11, loc="left")
@@ -214,7 +208,7 @@ def static_map(
                 linestyle="",
                 markerfacecolor="none",
                 markeredgecolor="#222222",
-                markersize=float(np.sqrt(site_area_pt2(np.array([mw]), max_it)[0])),
+                markersize=float(np.sqrt(site_area_pt2(np.array([mw]), max_it, n_sites)[0])),
                 label=f"{mw:,.0f} MW",
             )
             for mw in _size_steps(max_it)
@@ -274,6 +268,31 @@ def static_map(
     return fig
 
 
+def _label_sites(ax: Axes, sites: gpd.GeoDataFrame, min_gap_pt: float = 36.0) -> None:
+    """Label the largest sites, skipping any too close on the page to one already labelled."""
+    fig = ax.get_figure()
+    assert fig is not None
+    ax.apply_aspect()
+    pt_per_px = 72.0 / fig.dpi
+    placed: list[np.ndarray] = []
+    for _, s in sites.iterrows():
+        if len(placed) == LABELLED_SITES:
+            break
+        xy = ax.transData.transform((s.geometry.x, s.geometry.y)) * pt_per_px
+        if any(np.hypot(*(xy - p)) < min_gap_pt for p in placed):
+            continue
+        placed.append(xy)
+        ax.annotate(
+            f"{s['site_id']}\n{s['it_mw']:,.0f} MW",
+            (s.geometry.x, s.geometry.y),
+            xytext=(7, 5),
+            textcoords="offset points",
+            fontsize=7,
+            zorder=10,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.75},
+        )
+
+
 def _extent(
     frames: list[gpd.GeoDataFrame], margin: float = 0.06
 ) -> tuple[float, float, float, float]:
@@ -320,21 +339,23 @@ def _scale_bar(ax: Axes) -> None:
     )
 
 
-def _north_arrow(ax: Axes, crs: CRS, at: tuple[float, float] = (0.95, 0.86)) -> None:
-    """An arrow towards true north at axes position ``at``."""
+def _north_arrow(ax: Axes, crs: CRS, at: tuple[float, float] = (0.95, 0.88)) -> None:
+    """An arrow towards true north with its tip at axes position ``at``. The map's aspect is
+    equal, so the direction in data units is the direction on the page."""
     to_geo = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     x, y = ax.transData.inverted().transform(ax.transAxes.transform(at))
     lon, lat = to_geo.transform(x, y)
     nx, ny = to_map.transform(lon, min(lat + 0.5, 89.9))
-    angle = np.arctan2(ny - y, nx - x)
-    dx, dy = 0.06 * np.cos(angle), 0.06 * np.sin(angle)
-    x0, y0 = at[0] - dx / 2, at[1] - dy / 2
+    angle = float(np.arctan2(ny - y, nx - x))
+    ux, uy = np.cos(angle), np.sin(angle)
+    length_pt = 32.0
     ax.annotate(
         "",
-        xy=(x0 + dx, y0 + dy),
-        xytext=(x0, y0),
+        xy=at,
         xycoords="axes fraction",
+        xytext=(-ux * length_pt, -uy * length_pt),
+        textcoords="offset points",
         arrowprops={
             "arrowstyle": "-|>,head_width=0.35,head_length=0.7",
             "color": "black",
@@ -344,8 +365,10 @@ def _north_arrow(ax: Axes, crs: CRS, at: tuple[float, float] = (0.95, 0.86)) -> 
     )
     ax.annotate(
         "N",
-        xy=(x0 + dx * 1.25, y0 + dy * 1.25),
+        xy=at,
         xycoords="axes fraction",
+        xytext=(ux * 9, uy * 9),
+        textcoords="offset points",
         ha="center",
         va="center",
         fontsize=11,
@@ -419,7 +442,7 @@ def diff_map(a: RunData, b: RunData, figsize: tuple[float, float] = A4_LANDSCAPE
         ax.scatter(
             pts.geometry.x,
             pts.geometry.y,
-            s=site_area_pt2(size_mw, max_it),
+            s=site_area_pt2(size_mw, max_it, len(pts)),
             c=[CHANGE_COLOURS[c] for c in pts["change"]],
             edgecolor="#222222",
             linewidth=0.8,
@@ -444,8 +467,9 @@ def diff_map(a: RunData, b: RunData, figsize: tuple[float, float] = A4_LANDSCAPE
     _north_arrow(ax, crs)
     counts = diff["change"].value_counts() if len(diff) else pd.Series(dtype=int)
     ta, tb = a.solution.totals, b.solution.totals
+    name_a, name_b = run_names(a, b)
     ax.set_title(
-        f"{a.label} → {b.label}: {counts.get('added', 0)} added, "
+        f"{name_a} → {name_b}: {counts.get('added', 0)} added, "
         f"{counts.get('removed', 0)} removed, {counts.get('resized', 0)} resized\n"
         f"IT {ta['it_mw']:,.0f} → {tb['it_mw']:,.0f} MW · cost {ta['cost_musd_y']:,.0f} → "
         f"{tb['cost_musd_y']:,.0f} MUSD/y",

@@ -359,6 +359,5 @@ def compare_totals(a: RunData, b: RunData) -> pd.DataFrame:
         va, vb = ha[k], hb[k]
         delta = vb - va if va is not None and vb is not None else None
         rows.append({"metric": k, "a": va, "b": vb, "delta": delta})
-    out = pd.DataFrame(rows).set_index("metric")
-    out.loc["status"] = [ha["status"], hb["status"], ""]
-    return out
+    rows.append({"metric": "status", "a": ha["status"], "b": hb["status"], "delta": ""})
+    return pd.DataFrame(rows, dtype=object).set_index("metric")
