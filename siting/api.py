@@ -77,7 +77,14 @@ def write_result(result: RunResult, out: str | Path, maps: bool = True) -> Path:
                 stacklevel=2,
             )
         else:
-            extra = artefact_writers(run)
+            try:
+                extra = artefact_writers(run)
+            except Exception as exc:  # a drawing failure must not lose a finished solve
+                warnings.warn(
+                    f"map.png, map.html and the report were not written ({exc}); the run "
+                    "folder is complete without them: retry with `siting map`",
+                    stacklevel=2,
+                )
     return write_run(
         out,
         result.solution,

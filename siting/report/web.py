@@ -159,6 +159,8 @@ def interactive_map(run: RunData) -> folium.Map:
     lon_0, width = longitude_span(xy[:, 0])
     crosses = abs(lon_0) + width / 2.0 > 180.0
     if crosses:
+        lon_0 = lon_0 % 360.0  # keep east longitudes positive: 179 °E, then 181 °E
+
         layers = {n: _wrap_longitudes(f, lon_0) for n, f in layers.items()}
         xy[:, 0] = np.mod(xy[:, 0] - lon_0 + 180.0, 360.0) + lon_0 - 180.0
 
