@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +13,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from siting.errors import InfeasibleError, SitingError
@@ -27,7 +29,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def _fail(exc: SitingError) -> None:
     for line in str(exc).splitlines():
-        err.print(f"[bold red]error:[/] {line}")
+        err.print(f"[bold red]error:[/] {escape(line)}")
     raise typer.Exit(exc.exit_code)
 
 
@@ -97,7 +99,11 @@ def run_cmd(
         out_dir = out or Path("results") / case.label.replace("/", "-")
         if not quiet:
             console.print(f"[bold]siting[/] {case.label}: {case.description}")
-        result = solve_case(case, out=out_dir, data=data, step=_step_printer(quiet), stream=verbose)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
+            result = solve_case(
+                case, out=out_dir, data=data, step=_step_printer(quiet), stream=verbose
+            )
     except InfeasibleError as exc:
         err.print(f"[bold red]infeasible:[/] {exc}")
         if exc.diagnosis is not None:
@@ -125,7 +131,7 @@ def _maps_hint() -> None:
     if missing:
         err.print(
             f"[yellow]note:[/] no map.png, map.html or report: {', '.join(missing)} not "
-            f"installed ({INSTALL_HINT})"
+            f"installed ({escape(INSTALL_HINT)})"
         )
 
 

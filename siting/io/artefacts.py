@@ -9,12 +9,14 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pyogrio
 
-from siting.errors import DataError
+from siting.errors import DataError, MissingDependencyError
 from siting.gis import LAYERS
 from siting.io.outputs import atomic_path, read_solution, write_json
+from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import RunData
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -59,6 +61,11 @@ def artefact_writers(
     """Writers for ``map.<fmt>``, ``map.html``, ``cost_breakdown.svg``, ``report.md``,
     ``report.html`` (and ``geojson/<layer>.geojson``), keyed by file name in the run folder.
     Raises MissingDependencyError, with the install hint, without the ``maps`` extra."""
+    missing = missing_maps_dependencies()
+    if missing:
+        raise MissingDependencyError(
+            f"the maps and the report need {', '.join(missing)}, not installed: {INSTALL_HINT}"
+        )
     from siting.report.document import report_html, report_markdown
     from siting.report.static import cost_chart, static_map
     from siting.report.web import interactive_map, offline_html
@@ -67,29 +74,30 @@ def artefact_writers(
     bad = [f for f in formats if f not in FIGURE_FORMATS]
     if bad:
         raise DataError(f"map format {bad[0]!r}: allowed {', '.join(FIGURE_FORMATS)}")
+    # everything is rendered here, before any file is touched, so a drawing error leaves
+    # the run folder as it was
     fig = static_map(run)
-    png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=MAP_DPI)
-    png_bytes = png.getvalue()
-    page = offline_html(interactive_map(run))
-    writers: dict[str, Callable[[Path], None]] = {}
-    for fmt in formats:
-        if fmt == "png":
-            writers["map.png"] = lambda p: p.write_bytes(png_bytes)
-        else:
-            writers[f"map.{fmt}"] = lambda p, f=fmt: fig.savefig(p, format=f, dpi=MAP_DPI)
-    writers["map.html"] = lambda p: p.write_text(page, encoding="utf-8")
-    writers["cost_breakdown.svg"] = lambda p: cost_chart(run).savefig(p, format="svg")
-    writers["report.md"] = lambda p: p.write_text(report_markdown(run), encoding="utf-8")
-    writers["report.html"] = lambda p: p.write_text(
-        report_html(run, map_png=png_bytes), encoding="utf-8"
-    )
+    contents: dict[str, bytes] = {f"map.{fmt}": _figure_bytes(fig, fmt) for fmt in formats}
+    png = contents.get("map.png") or _figure_bytes(fig, "png")
+    contents["map.html"] = offline_html(interactive_map(run)).encode()
+    contents["cost_breakdown.svg"] = _figure_bytes(cost_chart(run), "svg")
+    contents["report.md"] = report_markdown(run).encode()
+    contents["report.html"] = report_html(run, map_png=png).encode()
+    writers: dict[str, Callable[[Path], None]] = {
+        name: (lambda p, data=data: p.write_bytes(data)) for name, data in contents.items()
+    }
     if geojson:
         for name, frame in run.layers.items():
             writers[f"geojson/{name}.geojson"] = lambda p, f=frame: f.to_file(
                 p, driver="GeoJSON", engine="pyogrio"
             )
     return writers
+
+
+def _figure_bytes(fig: Any, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=MAP_DPI)
+    return buf.getvalue()
 
 
 def write_files(out_dir: str | Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:

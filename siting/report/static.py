@@ -395,7 +395,8 @@ def cost_chart(run: RunData, figsize: tuple[float, float] = (7.5, 3.2)) -> Figur
     ax.set_xlabel("MUSD per year (annualised)")
     ax.set_title(f"Cost breakdown: {total:,.1f} MUSD/y in total", fontsize=10, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_xlim(0, max(float(df["cost_musd_y"].max()) * 1.3, 1e-9))
+    largest = float(df["cost_musd_y"].max()) if len(df) else 0.0
+    ax.set_xlim(0, largest * 1.3 if largest > 0 else 1.0)
     return fig
 
 

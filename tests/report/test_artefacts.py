@@ -218,3 +218,31 @@ def test_siting_compare_writes_a_diff(example_folder, tmp_path):
     assert diff.loc["junction", "change"] == "removed"
     assert diff.loc["hub", "change"] == "unchanged"
     assert "junction" in (out / "compare.md").read_text()
+
+
+def test_a_plan_with_no_site_still_maps_and_reports(tmp_path):
+    """max_profit with no value for compute: every site only costs, so none opens (0 MUSD/y)."""
+    from siting.api import solve_case
+    from siting.examples import example_case, example_geodata
+
+    case = example_case(objective={"sense": "max_profit", "target_it": None})
+    result = solve_case(case, out=tmp_path, data=example_geodata(case))
+    assert result.solution.totals["sites_open"] == 0
+    assert "No site was chosen." in (tmp_path / "report.md").read_text()
+    page = (tmp_path / "map.html").read_text()
+    assert f'"className": "{SITE_CLASS}"' not in page and not external_references(page)
+    assert (tmp_path / "map.png").stat().st_size > 0
+
+
+def test_a_drawing_error_does_not_lose_the_run(example_result, tmp_path, monkeypatch):
+    from siting.api import write_result
+    from siting.report import static
+
+    def broken(*_a, **_k):
+        raise RuntimeError("no ink")
+
+    monkeypatch.setattr(static, "static_map", broken)
+    with pytest.warns(UserWarning, match="no ink.*siting map"):
+        write_result(example_result, tmp_path)
+    assert (tmp_path / "manifest.json").exists()
+    assert not (tmp_path / "map.png").exists() and not (tmp_path / "report.md").exists()

@@ -49,3 +49,16 @@ def test_longitudes_wrap_around_the_centre():
     wrapped = _wrap_longitudes(gdf, 180.0).geometry.iloc[0]
     assert list(wrapped.coords) == [(179.0, 65.0), (181.0, 66.0)]
     assert wrapped.length == pytest.approx(5**0.5)
+
+
+def test_siting_map_without_the_extra_prints_the_install_hint(example_folder, monkeypatch):
+    from typer.testing import CliRunner
+
+    from siting import cli
+    from siting.io import artefacts
+
+    monkeypatch.setattr(artefacts, "missing_maps_dependencies", lambda: ["folium"])
+    result = CliRunner().invoke(cli.app, ["map", str(example_folder)])
+    assert result.exit_code == 6
+    assert "folium" in result.output and "pip install 'siting[maps]'" in result.output
+    assert "Traceback" not in result.output
