@@ -8,6 +8,8 @@ longitude.
 
 from __future__ import annotations
 
+import importlib
+import os
 from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
@@ -35,6 +37,10 @@ def _figure(figsize: tuple[float, float], purpose: str) -> tuple[Figure, Axes]:
     notebooks display it inline all the same."""
     require("matplotlib", purpose)
     from matplotlib.figure import Figure
+
+    if "matplotlib_inline" in os.environ.get("MPLBACKEND", ""):
+        # in Jupyter: loading the inline backend registers the hook that displays a Figure
+        importlib.import_module("matplotlib_inline.backend_inline")
 
     fig = Figure(figsize=figsize, layout="constrained")
     return fig, fig.subplots()
