@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 A4_LANDSCAPE_IN = (11.69, 8.27)
 MAX_SITE_AREA_PT2 = 900.0
 LABELLED_SITES = 10
+#: more candidates than this are drawn as specks (and start hidden on the web map)
+CROWDED = 300
 
 
 def _figure(figsize: tuple[float, float], purpose: str) -> tuple[Figure, Axes]:
@@ -133,10 +135,11 @@ def static_map(
         ax.scatter(
             cand.geometry.x[ok],
             cand.geometry.y[ok],
-            s=6,
+            s=5 if len(cand) <= CROWDED else 1.5,
             color=style.CANDIDATE,
+            alpha=0.8,
+            linewidth=0,
             zorder=5,
-            label="_candidates",
         )
         ax.scatter(
             cand.geometry.x[~ok],

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     import folium
 
 SITE_CLASS = "siting-site"
+#: above this many candidates their layer starts hidden (toggle it on in the layer control)
+CROWDED_CANDIDATES = 300
 CANDIDATE_CLASS = "siting-candidate"
 
 #: (column, label, format) rows of a chosen site's popup
@@ -260,7 +262,7 @@ def interactive_map(run: RunData) -> folium.Map:
                 f"{r.get('supply_max_bcm_y', 0):.2f} bcm/y produced",
             )
     if (cand := layers.get("candidates")) is not None and len(cand):
-        _candidates(folium, cand, group("candidates"))
+        _candidates(folium, cand, group("candidates", show=len(cand) <= CROWDED_CANDIDATES))
     sites = layers.get("sites")
     g = group("chosen sites")
     if sites is not None and len(sites):
@@ -268,7 +270,7 @@ def interactive_map(run: RunData) -> folium.Map:
         for _, r in sites.sort_values("it_mw", ascending=False).iterrows():
             folium.CircleMarker(
                 [r.geometry.y, r.geometry.x],
-                radius=style.site_radius_px(float(r["it_mw"]), max_it),
+                radius=style.site_radius_px(float(r["it_mw"]), max_it, len(sites)),
                 color="#222222",
                 weight=1,
                 fill=True,
