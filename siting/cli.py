@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +13,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from siting.errors import InfeasibleError, SitingError
@@ -27,7 +29,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def _fail(exc: SitingError) -> None:
     for line in str(exc).splitlines():
-        err.print(f"[bold red]error:[/] {line}")
+        err.print(f"[bold red]error:[/] {escape(line)}")
     raise typer.Exit(exc.exit_code)
 
 
@@ -97,7 +99,11 @@ def run_cmd(
         out_dir = out or Path("results") / case.label.replace("/", "-")
         if not quiet:
             console.print(f"[bold]siting[/] {case.label}: {case.description}")
-        result = solve_case(case, out=out_dir, data=data, step=_step_printer(quiet), stream=verbose)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
+            result = solve_case(
+                case, out=out_dir, data=data, step=_step_printer(quiet), stream=verbose
+            )
     except InfeasibleError as exc:
         err.print(f"[bold red]infeasible:[/] {exc}")
         if exc.diagnosis is not None:
@@ -115,6 +121,18 @@ def run_cmd(
         err.print("[bold red]interrupted[/]: no complete run folder was written")
         raise typer.Exit(130) from None
     print_summary(result.solution, out_dir)
+    _maps_hint()
+
+
+def _maps_hint() -> None:
+    from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
+
+    missing = missing_maps_dependencies()
+    if missing:
+        err.print(
+            f"[yellow]note:[/] no map.png, map.html or report: {', '.join(missing)} not "
+            f"installed ({escape(INSTALL_HINT)})"
+        )
 
 
 def _nested(flat: dict[str, Any]) -> dict[str, Any]:
@@ -205,6 +223,84 @@ def check_cmd(
     else:
         err.print(f"[bold red]failed[/]: {report.summary()}")
         raise typer.Exit(5)
+
+
+@app.command("map")
+def map_cmd(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `siting run`.")],
+    format_: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help="Static map format: png, svg, pdf (repeatable)."),
+    ] = None,
+    geojson: Annotated[
+        bool, typer.Option("--geojson", help="Also write every layer as GeoJSON.")
+    ] = False,
+) -> None:
+    """Re-render the maps and the report of a run folder, without solving again."""
+    from siting.io.artefacts import render_run
+
+    try:
+        written = render_run(run_dir, formats=format_ or ["png"], geojson=geojson)
+    except SitingError as exc:
+        _fail(exc)
+        return
+    for path in written:
+        console.print(f"  [green]✓[/] {path}")
+
+
+@app.command("compare")
+def compare_cmd(
+    run_a: Annotated[Path, typer.Argument(help="The reference run folder.")],
+    run_b: Annotated[Path, typer.Argument(help="The run folder to compare with it.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder for the diff map and tables.")
+    ] = None,
+    format_: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help="Diff map format: png, svg, pdf (repeatable)."),
+    ] = None,
+) -> None:
+    """Compare two runs: sites added, removed and resized, on a map and in a table."""
+    from siting.io.artefacts import read_run, write_comparison
+    from siting.report.run import run_names
+    from siting.report.tables import compare_runs, compare_totals
+
+    try:
+        a, b = read_run(run_a), read_run(run_b)
+        out_dir = out or Path(f"compare-{run_a.name}-{run_b.name}")
+        written = write_comparison(out_dir, a, b, formats=format_ or ["png"])
+    except SitingError as exc:
+        _fail(exc)
+        return
+    totals = compare_totals(a, b)
+    name_a, name_b = run_names(a, b)
+    table = Table(title=f"A = {name_a} → B = {name_b}", title_justify="left")
+    for col in ("metric", "A", "B", "change"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for metric, r in totals.iterrows():
+        table.add_row(str(metric), *(_cell(r[c]) for c in ("a", "b", "delta")))
+    console.print(table)
+    diff = compare_runs(a, b)
+    sites = Table(title="Sites", title_justify="left")
+    for col in ("site", "change", "MW IT in A", "MW IT in B", "Δ MW"):
+        sites.add_column(col, justify="left" if col in ("site", "change") else "right")
+    for sid, r in diff.iterrows():
+        sites.add_row(
+            str(sid),
+            r["change"],
+            f"{r['it_mw_a']:,.0f}",
+            f"{r['it_mw_b']:,.0f}",
+            f"{r['delta_mw']:+,.0f}",
+        )
+    console.print(sites)
+    for path in written:
+        console.print(f"  [green]✓[/] {path}")
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, int | float):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3f}"
+    return "" if value is None else str(value)
 
 
 @app.command("scenarios")

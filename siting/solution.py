@@ -108,7 +108,7 @@ def assemble_solution(
         p.grid_energy_cost_musd_per_mw_y * grid_factor * sites["grid_mw"]
     )
     sites["cost_serve_musd_y"] = (
-        serve.groupby("site_id")["cost_musd_y"].sum().reindex(sites.index).fillna(0.0)
+        serve.groupby("site_id")["cost_musd_y"].sum().reindex(sites.index).fillna(0.0).astype(float)
     )
     sites["cost_total_musd_y"] = sites[list(SITE_COST_TERMS)].sum(axis=1)
     sites["value_musd_y"] = p.compute_value_musd_per_mw_y * sites["it_mw"]
