@@ -56,7 +56,7 @@ def test_site_reasons_compare_with_the_average_candidate(example_rundata):
     the fields are remote (multiplier > 1), so the IT facility term is their main saving.
 
     The average candidate at 300 MW on gas: IT cost per MW = mean(it_cost_musd_per_mw_y),
-    generation (1 + r)·PUE·gen cost, fuel PUE/η·gas price, fixed cost / 300.
+    generation (1 + r)·PUE·gen cost, fuel PUE/η·gas price·regional factor, fixed cost / 300.
     """
     sol = example_rundata.solution
     reasons = site_reasons(example_rundata)
@@ -70,7 +70,9 @@ def test_site_reasons_compare_with_the_average_candidate(example_rundata):
         (s["open_cost_musd_y"] / 300.0).mean()
         + s["it_cost_musd_per_mw_y"].mean()
         + (s["gen_cost_musd_per_mw_y"] * s["pue"]).mean()
-        + (p.gas_cost_musd_per_mw_y * s["pue"] / p.generator_efficiency).mean()
+        + (
+            p.gas_cost_musd_per_mw_y * s["gas_price_factor"] * s["pue"] / p.generator_efficiency
+        ).mean()
     )
     assert reasons.loc["hub", "average_musd_per_mw_y"] == pytest.approx(average, rel=1e-12)
     assert reasons.loc["hub", "IT facility vs avg"] < 0
