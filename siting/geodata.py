@@ -42,6 +42,7 @@ class GeoData:
     exclusions: gpd.GeoDataFrame | None = None
     sources: dict[str, str] = field(default_factory=dict)
     grid_lines: gpd.GeoDataFrame | None = None
+    places: pd.DataFrame | None = None
     removed: pd.DataFrame = field(default_factory=lambda: removals_frame([]))
 
 

@@ -11,8 +11,9 @@ all lines at once (numpy, scipy's KD-tree, shapely's STRtree):
    ``parallel_min_km``, it is the same corridor: its geometry there is replaced by the
    longer line's and its capacity is added to the corridor's (pieces of one ``line_id``
    count once; ``parallel_capacity: max`` takes the largest instead of the sum).
-4. **Nodes** are put on the nearest line within ``node_snap_km`` (the line is bent through
-   the node). A node farther away stays isolated (kept if it has supply or demand).
+4. **Nodes** are moved onto the nearest line within ``node_snap_km`` (the drawings stay as
+   they are; the report lists how far each node moved). A node farther away stays isolated
+   (kept if it has supply or demand).
 5. **Line ends** that meet nothing are joined, in this order, to a node within ``snap_km``,
    to other free ends within ``snap_km`` (one end leads, none moves farther than
    ``snap_km``), or to the nearest point of another line within ``snap_km`` (a T-junction).
@@ -189,6 +190,10 @@ def build_network(
     explicit = _explicit_mask(lines)
     builder = _Builder(lines[~explicit].reset_index(drop=True), node_table, cfg, report)
     corridors, junctions = builder.run()
+    for snap in report.node_snaps:
+        v = builder.node_vertex[snap["node_id"]]  # type: ignore[index]
+        row = node_table["node_id"] == snap["node_id"]
+        node_table.loc[row, ["lon", "lat"]] = builder.vll[v]
     explicit_corridors, extra_nodes = _explicit_corridors(
         lines[explicit].reset_index(drop=True), node_table, report
     )
@@ -472,8 +477,12 @@ class _Builder:
             ok = km <= tol
             attached[n_idx[ok]] = True
             inserts.append((s_idx[ok], t[ok], node_vertex[n_idx[ok]]))
+            # the node moves onto the line (pipeline drawings are not bent)
+            moved = node_vertex[n_idx[ok]]
+            self.vll[moved] = at[ok]
+            self.vxy[moved] = self.proj.to_xy(at[ok])
             report.node_snaps = [
-                {"node_id": str(self.nodes["node_id"].iat[k]), "moved_line_km": float(d)}
+                {"node_id": str(self.nodes["node_id"].iat[k]), "moved_km": float(d)}
                 for k, d in zip(n_idx[ok], km[ok], strict=True)
             ]
             report.snapped_nodes = int((km[ok] > 1e-3).sum())
@@ -489,8 +498,8 @@ class _Builder:
                 idx, km = geo.nearest(
                     self.vll[ends, 0],
                     self.vll[ends, 1],
-                    self.nodes["lon"].to_numpy(),
-                    self.nodes["lat"].to_numpy(),
+                    self.vll[node_vertex, 0],
+                    self.vll[node_vertex, 1],
                 )
                 to_node = km <= snap
                 for e, k in zip(ends[to_node], idx[to_node], strict=True):

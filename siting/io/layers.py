@@ -465,6 +465,11 @@ def load_geodata(case: Case) -> GeoData:
         exclusions=exclusions,
         sources=src,
         grid_lines=grid_lines,
+        places=(
+            geonames_towns(1000)
+            if case.candidates.countries is not None and country is None
+            else None
+        ),
         removed=removals_frame(removed),
     )
 
