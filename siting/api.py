@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +11,8 @@ from siting.config import Case
 from siting.geodata import GeoData
 from siting.io.case_file import read_case
 from siting.io.layers import file_digest
-from siting.io.outputs import digest_json, tables_digest, write_run
-from siting.network import edges_frame, nodes_frame
+from siting.io.outputs import _finite, digest_json, tables_digest, write_run
+from siting.network import NetworkReport, edges_frame, nodes_frame
 from siting.pipeline import RunResult, Step, _quiet, run
 
 
@@ -73,4 +75,17 @@ def write_result(result: RunResult, out: str | Path) -> Path:
         grid=prepared.data.grid,
         inputs_hash=inputs_hash(case, result),
         timings=result.timings,
+        extra_files=network_report_files(prepared.network.report),
     )
+
+
+def network_report_files(report: NetworkReport) -> dict[str, Callable[[Path], None]]:
+    """The topology report as run-folder files: a JSON summary, the components and every
+    feature or piece the builder left out, with its reason."""
+    return {
+        "network_report.json": lambda p: p.write_text(
+            json.dumps(_finite(report.to_dict()), indent=2, default=str) + "\n", encoding="utf-8"
+        ),
+        "tables/network_components.csv": lambda p: report.components_frame().to_csv(p, index=False),
+        "tables/network_removed.csv": lambda p: report.removed.to_csv(p, index=False),
+    }
