@@ -23,6 +23,7 @@ from scipy.spatial import cKDTree
 
 GEOD: Final = Geod(ellps="WGS84")
 EARTH_RADIUS_KM: Final = 6371.0088
+MAX_RADIUS_KM: Final = 6399.6
 
 
 def unit_xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -109,7 +110,8 @@ def densify_coords(
     xyz = unit_xyz(coords[:, 0], coords[:, 1])
     a, b = xyz[:-1], xyz[1:]
     omega = np.arccos(np.clip((a * b).sum(axis=1), -1.0, 1.0))
-    n_sub = np.where(same, np.maximum(np.ceil(omega * EARTH_RADIUS_KM / step_km), 1), 1)
+    # the ellipsoid's largest radius of curvature (a²/b at the poles) bounds a segment's length
+    n_sub = np.where(same, np.maximum(np.ceil(omega * MAX_RADIUS_KM / step_km), 1), 1)
     n_sub = n_sub.astype(int)
     # each segment emits its start and n_sub − 1 interior points; each line's last vertex ends it
     seg = np.repeat(np.arange(len(a)), n_sub)
@@ -200,6 +202,25 @@ def points_along(
     az, _, _ = GEOD.inv(start[:, 0], start[:, 1], end[:, 0], end[:, 1])
     lon, lat, _ = GEOD.fwd(start[:, 0], start[:, 1], np.asarray(az), (target - cum[idx]) * 1000.0)
     return np.column_stack([np.asarray(lon), np.asarray(lat)])
+
+
+def split_at_km(coords: np.ndarray, cuts_km: np.ndarray) -> list[np.ndarray]:
+    """A polyline (lon/lat array) cut at geodesic distances ``cuts_km`` from its start, as
+    ``len(cuts) + 1`` pieces; the cut points lie on the geodesic segments, so the pieces'
+    geodesic lengths add up to the line's."""
+    coords = np.asarray(coords, float)
+    seg = segment_lengths_km(coords)
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    total = float(cum[-1])
+    cuts = np.clip(np.sort(np.asarray(cuts_km, float)), 0.0, total)
+    points = points_along(coords, np.zeros(len(coords), int), np.zeros(len(cuts), int), cuts)
+    bounds = [0.0, *cuts.tolist(), total]
+    ends = [coords[0], *points, coords[-1]]
+    pieces = []
+    for k in range(len(cuts) + 1):
+        inner = coords[(cum > bounds[k]) & (cum < bounds[k + 1])]
+        pieces.append(np.vstack([ends[k], *inner, ends[k + 1]]))
+    return pieces
 
 
 @dataclass(frozen=True)

@@ -62,9 +62,22 @@ def _where(sources: dict[str, str] | str, layer: str) -> str:
 def _require_columns(df: pd.DataFrame, columns: Iterable[str], where: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
+        cut = {
+            c: str(f)
+            for c in missing
+            for f in df.columns
+            if len(str(f)) == 10 and c.startswith(str(f))
+        }
+        hint = (
+            "; Shapefiles cut names to 10 characters: map them with columns: {"
+            + ", ".join(f"{c}: {f}" for c, f in cut.items())
+            + "}"
+            if cut
+            else ""
+        )
         raise DataError(
             f"{where}: missing column(s) {', '.join(missing)}; "
-            f"columns present: {', '.join(map(str, df.columns))}"
+            f"columns present: {', '.join(map(str, df.columns))}{hint}"
         )
 
 

@@ -72,6 +72,7 @@ class NetworkReport:
     capacity_sources: dict[str, int] = field(default_factory=dict)
     reach: list[dict[str, object]] = field(default_factory=list)
     node_snaps: list[dict[str, object]] = field(default_factory=list)
+    end_moves_km: list[float] = field(default_factory=list)
 
     @property
     def removed(self) -> pd.DataFrame:
@@ -108,6 +109,9 @@ class NetworkReport:
             "t_junctions": self.t_junctions,
             "crossings": self.crossings,
             "nodes_snapped": self.snapped_nodes,
+            "node_moves_km": {str(d["node_id"]): d["moved_km"] for d in self.node_snaps},
+            "ends_joined": len(self.end_moves_km),
+            "largest_end_move_km": max(self.end_moves_km, default=0.0),
             "capacity_sources": self.capacity_sources,
             "largest_component_share": self.largest_component_share,
             "components": self.components,
@@ -593,6 +597,14 @@ class _Builder:
         label = np.arange(len(self.vxy))
         for src, dst in merge.items():
             label[src] = dst
+        moved = np.asarray(sorted(merge), dtype=int)
+        if len(moved):
+            report.end_moves_km = geo.geodesic_km(
+                self.vll[moved, 0],
+                self.vll[moved, 1],
+                self.vll[label[moved], 0],
+                self.vll[label[moved], 1],
+            ).tolist()
         a2, b2 = label[seg_a2], label[seg_b2]
         contributions = self._contributions(steps, parent, a2, b2)
         return self._corridors(a2, b2, contributions, node_vertex)
@@ -1151,28 +1163,9 @@ def _separate_parallel(
 def _split_corridor(c: dict[str, object], n: int) -> list[dict[str, object]]:
     """A corridor cut into ``n`` pieces of equal geodesic length."""
     coords = np.asarray(c["coords"], float)
-    seg = geo.segment_lengths_km(coords)
-    cum = np.concatenate([[0.0], np.cumsum(seg)])
-    total = float(cum[-1])
-    cuts = total * np.arange(1, n) / n
-    points = geo.points_along(coords, np.zeros(len(coords), int), np.zeros(n - 1, int), cuts)
-    pieces = []
-    bounds = [0.0, *cuts.tolist(), total]
-    for k in range(n):
-        lo, hi = bounds[k], bounds[k + 1]
-        inner = coords[(cum > lo) & (cum < hi)]
-        start = coords[0] if k == 0 else points[k - 1]
-        stop = coords[-1] if k == n - 1 else points[k]
-        pieces.append(
-            {
-                **c,
-                "coords": np.vstack([start, *inner, stop])
-                if len(inner)
-                else np.vstack([start, stop]),
-                "length_km": hi - lo,
-            }
-        )
-    return pieces
+    total = float(geo.segment_lengths_km(coords).sum())
+    pieces = geo.split_at_km(coords, total * np.arange(1, n) / n)
+    return [{**c, "coords": piece, "length_km": total / n} for piece in pieces]
 
 
 def _graph(
