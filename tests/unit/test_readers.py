@@ -124,7 +124,7 @@ def test_lat_lon_swapped_in_a_vector_file():
     nodes = raw_layers()["nodes"]
     nodes.loc[2, "geometry"] = Point(63.5, 174.0)
     with pytest.raises(
-        DataError, match="feature field_east: .*latitude and longitude look swapped"
+        DataError, match=r"feature field_east: .*latitude and longitude look swapped"
     ):
         standardise_nodes(nodes, NET, CONV, "nodes.geojson")
 
@@ -164,7 +164,7 @@ def test_capacity_in_an_unknown_unit(tmp_path):
     assert f"{path}: layer pipelines: column capacity_tcf_y: unknown unit for 'capacity'" in msg
     assert "_bcm_y" in msg and "units: {capacity: bcm/y}" in msg
     with pytest.raises(
-        DataError, match="units: capacity: unit 'tcf/y' is not a gas_flow unit; allowed: .*bcm/y"
+        DataError, match=r"units: capacity: unit 'tcf/y' is not a gas_flow unit; allowed: .*bcm/y"
     ):
         read_pipes(
             LayerSpec(
@@ -241,7 +241,7 @@ def test_format_options_are_validated_in_the_case(tmp_path):
         },
     }
     with pytest.raises(
-        CaseError, match="options.suply: unknown option for format gaslib; allowed: nominations"
+        CaseError, match=r"options.suply: unknown option for format gaslib; allowed: nominations"
     ):
         case_from_dict(raw, source=tmp_path / "case.yaml")
 
