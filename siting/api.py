@@ -11,7 +11,7 @@ from siting.geodata import GeoData
 from siting.io.artefacts import artefact_writers
 from siting.io.case_file import read_case
 from siting.io.layers import file_digest
-from siting.io.outputs import digest_json, tables_digest, write_run
+from siting.io.outputs import digest_json, network_report_files, tables_digest, write_run
 from siting.pipeline import RunResult, Step, _quiet, run
 from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import from_result
@@ -93,5 +93,5 @@ def write_result(result: RunResult, out: str | Path, maps: bool = True) -> Path:
         layers=run.layers,
         inputs_hash=inputs_hash(case, result),
         timings=result.timings,
-        extra_files=extra,
+        extra_files={**extra, **network_report_files(result.prepared.network.report)},
     )

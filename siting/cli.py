@@ -73,6 +73,10 @@ def run_cmd(
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Override: key.path=value.")
     ] = None,
+    layer: Annotated[
+        list[str] | None,
+        typer.Option("--layer", help="A layer's file: NAME=PATH (e.g. pipelines=routes.geojson)."),
+    ] = None,
     time_limit: Annotated[float | None, typer.Option(help="Solver time limit in seconds.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Stream the HiGHS log.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
@@ -82,7 +86,7 @@ def run_cmd(
     from siting.examples import example_case, example_geodata
 
     try:
-        overrides = _parse_sets(set_)
+        overrides = {**_parse_sets(set_), **_layer_overrides(layer)}
         if time_limit is not None:
             overrides["solver.time_limit_s"] = time_limit
         if example == (case_file is not None):
@@ -133,6 +137,19 @@ def _maps_hint() -> None:
             f"[yellow]note:[/] no map.png, map.html or report: {', '.join(missing)} not "
             f"installed ({escape(INSTALL_HINT)})"
         )
+
+
+def _layer_overrides(values: list[str] | None) -> dict[str, Any]:
+    """``--layer NAME=PATH`` → ``layers.NAME.path`` (PATH relative to the working folder)."""
+    out: dict[str, Any] = {}
+    for item in values or []:
+        name, sep, path = item.partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise SitingError(
+                f"--layer {item!r}: write it as NAME=PATH, e.g. --layer pipelines=gem/routes.geojson"
+            )
+        out[f"layers.{name.strip()}.path"] = str(Path(path.strip()).expanduser().resolve())
+    return out
 
 
 def _nested(flat: dict[str, Any]) -> dict[str, Any]:
@@ -319,12 +336,15 @@ def scenarios_cmd(case_file: Path) -> None:
 def validate_cmd(
     case_file: Path,
     scenario: Annotated[str | None, typer.Option("--scenario", "-s")] = None,
+    layer: Annotated[
+        list[str] | None, typer.Option("--layer", help="A layer's file: NAME=PATH.")
+    ] = None,
 ) -> None:
     """Validate a case file (and scenario) without solving."""
     from siting.api import load_case
 
     try:
-        case = load_case(case_file, scenario=scenario)
+        case = load_case(case_file, scenario=scenario, overrides=_layer_overrides(layer))
     except SitingError as exc:
         _fail(exc)
         return

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationError,
     model_validator,
 )
 
@@ -106,24 +107,105 @@ class UnitsConfig(Strict):
         return Conversions(self.gas_lhv_mj_per_m3, self.rub_per_usd, self.eur_per_usd)
 
 
+LayerFormat = Literal["auto", "vector", "geoparquet", "csv", "gem", "scigrid", "gaslib"]
+
+
+class GemOptions(Strict):
+    """Global Energy Monitor's gas infrastructure tracker (GGIT): route GeoJSON or map CSV."""
+
+    countries: tuple[str, ...] | None = None
+
+
+class ScigridOptions(Strict):
+    """SciGRID_gas CSV (``Gas_PipeSegments.csv``, ``Gas_Nodes.csv``)."""
+
+    countries: tuple[str, ...] | None = None
+
+
+class GaslibOptions(Strict):
+    """GasLib ``.net`` network XML, and ``.scn`` nominations for the nodes layer.
+
+    ``supply`` is where field availability comes from: the sources' ``flowMax``, or their
+    nominated entry flow. ``capacity`` is how arcs get their capacity: the arcs' own flow
+    bounds, or the diameter rule of ``network.fill_capacity`` (``diameter``)."""
+
+    nominations: Path | None = None
+    scenario: str | None = None
+    supply: Literal["flow_max", "nomination"] = "flow_max"
+    capacity: Literal["flow_bounds", "diameter"] = "flow_bounds"
+
+
+FORMAT_OPTIONS: dict[str, type[Strict]] = {
+    "gem": GemOptions,
+    "scigrid": ScigridOptions,
+    "gaslib": GaslibOptions,
+}
+
+
 class LayerSpec(Strict):
     """One geodata file. ``columns`` renames file columns to the schema's names
-    (``{schema_name: file_column}``); paths are relative to the case file."""
+    (``{schema_name: file_column}``); paths are relative to the case file.
+
+    ``units`` declares the unit of a quantity whose column carries no unit suffix
+    (``{capacity: "mcm/d"}``); ``values`` recodes values (``{status: {"in service":
+    operating}}``). A CSV gives points as ``lon``/``lat`` columns or any geometry as a WKT
+    column (``geometry``); ``crs`` names the CRS of coordinates that come without one.
+    ``format`` is found from the file (suffix and columns) unless given; the public formats
+    (``gem``, ``scigrid``, ``gaslib``) take their own ``options``."""
 
     path: Path
     layer: str | None = None
+    format: LayerFormat = "auto"
     columns: dict[str, str] = Field(default_factory=dict)
+    units: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)
+    crs: str | None = None
+    geometry: str | None = None
+    lon: str | None = None
+    lat: str | None = None
+    drop_empty: bool = False
+    reason: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
     def _from_path(cls, data: Any) -> Any:
         return {"path": data} if isinstance(data, str | Path) else data
 
+    @model_validator(mode="after")
+    def _options(self) -> LayerSpec:
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("give both lon and lat columns, or neither")
+        if self.options:
+            model = FORMAT_OPTIONS.get(self.format)
+            if model is None:
+                raise ValueError(
+                    f"options are only read by the formats {', '.join(FORMAT_OPTIONS)}; "
+                    f"set format: to one of them (now {self.format!r})"
+                )
+            try:
+                model.model_validate(self.options)
+            except ValidationError as exc:
+                err = exc.errors(include_url=False)[0]
+                key = ".".join(str(x) for x in err["loc"])
+                if err["type"] == "extra_forbidden":
+                    allowed = ", ".join(model.model_fields)
+                    raise ValueError(
+                        f"options.{key}: unknown option for format {self.format}; allowed: {allowed}"
+                    ) from None
+                raise ValueError(f"options.{key}: {err['msg']}") from None
+        return self
+
+    def format_options(self, fmt: str) -> Any:
+        """The options validated for ``fmt`` (defaults where not given)."""
+        return FORMAT_OPTIONS[fmt].model_validate(self.options)
+
 
 class Layers(Strict):
     pipelines: LayerSpec
     nodes: LayerSpec
     grid: LayerSpec | None = None
+    grid_lines: LayerSpec | None = None
     fiber: LayerSpec | None = None
     climate: LayerSpec | None = None
     towns: LayerSpec | None = None
@@ -139,7 +221,17 @@ class Layers(Strict):
 
 
 class NetworkConfig(Strict):
-    """How pipeline and node layers become the gas network."""
+    """How pipeline and node layers become the gas network (see :mod:`siting.network`).
+
+    Distances are in km. ``snap_km``: line ends within it of another end, a node or a line
+    are joined there. ``node_snap_km``: how far a node may lie from a line and still be put
+    on it (default ``snap_km``). ``parallel_km``/``parallel_min_km``: drawings that run
+    within ``parallel_km`` of each other, in the same direction, for at least
+    ``parallel_min_km`` are one corridor; the capacities of different lines along it add up
+    (``parallel_capacity: sum``) or the largest counts (``max``); pieces of the same
+    ``line_id`` never add up. ``sliver_km``: dangling pieces shorter than this that end in
+    no node are removed. ``fill_capacity``: the rules, in order, that give a line without a
+    capacity one (see ``geodata/README.md``)."""
 
     statuses: tuple[Status, ...] = ("operating",)
     direction: Literal["as_drawn", "both"] = "both"
@@ -148,7 +240,22 @@ class NetworkConfig(Strict):
     demand_column: str = "demand"
     gas_price_column: str | None = None
     snap_km: NonNegativeKm = 5.0
+    node_snap_km: NonNegativeKm | None = None
+    parallel_km: NonNegativeKm = 1.0
+    parallel_min_km: NonNegativeKm = 10.0
+    parallel_capacity: Literal["sum", "max"] = "sum"
+    connect_crossings: bool = True
+    sliver_km: NonNegativeKm = 1.0
+    fill_capacity: tuple[Literal["system", "diameter", "default"], ...] = (
+        "system",
+        "diameter",
+        "default",
+    )
     default_capacity: GasFlow | None = None
+
+    @property
+    def node_tolerance_km(self) -> float:
+        return self.snap_km if self.node_snap_km is None else self.node_snap_km
 
 
 class RemotenessConfig(Strict):
@@ -173,7 +280,14 @@ class RemotenessConfig(Strict):
 
 
 class CandidatesConfig(Strict):
-    """Which points become candidate sites, and which of them are excluded."""
+    """Which points become candidate sites, and which of them are excluded.
+
+    ``countries``: ISO codes of the countries sites may lie in; with a ``country`` layer
+    that layer decides, without one a site belongs to the country of its nearest GeoNames
+    place of at least 1,000 people (approximate within a few km of a border).
+    ``exclusion_buffer_km``: sites this close to an exclusion polygon are excluded too.
+    ``max_rtt_ms``: sites whose round trip to the nearest demand hub exceeds it are
+    excluded; the round trip is geodesic km × ``route_factor`` × ``rtt_ms_per_km``."""
 
     node_kinds: tuple[NodeKind, ...] = ("hub", "compressor", "junction", "processing")
     spacing_km: PositiveKm | None = 50.0
@@ -186,6 +300,11 @@ class CandidatesConfig(Strict):
     permafrost_max_temp_c: float = -2.0
     max_latitude_deg: float = 90.0
     default_temperature_c: float | None = None
+    countries: tuple[str, ...] | None = None
+    exclusion_buffer_km: NonNegativeKm = 0.0
+    max_rtt_ms: Annotated[float, Field(gt=0)] | None = None
+    route_factor: Annotated[float, Field(ge=1)] = 1.3
+    rtt_ms_per_km: Annotated[float, Field(gt=0)] = 0.01
 
 
 class PueCurve(Strict):

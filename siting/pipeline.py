@@ -18,7 +18,7 @@ from siting.check import CheckReport, check_solution
 from siting.config import Case, SolverConfig
 from siting.diagnose import Diagnosis, elastic_diagnosis, graph_checks
 from siting.errors import InfeasibleError, SolveError
-from siting.geodata import GeoData, select_pipelines
+from siting.geodata import GeoData
 from siting.inputs import ModelInputs, build_inputs
 from siting.model import build_model
 from siting.model.routing import build_routing_model, pyo_value
@@ -77,9 +77,8 @@ def prepare(case: Case, data: GeoData | None = None, step: Step = _quiet) -> Pre
         with step("reading layers"):
             data = load_geodata(case)
     with step("building the gas network"):
-        network = build_network(
-            select_pipelines(data.pipelines, case.network), data.nodes, case.network.snap_km
-        )
+        network = build_network(data.pipelines, data.nodes, case.network)
+        network.report.dropped[:0] = data.removed.to_dict("records")
     with step("candidate sites"):
         candidates = build_candidates(network, data, case)
     with step("model inputs"):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import difflib
+import os
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -72,7 +74,10 @@ def case_from_dict(
         origin[key_path] = ("--set", dotted)
     merged["scenarios"] = copy.deepcopy(dict(scenarios))
     if source is not None:
-        merged = _resolve_layer_paths(merged, source.parent)
+        try:
+            merged = _resolve_layer_paths(merged, source.parent)
+        except CaseError as exc:
+            raise CaseError(f"{where}: {exc}") from None
     try:
         case = Case.model_validate(merged)
     except ValidationError as exc:
@@ -158,21 +163,48 @@ def _resolve_layer_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
     if not isinstance(layers, Mapping):
         return raw
 
-    def resolve(spec: Any) -> Any:
+    def resolve(spec: Any, key: str) -> Any:
         if isinstance(spec, str):
-            return str(_absolute(spec, base))
+            return str(_absolute(spec, base, f"layers.{key}"))
         if isinstance(spec, Mapping) and isinstance(spec.get("path"), str):
-            return {**spec, "path": str(_absolute(spec["path"], base))}
+            out = {**spec, "path": str(_absolute(spec["path"], base, f"layers.{key}.path"))}
+            options = spec.get("options")
+            if isinstance(options, Mapping) and isinstance(options.get("nominations"), str):
+                where = f"layers.{key}.options.nominations"
+                out["options"] = {
+                    **options,
+                    "nominations": str(_absolute(options["nominations"], base, where)),
+                }
+            return out
         return spec
 
     resolved: dict[str, Any] = {}
     for key, spec in layers.items():
-        resolved[key] = [resolve(s) for s in spec] if isinstance(spec, list) else resolve(spec)
+        resolved[key] = (
+            [resolve(s, f"{key}.{i}") for i, s in enumerate(spec)]
+            if isinstance(spec, list)
+            else resolve(spec, key)
+        )
     return {**raw, "layers": resolved}
 
 
-def _absolute(path: str, base: Path) -> Path:
-    p = Path(path).expanduser()
+_ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _absolute(path: str, base: Path, key: str = "path") -> Path:
+    """``path`` made absolute against ``base``; ``${VAR}`` is taken from the environment."""
+
+    def env(match: re.Match[str]) -> str:
+        value = os.environ.get(match.group(1))
+        if not value:
+            raise CaseError(
+                f"{key}: {path}: the environment variable {match.group(1)} is not set; set it, "
+                f"or give the file on the command line (siting run CASE --layer "
+                f"{key.split('.')[1]}=PATH)"
+            )
+        return value
+
+    p = Path(_ENV_RE.sub(env, path)).expanduser()
     return p if p.is_absolute() else (base / p).resolve()
 
 
@@ -183,13 +215,18 @@ def _check_layers(case: Case, where: str, lines: dict[tuple[str, ...], int]) -> 
             "pipelines and nodes layers"
         )
     for key, spec in case.layers.specs().items():
-        if not spec.path.exists():
-            key_path = ("layers", *key.replace("[", ".").rstrip("]").split("."))
-            line = _line(lines, key_path)
-            raise CaseError(
-                f"{where}{line}: {'.'.join(key_path)}.path: file not found: {spec.path} "
-                "(relative paths are relative to the case file)"
-            )
+        key_path = ("layers", *key.replace("[", ".").rstrip("]").split("."))
+        files = [(spec.path, ".path")]
+        if isinstance(spec.options.get("nominations"), str):
+            files.append((Path(spec.options["nominations"]), ".options.nominations"))
+        for file, suffix in files:
+            if not file.exists():
+                line = _line(lines, key_path)
+                raise CaseError(
+                    f"{where}{line}: {'.'.join(key_path)}{suffix}: file not found: {file} "
+                    "(relative paths are relative to the case file; give another with "
+                    f"--layer {key_path[1]}=PATH)"
+                )
 
 
 def _line(lines: dict[tuple[str, ...], int], key_path: tuple[str, ...]) -> str:

@@ -27,6 +27,7 @@ import pandas as pd
 from siting.errors import DataError
 from siting.gis import GEOMETRY_TYPES
 from siting.inputs import Params
+from siting.network import NetworkReport
 from siting.report.qgis import LayerStyle, layer_styles
 from siting.solution import Solution
 from siting.solve import Outcome, SolveReport
@@ -325,3 +326,15 @@ def read_solution(run_dir: str | Path) -> Solution:
     return Solution(
         **frames, params=Params(**params), report=SolveReport(**rep), totals=meta["totals"]
     )
+
+
+def network_report_files(report: NetworkReport) -> dict[str, Callable[[Path], None]]:
+    """The topology report as run-folder files: a JSON summary, the components and every
+    feature or piece the builder left out, with its reason."""
+    return {
+        "network_report.json": lambda p: p.write_text(
+            json.dumps(_finite(report.to_dict()), indent=2, default=str) + "\n", encoding="utf-8"
+        ),
+        "tables/network_components.csv": lambda p: report.components_frame().to_csv(p, index=False),
+        "tables/network_removed.csv": lambda p: report.removed.to_csv(p, index=False),
+    }

@@ -70,9 +70,9 @@ def test_node_without_coordinates_and_swapped_latlon():
     )
     df = nodes()
     df.loc[0, "geometry"] = Point(67.0, 168.0)
-    assert "feature field_north: coordinates outside longitude/latitude range" in error(
-        standardise_nodes, df
-    )
+    msg = error(standardise_nodes, df)
+    assert "feature field_north: coordinates outside the longitude/latitude range" in msg
+    assert "latitude and longitude look swapped: swap them" in msg
 
 
 def test_no_crs_and_unknown_kind():
