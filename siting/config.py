@@ -10,7 +10,7 @@ with their unit (``"5 GW"``, ``"3870 RUB/1000m3"``) and converted to internal un
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -55,30 +55,10 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveKm = Annotated[float, Field(gt=0.0)]
 NonNegativeKm = Annotated[float, Field(ge=0.0)]
 
-PIPELINE_STATUSES = (
-    "operating",
-    "construction",
-    "proposed",
-    "idle",
-    "mothballed",
-    "shelved",
-    "cancelled",
-    "retired",
-)
 Status = Literal[
     "operating", "construction", "proposed", "idle", "mothballed", "shelved", "cancelled", "retired"
 ]
-NODE_KINDS = (
-    "field",
-    "hub",
-    "compressor",
-    "junction",
-    "border",
-    "landfall",
-    "storage",
-    "processing",
-    "demand",
-)
+PIPELINE_STATUSES: tuple[str, ...] = get_args(Status)
 NodeKind = Literal[
     "field",
     "hub",
@@ -90,6 +70,7 @@ NodeKind = Literal[
     "processing",
     "demand",
 ]
+NODE_KINDS: tuple[str, ...] = get_args(NodeKind)
 
 
 class Strict(BaseModel):
