@@ -30,6 +30,7 @@ UNITS = {
     "site_count": "extra sites needed",
     "spacing": "sites too close together",
     "demand_hubs": "MW of hub demand not reachable within the latency bound",
+    "pareto": "units of the Pareto metric beyond its bound",
 }
 
 FIXES = {
@@ -42,6 +43,7 @@ FIXES = {
     "site_count": "raise objective.max_sites or the module limits",
     "spacing": "lower objective.min_spacing_km",
     "demand_hubs": "raise objective.hubs.max_rtt_ms or lower the hub share",
+    "pareto": "the bound lies beyond the end of the front: widen it",
 }
 
 
