@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from siting.errors import InfeasibleError, SitingError
+from siting.sweep.cli import sweep_cmd, sweep_report_cmd
 
 app = typer.Typer(
     add_completion=False,
@@ -230,6 +231,10 @@ def validate_cmd(
         return
     console.print(f"[green]ok[/]: {case.label}")
     console.print(json.dumps(case.model_dump(mode="json", exclude={"scenarios"}), indent=2))
+
+
+app.command("sweep")(sweep_cmd)
+app.command("sweep-report")(sweep_report_cmd)
 
 
 def main() -> None:

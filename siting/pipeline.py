@@ -21,7 +21,7 @@ from siting.inputs import ModelInputs, build_inputs
 from siting.model import build_model
 from siting.network import Network, build_network
 from siting.solution import Solution, extract_solution
-from siting.solve import HighsSolver, Outcome
+from siting.solve import HighsSolver, Outcome, SolveReport
 
 Step = Callable[[str], AbstractContextManager[None]]
 
@@ -99,6 +99,17 @@ def solve_inputs(
         model = build_model(inputs)
     with step("solving with HiGHS"):
         report = HighsSolver(settings, stream=stream).solve(model)
+    raise_for_outcome(report, inputs, settings, step)
+    with step("checking the solution"):
+        solution = extract_solution(model, inputs, report)
+        check = check_solution(solution, tol=settings.check_tolerance)
+    return solution, check, precheck
+
+
+def raise_for_outcome(
+    report: SolveReport, inputs: ModelInputs, settings: SolverConfig, step: Step = _quiet
+) -> None:
+    """Raise InfeasibleError (with a diagnosis) or SolveError unless the solve has a plan."""
     if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
         diagnosis = Diagnosis()
         if settings.elastic_diagnosis:
@@ -114,10 +125,6 @@ def solve_inputs(
         )
     if report.outcome is Outcome.ERROR:
         raise SolveError(report.message)
-    with step("checking the solution"):
-        solution = extract_solution(model, inputs, report)
-        check = check_solution(solution, tol=settings.check_tolerance)
-    return solution, check, precheck
 
 
 def run(
