@@ -207,7 +207,11 @@ def read_tables(out: str | Path) -> SweepTables:
     sites = _concat([out / SITES, *sorted(site_parts, key=_mtime)])
     if len(sites):
         sites = sites[sites["run_id"].isin(set(runs["run_id"]) if len(runs) else set())]
-        sites = sites.drop_duplicates(["run_id", "site_id"], keep="last").reset_index(drop=True)
+        sites = sites.drop_duplicates(["run_id", "site_id"], keep="last")
+        order = {run_id: i for i, run_id in enumerate(runs["run_id"])}
+        sites = sites.assign(_order=sites["run_id"].map(order))
+        sites = sites.sort_values(["_order", "site_id"], kind="stable").drop(columns="_order")
+        sites = sites.reset_index(drop=True)
     candidates = _concat([out / CANDIDATES, *cand_parts])
     if len(candidates):
         candidates = candidates.drop_duplicates(["chain", "site_id"]).reset_index(drop=True)

@@ -152,8 +152,6 @@ def path_problem(path: str) -> str | None:
         annotation = fields[key].annotation
         sub = _model_in(annotation)
         model = sub if sub is not None else annotation
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return f"{path} is a section; sweep one of its keys: {', '.join(model.model_fields)}"
     return None
 
 
@@ -201,6 +199,9 @@ def column_value(case: Case, path: str) -> tuple[Any, str | None]:
         return float(value), None
     if isinstance(value, tuple | list):
         return ", ".join(map(str, value)), None
+    if isinstance(value, BaseModel):
+        path = getattr(value, "path", None)
+        return (str(path) if path is not None else value.model_dump_json()), None
     return str(value), None
 
 
