@@ -7,6 +7,7 @@ table, and ``totals`` add them up. Reporting and the checker read only these tab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -47,12 +48,19 @@ class Solution:
         return self.sites[self.sites["open"] == 1]
 
 
-def _values(var: pyo.Var, index: list) -> np.ndarray:
+def _model_values(var: pyo.Var, index: list) -> np.ndarray:
     return np.array([pyo.value(var[i], exception=False) or 0.0 for i in index], dtype=float)
 
 
-def extract_solution(m: pyo.ConcreteModel, inputs: ModelInputs, report: SolveReport) -> Solution:
-    """Read the decisions from a solved model and compute every cost term."""
+Values = Callable[[pyo.Var, list], np.ndarray]
+
+
+def extract_solution(
+    m: pyo.ConcreteModel, inputs: ModelInputs, report: SolveReport, values: Values | None = None
+) -> Solution:
+    """Read the decisions from a solved model and compute every cost term. ``values`` reads
+    a variable's values (default: from the model, where the solver loaded them)."""
+    _values = values or _model_values
     p = inputs.params
     s_idx = inputs.sites.index.tolist()
     decisions = pd.DataFrame(

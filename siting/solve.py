@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Any
@@ -131,9 +132,14 @@ class HighsSolver:
         self._backend.configure(settings, self.stream)
 
     def solve(
-        self, model: pyo.ConcreteModel, warmstart: bool = False, recompile: bool = False
+        self,
+        model: pyo.ConcreteModel,
+        warmstart: bool = False,
+        recompile: bool = False,
+        load: bool = True,
     ) -> SolveReport:
-        """Solve (or re-solve) ``model`` and load the solution into it if one exists.
+        """Solve (or re-solve) ``model``; with ``load``, put the solution into its variables
+        (otherwise read it with :meth:`values`).
 
         ``warmstart`` passes the previous solution of the same model as a MIP start; HiGHS
         uses it only if it is feasible for the changed model.
@@ -147,9 +153,14 @@ class HighsSolver:
             highs, model, self.settings, solve_s, handoff_s, time.perf_counter() - started
         )
         report = replace(report, handoff=self._backend.last_handoff)
-        if report.has_solution:
+        if report.has_solution and load:
             self._backend.load(model)
         return report
+
+    def values(self, var: pyo.Var, keys: Sequence[Any]) -> np.ndarray:
+        """The last solution's values of ``var[k]`` for each of ``keys`` (fixed variables at
+        their fixed value), without loading the solution into the model."""
+        return self._backend.values(var, keys)
 
 
 @dataclass(frozen=True)
@@ -372,6 +383,9 @@ class _StandardForm:
         self._model: pyo.ConcreteModel | None = None
         self._updates: _ParamUpdates | None = None
         self._start: np.ndarray | None = None
+        self._start_columns: list[Any] = []
+        self._positions: dict[int, int] = {}
+        self._index_cache: dict[tuple[int, tuple[Any, ...]], tuple[np.ndarray, np.ndarray]] = {}
 
     def configure(self, settings: SolverConfig, stream: bool) -> None:
         self.options = _options(settings, stream)
@@ -393,13 +407,12 @@ class _StandardForm:
             h.clearModel()
             h.passModel(_lp(arrays))
             self.columns = arrays.columns
+            self._positions = {}
+            self._index_cache = {}
             self._updates = _ParamUpdates(model, arrays)
             self.last_handoff = "full"
-            if warmstart and same:
-                # the columns may be in a new order: take the start from the loaded values
-                start_values = np.array(
-                    [float(v.value) if v.value is not None else 0.0 for v in self.columns]
-                )
+            if warmstart and same and self._start is not None:
+                start_values = self._reordered_start()
         for key, value in self.options.items():
             h.setOptionValue(key, value)
         if start_values is not None:
@@ -413,7 +426,44 @@ class _StandardForm:
         self._model = model
         if h.getInfo().primal_solution_status == 2:
             self._start = np.asarray(h.getSolution().col_value, dtype=float)
+            self._start_columns = self.columns
         return h, time.perf_counter() - start, handoff
+
+    def _reordered_start(self) -> np.ndarray:
+        """The last solution in the order of the current columns (a recompile may reorder
+        them); a column the last solution did not have starts at its current value."""
+        assert self._start is not None
+        old = self._start_columns
+        if len(old) == len(self.columns) and all(
+            a is b for a, b in zip(old, self.columns, strict=True)
+        ):
+            return self._start
+        where = {id(v): i for i, v in enumerate(old)}
+        return np.array(
+            [
+                self._start[where[id(v)]]
+                if id(v) in where
+                else (float(v.value) if v.value is not None else 0.0)
+                for v in self.columns
+            ]
+        )
+
+    def values(self, var: pyo.Var, keys: Sequence[Any]) -> np.ndarray:
+        key = (id(var), tuple(keys))
+        cached = self._index_cache.get(key)
+        if cached is None:
+            if not self._positions:
+                self._positions = {id(v): i for i, v in enumerate(self.columns)}
+            data = [var[k] for k in keys]
+            cols = np.array([self._positions.get(id(v), -1) for v in data], dtype=np.int64)
+            fixed = np.array(
+                [float(v.value) if v.value is not None else 0.0 for v in data], dtype=float
+            )
+            cached = self._index_cache[key] = (cols, fixed)
+        cols, fixed = cached
+        if self._start is None:
+            return np.zeros(len(cols))
+        return np.where(cols >= 0, self._start[np.maximum(cols, 0)], fixed)
 
     def load(self, model: pyo.ConcreteModel) -> None:
         values = self.highs.getSolution().col_value
@@ -464,6 +514,10 @@ class _Appsi:
 
     def load(self, model: pyo.ConcreteModel) -> None:
         self._opt.load_vars()
+
+    def values(self, var: pyo.Var, keys: Sequence[Any]) -> np.ndarray:
+        self._opt.load_vars()
+        return np.array([float(var[k].value or 0.0) for k in keys])
 
 
 def _timer_total(timer: HierarchicalTimer, name: str) -> float:

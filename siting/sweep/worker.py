@@ -121,7 +121,7 @@ def _execute(run: PlannedRun, data: GeoData | None, reuse: bool) -> dict[str, An
         record.update(_report_fields(report))
         raise_for_outcome(report, inputs, run.case.solver)
         t0 = time.perf_counter()
-        solution = extract_solution(built.model, inputs, report)
+        solution = extract_solution(built.model, inputs, report, values=built.solver.values)
         t1 = time.perf_counter()
         check_solution(solution, tol=run.case.solver.check_tolerance)
         times["check_s"] = time.perf_counter() - t1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 from toy import toy
 
@@ -168,3 +169,17 @@ def test_set_params_refuses_a_structural_change():
         set_params(model, front_toy().with_params(generator_efficiency=0.4))
     with pytest.raises(ValueError, match="rebuild"):
         set_params(model, front_toy().with_params(budget_musd=10.0))
+
+
+def test_values_read_from_the_solver_equal_loaded_values():
+    """Reading a solution straight from HiGHS (no load into Pyomo) gives the loaded values,
+    fixed variables (a grid link fixed at 0) included."""
+    inputs = front_toy(bounds=(None, 20.0))
+    model = build_model(inputs)
+    solver = HighsSolver(EXACT)
+    report = solver.solve(model, load=False)
+    direct = extract_solution(model, inputs, report, values=solver.values)
+    solver.solve(model)
+    loaded = extract_solution(model, inputs, report)
+    pd.testing.assert_frame_equal(direct.sites, loaded.sites)
+    pd.testing.assert_frame_equal(direct.arcs, loaded.arcs)
