@@ -182,22 +182,20 @@ def pareto_front(runs: pd.DataFrame) -> pd.DataFrame:
 # --- plots (matplotlib, imported lazily) ---------------------------------------------------
 
 
-def _pyplot() -> Any:
+def _figure(**kwargs: Any) -> Any:
+    """A matplotlib Figure outside pyplot's state (no GUI, nothing left open)."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError:
         raise SitingError("plots need matplotlib: pip install 'siting[maps]'") from None
-    return plt
+    return Figure(**kwargs)
 
 
 def plot_stability(freq: pd.DataFrame, title: str = "How often each site is chosen") -> Any:
     """A map (lon/lat) of the candidates, coloured by the share of plans that choose them and
     sized by their mean IT when chosen; sites never chosen are grey dots."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(9, 5.5))
+    fig = _figure(figsize=(9, 5.5))
+    ax = fig.subplots()
     never = freq[freq["share"] <= 0]
     some = freq[freq["share"] > 0].sort_values("share")
     ax.scatter(never["lon"], never["lat"], s=6, c="0.75", label="never chosen", zorder=1)
@@ -239,19 +237,13 @@ def plot_tradeoffs(
 ) -> Any:
     """One column per swept parameter, one row per metric: mean over plans, with the range
     of the other parameters' effect shaded."""
-    plt = _pyplot()
     table = tradeoffs(runs, parameters)
     params = list(dict.fromkeys(table["parameter"]))
     metrics = list(dict.fromkeys(table["metric"]))
     if not params:
         raise SitingError("no swept parameter has a solved run to plot")
-    fig, axes = plt.subplots(
-        len(metrics),
-        len(params),
-        figsize=(3.6 * len(params) + 0.8, 2.6 * len(metrics)),
-        squeeze=False,
-        sharex="col",
-    )
+    fig = _figure(figsize=(3.6 * len(params) + 0.8, 2.6 * len(metrics)))
+    axes = fig.subplots(len(metrics), len(params), squeeze=False, sharex="col")
     for j, param in enumerate(params):
         for i, metric in enumerate(metrics):
             ax = axes[i][j]
@@ -276,12 +268,12 @@ def plot_tradeoffs(
 
 def plot_pareto(runs: pd.DataFrame) -> Any:
     """The Pareto front of each design point (efficient plans joined, dominated ones hollow)."""
-    plt = _pyplot()
     front = pareto_front(runs)
     if front.empty:
         raise SitingError("no Pareto run produced a plan to plot")
     m1, m2 = str(front["pareto_metrics"].iloc[0]).split(",")
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    fig = _figure(figsize=(6.5, 4.5))
+    ax = fig.subplots()
     for _, group in front.groupby("point"):
         eff = group[group["efficient"]].sort_values("first")
         label = str(group["label"].iloc[0])

@@ -168,11 +168,15 @@ def chain_of(
 
 def make_plan(
     sweep: Sweep,
-    file_digest: Callable[[Path], str],
+    file_digest: Callable[[Path], str] | None = None,
     data_digest: str | None = None,
 ) -> Plan:
-    """Resolve every design point (raising CaseError on a point the case rejects)."""
+    """Resolve every design point (raising CaseError on a point the case rejects).
+    ``file_digest`` hashes layer files (default: SHA-256 of the content)."""
     from siting.errors import CaseError
+
+    if file_digest is None:
+        from siting.io.layers import file_digest
 
     points = design_points(sweep)
     spec = sweep.spec

@@ -267,6 +267,10 @@ def _progress(show: bool, total: int) -> Iterator[Any]:
         yield lambda *_: None
         return
     from rich.console import Console
+
+    if Console().is_jupyter:
+        yield from _text_progress()
+        return
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -298,6 +302,34 @@ def _progress(show: bool, total: int) -> Iterator[Any]:
             )
 
         yield update
+
+
+def _text_progress() -> Iterator[Any]:
+    """One line rewritten in place (notebooks: no widget libraries needed)."""
+    import sys
+    import time
+
+    start = time.monotonic()
+    shown = {"at": 0.0, "line": ""}
+
+    def update(completed: int, todo: int, failed: int) -> None:
+        now = time.monotonic()
+        if now - shown["at"] < 0.5 and completed < todo:
+            return
+        elapsed = now - start
+        eta = elapsed / completed * (todo - completed) if completed else None
+        line = (
+            f"sweep: {completed}/{todo} runs, {dt.timedelta(seconds=round(elapsed))} elapsed, "
+            f"ETA {dt.timedelta(seconds=round(eta)) if eta is not None else '?'}"
+            + (f", {failed} failed" if failed else "")
+        )
+        if line != shown["line"]:
+            sys.stderr.write("\r" + line)
+            sys.stderr.flush()
+            shown.update(at=now, line=line)
+
+    yield update
+    sys.stderr.write("\n")
 
 
 def describe_plan(plan: Plan) -> list[str]:
