@@ -25,8 +25,10 @@ from siting.io.case_file import case_from_dict
 from siting.sweep.spec import ParameterSpec, SweepSpec
 from siting.units import INTERNAL_UNIT, Quantity
 
-#: top-level case keys that name the case rather than describe it
-NOT_SWEEPABLE = ("name", "description", "scenario", "scenarios")
+#: top-level case keys that name the case rather than describe it (``scenario`` is swept by
+#: name: each value is one of the case's named scenarios, or null for the base case)
+NOT_SWEEPABLE = ("name", "description", "scenarios")
+SCENARIO = "scenario"
 #: significant digits of generated values (ranges, factors, samples)
 DIGITS = 6
 
@@ -73,12 +75,14 @@ class Sweep:
     base: Case | None = None
 
     def case_for(self, point: Mapping[str, Any]) -> Case:
-        """The resolved case of one design point (fixed overrides, then the point)."""
+        """The resolved case of one design point (scenario, fixed overrides, the point)."""
+        overrides = dict(point)
+        scenario = overrides.pop(SCENARIO, self.spec.scenario)
         return case_from_dict(
             self.case_raw,
             source=self.case_source,
-            scenario=self.spec.scenario,
-            overrides={**self.spec.fixed, **point},
+            scenario=scenario,
+            overrides={**self.spec.fixed, **overrides},
             lines=self.case_lines,
         )
 
@@ -111,7 +115,11 @@ def build_sweep(
         lines=lines or {},
     )
     for key in spec.fixed:
-        problem = path_problem(key)
+        problem = path_problem(key) or (
+            "set the base scenario with scenario: at the top of the sweep file"
+            if key == SCENARIO
+            else None
+        )
         if problem:
             raise CaseError(f"{where}{sweep.line('fixed', key)}: fixed.{key}: {problem}")
     try:
@@ -136,6 +144,8 @@ def path_problem(path: str) -> str | None:
     keys = path.split(".")
     if keys[0] in NOT_SWEEPABLE:
         return f"{keys[0]} names the case and cannot be swept"
+    if path == SCENARIO:
+        return None
     model: Any = Case
     for i, key in enumerate(keys):
         here = ".".join(keys[:i])
@@ -191,6 +201,8 @@ def column_value(case: Case, path: str) -> tuple[Any, str | None]:
     """A parameter's resolved value for the results table, and its unit: quantities in the
     internal unit, numbers as floats, everything else as text."""
     value = value_at(case, path)
+    if path == SCENARIO:
+        return value or "base", None
     if isinstance(value, Quantity):
         return value.to_internal(case.conversions), INTERNAL_UNIT[value.kind]
     if isinstance(value, bool) or value is None:
@@ -212,6 +224,8 @@ def _parameter(sweep: Sweep, base: Case, path: str, pspec: ParameterSpec) -> Par
         raise CaseError(f"{where}: {problem}")
     if path in sweep.spec.fixed:
         raise CaseError(f"{where}: also set under fixed:; a parameter cannot be both")
+    if path == SCENARIO and pspec.values is None:
+        raise CaseError(f"{where}: scenarios are swept by name: values: [null, name, ...]")
     if pspec.values is not None:
         for i, value in enumerate(pspec.values):
             _check(sweep, path, value, f"{where}.values[{i}]")

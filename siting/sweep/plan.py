@@ -218,7 +218,12 @@ def make_plan(
 
 
 def label(point: Point) -> str:
-    return ", ".join(f"{k}={v}" for k, v in point.items())
+    def shown(key: str, value: Any) -> str:
+        if value is None:
+            return "base" if key == "scenario" else "unset"
+        return str(value)
+
+    return ", ".join(f"{k}={shown(k, v)}" for k, v in point.items())
 
 
 def relaxing_order(runs: Iterable[PlannedRun]) -> list[PlannedRun]:
