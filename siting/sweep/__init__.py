@@ -7,13 +7,16 @@
     result.runs          # one row per run
     result.sites         # one row per run × chosen site
 
+    read_results("results/sweep")   # the same tables, read back from the folder
+
 See :mod:`siting.sweep.plan` for run ids, chains and reuse, :mod:`siting.io.sweep_store` for
 the folder layout and resume, :mod:`siting.sweep.analysis` for stability and trade-offs.
 """
 
 from siting.io.sweep_file import read_sweep as load_sweep
 from siting.io.sweep_file import sweep_from_dict
-from siting.io.sweep_store import read_tables as read_sweep
+from siting.io.sweep_store import SweepTables
+from siting.io.sweep_store import read_tables as read_results
 from siting.sweep.parameters import Sweep
 from siting.sweep.plan import REUSED, make_plan, reuse_of
 from siting.sweep.runner import SweepResult, describe_plan, run_sweep
@@ -27,10 +30,11 @@ __all__ = [
     "Sweep",
     "SweepResult",
     "SweepSpec",
+    "SweepTables",
     "describe_plan",
     "load_sweep",
     "make_plan",
-    "read_sweep",
+    "read_results",
     "reuse_of",
     "run_sweep",
     "sweep_from_dict",

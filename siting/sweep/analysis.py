@@ -51,8 +51,8 @@ def plans(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def parameter_columns(runs: pd.DataFrame) -> list[str]:
-    """The swept key paths (columns named like ``costs.gas_price``)."""
-    return [c for c in runs.columns if "." in c and c not in _RUN_COLUMNS]
+    """The swept key paths (columns named like ``costs.gas_price``, and ``scenario``)."""
+    return [c for c in runs.columns if ("." in c or c == "scenario") and c not in _RUN_COLUMNS]
 
 
 def selection_frequency(

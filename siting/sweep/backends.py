@@ -82,8 +82,14 @@ def _slot_main(
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     outbox.put((slot, None))
+    parent = mp.parent_process()
     while True:
-        run = inbox.get()
+        try:
+            run = inbox.get(timeout=2.0)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                return  # the driver was killed: do not linger
+            continue
         if run is None:
             return
         outbox.put((slot, execute(run, data, reuse)))

@@ -229,3 +229,20 @@ def test_an_in_memory_case_and_mapping(case_dir):
     plan = make_plan(sweep, file_digest, data_digest="d")
     assert len(plan.runs) == 2
     assert plan.runs[0].case.costs.gas_price.value == 3870
+
+
+def test_scenarios_are_swept_by_name(tmp_path):
+    case = write_example(tmp_path)
+    raw = yaml.safe_load(case.read_text())
+    raw["scenarios"] = {"bigger": {"objective": {"target_it": "800 MW"}}}
+    case.write_text(yaml.safe_dump(raw))
+    sweep = load_sweep(
+        sweep_file(tmp_path, {"parameters": {"scenario": {"values": [None, "bigger"]}}})
+    )
+    plan = make_plan(sweep)
+    assert [r.columns["scenario"] for r in plan.runs] == ["base", "bigger"]
+    assert [r.case.objective.target_it.value for r in plan.runs] == [500, 800]
+    # only the target differs: one model serves both
+    assert len({r.chain for r in plan.runs}) == 1
+    message = error(tmp_path, {"parameters": {"scenario": {"values": ["smaller"]}}})
+    assert "unknown scenario 'smaller'; known scenarios: bigger" in message
