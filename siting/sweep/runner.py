@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from siting.errors import CaseError
+from siting.errors import CaseError, SitingError
 from siting.geodata import GeoData
 from siting.io.layers import file_digest
 from siting.io.sweep_file import read_sweep
@@ -87,18 +87,20 @@ def run_sweep(
         done = store.done()
         if retry_failed:
             done = {k: v for k, v in done.items() if v.get("status") not in FAILED}
-        store.write_meta(sweep_meta(plan, done))
+        store.write_meta(sweep_meta(plan))
         own_client = None
+        todo = sum(seg.remaining for seg in segments(plan, 1, _digests()) if seg.next(done))
         if backend is None:
+            if workers is not None and (client is not None or scheduler is not None):
+                raise SitingError("give either workers (local processes) or a Dask cluster")
             if scheduler is not None and client is None:
                 client = own_client = connect_dask(scheduler)
             if client is not None:
                 backend = DaskBackend(client, data, reuse)
-            elif workers == 0:
+            elif workers == 0 or todo == 0:
                 backend = InlineBackend(data, reuse)
             else:
-                wanted = workers or default_workers()
-                backend = LocalBackend(min(wanted, max(plan.total - len(done), 1)), data, reuse)
+                backend = LocalBackend(min(workers or default_workers(), todo), data, reuse)
         try:
             computed, skipped = _drive(plan, backend, store, done, progress)
         except BaseException:
@@ -163,7 +165,7 @@ def geodata_digest(data: GeoData) -> str:
     return digest(parts)
 
 
-def sweep_meta(plan: Plan, done: dict[str, Any]) -> dict[str, Any]:
+def sweep_meta(plan: Plan) -> dict[str, Any]:
     sweep = plan.sweep
     return {
         "sweep": sweep.name,

@@ -117,7 +117,9 @@ def _execute(run: PlannedRun, data: GeoData | None, reuse: bool) -> dict[str, An
         if precheck.blocking:
             raise InfeasibleError("the case is infeasible before solving", precheck)
         record["warm_start"] = record["reused"]
-        report = built.solver.solve(built.model, warmstart=record["reused"], recompile=recompile)
+        report = built.solver.solve(
+            built.model, warmstart=record["reused"], recompile=recompile, load=False
+        )
         record.update(_report_fields(report))
         raise_for_outcome(report, inputs, run.case.solver)
         t0 = time.perf_counter()
