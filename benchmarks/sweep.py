@@ -89,7 +89,7 @@ def main() -> None:
     print(f"reuse/rebuild speed-up end to end: {t_rebuild / t_reuse:.2f}x")
     print(
         f"reuse, per re-solve outside HiGHS: {worker * 1000:.0f} ms in the worker (update, "
-        f"extract, check) + {driver * 1000:.0f} ms in the driver (Parquet writes) = "
+        f"extract, check) + {driver * 1000:.0f} ms in the driver (plan, Parquet) = "
         f"{(worker + driver) / mean_solve:.1%} of the mean HiGHS time ({mean_solve * 1000:.0f} ms)"
     )
     print(

@@ -111,6 +111,7 @@ def run_sweep(
         finally:
             if own_client is not None:
                 own_client.close()
+        store.compact()
         tables = store.tables()
     return SweepResult(
         Path(out), tables.runs, tables.sites, tables.candidates, computed, skipped, plan
