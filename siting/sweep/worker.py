@@ -25,7 +25,7 @@ import pandas as pd
 
 from siting.check import check_solution
 from siting.config import Case
-from siting.diagnose import Diagnosis, graph_checks
+from siting.diagnose import Diagnosis, network_checks, parameter_checks
 from siting.errors import CheckError, InfeasibleError, SitingError, SolveError
 from siting.geodata import GeoData
 from siting.inputs import ModelInputs, Params, params_from_case
@@ -60,7 +60,7 @@ class _Built:
     model: Any
     solver: HighsSolver
     inputs: ModelInputs
-    precheck: Diagnosis
+    network: Diagnosis
 
 
 class _Process:
@@ -111,9 +111,7 @@ def _execute(run: PlannedRun, data: GeoData | None, reuse: bool) -> dict[str, An
         else:
             record["reused"] = True
         inputs = built.inputs
-        precheck = built.precheck
-        if precheck.blocking and record["reused"]:
-            precheck = graph_checks(inputs)
+        precheck = Diagnosis([*built.network.findings, *parameter_checks(inputs)])
         if precheck.blocking:
             raise InfeasibleError("the case is infeasible before solving", precheck)
         record["warm_start"] = record["reused"]
@@ -182,7 +180,7 @@ def _build(
     t0 = time.perf_counter()
     prepared = prepare(run.case, data if data is not None else _geodata(run.case))
     inputs = replace(prepared.inputs, params=params)
-    precheck = graph_checks(inputs)
+    network = network_checks(inputs)
     t1 = time.perf_counter()
     model = build_model(inputs)
     times["prepare_s"] = t1 - t0
@@ -193,7 +191,7 @@ def _build(
         .assign(max_it_mw=inputs.max_it_mw)
         .reset_index()
     )
-    return _Built(model, HighsSolver(run.case.solver), inputs, precheck)
+    return _Built(model, HighsSolver(run.case.solver), inputs, network)
 
 
 def _remember(chain: str, built: _Built) -> None:
