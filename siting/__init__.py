@@ -19,6 +19,7 @@ from siting.io.outputs import read_solution
 from siting.pipeline import Prepared, RunResult, prepare, run, solve_inputs
 from siting.solution import Solution
 from siting.solve import HighsSolver, Outcome, SolveReport
+from siting.sweep import load_sweep, run_sweep
 
 __version__ = "0.1.0"
 
@@ -46,9 +47,11 @@ __all__ = [
     "example_geodata",
     "inputs_hash",
     "load_case",
+    "load_sweep",
     "prepare",
     "read_solution",
     "run",
+    "run_sweep",
     "solve_case",
     "solve_inputs",
     "write_result",

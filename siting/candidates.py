@@ -22,6 +22,7 @@ from siting.config import CandidatesConfig, Case, CostsConfig, PueCurve
 from siting.errors import DataError
 from siting.geodata import GeoData
 from siting.network import Network
+from siting.prices import price_factor
 
 
 @dataclass
@@ -337,16 +338,19 @@ def site_attributes(
                 "candidates.max_rtt_ms is set but the case has no demand hubs (layers.hubs)"
             )
 
-    priced = (
-        data.nodes[data.nodes["gas_price_usd_per_mwh"].notna()]
+    node_prices = (
+        data.nodes["gas_price_usd_per_mwh"].to_numpy(float)
         if "gas_price_usd_per_mwh" in data.nodes.columns
-        else data.nodes.iloc[:0]
+        else np.full(len(data.nodes), np.nan)
     )
-    if len(priced):
-        pidx, _ = geo.nearest(lon, lat, priced.geometry.x.to_numpy(), priced.geometry.y.to_numpy())
-        out["gas_price_usd_per_mwh"] = priced["gas_price_usd_per_mwh"].to_numpy()[pidx]
+    priced = np.isfinite(node_prices)
+    if priced.any():
+        xy = data.nodes.geometry[priced]
+        pidx, _ = geo.nearest(lon, lat, xy.x.to_numpy(), xy.y.to_numpy())
+        out["gas_price_usd_per_mwh"] = node_prices[priced][pidx]
     else:
         out["gas_price_usd_per_mwh"] = np.nan
+    out["gas_price_factor"] = price_factor(out["gas_price_usd_per_mwh"].to_numpy(), node_prices)
 
     if data.climate is not None and len(data.climate):
         temp = idw_temperature(lon, lat, data.climate)

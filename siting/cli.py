@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from siting.errors import InfeasibleError, SitingError
+from siting.sweep.cli import sweep_cmd, sweep_report_cmd
 
 app = typer.Typer(
     add_completion=False,
@@ -350,6 +351,10 @@ def validate_cmd(
         return
     console.print(f"[green]ok[/]: {case.label}")
     console.print(json.dumps(case.model_dump(mode="json", exclude={"scenarios"}), indent=2))
+
+
+app.command("sweep")(sweep_cmd)
+app.command("sweep-report")(sweep_report_cmd)
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ UNITS = {
     "site_count": "extra sites needed",
     "spacing": "sites too close together",
     "demand_hubs": "MW of hub demand not reachable within the latency bound",
+    "pareto": "units of the Pareto metric beyond its bound",
 }
 
 FIXES = {
@@ -42,6 +43,7 @@ FIXES = {
     "site_count": "raise objective.max_sites or the module limits",
     "spacing": "lower objective.min_spacing_km",
     "demand_hubs": "raise objective.hubs.max_rtt_ms or lower the hub share",
+    "pareto": "the bound lies beyond the end of the front: widen it",
 }
 
 
@@ -94,6 +96,35 @@ def _digraph(inputs: ModelInputs) -> nx.DiGraph:
 
 def graph_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
     """Cheap structural checks of the gas network; findings explain infeasibility early."""
+    diag = network_checks(inputs, max_flow_sites)
+    diag.findings.extend(parameter_checks(inputs))
+    return diag
+
+
+def parameter_checks(inputs: ModelInputs) -> list[Finding]:
+    """The checks that depend on the sweepable scalars (target, site limit): cheap enough
+    to repeat for every re-solve of a built model."""
+    out = []
+    p = inputs.params
+    if p.target_mw is not None:
+        potential = float(inputs.max_it_mw.sum())
+        if p.max_sites is not None:
+            potential = float(inputs.max_it_mw.nlargest(p.max_sites).sum())
+        if potential < p.target_mw:
+            out.append(
+                Finding(
+                    "target",
+                    "system",
+                    p.target_mw - potential,
+                    f"target: the sites can host at most {potential:,.0f} MW of IT, below the "
+                    f"{p.target_mw:,.0f} MW target",
+                )
+            )
+    return out
+
+
+def network_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
+    """The checks of the network and sites alone (unchanged by re-solves of one model)."""
     diag = Diagnosis()
     nodes, p = inputs.nodes, inputs.params
     g = _digraph(inputs)
@@ -148,20 +179,6 @@ def graph_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
                 blocking=False,
             )
         )
-    if p.target_mw is not None:
-        potential = float(inputs.max_it_mw.sum())
-        if p.max_sites is not None:
-            potential = float(inputs.max_it_mw.nlargest(p.max_sites).sum())
-        if potential < p.target_mw:
-            diag.findings.append(
-                Finding(
-                    "target",
-                    "system",
-                    p.target_mw - potential,
-                    f"target: the sites can host at most {potential:,.0f} MW of IT, below the "
-                    f"{p.target_mw:,.0f} MW target",
-                )
-            )
     if len(sites) <= max_flow_sites and p.allow_gas and not p.allow_grid:
         diag.findings.extend(_site_gas_limits(g, inputs, fields))
     return diag

@@ -20,9 +20,18 @@ from siting.candidates import Candidates
 from siting.config import Case
 from siting.errors import DataError
 from siting.geodata import GeoData
+from siting.prices import price_factor
 from siting.units import HOURS_PER_YEAR, bcm_per_year_to_mw
 
-Objective = Literal["min_cost", "max_profit", "max_gas_use"]
+Objective = Literal["min_cost", "max_profit", "max_gas_use", "pareto"]
+
+#: metrics a Pareto front can pair: (direction, unit). Remoteness is the IT-weighted distance
+#: to the nearest town, Σ_s town_km[s]·IT[s].
+PARETO_METRICS: dict[str, tuple[str, str]] = {
+    "cost": ("min", "MUSD/y"),
+    "gas": ("max", "MW"),
+    "remoteness": ("min", "MW·km"),
+}
 
 #: USD/MWh of a constant 1 MW flow over a year → MUSD/y
 MUSD_Y_PER_USD_PER_MWH = HOURS_PER_YEAR / 1e6
@@ -48,6 +57,11 @@ class Params:
     min_spacing_km: float | None = None
     max_rtt_ms: float | None = None
     mw_per_bcm_y: float = field(default_factory=lambda: bcm_per_year_to_mw(1.0))
+    # objective "pareto": minimise Σ_k weight_k·σ_k·metric_k, σ = +1 to minimise, −1 to
+    # maximise, with an optional bound on each metric (the ε-constraint method)
+    pareto_metrics: tuple[str, str] | None = None
+    pareto_weights: tuple[float, float] = (1.0, 0.0)
+    pareto_bounds: tuple[float | None, float | None] = (None, None)
 
     def to_dict(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -150,7 +164,6 @@ def _empty(columns: list[str], index: str) -> pd.DataFrame:
 
 def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInputs:
     """Turn the network with sites, the layers and the case into model tables."""
-    conv = case.conversions
     graph = candidates.graph
     nodes = _nodes_table(graph)
     arcs = _arcs_table(graph, case.costs.transport_tariff_usd_per_mwh_per_1000km)
@@ -165,7 +178,7 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
                 "spare_mw": grid["spare_mw"].to_numpy(float),
                 "price_factor": price_factor(
                     grid["energy_price_usd_per_mwh"].to_numpy(float),
-                    case.costs.grid_price.to_internal(conv),
+                    grid["energy_price_usd_per_mwh"].to_numpy(float),
                 ),
             },
             index=pd.Index(grid["grid_id"].to_numpy(), name="grid_id"),
@@ -174,9 +187,18 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
         else _empty(GRID_COLUMNS, "grid_id")
     )
     sites = site_table(eligible, case)
+    params = params_from_case(case)
+    hubs, serve = _hubs_tables(eligible, data, case)
+    cliques = spacing_cliques(sites, case.objective.min_spacing_km)
+    return ModelInputs(nodes, arcs, sites, params, grid_nodes, hubs, serve, cliques).validate()
+
+
+def params_from_case(case: Case) -> Params:
+    """The system-wide scalars of a case, in internal units."""
+    conv = case.conversions
     obj = case.objective
     tech = case.technology
-    params = Params(
+    return Params(
         objective=obj.sense,
         target_mw=obj.target_it.to_internal(conv) if obj.target_it is not None else None,
         budget_musd=obj.budget.to_internal(conv) if obj.budget is not None else None,
@@ -195,9 +217,6 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
         max_rtt_ms=obj.hubs.max_rtt_ms if obj.hubs is not None else None,
         mw_per_bcm_y=bcm_per_year_to_mw(1.0, conv),
     )
-    hubs, serve = _hubs_tables(eligible, data, case)
-    cliques = spacing_cliques(sites, obj.min_spacing_km)
-    return ModelInputs(nodes, arcs, sites, params, grid_nodes, hubs, serve, cliques).validate()
 
 
 def _nodes_table(graph: nx.Graph) -> pd.DataFrame:
@@ -278,32 +297,18 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
             + crf["fiber"] * fiber_capex * fiber_km,
             "it_cost_musd_per_mw_y": (crf["facility"] + costs.om_fraction) * facility * m,
             "gen_cost_musd_per_mw_y": (crf["generation"] + costs.om_fraction) * generation * m,
-            "gas_price_factor": price_factor(
-                candidates["gas_price_usd_per_mwh"].to_numpy(float),
-                costs.gas_price.to_internal(conv),
-            ),
+            "gas_price_factor": candidates["gas_price_factor"].to_numpy(float),
             "grid_id": np.where(has_grid, candidates["grid_id"].to_numpy(dtype=object), None),
             "grid_link_cost_musd_y": crf["grid"] * grid_link_capex,
             "open_capex_musd": site_capex * m + fiber_capex * fiber_km,
             "it_capex_musd_per_mw": facility * m,
             "gen_capex_musd_per_mw": generation * m,
             "grid_link_capex_musd": grid_link_capex,
+            "town_km": candidates["town_km"].to_numpy(float),
         },
         index=pd.Index(candidates["site_id"].to_numpy(), name="site_id"),
     )
     return df
-
-
-def price_factor(regional_usd_per_mwh: np.ndarray, reference_usd_per_mwh: float) -> np.ndarray:
-    """Regional price relative to the case's reference price (1 where the data has none).
-
-    Sweeping the reference price (``costs.gas_price``, ``costs.grid_price``) therefore scales
-    every regional price in proportion.
-    """
-    if reference_usd_per_mwh <= 0:
-        return np.ones(len(regional_usd_per_mwh))
-    values = np.asarray(regional_usd_per_mwh, float) / reference_usd_per_mwh
-    return np.where(np.isfinite(values), values, 1.0)
 
 
 def _hubs_tables(

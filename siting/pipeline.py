@@ -24,7 +24,7 @@ from siting.model import build_model
 from siting.model.routing import build_routing_model, pyo_value
 from siting.network import Network, build_network
 from siting.solution import Solution, extract_solution, with_flows
-from siting.solve import HighsSolver, Outcome
+from siting.solve import HighsSolver, Outcome, SolveReport
 
 Step = Callable[[str], AbstractContextManager[None]]
 
@@ -101,6 +101,20 @@ def solve_inputs(
         model = build_model(inputs)
     with step("solving with HiGHS"):
         report = HighsSolver(settings, stream=stream).solve(model)
+    raise_for_outcome(report, inputs, settings, step)
+    solution = extract_solution(model, inputs, report)
+    if not inputs.arcs["cost_musd_per_mw_y"].any():
+        with step("routing gas flows"):
+            solution = route_flows(solution, inputs, settings)
+    with step("checking the solution"):
+        check = check_solution(solution, tol=settings.check_tolerance)
+    return solution, check, precheck
+
+
+def raise_for_outcome(
+    report: SolveReport, inputs: ModelInputs, settings: SolverConfig, step: Step = _quiet
+) -> None:
+    """Raise InfeasibleError (with a diagnosis) or SolveError unless the solve has a plan."""
     if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
         diagnosis = Diagnosis()
         if settings.elastic_diagnosis:
@@ -116,13 +130,6 @@ def solve_inputs(
         )
     if report.outcome is Outcome.ERROR:
         raise SolveError(report.message)
-    solution = extract_solution(model, inputs, report)
-    if not inputs.arcs["cost_musd_per_mw_y"].any():
-        with step("routing gas flows"):
-            solution = route_flows(solution, inputs, settings)
-    with step("checking the solution"):
-        check = check_solution(solution, tol=settings.check_tolerance)
-    return solution, check, precheck
 
 
 def route_flows(solution: Solution, inputs: ModelInputs, settings: SolverConfig) -> Solution:

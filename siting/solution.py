@@ -7,13 +7,14 @@ table, and ``totals`` add them up. Reporting and the checker read only these tab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from siting.inputs import ModelInputs, Params
+from siting.inputs import PARETO_METRICS, ModelInputs, Params
 from siting.solve import SolveReport
 
 SITE_COST_TERMS = (
@@ -47,12 +48,19 @@ class Solution:
         return self.sites[self.sites["open"] == 1]
 
 
-def _values(var: pyo.Var, index: list) -> np.ndarray:
+def _model_values(var: pyo.Var, index: list) -> np.ndarray:
     return np.array([pyo.value(var[i], exception=False) or 0.0 for i in index], dtype=float)
 
 
-def extract_solution(m: pyo.ConcreteModel, inputs: ModelInputs, report: SolveReport) -> Solution:
-    """Read the decisions from a solved model and compute every cost term."""
+Values = Callable[[pyo.Var, list], np.ndarray]
+
+
+def extract_solution(
+    m: pyo.ConcreteModel, inputs: ModelInputs, report: SolveReport, values: Values | None = None
+) -> Solution:
+    """Read the decisions from a solved model and compute every cost term. ``values`` reads
+    a variable's values (default: from the model, where the solver loaded them)."""
+    _values = values or _model_values
     p = inputs.params
     s_idx = inputs.sites.index.tolist()
     decisions = pd.DataFrame(
@@ -172,12 +180,35 @@ def with_flows(
     return assemble_solution(inputs, solution.report, decisions, flows, supply, served)
 
 
-def objective_value(cost_musd_y: float, value_musd_y: float, gas_mw: float, p: Params) -> float:
+def objective_value(
+    cost_musd_y: float,
+    value_musd_y: float,
+    gas_mw: float,
+    p: Params,
+    remoteness_mw_km: float | None = None,
+) -> float:
     if p.objective == "min_cost":
         return cost_musd_y
     if p.objective == "max_profit":
         return value_musd_y - cost_musd_y
+    if p.objective == "pareto":
+        metrics = pareto_metric_values(cost_musd_y, gas_mw, remoteness_mw_km)
+        assert p.pareto_metrics is not None
+        return sum(
+            w * (1.0 if PARETO_METRICS[name][0] == "min" else -1.0) * metrics[name]
+            for name, w in zip(p.pareto_metrics, p.pareto_weights, strict=True)
+        )
     return gas_mw - p.gas_use_cost_weight * cost_musd_y
+
+
+def pareto_metric_values(
+    cost_musd_y: float, gas_mw: float, remoteness_mw_km: float | None
+) -> dict[str, float]:
+    return {
+        "cost": cost_musd_y,
+        "gas": gas_mw,
+        "remoteness": float("nan") if remoteness_mw_km is None else remoteness_mw_km,
+    }
 
 
 def compute_totals(s: Solution) -> dict[str, float]:
@@ -188,6 +219,9 @@ def compute_totals(s: Solution) -> dict[str, float]:
     it = float(sites["it_mw"].sum())
     gas = float(sites["gas_mw"].sum())
     value = float(sites["value_musd_y"].sum())
+    remoteness = (
+        float((sites["town_km"] * sites["it_mw"]).sum()) if "town_km" in sites.columns else None
+    )
     supply_max = float(s.nodes["supply_max_mw"].sum())
     demand = float(s.nodes["demand_mw"].sum())
     totals = {
@@ -206,8 +240,11 @@ def compute_totals(s: Solution) -> dict[str, float]:
         "value_musd_y": value,
         "cost_per_mw_it_musd_y": cost / it if it > 0 else float("nan"),
         "capex_per_mw_it_musd": float(sites["capex_musd"].sum()) / it if it > 0 else float("nan"),
-        "objective": objective_value(cost, value, gas, p),
+        "objective": objective_value(cost, value, gas, p, remoteness),
     }
+    if remoteness is not None:
+        totals["remoteness_mw_km"] = remoteness
+        totals["remoteness_km"] = remoteness / it if it > 0 else float("nan")
     for term in SITE_COST_TERMS:
         totals[term] = float(sites[term].sum())
     totals.update(binding_counts(s))

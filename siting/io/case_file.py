@@ -87,6 +87,19 @@ def case_from_dict(
     return case
 
 
+def read_case_source(path: str | Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
+    """The raw mapping of a case file and the line of every key path, for callers that
+    resolve many variants of one case (sweeps) without reading the file again."""
+    return _load_yaml(Path(path))
+
+
+def format_errors(
+    exc: ValidationError, where: str, lines: dict[tuple[str, ...], int], root: type[BaseModel]
+) -> str:
+    """One line per validation error of ``root`` read from ``where``."""
+    return _format_validation(exc, where, lines, {}, root)
+
+
 def list_scenarios(path: str | Path) -> dict[str, str]:
     raw, _ = _load_yaml(Path(path))
     return {k: (v or {}).get("description", "") for k, v in (raw.get("scenarios") or {}).items()}
@@ -241,6 +254,7 @@ def _format_validation(
     where: str,
     lines: dict[tuple[str, ...], int],
     origin: dict[tuple[str, ...], tuple[str, ...]],
+    root: type[BaseModel] = Case,
 ) -> str:
     messages = []
     for err in exc.errors(include_url=False):
@@ -257,7 +271,7 @@ def _format_validation(
             prefix = f"{where}{_line(lines, file_loc)}: scenario {file_loc[1]!r}: {key}"
         else:
             prefix = f"{where}{_line(lines, loc)}: {key}"
-        messages.append(f"{prefix}: {_explain(err, loc)}")
+        messages.append(f"{prefix}: {_explain(err, loc, root)}")
     return "\n".join(messages)
 
 
@@ -265,11 +279,11 @@ def _prefixes(loc: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [loc[:n] for n in range(len(loc), 0, -1)]
 
 
-def _explain(err: Mapping[str, Any], loc: tuple[str, ...]) -> str:
+def _explain(err: Mapping[str, Any], loc: tuple[str, ...], root: type[BaseModel] = Case) -> str:
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(loc[:-1], root)
         close = difflib.get_close_matches(loc[-1], allowed, n=1) if loc else []
         guess = f" (did you mean {close[0]!r}?)" if close else ""
         hint = f"; allowed: {', '.join(allowed)}" if allowed else ""
@@ -283,8 +297,8 @@ def _explain(err: Mapping[str, Any], loc: tuple[str, ...]) -> str:
     return msg
 
 
-def _allowed_keys(loc: tuple[str, ...]) -> list[str]:
-    model: Any = Case
+def _allowed_keys(loc: tuple[str, ...], root: type[BaseModel] = Case) -> list[str]:
+    model: Any = root
     for key in loc:
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return []
@@ -302,7 +316,7 @@ def _model_in(annotation: Any) -> Any:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType, typing.Annotated, tuple, list):
+    if origin in (typing.Union, types.UnionType, typing.Annotated, tuple, list, dict):
         for arg in typing.get_args(annotation):
             found = _model_in(arg)
             if found is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -477,6 +478,18 @@ def load_geodata(case: Case) -> GeoData:
         ),
         removed=removals_frame(removed),
     )
+
+
+def geodata_key(case: Case) -> str:
+    """A key for the parts of a case that :func:`load_geodata` reads: equal keys, equal data."""
+    rem = case.candidates.remoteness
+    relevant = {
+        "layers": case.layers.model_dump(mode="json") if case.layers else None,
+        "network": case.network.model_dump(mode="json"),
+        "units": case.units.model_dump(mode="json"),
+        "towns": [rem.use_geonames, rem.town_min_population],
+    }
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
 
 
 def file_digest(path: Path) -> str:

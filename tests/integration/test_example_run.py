@@ -143,14 +143,17 @@ def test_interrupted_write_leaves_no_complete_looking_run(tmp_path, monkeypatch)
     assert not list(tmp_path.rglob("*partial*"))
 
 
-def test_regional_gas_prices_scale_the_reference_price():
-    """Sites take the price of the nearest priced node, relative to costs.gas_price
-    (3870 RUB/1000 m³): the hub pays 4500/3870 = 1.163 times as much; cs_north, nearest to
-    field_north, pays the field price."""
+def test_regional_gas_prices_scale_with_the_case_price():
+    """Sites take the price of the nearest priced node relative to the cheapest priced node
+    (3870 RUB/1000 m³, the field belt): the hub pays 4500/3870 = 1.163 times the case's gas
+    price, the junction 5500/3870; cs_north, nearest to field_north, pays the base price. A
+    fresh build at twice the case price gives the same factors, so rebuilding and re-solving
+    agree."""
     from siting.pipeline import prepare
 
-    case = example_case()
-    sites = prepare(case, example_geodata(case)).inputs.sites
-    assert sites.loc["hub", "gas_price_factor"] == pytest.approx(4500 / 3870)
-    assert sites.loc["junction", "gas_price_factor"] == pytest.approx(5500 / 3870)
-    assert sites.loc["cs_north", "gas_price_factor"] == pytest.approx(1.0)
+    for price in ("3870 RUB/1000m3", "7740 RUB/1000m3"):
+        case = example_case(costs={"gas_price": price})
+        sites = prepare(case, example_geodata(case)).inputs.sites
+        assert sites.loc["hub", "gas_price_factor"] == pytest.approx(4500 / 3870)
+        assert sites.loc["junction", "gas_price_factor"] == pytest.approx(5500 / 3870)
+        assert sites.loc["cs_north", "gas_price_factor"] == pytest.approx(1.0)
