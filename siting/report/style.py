@@ -21,12 +21,14 @@ FREE_LABELS: Final = ("< 1 bcm/y", "1–5 bcm/y", "5–15 bcm/y", "15–30 bcm/y
 COUNTRY_FILL: Final = "#f2efe9"
 COUNTRY_EDGE: Final = "#8c8c8c"
 BORDER: Final = "#6e6e6e"
-FIBER: Final = "#2c7fb8"
+FIBER: Final = "#5f6b73"
 GRID: Final = "#7570b3"
-FIELD: Final = "#33a02c"
+FIELD: Final = "#8c510a"
+FIELD_TEXT: Final = "#5c3506"
 CANDIDATE: Final = "#9e9e9e"
 EXCLUDED: Final = "#c51b7d"
 EXCLUSION_FILL: Final = "#f4cae4"
+GRATICULE: Final = "#c9d3dc"
 
 #: cost terms in a stable order, with short labels and colours for the breakdown chart
 COST_TERMS: Final = {

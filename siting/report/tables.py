@@ -73,10 +73,29 @@ def cost_breakdown(solution: Solution) -> pd.DataFrame:
     return df
 
 
+def site_places(sites: pd.DataFrame, near_km: float = 5.0) -> pd.Series:
+    """Where each site is, in words: its nearest town when within ``near_km``, else "35 km
+    from Surgut"; the site id where no town is known. ``sites`` is indexed by site id."""
+    town = sites["town"] if "town" in sites.columns else pd.Series(None, index=sites.index)
+    km = pd.to_numeric(
+        sites["town_km"] if "town_km" in sites.columns else pd.Series(np.nan, index=sites.index),
+        errors="coerce",
+    )
+    out = pd.Series(sites.index.astype(str), index=sites.index, dtype=object)
+    known = town.notna() & (town.astype(str).str.len() > 0) & km.notna()
+    near = known & (km <= near_km)
+    far = known & ~near
+    out[near] = town[near].astype(str)
+    out[far] = [f"{d:,.0f} km from {t}" for d, t in zip(km[far], town[far], strict=True)]
+    return out
+
+
 def site_table(run: RunData) -> pd.DataFrame:
     """One row per chosen site, largest first: size, power, gas, PUE, distances, cost terms."""
     chosen = run.chosen.sort_values("it_mw", ascending=False)
+    chosen = chosen.assign(location=site_places(chosen))
     columns = [
+        "location",
         "it_mw",
         "modules",
         "source",

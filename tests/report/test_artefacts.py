@@ -147,7 +147,7 @@ def test_static_map_contents_without_looking_at_pixels(example_rundata):
     assert areas[1] / areas[0] == pytest.approx(300.0 / 200.0)  # area ∝ MW IT
     labels = {t.get_text() for lg in fig.legends for t in lg.get_texts()}
     assert {"on-site gas", "grid", "gas field", "fibre backbone"} <= labels
-    assert any("pipeline utilisation" in lab for lab in labels)
+    assert any("pipeline utilisation" in lab.lower() for lab in labels)
     texts = {t.get_text() for t in ax.texts}
     assert "N" in texts  # north arrow
     assert any(type(a).__name__ == "ScaleBar" for a in ax.artists)
