@@ -28,6 +28,7 @@ from siting.report._deps import require
 from siting.report.labels import Label, marker_boxes, place_labels, short_name
 from siting.report.projection import layers_crs
 from siting.report.run import RunData, run_names
+from siting.report.style import nice_number, size_steps
 from siting.report.tables import compare_runs, cost_breakdown, headline
 
 if TYPE_CHECKING:
@@ -442,32 +443,6 @@ def _size_legend(
         return make
 
     return [at(loc) for loc in CORNERS]
-
-
-def nice_number(value: float) -> float:
-    """The closest of 1, 2, 2.5, 5 × 10ⁿ to ``value`` (on a log scale)."""
-    if value <= 0:
-        return 0.0
-    exp = 10.0 ** math.floor(math.log10(value))
-    return min(
-        (m * exp for m in (1.0, 2.0, 2.5, 5.0, 10.0)), key=lambda v: abs(math.log(v / value))
-    )
-
-
-def size_steps(sizes_mw: np.ndarray) -> list[float]:
-    """Sizes for the size key: the largest site, a round size between, the smallest site."""
-    sizes = np.asarray(sizes_mw, float)
-    sizes = sizes[sizes > 0]
-    if sizes.size == 0:
-        return []
-    largest, smallest = float(sizes.max()), float(sizes.min())
-    middle = nice_number(math.sqrt(largest * smallest) if smallest < largest / 2 else largest / 4)
-    steps = [largest]
-    if middle < 0.8 * largest:
-        steps.append(middle)
-    if smallest < 0.8 * steps[-1]:
-        steps.append(smallest)
-    return steps
 
 
 def _legend_groups(pipelines_by: str) -> list[tuple[str, list[Any]]]:

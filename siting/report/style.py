@@ -3,7 +3,10 @@ QGIS styles use these colours and classes, so a site is the same colour everywhe
 
 from __future__ import annotations
 
+import math
 from typing import Final
+
+import numpy as np
 
 SOURCE_COLOURS: Final = {"gas": "#d95f02", "grid": "#7570b3", "hybrid": "#1b9e77"}
 SOURCE_LABELS: Final = {"gas": "on-site gas", "grid": "grid", "hybrid": "hybrid gas + grid"}
@@ -66,3 +69,29 @@ def site_radius_px(
     if max_it_mw <= 0:
         return smallest
     return smallest + (largest - smallest) * (max(it_mw, 0.0) / max_it_mw) ** 0.5
+
+
+def nice_number(value: float) -> float:
+    """The closest of 1, 2, 2.5, 5 × 10ⁿ to ``value`` (on a log scale)."""
+    if value <= 0:
+        return 0.0
+    exp = 10.0 ** math.floor(math.log10(value))
+    return min(
+        (m * exp for m in (1.0, 2.0, 2.5, 5.0, 10.0)), key=lambda v: abs(math.log(v / value))
+    )
+
+
+def size_steps(sizes_mw: np.ndarray) -> list[float]:
+    """Sizes for a size key: the largest site, a round size between, the smallest site."""
+    sizes = np.asarray(sizes_mw, float)
+    sizes = sizes[sizes > 0]
+    if sizes.size == 0:
+        return []
+    largest, smallest = float(sizes.max()), float(sizes.min())
+    middle = nice_number(math.sqrt(largest * smallest) if smallest < largest / 2 else largest / 4)
+    steps = [largest]
+    if middle < 0.8 * largest:
+        steps.append(middle)
+    if smallest < 0.8 * steps[-1]:
+        steps.append(smallest)
+    return steps

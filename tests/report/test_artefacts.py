@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import pyogrio
 import pytest
+import shapely
 
 from siting.io.artefacts import read_run
 from siting.report import report_markdown, static_map
@@ -246,3 +247,24 @@ def test_a_drawing_error_does_not_lose_the_run(example_result, tmp_path, monkeyp
         write_result(example_result, tmp_path)
     assert (tmp_path / "manifest.json").exists()
     assert not (tmp_path / "map.png").exists() and not (tmp_path / "report.md").exists()
+
+
+@pytest.mark.slow
+def test_russia_web_map_is_compact_and_offline(russia_rundata):
+    """Pipelines split at every candidate are joined again where flow and capacity agree,
+    coordinates keep 4 decimals, and the page (Leaflet included) stays under 1.2 MB; it was
+    1.6 MB with every segment and full-precision coordinates written twice."""
+    from siting.report.web import merge_lines
+
+    page = offline_html(interactive_map(russia_rundata))
+    assert external_references(page) == []
+    assert len(page.encode()) < 1_200_000
+    pipes = russia_rundata.layers["pipelines"]
+    merged = merge_lines(pipes, ["names", "net_flow_mw", "capacity_mw"])
+    assert len(merged) < len(pipes) / 3
+    degrees = [shapely.length(f.geometry.to_numpy()).sum() for f in (merged, pipes)]
+    assert degrees[0] == pytest.approx(degrees[1])  # the same lines, fewer features
+    assert len(re.findall(rf'"className": "{SITE_CLASS}"', page)) == len(
+        russia_rundata.layers["sites"]
+    )
+    assert not re.search(r"\d\.\d{5,}\]", page.split("</script>", 1)[1])  # ≤ 4 decimals

@@ -18,10 +18,9 @@ from siting.report.static import (
     SIZE_LEGEND_GID,
     central_longitude,
     map_crs,
-    nice_number,
     share_text,
-    size_steps,
 )
+from siting.report.style import nice_number, size_steps
 from siting.report.tables import site_places
 
 SAVE_DPI = 200
