@@ -268,3 +268,24 @@ def test_russia_web_map_is_compact_and_offline(russia_rundata):
         russia_rundata.layers["sites"]
     )
     assert not re.search(r"\d\.\d{5,}\]", page.split("</script>", 1)[1])  # ≤ 4 decimals
+
+
+@pytest.mark.slow
+def test_russia_report_reads_well(russia_rundata):
+    """Full pipelines are counted by segment in the summary sentence (as the CLI counts
+    them) but listed once per stretch; grid nodes appear by name; the assumptions come in
+    sections with the model's own units first; sites carry a place name."""
+    sol = russia_rundata.solution
+    md = report_markdown(russia_rundata, charts=False)
+    full = int(sol.totals["arcs_full"])
+    rows = md.count("| pipeline full |")
+    assert f"{full} pipeline segments on {rows} stretches are full" in md
+    assert 0 < rows < full
+    grid = russia_rundata.layers["grid"].set_index("grid_id")
+    exhausted = sol.grid_nodes[sol.grid_nodes["used_mw"] >= sol.grid_nodes["spare_mw"] - 1e-6]
+    for gid in exhausted.index:
+        assert f"| grid node exhausted | {grid.loc[gid, 'name']} ({gid}) |" in md
+    for heading in ("Why each site was picked", "In the model's units", "Objective", "Costs"):
+        assert f"### {heading}" in md
+    assert "| 10000.0 |" not in md and "| True |" not in md
+    assert "km from " in md
