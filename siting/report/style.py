@@ -61,11 +61,11 @@ def free_capacity_colour(bcm_y: float) -> str:
 
 
 def site_radius_px(
-    it_mw: float, max_it_mw: float, n_sites: int = 1, smallest: float = 4.0, largest: float = 22.0
+    it_mw: float, max_it_mw: float, n_sites: int = 1, smallest: float = 4.0, largest: float = 18.0
 ) -> float:
     """Marker radius with area proportional to MW IT; the largest shrinks on crowded maps
-    (more than ten sites) so that neighbours stay apart."""
-    largest *= min(1.0, max(10.0 / max(n_sites, 1), 0.2)) ** 0.5
+    (more than eight sites) so that neighbours stay apart."""
+    largest *= min(1.0, max(8.0 / max(n_sites, 1), 0.2)) ** 0.5
     if max_it_mw <= 0:
         return smallest
     return smallest + (largest - smallest) * (max(it_mw, 0.0) / max_it_mw) ** 0.5
