@@ -27,6 +27,7 @@ from siting.report.tables import (
     compare_totals,
     cost_breakdown,
     headline,
+    readable_names,
     site_reasons,
     site_table,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "interactive_map",
     "offline_html",
     "read_run",
+    "readable_names",
     "report_html",
     "report_markdown",
     "site_reasons",

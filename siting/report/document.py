@@ -19,15 +19,18 @@ import pandas as pd
 
 from siting.report.run import RunData, run_names
 from siting.report.tables import (
+    CASE_SECTIONS,
     assumptions,
     binding_constraints,
     compare_runs,
     compare_totals,
     cost_breakdown,
     headline,
+    readable_names,
     site_reasons,
     site_table,
 )
+from siting.units import HOURS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,15 @@ class Table:
     align_right: set[int] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class Subheading:
+    text: str
+
+
 @dataclass
 class Section:
     title: str
-    blocks: list[str | Table | Figure] = field(default_factory=list)
+    blocks: list[str | Table | Figure | Subheading] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -187,6 +195,7 @@ def report_sections(run: RunData, charts: bool = True) -> list[Section]:
         sites.blocks.append("No site was chosen.")
     else:
         formats = {
+            "location": ("location", "{}"),
             "it_mw": ("MW IT", "{:,.0f}"),
             "source": ("power", "{}"),
             "gas_bcm_y": ("gas bcm/y", "{:.3f}"),
@@ -199,18 +208,27 @@ def report_sections(run: RunData, charts: bool = True) -> list[Section]:
             "capex_musd": ("capex MUSD", "{:,.0f}"),
         }
         sites.blocks.append(_frame_table(table, formats, "site"))
+        sites.blocks.append(Subheading("Why each site was picked"))
         sites.blocks.append(
-            "Why each was picked: its annualised cost per MW IT, term by term, against the "
-            "average eligible candidate built at the same size on gas (negative = cheaper)."
+            "Each site's annualised cost per MW IT against the average candidate that could "
+            "be built at the same size and powered the same way (the same share of its load "
+            "from the grid, at candidates whose grid node has that much spare capacity); the "
+            "main reasons are the terms where it is cheapest against that average. The power "
+            "column compares what a MW IT costs at the site on the grid and on on-site gas."
         )
         reasons = site_reasons(run)
         sites.blocks.append(
             _frame_table(
-                reasons,
+                reasons.assign(
+                    difference=reasons["site_musd_per_mw_y"] - reasons["average_musd_per_mw_y"]
+                ),
                 {
-                    "site_musd_per_mw_y": ("site MUSD/y per MW", "{:,.3f}"),
-                    "average_musd_per_mw_y": ("average candidate", "{:,.3f}"),
-                    **{c: (c, "{:+,.3f}") for c in reasons.columns if c.endswith(" vs avg")},
+                    "location": ("location", "{}"),
+                    "site_musd_per_mw_y": ("MUSD/y per MW", "{:,.3f}"),
+                    "average_musd_per_mw_y": ("comparable average", "{:,.3f}"),
+                    "difference": ("difference", "{:+,.3f}"),
+                    "compared_with": ("candidates compared", "{:,.0f}"),
+                    "power": ("power", "{}"),
                     "reason": ("main reasons", "{}"),
                 },
                 "site",
@@ -219,12 +237,13 @@ def report_sections(run: RunData, charts: bool = True) -> list[Section]:
     out.append(sites)
 
     binding = Section("Binding constraints")
-    bc = binding_constraints(sol)
+    bc = binding_constraints(sol, readable_names(run))
     if bc.empty:
         binding.blocks.append(
             "No constraint is binding: every pipeline, grid node and field has room to spare."
         )
     else:
+        binding.blocks.append(_binding_summary(sol, bc))
         binding.blocks.append(
             _frame_table(
                 bc.set_index("family"),
@@ -234,16 +253,7 @@ def report_sections(run: RunData, charts: bool = True) -> list[Section]:
         )
     out.append(binding)
 
-    assume = Section("Assumptions")
-    table_a = assumptions(run.case)
-    assume.blocks.append(
-        "The resolved case (base case with its scenario and overrides), as recorded in "
-        "`manifest.json`."
-    )
-    assume.blocks.append(
-        _frame_table(table_a.set_index("setting"), {"value": ("value", "{}")}, "setting")
-    )
-    out.append(assume)
+    out.append(_assumptions_section(run))
 
     files = Section("Maps and data")
     files.blocks.append(
@@ -252,6 +262,72 @@ def report_sections(run: RunData, charts: bool = True) -> list[Section]:
     )
     out.append(files)
     return out
+
+
+def _binding_summary(sol: Any, bc: pd.DataFrame) -> str:
+    """One sentence over the binding-constraint table: how many of each kind."""
+    counts = bc["family"].value_counts()
+    parts = []
+    pipes = bc[bc["family"] == "pipeline full"]
+    if len(pipes):
+        segments = sum(len(str(ids).split(", ")) for ids in pipes["id"])
+        parts.append(f"{segments} pipeline segments on {len(pipes)} stretches are full")
+    for family, word in (
+        ("field at capacity", "fields produce at capacity"),
+        ("grid node exhausted", "grid nodes have no spare capacity left"),
+        ("site at its largest size", "sites are at their largest size"),
+    ):
+        if counts.get(family, 0):
+            parts.append(f"{counts[family]} {word}")
+    system = [f for f in ("IT target", "budget", "site count") if counts.get(f, 0)]
+    if system:
+        verb = "binds" if len(system) == 1 else "bind"
+        parts.append(f"the {' and the '.join(system)} {verb}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _assumptions_section(run: RunData) -> Section:
+    """The resolved case by section; settings the scenario changed are marked."""
+    section = Section("Assumptions")
+    table = assumptions(run.case)
+    scenario = run.case.get("scenario")
+    intro = (
+        f"The resolved case `{run.case.get('name', run.label)}`, as recorded in "
+        "`manifest.json`; each setting can be changed with `--set SECTION.SETTING=VALUE`."
+    )
+    if scenario:
+        described = (run.case.get("scenarios") or {}).get(scenario, {}).get("description")
+        intro += f" Scenario **{scenario}**" + (f" ({described})" if described else "")
+        intro += " changes the settings marked ◆."
+    section.blocks.append(intro)
+    p = run.solution.params
+    usd_per_mwh = 1e6 / HOURS_PER_YEAR
+    derived = [
+        ("gas price", f"{p.gas_cost_musd_per_mw_y * usd_per_mwh:,.2f} USD/MWh of fuel (LHV)"),
+        (
+            "gas cost per MWh of electricity",
+            f"{p.gas_cost_musd_per_mw_y * usd_per_mwh / p.generator_efficiency:,.2f} USD/MWh",
+        ),
+        ("grid price", f"{p.grid_energy_cost_musd_per_mw_y * usd_per_mwh:,.2f} USD/MWh"),
+        ("generation reserve", f"{p.reserve_margin:.0%} over the gas-fired load"),
+        ("1 bcm/y of gas", f"{p.mw_per_bcm_y:,.0f} MW of fuel"),
+    ]
+    section.blocks.append(Subheading("In the model's units"))
+    section.blocks.append(
+        "Reference prices before regional factors; the model works in MW, km and MUSD."
+    )
+    section.blocks.append(
+        Table(["quantity", "value"], [[Cell(k), Cell(v)] for k, v in derived], {1})
+    )
+    for key, group in table.groupby("section", sort=False):
+        section.blocks.append(Subheading(CASE_SECTIONS.get(str(key), str(key).capitalize())))
+        rows = [
+            [Cell(("◆ " if r["scenario"] else "") + str(r["name"])), Cell(str(r["value"]))]
+            for _, r in group.iterrows()
+        ]
+        section.blocks.append(Table(["setting", "value"], rows))
+    return section
 
 
 def _md_escape(text: str) -> str:
@@ -280,6 +356,8 @@ def report_markdown(run: RunData, charts: bool = True) -> str:
         for block in sec.blocks:
             if isinstance(block, Table):
                 lines.append(_md_table(block))
+            elif isinstance(block, Subheading):
+                lines.append(f"### {block.text}")
             elif isinstance(block, Figure):
                 lines.append(f"![{block.alt}]({block.file})")
             else:
@@ -292,7 +370,7 @@ _CSS = """
 body { font: 14px/1.5 -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
   max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em;
-  border-bottom: 1px solid #ddd; }
+  border-bottom: 1px solid #ddd; } h3 { font-size: 1.05em; margin: 1.2em 0 0.3em; }
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 13px; }
 th, td { border-bottom: 1px solid #e4e4e4; padding: 3px 10px; text-align: left;
   vertical-align: top; }
@@ -359,6 +437,8 @@ def report_html(run: RunData, charts: bool = True, map_png: bytes | None = None)
         for block in sec.blocks:
             if isinstance(block, Table):
                 parts.append(_html_table(block))
+            elif isinstance(block, Subheading):
+                parts.append(f"<h3>{html.escape(block.text)}</h3>")
             elif isinstance(block, Figure):
                 if block.svg:
                     parts.append(f"<figure>{block.svg}</figure>")

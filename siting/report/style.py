@@ -3,7 +3,10 @@ QGIS styles use these colours and classes, so a site is the same colour everywhe
 
 from __future__ import annotations
 
+import math
 from typing import Final
+
+import numpy as np
 
 SOURCE_COLOURS: Final = {"gas": "#d95f02", "grid": "#7570b3", "hybrid": "#1b9e77"}
 SOURCE_LABELS: Final = {"gas": "on-site gas", "grid": "grid", "hybrid": "hybrid gas + grid"}
@@ -21,12 +24,14 @@ FREE_LABELS: Final = ("< 1 bcm/y", "1–5 bcm/y", "5–15 bcm/y", "15–30 bcm/y
 COUNTRY_FILL: Final = "#f2efe9"
 COUNTRY_EDGE: Final = "#8c8c8c"
 BORDER: Final = "#6e6e6e"
-FIBER: Final = "#2c7fb8"
+FIBER: Final = "#5f6b73"
 GRID: Final = "#7570b3"
-FIELD: Final = "#33a02c"
+FIELD: Final = "#8c510a"
+FIELD_TEXT: Final = "#5c3506"
 CANDIDATE: Final = "#9e9e9e"
 EXCLUDED: Final = "#c51b7d"
 EXCLUSION_FILL: Final = "#f4cae4"
+GRATICULE: Final = "#c9d3dc"
 
 #: cost terms in a stable order, with short labels and colours for the breakdown chart
 COST_TERMS: Final = {
@@ -56,11 +61,37 @@ def free_capacity_colour(bcm_y: float) -> str:
 
 
 def site_radius_px(
-    it_mw: float, max_it_mw: float, n_sites: int = 1, smallest: float = 4.0, largest: float = 22.0
+    it_mw: float, max_it_mw: float, n_sites: int = 1, smallest: float = 4.0, largest: float = 18.0
 ) -> float:
     """Marker radius with area proportional to MW IT; the largest shrinks on crowded maps
-    (more than ten sites) so that neighbours stay apart."""
-    largest *= min(1.0, max(10.0 / max(n_sites, 1), 0.2)) ** 0.5
+    (more than eight sites) so that neighbours stay apart."""
+    largest *= min(1.0, max(8.0 / max(n_sites, 1), 0.2)) ** 0.5
     if max_it_mw <= 0:
         return smallest
     return smallest + (largest - smallest) * (max(it_mw, 0.0) / max_it_mw) ** 0.5
+
+
+def nice_number(value: float) -> float:
+    """The closest of 1, 2, 2.5, 5 × 10ⁿ to ``value`` (on a log scale)."""
+    if value <= 0:
+        return 0.0
+    exp = 10.0 ** math.floor(math.log10(value))
+    return min(
+        (m * exp for m in (1.0, 2.0, 2.5, 5.0, 10.0)), key=lambda v: abs(math.log(v / value))
+    )
+
+
+def size_steps(sizes_mw: np.ndarray) -> list[float]:
+    """Sizes for a size key: the largest site, a round size between, the smallest site."""
+    sizes = np.asarray(sizes_mw, float)
+    sizes = sizes[sizes > 0]
+    if sizes.size == 0:
+        return []
+    largest, smallest = float(sizes.max()), float(sizes.min())
+    middle = nice_number(math.sqrt(largest * smallest) if smallest < largest / 2 else largest / 4)
+    steps = [largest]
+    if middle < 0.8 * largest:
+        steps.append(middle)
+    if smallest < 0.8 * steps[-1]:
+        steps.append(smallest)
+    return steps

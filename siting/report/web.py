@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from siting.report._deps import require
 from siting.report.assets import LEAFLET_NOTICE, external_references, leaflet
 from siting.report.projection import longitude_span
 from siting.report.run import RunData
-from siting.report.tables import headline
+from siting.report.tables import headline, site_places
 
 if TYPE_CHECKING:
     import folium
@@ -71,16 +72,28 @@ def _fmt(value: Any, fmt: str) -> str:
         return str(value)
 
 
-def site_popup_html(site_id: str, row: pd.Series) -> str:
-    """The table row of one chosen site as an HTML table (every cost term included)."""
-    cells = "".join(
-        f"<tr><th>{html.escape(label)}</th><td>{html.escape(_fmt(row[col], fmt))}</td></tr>"
-        for col, label, fmt in SITE_POPUP
-        if col in row.index
-    )
+#: popup rows that open a new group, and the group's heading
+_POPUP_GROUPS = {"it_mw": "size and power", "pue": "site", "cost_open_musd_y": "annual cost"}
+
+
+def site_popup_html(site_id: str, row: pd.Series, place: str | None = None) -> str:
+    """The table row of one chosen site as an HTML table (every cost term included), under
+    the site's place name and id."""
+    cells = []
+    for col, label, fmt in SITE_POPUP:
+        if col not in row.index:
+            continue
+        if col in _POPUP_GROUPS:
+            cells.append(f'<tr class="group"><td colspan="2">{_POPUP_GROUPS[col]}</td></tr>')
+        cells.append(
+            f"<tr><th>{html.escape(label)}</th><td>{html.escape(_fmt(row[col], fmt))}</td></tr>"
+        )
+    heading = f"<b>{html.escape(place or site_id)}</b>"
+    if place and place != site_id:
+        heading += f'<br><span class="siting-id">{html.escape(site_id)}</span>'
     return (
-        f'<div class="siting-popup"><b>{html.escape(site_id)}</b>'
-        f'<table class="siting-row">{cells}</table></div>'
+        f'<div class="siting-popup">{heading}'
+        f'<table class="siting-row">{"".join(cells)}</table></div>'
     )
 
 
@@ -96,6 +109,20 @@ def _wrap_longitudes(gdf: gpd.GeoDataFrame, lon_0: float) -> gpd.GeoDataFrame:
     return out
 
 
+#: decimals of a degree kept in the page's GeoJSON: 1e-4° is about 11 m
+COORD_DECIMALS = 4
+
+
+def _geojson(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
+    """A layer as a plain GeoJSON mapping: the given properties only, coordinates rounded to
+    COORD_DECIMALS, no per-feature bounding boxes (a third of the page's size otherwise)."""
+    out = _clean(gdf, columns)
+    out.geometry = shapely.transform(
+        out.geometry.to_numpy(), lambda xy: np.round(xy, COORD_DECIMALS)
+    )
+    return json.loads(out.to_json(drop_id=True, na="null"))
+
+
 def _clean(gdf: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
     keep = [c for c in columns if c in gdf.columns]
     out = gdf[[*keep, "geometry"]].copy()
@@ -108,30 +135,49 @@ def _clean(gdf: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
 
 
 def _legend_html(run: RunData) -> str:
-    def swatch(colour: str, label: str, shape: str = "circle") -> str:
-        radius = "50%" if shape == "circle" else "0"
-        height = "4px" if shape == "line" else "12px"
-        return (
-            f'<div><span style="display:inline-block;width:14px;height:{height};'
-            f"background:{colour};border-radius:{radius};margin-right:6px;"
-            f'vertical-align:middle"></span>{html.escape(label)}</div>'
-        )
+    """The legend, collapsible (an HTML ``details`` element: no script)."""
 
-    parts = ['<div class="siting-legend"><b>Chosen sites</b>']
-    parts += [swatch(c, style.SOURCE_LABELS[s]) for s, c in style.SOURCE_COLOURS.items()]
-    parts.append("<i>area ∝ MW IT</i><b>Pipeline utilisation</b>")
+    def swatch(colour: str, label: str, shape: str = "circle") -> str:
+        if shape in ("glyph", "hollow"):
+            glyph = "▲" if shape == "glyph" else "□"
+            mark = f'<span style="color:{colour};display:inline-block;width:14px">{glyph}</span>'
+        else:
+            radius = "50%" if shape == "circle" else "0"
+            height = "4px" if shape == "line" else "12px"
+            mark = (
+                f'<span style="display:inline-block;width:14px;height:{height};'
+                f'background:{colour};border-radius:{radius};vertical-align:middle"></span>'
+            )
+        return f'<div>{mark}<span style="margin-left:6px">{html.escape(label)}</span></div>'
+
+    parts = [
+        '<details class="siting-legend" open><summary>Legend</summary><b>Chosen sites</b>',
+        *(swatch(c, style.SOURCE_LABELS[s]) for s, c in style.SOURCE_COLOURS.items()),
+    ]
+    sites = run.layer("sites")
+    if sites is not None:
+        sizes = sites["it_mw"].to_numpy(float)
+        max_it = float(sizes.max())
+        for mw in style.size_steps(sizes):
+            d = 2.0 * style.site_radius_px(mw, max_it, len(sites))
+            parts.append(
+                f'<div class="siting-size"><span style="width:{d:.0f}px;height:{d:.0f}px">'
+                f"</span>{mw:,.0f} MW IT</div>"
+            )
+    parts.append("<b>Pipeline utilisation</b>")
     parts += [
         swatch(c, lab, "line")
         for c, lab in zip(style.UTILISATION_COLOURS, style.UTILISATION_LABELS, strict=True)
     ]
     parts += [
         "<b>Other</b>",
-        swatch(style.FIELD, "gas field", "square"),
-        swatch(style.GRID, "grid node / connection", "square"),
+        swatch(style.FIELD, "gas field", "glyph"),
+        swatch(style.GRID, "grid node supplying a site / connection", "square"),
+        swatch(style.GRID, "other grid node", "hollow"),
         swatch(style.FIBER, "fibre backbone / connection", "line"),
         swatch(style.CANDIDATE, "candidate"),
         swatch(style.EXCLUDED, "excluded candidate"),
-        "</div>",
+        "</details>",
     ]
     return "".join(parts)
 
@@ -141,6 +187,13 @@ _PAGE_CSS = """
   border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.4 sans-serif; }
 .siting-legend { position: absolute; bottom: 28px; right: 10px; z-index: 1000; }
 .siting-legend b { display: block; margin-top: 4px; }
+.siting-legend summary { cursor: pointer; font-weight: bold; }
+.siting-size { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
+.siting-size span { display: inline-block; border: 1px solid #222; border-radius: 50%;
+  box-sizing: border-box; }
+.siting-id { color: #777; font-size: 11px; }
+.siting-row tr.group td { text-align: left; font-weight: bold; color: #333;
+  padding-top: 6px; border-bottom: 1px solid #ddd; }
 .siting-title { position: absolute; top: 10px; left: 54px; z-index: 1000; max-width: 60%; }
 .siting-row th { text-align: left; font-weight: normal; color: #555; padding-right: 8px; }
 .siting-row td { text-align: right; }
@@ -167,7 +220,7 @@ def interactive_map(run: RunData) -> folium.Map:
         xy[:, 0] = np.mod(xy[:, 0] - lon_0 + 180.0, 360.0) + lon_0 - 180.0
 
     m = folium.Map(
-        location=[float(xy[:, 1].mean()), float(xy[:, 0].mean())],
+        location=[round(float(xy[:, 1].mean()), 2), round(float(xy[:, 0].mean()), 2)],
         tiles=None,
         zoom_start=4,
         control_scale=True,
@@ -184,7 +237,7 @@ def interactive_map(run: RunData) -> folium.Map:
 
     if (country := layers.get("country")) is not None and len(country):
         folium.GeoJson(
-            _clean(country, ["name"]),
+            _geojson(country, ["name"]),
             name="country",
             style_function=lambda _f: {
                 "color": style.COUNTRY_EDGE,
@@ -195,7 +248,7 @@ def interactive_map(run: RunData) -> folium.Map:
         ).add_to(group("country outline"))
     if (excl := layers.get("exclusions")) is not None and len(excl):
         folium.GeoJson(
-            _clean(excl, ["reason"]),
+            _geojson(excl, ["reason"]),
             style_function=lambda _f: {
                 "color": style.EXCLUDED,
                 "weight": 1,
@@ -206,12 +259,12 @@ def interactive_map(run: RunData) -> folium.Map:
         ).add_to(group("exclusions"))
     if (borders := layers.get("borders")) is not None and len(borders):
         folium.GeoJson(
-            _clean(borders, ["name"]),
+            _geojson(borders, ["name"]),
             style_function=lambda _f: {"color": style.BORDER, "weight": 1.5, "dashArray": "6 4"},
         ).add_to(group("international borders"))
     if (fiber := layers.get("fiber")) is not None and len(fiber):
         folium.GeoJson(
-            _clean(fiber, ["name"]),
+            _geojson(fiber, ["name"]),
             style_function=lambda _f: {"color": style.FIBER, "weight": 1.5, "opacity": 0.8},
             tooltip=folium.GeoJsonTooltip(["name"], aliases=["fibre"]),
         ).add_to(group("fibre backbone"))
@@ -222,15 +275,15 @@ def interactive_map(run: RunData) -> folium.Map:
         g = group("grid nodes")
         for _, r in _clean(grid, ["grid_id", "name", "spare_mw", "used_mw"]).iterrows():
             used = r.get("used_mw", 0.0)
+            used = 0.0 if pd.isna(used) else float(used)
             _glyph(
                 folium,
                 g,
                 r.geometry,
-                "■",
+                "■" if used > 0 else "□",
                 style.GRID,
-                14,
-                f"{r['name']}: {0.0 if pd.isna(used) else used:,.0f} of "
-                f"{r['spare_mw']:,.0f} MW spare used",
+                14 if used > 0 else 12,
+                f"{r['name']}: {used:,.0f} of {r['spare_mw']:,.0f} MW spare used",
             )
     for name, colour, dash, label in (
         ("grid_links", style.GRID, "8 4", "grid connections"),
@@ -238,7 +291,7 @@ def interactive_map(run: RunData) -> folium.Map:
     ):
         if (links := layers.get(name)) is not None and len(links):
             folium.GeoJson(
-                _clean(links, ["site_id", "length_km"]),
+                _geojson(links, ["site_id", "length_km"]),
                 style_function=lambda _f, c=colour, d=dash: {
                     "color": c,
                     "weight": 2,
@@ -267,9 +320,15 @@ def interactive_map(run: RunData) -> folium.Map:
     g = group("chosen sites")
     if sites is not None and len(sites):
         max_it = float(sites["it_mw"].max())
-        for _, r in sites.sort_values("it_mw", ascending=False).iterrows():
+        sites = sites.sort_values("it_mw", ascending=False, kind="stable")
+        places = site_places(sites.set_index("site_id"))
+        grid_names = _grid_names(layers.get("grid"))
+        for (_, r), place in zip(sites.iterrows(), places, strict=True):
+            if "grid_id" in r.index and r["grid_id"] in grid_names:
+                r = r.copy()
+                r["grid_id"] = grid_names[r["grid_id"]]
             folium.CircleMarker(
-                [r.geometry.y, r.geometry.x],
+                [round(r.geometry.y, COORD_DECIMALS), round(r.geometry.x, COORD_DECIMALS)],
                 radius=style.site_radius_px(float(r["it_mw"]), max_it, len(sites)),
                 color="#222222",
                 weight=1,
@@ -277,8 +336,11 @@ def interactive_map(run: RunData) -> folium.Map:
                 fill_color=style.SOURCE_COLOURS.get(r["source"], "#444444"),
                 fill_opacity=0.85,
                 class_name=SITE_CLASS,
-                tooltip=html.escape(f"{r['site_id']}: {r['it_mw']:,.0f} MW ({r['source']})"),
-            ).add_to(g).add_child(_html_popup()(site_popup_html(str(r["site_id"]), r)))
+                tooltip=html.escape(
+                    f"{place}: {r['it_mw']:,.0f} MW, "
+                    f"{style.SOURCE_LABELS.get(r['source'], r['source'])}"
+                ),
+            ).add_to(g).add_child(_html_popup()(site_popup_html(str(r["site_id"]), r, place)))
     folium.LayerControl(collapsed=False).add_to(m)
     lat_min, lat_max = float(xy[:, 1].min()), float(xy[:, 1].max())
     lon_min, lon_max = float(xy[:, 0].min()), float(xy[:, 0].max())
@@ -296,6 +358,12 @@ def interactive_map(run: RunData) -> folium.Map:
     return m
 
 
+def _grid_names(grid: gpd.GeoDataFrame | None) -> dict[str, str]:
+    if grid is None or "name" not in grid.columns:
+        return {}
+    return {str(k): str(v) for k, v in zip(grid["grid_id"], grid["name"], strict=True) if v}
+
+
 @functools.cache
 def _html_popup() -> type:
     """A popup bound with Leaflet's own ``bindPopup`` (folium's Popup needs jQuery)."""
@@ -305,7 +373,8 @@ def _html_popup() -> type:
     class HtmlPopup(MacroElement):
         _template = Template(
             "{% macro script(this, kwargs) %}"
-            "{{ this._parent.get_name() }}.bindPopup({{ this.content|tojson }}, {maxWidth: 440});"
+            "{{ this._parent.get_name() }}.bindPopup({{ this.content|tojson }}, "
+            "{maxWidth: 440, maxHeight: 600, autoPanPaddingTopLeft: [12, 64]});"
             "{% endmacro %}"
         )
 
@@ -322,7 +391,7 @@ def _glyph(
 ) -> None:
     """A text glyph as a marker (Leaflet's own DivIcon: no icon images, no plug-ins)."""
     folium.Marker(
-        [point.y, point.x],
+        [round(point.y, COORD_DECIMALS), round(point.x, COORD_DECIMALS)],
         icon=folium.DivIcon(
             html=f'<div style="color:{colour};font-size:{size_px}px;line-height:1;'
             f'text-shadow:0 0 2px #fff">{glyph}</div>',
@@ -356,25 +425,55 @@ def _pipelines(folium: Any, pipes: gpd.GeoDataFrame, parent: Any, by: str) -> No
     def style_fn(feature: dict[str, Any]) -> dict[str, Any]:
         p = feature["properties"]
         colour = (
-            style.utilisation_colour(p.get("utilisation") or 0.0)
+            style.utilisation_colour((p.get("utilisation_pct") or 0.0) / 100.0)
             if by == "utilisation"
             else style.free_capacity_colour(p.get("free_capacity_bcm_y") or 0.0)
         )
         weight = 1.5 + 5.0 * math.sqrt(max(p.get("capacity_mw") or 0.0, 0.0) / cap_max)
         return {"color": colour, "weight": weight, "opacity": 0.9}
 
-    fields = ["names", "net_flow_bcm_y", "capacity_mw", "utilisation", "free_capacity_bcm_y"]
-    data = _clean(pipes, fields)
+    shown = {
+        "names": "pipeline",
+        "net_flow_bcm_y": "net flow bcm/y",
+        "free_capacity_bcm_y": "free bcm/y",
+        "utilisation_pct": "utilisation %",
+    }
+    pipes = pipes.assign(utilisation_pct=(100.0 * pipes["utilisation"]).round(1))
+    for column in ("net_flow_bcm_y", "free_capacity_bcm_y"):
+        if column in pipes.columns:
+            pipes[column] = pipes[column].round(2)
+    present = [c for c in shown if c in pipes.columns]
     folium.GeoJson(
-        data,
+        _geojson(merge_lines(pipes, [*present, "capacity_mw"]), [*present, "capacity_mw"]),
         style_function=style_fn,
-        tooltip=folium.GeoJsonTooltip(
-            [f for f in fields if f in data.columns],
-            aliases=["pipeline", "net flow bcm/y", "capacity MW", "utilisation", "free bcm/y"][
-                : len([f for f in fields if f in data.columns])
-            ],
-        ),
+        tooltip=folium.GeoJsonTooltip(present, aliases=[shown[c] for c in present]),
     ).add_to(parent)
+
+
+def merge_lines(lines: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
+    """Lines with equal values in ``columns`` joined end to end: a trunk line split at every
+    candidate site becomes one feature per stretch of equal flow, which is what a reader
+    hovers over anyway, and the page is several times smaller."""
+    keep = [c for c in columns if c in lines.columns]
+    if not keep or lines.empty:
+        return lines
+    merged = []
+    for values, group in lines.groupby(keep, dropna=False, sort=False):
+        row = dict(zip(keep, values if isinstance(values, tuple) else (values,), strict=True))
+        geometry = shapely.line_merge(shapely.multilinestrings(group.geometry.to_numpy()))
+        merged.append({**row, "geometry": geometry})
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=lines.crs)
+
+
+#: decimals kept for candidate attributes in the page (km to the kilometre)
+_CANDIDATE_DECIMALS = {
+    "pue": 3,
+    "town_km": 0,
+    "fiber_km": 0,
+    "grid_km": 0,
+    "border_km": 0,
+    "capex_multiplier": 3,
+}
 
 
 def _candidates(folium: Any, cand: gpd.GeoDataFrame, parent: Any) -> None:
@@ -389,14 +488,18 @@ def _candidates(folium: Any, cand: gpd.GeoDataFrame, parent: Any) -> None:
         "border_km",
         "capex_multiplier",
     ]
-    data = _clean(cand, fields)
+    present = [f for f in fields if f in cand.columns]
+    cand = cand.copy()
+    for column, decimals in _CANDIDATE_DECIMALS.items():
+        if column in cand.columns:
+            cand[column] = pd.to_numeric(cand[column], errors="coerce").round(decimals)
+    data = _geojson(cand, present)
 
     def style_fn(feature: dict[str, Any]) -> dict[str, Any]:
         ok = feature["properties"].get("eligible") == "yes"
         colour = style.CANDIDATE if ok else style.EXCLUDED
         return {"color": colour, "fillColor": colour, "fillOpacity": 0.7, "weight": 1}
 
-    present = [f for f in fields if f in data.columns]
     folium.GeoJson(
         data,
         marker=folium.CircleMarker(radius=3, class_name=CANDIDATE_CLASS),

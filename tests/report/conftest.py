@@ -27,3 +27,14 @@ def example_folder(tmp_path_factory, example_result):
     out = tmp_path_factory.mktemp("example_run")
     write_result(example_result, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def russia_rundata():
+    """The bundled Russia case solved once (5 GW at about 18 sites)."""
+    from pathlib import Path
+
+    from siting.api import load_case
+
+    case = load_case(Path(__file__).resolve().parents[2] / "models" / "russia.yaml")
+    return from_result(solve_case(case))

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import pyogrio
 import pytest
+import shapely
 
 from siting.io.artefacts import read_run
 from siting.report import report_markdown, static_map
@@ -147,7 +148,7 @@ def test_static_map_contents_without_looking_at_pixels(example_rundata):
     assert areas[1] / areas[0] == pytest.approx(300.0 / 200.0)  # area ∝ MW IT
     labels = {t.get_text() for lg in fig.legends for t in lg.get_texts()}
     assert {"on-site gas", "grid", "gas field", "fibre backbone"} <= labels
-    assert any("pipeline utilisation" in lab for lab in labels)
+    assert any("pipeline utilisation" in lab.lower() for lab in labels)
     texts = {t.get_text() for t in ax.texts}
     assert "N" in texts  # north arrow
     assert any(type(a).__name__ == "ScaleBar" for a in ax.artists)
@@ -246,3 +247,45 @@ def test_a_drawing_error_does_not_lose_the_run(example_result, tmp_path, monkeyp
         write_result(example_result, tmp_path)
     assert (tmp_path / "manifest.json").exists()
     assert not (tmp_path / "map.png").exists() and not (tmp_path / "report.md").exists()
+
+
+@pytest.mark.slow
+def test_russia_web_map_is_compact_and_offline(russia_rundata):
+    """Pipelines split at every candidate are joined again where flow and capacity agree,
+    coordinates keep 4 decimals, and the page (Leaflet included) stays under 1.2 MB; it was
+    1.6 MB with every segment and full-precision coordinates written twice."""
+    from siting.report.web import merge_lines
+
+    page = offline_html(interactive_map(russia_rundata))
+    assert external_references(page) == []
+    assert len(page.encode()) < 1_200_000
+    pipes = russia_rundata.layers["pipelines"]
+    merged = merge_lines(pipes, ["names", "net_flow_mw", "capacity_mw"])
+    assert len(merged) < len(pipes) / 3
+    degrees = [shapely.length(f.geometry.to_numpy()).sum() for f in (merged, pipes)]
+    assert degrees[0] == pytest.approx(degrees[1])  # the same lines, fewer features
+    assert len(re.findall(rf'"className": "{SITE_CLASS}"', page)) == len(
+        russia_rundata.layers["sites"]
+    )
+    assert not re.search(r"\d\.\d{5,}\]", page.split("</script>", 1)[1])  # ≤ 4 decimals
+
+
+@pytest.mark.slow
+def test_russia_report_reads_well(russia_rundata):
+    """Full pipelines are counted by segment in the summary sentence (as the CLI counts
+    them) but listed once per stretch; grid nodes appear by name; the assumptions come in
+    sections with the model's own units first; sites carry a place name."""
+    sol = russia_rundata.solution
+    md = report_markdown(russia_rundata, charts=False)
+    full = int(sol.totals["arcs_full"])
+    rows = md.count("| pipeline full |")
+    assert f"{full} pipeline segments on {rows} stretches are full" in md
+    assert 0 < rows < full
+    grid = russia_rundata.layers["grid"].set_index("grid_id")
+    exhausted = sol.grid_nodes[sol.grid_nodes["used_mw"] >= sol.grid_nodes["spare_mw"] - 1e-6]
+    for gid in exhausted.index:
+        assert f"| grid node exhausted | {grid.loc[gid, 'name']} ({gid}) |" in md
+    for heading in ("Why each site was picked", "In the model's units", "Objective", "Costs"):
+        assert f"### {heading}" in md
+    assert "| 10000.0 |" not in md and "| True |" not in md
+    assert "km from " in md

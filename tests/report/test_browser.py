@@ -88,3 +88,73 @@ def test_map_works_offline_in_a_browser(browser, example_folder, example_result)
     page.screenshot(path=str(ARTIFACTS / "map_example_popup.png"))
     assert blocked == [] and errors == []
     page.close()
+
+
+def _offline_page(browser, viewport=(1400, 900)):
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith("file:"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return page, blocked, errors
+
+
+def test_russia_map_is_usable_offline(browser, russia_rundata, tmp_path):
+    """The national map: one marker per chosen site, the 600+ candidates hidden until their
+    layer is ticked (then all drawn), and a click on a site (a real click: overlapping
+    markers decide which) opens a popup that names the place, keeps the site id, names the
+    grid node and opens fully below the title box."""
+    from siting.report.tables import site_places
+    from siting.report.web import interactive_map, offline_html
+
+    html_path = tmp_path / "map.html"
+    html_path.write_text(offline_html(interactive_map(russia_rundata)), encoding="utf-8")
+    page, blocked, errors = _offline_page(browser)
+    page.goto(html_path.as_uri())
+    page.wait_for_selector(f"path.{SITE_CLASS}")
+    page.wait_for_timeout(300)
+
+    sites = russia_rundata.layers["sites"]
+    candidates = russia_rundata.layers["candidates"]
+    assert len(candidates) > 300  # crowded: the layer starts hidden
+    assert page.locator(f"path.{SITE_CLASS}").count() == len(sites) >= 10
+    assert page.locator(f"path.{CANDIDATE_CLASS}").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map_russia.png"))
+
+    page.locator(".leaflet-control-layers-overlays label", has_text="candidates").click()
+    page.wait_for_timeout(300)
+    assert page.locator(f"path.{CANDIDATE_CLASS}").count() == len(candidates)
+    page.locator(".leaflet-control-layers-overlays label", has_text="candidates").click()
+    page.wait_for_timeout(200)
+    assert page.locator(f"path.{CANDIDATE_CLASS}").count() == 0
+
+    page.locator(f"path.{SITE_CLASS}").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content-wrapper")
+    popup.wait_for()
+    page.wait_for_timeout(400)  # the map pans the popup into view
+    text = popup.inner_text()
+    places = site_places(sites.set_index("site_id"))
+    shown = [sid for sid in places.index if f"{places[sid]}\n{sid}\n" in text]
+    assert len(shown) == 1  # place name, then the site id, on top of the popup
+    site = sites.set_index("site_id").loc[shown[0]]
+    assert f"{site['it_mw']:,.0f} MW" in text and "cost: total" in text
+    grid = russia_rundata.layers["grid"].set_index("grid_id")
+    assert grid.loc[site["grid_id"], "name"] in text  # the grid node by name
+    box = popup.bounding_box()
+    title = page.locator(".siting-title").bounding_box()
+    assert box is not None and title is not None
+    assert box["y"] >= title["y"] + title["height"]  # not hidden under the title
+    assert box["y"] + box["height"] <= 900
+    page.screenshot(path=str(ARTIFACTS / "map_russia_popup.png"))
+    assert blocked == [] and errors == []
+    page.close()

@@ -18,7 +18,7 @@ from siting.report import (
     site_reasons,
     site_table,
 )
-from siting.report.tables import compare_totals
+from siting.report.tables import comparable, compare_totals, powered_like
 
 
 def test_headline_is_the_solution_totals(example_rundata):
@@ -49,6 +49,44 @@ def test_site_table_has_distances_and_every_cost_term(example_rundata):
         assert col in table.columns
     sol = example_rundata.solution
     assert table.loc["hub", "cost_total_musd_y"] == sol.sites.loc["hub", "cost_total_musd_y"]
+
+
+def test_powered_like_splits_the_load_between_grid_and_gas(example_rundata):
+    """At 300 MW with grid share g: generation (1 + r)·PUE·(1 − g)·cost, fuel
+    PUE·(1 − g)/η·price·factor, grid energy PUE·g·price·factor, the grid link / 300 MW once
+    any grid is used; g = 0 is the gas-only candidate, g = 1 has no gas terms."""
+    sol = example_rundata.solution
+    s, p = sol.sites, sol.params
+    gas_only = powered_like(sol, 300.0, 0.0)
+    grid_only = powered_like(sol, 300.0, 1.0)
+    half = powered_like(sol, 300.0, 0.5)
+    factor = s["grid_id"].map(sol.grid_nodes["price_factor"]).astype(float)
+    assert (grid_only["generation"] == 0).all() and (grid_only["gas"] == 0).all()
+    assert (gas_only["grid connection"] == 0).all() and (gas_only["grid energy"] == 0).all()
+    np.testing.assert_allclose(
+        grid_only["grid energy"], p.grid_energy_cost_musd_per_mw_y * factor * s["pue"]
+    )
+    np.testing.assert_allclose(grid_only["grid connection"], s["grid_link_cost_musd_y"] / 300.0)
+    np.testing.assert_allclose(
+        gas_only["generation"], s["gen_cost_musd_per_mw_y"] * (1 + p.reserve_margin) * s["pue"]
+    )
+    for term in ("generation", "gas"):
+        np.testing.assert_allclose(half[term], gas_only[term] / 2)
+    np.testing.assert_allclose(half["grid energy"], grid_only["grid energy"] / 2)
+    np.testing.assert_allclose(half["grid connection"], grid_only["grid connection"])
+
+
+def test_comparable_candidates_need_the_grid_spare_the_site_used(example_rundata):
+    """A site drawing g·PUE·IT from the grid is compared only with candidates whose grid
+    node has at least that much spare; on gas alone, with every candidate."""
+    sol = example_rundata.solution
+    grid = sol.grid_nodes.copy()
+    grid["spare_mw"] = [1000.0, 10.0]
+    hand = replace(sol, grid_nodes=grid)
+    assert comparable(hand, 300.0, 0.0).all()
+    ok = comparable(hand, 300.0, 1.0)
+    expected = hand.sites["grid_id"].map(grid["spare_mw"]) >= hand.sites["pue"] * 300.0
+    assert ok.tolist() == expected.tolist() and 0 < ok.sum() < len(ok)
 
 
 def test_site_reasons_compare_with_the_average_candidate(example_rundata):
@@ -103,11 +141,45 @@ def test_binding_constraints_on_hand_set_tables(example_rundata):
     assert "max_sites" not in set(bc["id"])
 
 
+def _full_arc_ids(bc: pd.DataFrame) -> list[str]:
+    return [a for ids in bc.loc[bc["family"] == "pipeline full", "id"] for a in ids.split(", ")]
+
+
 def test_binding_constraints_on_the_solve_match_the_tables(example_rundata):
     sol = example_rundata.solution
     bc = binding_constraints(sol)
     full = sol.arcs[sol.arcs["flow_mw"] >= sol.arcs["capacity_mw"] * (1 - 1e-6)]
-    assert set(bc.loc[bc["family"] == "pipeline full", "id"]) == set(full.index)
+    assert sorted(_full_arc_ids(bc)) == sorted(map(str, full.index))
+
+
+def test_full_pipelines_are_grouped_by_corridor_and_grid_nodes_named(example_rundata):
+    """Three arcs of one corridor at one capacity, all full, make one row that lists them,
+    runs from the first node to the last and adds up their length; a fourth full arc at
+    another capacity is a row of its own. A named grid node is shown by name."""
+    sol = example_rundata.solution
+    arcs = sol.arcs.iloc[:4].copy()
+    arcs.index = ["a1", "a2", "a3", "b1"]
+    arcs["from_node"] = ["x", "y", "z", "p"]
+    arcs["to_node"] = ["y", "z", "w", "q"]
+    arcs["corridor"] = ["Trunk: X – W"] * 3 + ["Trunk: X – W"]
+    arcs["capacity_mw"] = [100.0, 100.0, 100.0, 50.0]
+    arcs["flow_mw"] = arcs["capacity_mw"]
+    arcs["length_km"] = [10.0, 20.0, 30.0, 5.0]
+    nodes = sol.nodes.copy()
+    nodes["supply_mw"] = 0.0
+    grid = sol.grid_nodes.copy()
+    grid["used_mw"] = [grid["spare_mw"].iloc[0], 0.0]
+    hand = replace(sol, arcs=arcs, nodes=nodes, grid_nodes=grid)
+    bc = binding_constraints(hand, {grid.index[0]: "Big Plant", "x": "Xville", "w": "Wtown"})
+    pipes = bc[bc["family"] == "pipeline full"].set_index("id")
+    assert list(pipes.index) == ["a1, a2, a3", "b1"]
+    mw_per_bcm = sol.params.mw_per_bcm_y
+    assert pipes.loc["a1, a2, a3", "detail"] == (
+        f"{100.0 / mw_per_bcm:.2f} bcm/y, Xville → Wtown, 3 segments, 60 km"
+    )
+    assert pipes.loc["b1", "detail"] == f"{50.0 / mw_per_bcm:.2f} bcm/y, 1 segment, 5 km"
+    exhausted = bc[bc["family"] == "grid node exhausted"]
+    assert list(exhausted["where"]) == [f"Big Plant ({grid.index[0]})"]
 
 
 def test_assumptions_are_the_resolved_case(example_rundata):
@@ -116,6 +188,37 @@ def test_assumptions_are_the_resolved_case(example_rundata):
     assert table["objective.target_it"] == "500 MW"
     assert table["technology.pue.pue"] == "1.1, 1.15, 1.2, 1.35"
     assert not any(k.startswith(("layers", "scenarios")) for k in table.index)
+
+
+def test_assumptions_read_well_and_mark_the_scenario():
+    case = {
+        "name": "c",
+        "scenario": "cold",
+        "scenarios": {"cold": {"description": "d", "network": {"statuses": ["a", "b"]}}},
+        "solver": {"threads": 1, "check_tolerance": 1e-05},
+        "candidates": {"remoteness": {"town_min_population": 10000.0}, "exclude_arctic": True},
+        "network": {"statuses": ["a", "b"], "snap_km": 5.0, "default_capacity": None},
+    }
+    table = assumptions(case).set_index("setting")
+    assert list(table.index[:2]) == [
+        "candidates.remoteness.town_min_population",
+        "candidates.exclude_arctic",
+    ]  # report order: objective, costs, technology, candidates, network, units, solver
+    assert list(table.index[-2:]) == ["solver.threads", "solver.check_tolerance"]
+    assert table["value"].to_dict() == {
+        "candidates.remoteness.town_min_population": "10,000",
+        "candidates.exclude_arctic": "yes",
+        "network.statuses": "a, b",
+        "network.snap_km": "5",
+        "network.default_capacity": "—",
+        "solver.threads": "1",
+        "solver.check_tolerance": "1e-05",
+    }
+    assert table.loc["network.statuses", "scenario"]
+    assert not table.loc["network.snap_km", "scenario"]
+    assert table.loc["candidates.remoteness.town_min_population", "name"] == (
+        "remoteness.town_min_population"
+    )
 
 
 def _with_sites(run, sizes: dict[str, float]):
@@ -156,3 +259,26 @@ def test_compare_runs_known_changes(example_rundata):
 def test_compare_totals_of_a_run_with_itself_is_zero(example_rundata):
     totals = compare_totals(example_rundata, example_rundata)
     assert (totals.drop(index="status")["delta"] == 0).all()
+
+
+@pytest.mark.slow
+def test_russia_reasons_compare_like_with_like(russia_rundata):
+    """Russia's plan leans on spare grid capacity. A grid-powered site is compared with
+    candidates on the grid (no generation or gas terms on either side, and only those whose
+    grid node could carry its load), so its reasons are grid distance, remoteness or PUE,
+    never "generation"; each site's power note prices its MW on the grid and on gas."""
+    reasons = site_reasons(russia_rundata)
+    sol = russia_rundata.solution
+    assert len(reasons) == len(sol.chosen) >= 10
+    grid_sites = reasons[reasons["source"] == "grid"]
+    assert len(grid_sites) >= 5
+    for sid, r in grid_sites.iterrows():
+        assert r["generation vs avg"] == pytest.approx(0, abs=1e-9)
+        assert r["gas vs avg"] == pytest.approx(0, abs=1e-9)
+        assert "generation" not in r["reason"] and not r["reason"].startswith("gas")
+        assert r["power"].startswith("grid ") and "vs on-site gas" in r["power"]
+        need = sol.sites["pue"] * sol.sites.at[sid, "it_mw"]  # each candidate's own PUE
+        spare = sol.sites["grid_id"].map(sol.grid_nodes["spare_mw"])
+        assert r["compared_with"] == int((spare >= need * (1 - 1e-9)).sum())
+    assert (reasons["site_musd_per_mw_y"] > 0).all()
+    assert not reasons["location"].str.contains("~").any()
