@@ -101,9 +101,9 @@ def run_cmd(
             assert case_file is not None
             case = load_case(case_file, scenario=scenario, overrides=overrides)
             data = None
-        out_dir = out or Path("results") / case.label.replace("/", "-")
+        out_dir = out or Path("results") / "-".join(filter(None, (case.name, case.scenario)))
         if not quiet:
-            console.print(f"[bold]siting[/] {case.label}: {case.description}")
+            console.print(f"[bold]siting[/] {escape(case.label)}: {escape(case.description)}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
             result = solve_case(
@@ -349,7 +349,7 @@ def validate_cmd(
     except SitingError as exc:
         _fail(exc)
         return
-    console.print(f"[green]ok[/]: {case.label}")
+    console.print(f"[green]ok[/]: {escape(case.label)}")
     console.print(json.dumps(case.model_dump(mode="json", exclude={"scenarios"}), indent=2))
 
 

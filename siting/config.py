@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
     ValidationError,
     model_validator,
 )
@@ -439,6 +440,16 @@ class Case(Strict):
     def conversions(self) -> Conversions:
         return self.units.conversions()
 
+    _overrides: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def overrides(self) -> dict[str, Any]:
+        """The ``key.path: value`` overrides applied on load (``--set``, sweep points)."""
+        return dict(self._overrides)
+
     @property
     def label(self) -> str:
-        return f"{self.name}/{self.scenario}" if self.scenario else self.name
+        base = f"{self.name}/{self.scenario}" if self.scenario else self.name
+        if self._overrides:
+            base += " [" + ", ".join(f"{k}={v}" for k, v in self._overrides.items()) + "]"
+        return base

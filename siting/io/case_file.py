@@ -82,6 +82,7 @@ def case_from_dict(
         case = Case.model_validate(merged)
     except ValidationError as exc:
         raise CaseError(_format_validation(exc, where, lines, origin)) from None
+    case._overrides = dict(overrides or {})
     if source is not None:
         _check_layers(case, where, lines)
     return case
