@@ -29,6 +29,12 @@ def main() -> None:
     parser.add_argument("case", nargs="?", type=Path, help="case file (default: Russia)")
     parser.add_argument("--points", type=int, default=20)
     parser.add_argument("--synthetic", type=int, default=None, metavar="N")
+    parser.add_argument(
+        "--parameter",
+        choices=["gas-price", "target"],
+        default="gas-price",
+        help="sweep the gas price (×0.5…×3) or the IT target (2…20 GW)",
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(HERE))
@@ -36,11 +42,15 @@ def main() -> None:
     from siting.sweep import run_sweep, sweep_from_dict
     from siting.sweep import worker as sweep_worker
 
-    factors = [round(0.5 + 2.5 * i / (args.points - 1), 4) for i in range(args.points)]
-    raw = {
-        "name": "benchmark-gas-price",
-        "parameters": {"costs.gas_price": {"factors": factors}},
-    }
+    if args.parameter == "target":
+        gw = [round(2 + 18 * i / (args.points - 1), 3) for i in range(args.points)]
+        parameters = {"objective.target_it": {"values": [f"{g} GW" for g in gw]}}
+        label = f"{args.points} IT targets {gw[0]}…{gw[-1]} GW"
+    else:
+        factors = [round(0.5 + 2.5 * i / (args.points - 1), 4) for i in range(args.points)]
+        parameters = {"costs.gas_price": {"factors": factors}}
+        label = f"{args.points} gas prices ×{factors[0]}…×{factors[-1]}"
+    raw = {"name": f"benchmark-{args.parameter}", "parameters": parameters}
     data = None
     case_path = args.case or (RUSSIA if RUSSIA.exists() and args.synthetic is None else None)
     if case_path is not None:
@@ -52,7 +62,7 @@ def main() -> None:
         case, data = synthetic(args.synthetic or 1000)
         sweep = sweep_from_dict(raw, case=case)
         what = f"synthetic network ({case.name}; {RUSSIA.name} not found)"
-    print(f"case: {what}; {args.points} gas prices ×{factors[0]}…×{factors[-1]}")
+    print(f"case: {what}; {label}")
 
     results = {}
     for mode, reuse in (("rebuild", False), ("reuse", True)):

@@ -385,6 +385,7 @@ class _StandardForm:
         self._updates: _ParamUpdates | None = None
         self._start: np.ndarray | None = None
         self._start_columns: list[Any] = []
+        self._branched = True
         self._positions: dict[int, int] = {}
         self._index_cache: dict[tuple[int, tuple[Any, ...]], tuple[np.ndarray, np.ndarray]] = {}
 
@@ -416,7 +417,9 @@ class _StandardForm:
                 start_values = self._reordered_start()
         for key, value in self.options.items():
             h.setOptionValue(key, value)
-        if start_values is not None:
+        # a MIP start saves branching; when the last solve closed at the root it only adds a
+        # restart (twice the solve time on the Russia case), so it is skipped then
+        if start_values is not None and self._branched:
             sol = highspy.HighsSolution()
             sol.col_value = start_values
             sol.value_valid = True
@@ -425,7 +428,9 @@ class _StandardForm:
         start = time.perf_counter()
         h.run()
         self._model = model
-        if h.getInfo().primal_solution_status == 2:
+        info = h.getInfo()
+        self._branched = info.mip_node_count > 1
+        if info.primal_solution_status == 2:
             self._start = np.asarray(h.getSolution().col_value, dtype=float)
             self._start_columns = self.columns
         return h, time.perf_counter() - start, handoff
