@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 import yaml
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -164,32 +165,31 @@ def _nested(flat: dict[str, Any]) -> dict[str, Any]:
 
 def print_summary(solution: Any, out_dir: Path | None = None) -> None:
     t, r = solution.totals, solution.report
-    table = Table(title="Chosen sites", title_justify="left")
-    for col, just in (
-        ("site", "left"),
-        ("MW IT", "right"),
-        ("modules", "right"),
-        ("power", "left"),
-        ("gas bcm/y", "right"),
-        ("grid MW", "right"),
-        ("PUE", "right"),
-        ("MUSD/y", "right"),
-        ("lat", "right"),
-        ("lon", "right"),
-    ):
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
-    for sid, row in solution.chosen.sort_values("it_mw", ascending=False).iterrows():
+    table = Table(title="Chosen sites", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("site (nearest town)", no_wrap=True)
+    # the other columns take about 56 characters with padding; the site name gets the rest
+    site_width = max(16, console.width - 57)
+    for col in ("MW IT", "power", "gas bcm/y", "grid MW", "PUE", "MUSD/y"):
+        table.add_column(
+            col,
+            justify="left" if col == "power" else "right",
+            no_wrap=True,
+            min_width=6 if col == "power" else len(col),
+        )
+    chosen = solution.chosen.sort_values("it_mw", ascending=False)
+    for sid, row in chosen.iterrows():
+        place = row.get("place") if isinstance(row.get("place"), str) else None
+        name = f"{place} ({sid})" if place else str(sid)
+        if len(name) > site_width:
+            name = name[: site_width - 1] + "…"
         table.add_row(
-            str(sid),
+            escape(name),
             f"{row['it_mw']:,.0f}",
-            f"{row['modules']:g}",
             row["source"],
             f"{row['gas_bcm_y']:.2f}",
             f"{row['grid_mw']:,.0f}",
             f"{row['pue']:.2f}",
             f"{row['cost_total_musd_y']:,.0f}",
-            f"{row['lat']:.2f}",
-            f"{row['lon']:.2f}",
         )
     console.print(table)
     status_style = "green" if r.is_optimal else "bold yellow"

@@ -305,6 +305,9 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
             "gen_capex_musd_per_mw": generation * m,
             "grid_link_capex_musd": grid_link_capex,
             "town_km": candidates["town_km"].to_numpy(float),
+            "place": candidates["town"].astype(str).to_numpy()
+            if "town" in candidates.columns
+            else candidates["site_id"].astype(str).to_numpy(),
         },
         index=pd.Index(candidates["site_id"].to_numpy(), name="site_id"),
     )
