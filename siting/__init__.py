@@ -22,6 +22,7 @@ from siting.io.spopt import read_spopt_network, read_spopt_sf
 from siting.pipeline import Prepared, RunResult, prepare, run, solve_inputs
 from siting.solution import Solution
 from siting.solve import HighsSolver, Outcome, SolveReport
+from siting.sweep import load_sweep, run_sweep
 
 __version__ = "0.1.0"
 
@@ -51,12 +52,14 @@ __all__ = [
     "facility_inputs",
     "inputs_hash",
     "load_case",
+    "load_sweep",
     "prepare",
     "read_orlib_cap",
     "read_solution",
     "read_spopt_network",
     "read_spopt_sf",
     "run",
+    "run_sweep",
     "solve_case",
     "solve_inputs",
     "write_result",

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 from siting.config import Case
 from siting.geodata import GeoData
+from siting.io.artefacts import artefact_writers
 from siting.io.case_file import read_case
 from siting.io.layers import file_digest
-from siting.io.outputs import digest_json, tables_digest, write_run
-from siting.network import edges_frame, nodes_frame
+from siting.io.outputs import digest_json, network_report_files, tables_digest, write_run
 from siting.pipeline import RunResult, Step, _quiet, run
+from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
+from siting.report.run import from_result
 
 
 def load_case(
@@ -59,18 +62,36 @@ def solve_case(
     return result
 
 
-def write_result(result: RunResult, out: str | Path) -> Path:
+def write_result(result: RunResult, out: str | Path, maps: bool = True) -> Path:
+    """Write the run folder; with ``maps`` (and the ``maps`` extra installed) also the static
+    and interactive maps and the report. Without the extra it warns with the install hint."""
     case = result.prepared.case
-    prepared = result.prepared
+    run = from_result(result)
+    extra = {}
+    if maps:
+        missing = missing_maps_dependencies()
+        if missing:
+            warnings.warn(
+                f"map.png, map.html and the report were not written: {', '.join(missing)} "
+                f"not installed ({INSTALL_HINT})",
+                stacklevel=2,
+            )
+        else:
+            try:
+                extra = artefact_writers(run)
+            except Exception as exc:  # a drawing failure must not lose a finished solve
+                warnings.warn(
+                    f"map.png, map.html and the report were not written ({exc}); the run "
+                    "folder is complete without them: retry with `siting map`",
+                    stacklevel=2,
+                )
     return write_run(
         out,
         result.solution,
         label=case.label,
-        case_json=case.model_dump(mode="json"),
-        candidates=prepared.candidates.sites,
-        edges=edges_frame(prepared.candidates.graph),
-        nodes_geo=nodes_frame(prepared.candidates.graph),
-        grid=prepared.data.grid,
+        case_json=run.case,
+        layers=run.layers,
         inputs_hash=inputs_hash(case, result),
         timings=result.timings,
+        extra_files={**extra, **network_report_files(result.prepared.network.report)},
     )

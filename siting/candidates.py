@@ -22,6 +22,7 @@ from siting.config import CandidatesConfig, Case, CostsConfig, PueCurve
 from siting.errors import DataError
 from siting.geodata import GeoData
 from siting.network import Network
+from siting.prices import price_factor
 
 
 @dataclass
@@ -47,48 +48,34 @@ def build_candidates(network: Network, data: GeoData, case: Case) -> Candidates:
 def candidate_points(
     graph: nx.Graph, node_kinds: tuple[str, ...], spacing_km: float | None
 ) -> pd.DataFrame:
-    """Network nodes of the chosen kinds plus points every ``spacing_km`` along corridors."""
-    rows: list[dict[str, object]] = []
-    for n, d in graph.nodes(data=True):
-        if d["kind"] in node_kinds and graph.degree(n) > 0:
-            rows.append(
-                {
-                    "site_id": n,
-                    "node_id": n,
-                    "lon": d["lon"],
-                    "lat": d["lat"],
-                    "on": "node",
-                    "edge_u": None,
-                    "edge_v": None,
-                    "along_km": 0.0,
-                    "corridor": d["name"],
-                }
-            )
+    """Network nodes of the chosen kinds plus points every ``spacing_km`` along corridors.
+
+    A corridor of length L gets ``ceil(L / spacing) − 1`` interior points, evenly spaced
+    (so no two neighbours are farther apart than ``spacing_km``), placed at geodesic
+    distances along its drawing."""
+    node_rows = [
+        {
+            "site_id": n,
+            "node_id": n,
+            "lon": d["lon"],
+            "lat": d["lat"],
+            "on": "node",
+            "edge_u": None,
+            "edge_v": None,
+            "along_km": 0.0,
+            "corridor": d["name"],
+        }
+        for n, d in graph.nodes(data=True)
+        if d["kind"] in node_kinds and graph.degree(n) > 0
+    ]
+    frames = [pd.DataFrame(node_rows, columns=POINT_COLUMNS)]
     if spacing_km:
-        for _, _, d in graph.edges(data=True):
-            u, v = d["u"], d["v"]
-            length = float(d["length_km"])
-            n_seg = int(np.ceil(length / spacing_km - 1e-9))
-            if n_seg < 2:
-                continue
-            along = length * np.arange(1, n_seg) / n_seg
-            coords = np.asarray(shapely.get_coordinates(d["geometry"]))
-            pts = geo.interpolate_along(coords, along)
-            for km, (lon, lat) in zip(along, pts, strict=True):
-                rows.append(
-                    {
-                        "site_id": f"{u}~{v}@{km:.0f}km",
-                        "node_id": None,
-                        "lon": float(lon),
-                        "lat": float(lat),
-                        "on": "pipeline",
-                        "edge_u": u,
-                        "edge_v": v,
-                        "along_km": float(km),
-                        "corridor": d["names"],
-                    }
-                )
-    df = pd.DataFrame(rows)
+        frames.append(_points_along_corridors(graph, spacing_km))
+    df = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(len(f) for f in frames)
+        else frames[0]
+    )
     if df.empty:
         return df
     dup = df["site_id"].duplicated()
@@ -97,6 +84,53 @@ def candidate_points(
             df.loc[dup, "site_id"] + "#" + df[dup].groupby("site_id").cumcount().add(2).astype(str)
         )
     return df.reset_index(drop=True)
+
+
+POINT_COLUMNS = [
+    "site_id",
+    "node_id",
+    "lon",
+    "lat",
+    "on",
+    "edge_u",
+    "edge_v",
+    "along_km",
+    "corridor",
+]
+
+
+def _points_along_corridors(graph: nx.Graph, spacing_km: float) -> pd.DataFrame:
+    edges = [d for _, _, d in graph.edges(data=True)]
+    if not edges:
+        return pd.DataFrame(columns=POINT_COLUMNS)
+    length = np.array([float(d["length_km"]) for d in edges])
+    n_seg = np.ceil(length / spacing_km - 1e-9).astype(int)
+    n_pts = np.maximum(n_seg - 1, 0)
+    if n_pts.sum() == 0:
+        return pd.DataFrame(columns=POINT_COLUMNS)
+    coords, owner = shapely.get_coordinates(
+        np.array([d["geometry"] for d in edges], dtype=object), return_index=True
+    )
+    line = np.repeat(np.arange(len(edges)), n_pts)
+    k = np.arange(n_pts.sum()) - np.repeat(np.cumsum(n_pts) - n_pts, n_pts) + 1
+    along = length[line] * k / n_seg[line]
+    pts = geo.points_along(coords, owner, line, along)
+    u = np.array([d["u"] for d in edges], dtype=object)[line]
+    v = np.array([d["v"] for d in edges], dtype=object)[line]
+    names = np.array([d.get("names", "") for d in edges], dtype=object)[line]
+    return pd.DataFrame(
+        {
+            "site_id": [f"{a}~{b}@{km:.0f}km" for a, b, km in zip(u, v, along, strict=True)],
+            "node_id": None,
+            "lon": pts[:, 0],
+            "lat": pts[:, 1],
+            "on": "pipeline",
+            "edge_u": u,
+            "edge_v": v,
+            "along_km": along,
+            "corridor": names,
+        }
+    )
 
 
 def pue_at(temperature_c: np.ndarray, curve: PueCurve) -> np.ndarray:
@@ -118,30 +152,43 @@ def idw_temperature(
     k = min(k, len(climate))
     tree = cKDTree(geo.unit_xyz(climate["lon"].to_numpy(), climate["lat"].to_numpy()))
     chord, idx = tree.query(geo.unit_xyz(lon, lat), k=k)
-    chord, idx = (
-        np.atleast_2d(chord.T).T if k > 1 else chord[:, None],
-        idx if k > 1 else idx[:, None],
-    )
+    chord, idx = np.reshape(chord, (len(lon), k)), np.reshape(idx, (len(lon), k))
     dist_km = np.maximum(chord * geo.EARTH_RADIUS_KM, 1.0)
     w = 1.0 / dist_km**2
     temps = climate["temp_mean_c"].to_numpy()[idx]
     return (w * temps).sum(axis=1) / w.sum(axis=1)
 
 
+class _Reasons:
+    """Exclusion reasons per site, built one rule at a time (vectorised)."""
+
+    def __init__(self, n: int) -> None:
+        self.text = np.full(n, "", dtype=object)
+
+    def add(self, mask: np.ndarray, why: str | np.ndarray) -> None:
+        mask = np.asarray(mask, bool)
+        if not mask.any():
+            return
+        why_m = why[mask] if isinstance(why, np.ndarray) else why
+        cur = self.text[mask]
+        self.text[mask] = np.where(cur == "", why_m, cur + "; " + why_m)
+
+
 def site_attributes(
     points: pd.DataFrame, data: GeoData, cfg: CandidatesConfig, pue: PueCurve, costs: CostsConfig
 ) -> gpd.GeoDataFrame:
-    """Geodesic attributes, PUE, cost multipliers and exclusion reasons for every point."""
+    """Geodesic attributes, PUE, cost multipliers and exclusion reasons for every point.
+
+    Every distance is geodesic (WGS84): nearest town above the population threshold, grid
+    node and grid line, fibre, international border, exclusion polygon (0 inside) and the
+    nearest demand hub (with its round-trip latency). A site that breaks a rule stays in the
+    table with ``eligible = False`` and every reason in ``exclusion_reason``."""
     n = len(points)
     if n == 0:
         raise DataError("no candidate sites: check candidates.node_kinds and candidates.spacing_km")
     lon, lat = points["lon"].to_numpy(float), points["lat"].to_numpy(float)
     out = points.copy()
-    reasons: list[list[str]] = [[] for _ in range(n)]
-
-    def exclude(mask: np.ndarray, why: str) -> None:
-        for i in np.flatnonzero(mask):
-            reasons[i].append(why)
+    reasons = _Reasons(n)
 
     rem = cfg.remoteness
     towns = data.towns
@@ -160,8 +207,8 @@ def site_attributes(
     out["remoteness_multiplier"] = remoteness_multiplier(
         dist, rem.free_km, rem.multiplier_per_100km, rem.max_multiplier
     )
-    exclude(dist < rem.min_km, f"closer than {rem.min_km:g} km to a town")
-    exclude(dist > rem.max_km, f"farther than {rem.max_km:g} km from a town")
+    reasons.add(dist < rem.min_km, f"closer than {rem.min_km:g} km to a town")
+    reasons.add(dist > rem.max_km, f"farther than {rem.max_km:g} km from a town")
 
     if data.fiber is not None and len(data.fiber):
         out["fiber_km"], _ = geo.distance_to_lines_km(lon, lat, data.fiber.geometry.to_numpy())
@@ -179,12 +226,34 @@ def site_attributes(
         out["grid_id"] = None
         out["grid_km"] = np.inf
         out["grid_voltage_kv"] = np.nan
+    if data.grid_lines is not None and len(data.grid_lines):
+        out["grid_line_km"], _ = geo.distance_to_lines_km(
+            lon, lat, data.grid_lines.geometry.to_numpy()
+        )
+    else:
+        out["grid_line_km"] = np.inf
 
     if data.borders is not None and len(data.borders):
-        out["border_km"], _ = geo.distance_to_lines_km(lon, lat, data.borders.geometry.to_numpy())
-        exclude(
-            out["border_km"].to_numpy() < cfg.border_buffer_km,
-            f"within {cfg.border_buffer_km:g} km of an international border",
+        border_km, which = geo.distance_to_lines_km(lon, lat, data.borders.geometry.to_numpy())
+        out["border_km"] = border_km
+        neighbour = (
+            data.borders["neighbour"].astype(str).to_numpy()[which]
+            if "neighbour" in data.borders.columns
+            else np.full(n, "", dtype=object)
+        )
+        out["border_neighbour"] = neighbour
+        buffer = np.array(
+            [cfg.border_buffer_km_by_neighbour.get(x, cfg.border_buffer_km) for x in neighbour]
+        )
+        reasons.add(
+            border_km < buffer,
+            np.array(
+                [
+                    f"within {b:g} km of an international border" + (f" ({x})" if x else "")
+                    for b, x in zip(buffer, neighbour, strict=True)
+                ],
+                dtype=object,
+            ),
         )
     else:
         out["border_km"] = np.inf
@@ -192,12 +261,96 @@ def site_attributes(
     pts = shapely.points(lon, lat)
     if data.country is not None and len(data.country) and cfg.exclude_outside_country:
         inside = shapely.intersects(shapely.union_all(data.country.geometry.to_numpy()), pts)
-        exclude(~inside, "outside the country")
+        reasons.add(~inside, "outside the country")
+    elif cfg.countries is not None:
+        places = data.places if data.places is not None else data.towns
+        if places is None or "countrycode" not in places.columns or not len(places):
+            raise DataError(
+                "candidates.countries needs a country layer (layers.country) or GeoNames places"
+            )
+        pidx, _ = geo.nearest(lon, lat, places["lon"].to_numpy(), places["lat"].to_numpy())
+        code = places["countrycode"].astype(str).to_numpy()[pidx]
+        out["country"] = code
+        foreign = ~np.isin(code, list(cfg.countries))
+        place = places["name"].astype(str).to_numpy()[pidx]
+        reasons.add(
+            foreign,
+            np.array(
+                [
+                    f"in {c} (nearest place {p}), not in candidates.countries"
+                    for c, p in zip(code, place, strict=True)
+                ],
+                dtype=object,
+            ),
+        )
+
     if data.exclusions is not None and len(data.exclusions):
-        tree = shapely.STRtree(data.exclusions.geometry.to_numpy())
+        polys = data.exclusions.geometry.to_numpy()
+        out["exclusion_km"], owner = geo.distance_to_polygons_km(lon, lat, polys)
+        tree = shapely.STRtree(polys)
         p_idx, x_idx = tree.query(pts, predicate="intersects")
-        for p, x in zip(p_idx, x_idx, strict=True):
-            reasons[p].append(f"excluded area: {data.exclusions['reason'].iat[x]}")
+        if len(p_idx):
+            why = (
+                pd.DataFrame({"p": p_idx, "why": data.exclusions["reason"].to_numpy()[x_idx]})
+                .drop_duplicates()
+                .groupby("p")["why"]
+                .agg(lambda w: "; ".join(f"excluded area: {x}" for x in w))
+            )
+            text = np.full(n, "", dtype=object)
+            text[why.index.to_numpy()] = why.to_numpy()
+            reasons.add(text != "", text)
+        if cfg.exclusion_buffer_km > 0:
+            near = (out["exclusion_km"].to_numpy() > 0) & (
+                out["exclusion_km"].to_numpy() < cfg.exclusion_buffer_km
+            )
+            near_reason = data.exclusions["reason"].astype(str).to_numpy()[np.maximum(owner, 0)]
+            reasons.add(
+                near,
+                np.array(
+                    [
+                        f"within {cfg.exclusion_buffer_km:g} km of an excluded area ({r})"
+                        for r in near_reason
+                    ],
+                    dtype=object,
+                ),
+            )
+    else:
+        out["exclusion_km"] = np.inf
+
+    if data.hubs is not None and len(data.hubs):
+        hidx, hdist = geo.nearest(
+            lon, lat, data.hubs.geometry.x.to_numpy(), data.hubs.geometry.y.to_numpy()
+        )
+        out["hub_id"] = data.hubs["hub_id"].to_numpy()[hidx]
+        out["hub_km"] = hdist
+        out["hub_rtt_ms"] = hdist * cfg.route_factor * cfg.rtt_ms_per_km
+        if cfg.max_rtt_ms is not None:
+            reasons.add(
+                out["hub_rtt_ms"].to_numpy() > cfg.max_rtt_ms,
+                f"round trip to the nearest demand hub above {cfg.max_rtt_ms:g} ms",
+            )
+    else:
+        out["hub_id"] = None
+        out["hub_km"] = np.inf
+        out["hub_rtt_ms"] = np.inf
+        if cfg.max_rtt_ms is not None:
+            raise DataError(
+                "candidates.max_rtt_ms is set but the case has no demand hubs (layers.hubs)"
+            )
+
+    node_prices = (
+        data.nodes["gas_price_usd_per_mwh"].to_numpy(float)
+        if "gas_price_usd_per_mwh" in data.nodes.columns
+        else np.full(len(data.nodes), np.nan)
+    )
+    priced = np.isfinite(node_prices)
+    if priced.any():
+        xy = data.nodes.geometry[priced]
+        pidx, _ = geo.nearest(lon, lat, xy.x.to_numpy(), xy.y.to_numpy())
+        out["gas_price_usd_per_mwh"] = node_prices[priced][pidx]
+    else:
+        out["gas_price_usd_per_mwh"] = np.nan
+    out["gas_price_factor"] = price_factor(out["gas_price_usd_per_mwh"].to_numpy(), node_prices)
 
     if data.climate is not None and len(data.climate):
         temp = idw_temperature(lon, lat, data.climate)
@@ -213,15 +366,14 @@ def site_attributes(
     out["arctic"] = lat >= cfg.arctic_latitude_deg
     out["permafrost"] = temp <= cfg.permafrost_max_temp_c
     if cfg.exclude_arctic:
-        exclude(out["arctic"].to_numpy(), "north of the Arctic Circle")
-    exclude(lat > cfg.max_latitude_deg, f"north of {cfg.max_latitude_deg:g}°N")
-    out["capex_multiplier"] = (
-        out["remoteness_multiplier"]
-        * np.where(out["arctic"], costs.arctic_multiplier, 1.0)
-        * np.where(out["permafrost"], costs.permafrost_multiplier, 1.0)
+        reasons.add(out["arctic"].to_numpy(), "north of the Arctic Circle")
+    reasons.add(lat > cfg.max_latitude_deg, f"north of {cfg.max_latitude_deg:g}°N")
+    out["capex_multiplier"] = out["remoteness_multiplier"] * np.maximum(
+        np.where(out["arctic"], costs.arctic_multiplier, 1.0),
+        np.where(out["permafrost"], costs.permafrost_multiplier, 1.0),
     )
-    out["exclusion_reason"] = ["; ".join(r) for r in reasons]
-    out["eligible"] = [not r for r in reasons]
+    out["exclusion_reason"] = reasons.text.astype(str)
+    out["eligible"] = reasons.text == ""
     return gpd.GeoDataFrame(out, geometry=pts, crs="EPSG:4326")
 
 

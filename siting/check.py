@@ -314,11 +314,14 @@ def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:
     cost = float(sum(v.sum() for v in terms.values())) + transport
     gas = float(s["gas_mw"].sum())
     value = p.compute_value_musd_per_mw_y * float(it.sum())
-    recomputed = {
-        "min_cost": cost,
-        "max_profit": value - cost,
-        "max_gas_use": gas - p.gas_use_cost_weight * cost,
-    }[p.objective]
+    if p.objective == "pareto":
+        recomputed = _pareto(c, solution, it, cost, gas)
+    else:
+        recomputed = {
+            "min_cost": cost,
+            "max_profit": value - cost,
+            "max_gas_use": gas - p.gas_use_cost_weight * cost,
+        }[p.objective]
     c.report.objective_recomputed = recomputed
     c.report.objective_solver = solution.report.objective
     one = pd.Index(["objective"])
@@ -337,3 +340,22 @@ def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:
             [solution.report.objective],
             "recomputed = HiGHS objective",
         )
+
+
+def _pareto(c: _Checker, solution: Solution, it: np.ndarray, cost: float, gas: float) -> float:
+    """The weighted two-metric objective, and each metric's ε bound."""
+    s, p = solution.sites, solution.params
+    metrics = {"cost": cost, "gas": gas}
+    if "town_km" in s.columns:
+        metrics["remoteness"] = float((s["town_km"].to_numpy(float) * it).sum())
+    assert p.pareto_metrics is not None
+    direction = {"cost": 1.0, "gas": -1.0, "remoteness": 1.0}
+    one = pd.Index(["pareto"])
+    for name, bound in zip(p.pareto_metrics, p.pareto_bounds, strict=True):
+        if bound is not None:
+            sign = direction[name]
+            c.leq("pareto", one, [sign * metrics[name]], [sign * bound], f"{name} within its bound")
+    return sum(
+        w * direction[name] * metrics[name]
+        for name, w in zip(p.pareto_metrics, p.pareto_weights, strict=True)
+    )

@@ -5,16 +5,20 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import yaml
+from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from siting.errors import InfeasibleError, SitingError
+from siting.sweep.cli import sweep_cmd, sweep_report_cmd
 
 app = typer.Typer(
     add_completion=False,
@@ -27,7 +31,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def _fail(exc: SitingError) -> None:
     for line in str(exc).splitlines():
-        err.print(f"[bold red]error:[/] {line}")
+        err.print(f"[bold red]error:[/] {escape(line)}")
     raise typer.Exit(exc.exit_code)
 
 
@@ -71,6 +75,10 @@ def run_cmd(
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Override: key.path=value.")
     ] = None,
+    layer: Annotated[
+        list[str] | None,
+        typer.Option("--layer", help="A layer's file: NAME=PATH (e.g. pipelines=routes.geojson)."),
+    ] = None,
     time_limit: Annotated[float | None, typer.Option(help="Solver time limit in seconds.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Stream the HiGHS log.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
@@ -80,7 +88,7 @@ def run_cmd(
     from siting.examples import example_case, example_geodata
 
     try:
-        overrides = _parse_sets(set_)
+        overrides = {**_parse_sets(set_), **_layer_overrides(layer)}
         if time_limit is not None:
             overrides["solver.time_limit_s"] = time_limit
         if example == (case_file is not None):
@@ -94,10 +102,14 @@ def run_cmd(
             assert case_file is not None
             case = load_case(case_file, scenario=scenario, overrides=overrides)
             data = None
-        out_dir = out or Path("results") / case.label.replace("/", "-")
+        out_dir = out or Path("results") / "-".join(filter(None, (case.name, case.scenario)))
         if not quiet:
-            console.print(f"[bold]siting[/] {case.label}: {case.description}")
-        result = solve_case(case, out=out_dir, data=data, step=_step_printer(quiet), stream=verbose)
+            console.print(f"[bold]siting[/] {escape(case.label)}: {escape(case.description)}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
+            result = solve_case(
+                case, out=out_dir, data=data, step=_step_printer(quiet), stream=verbose
+            )
     except InfeasibleError as exc:
         err.print(f"[bold red]infeasible:[/] {exc}")
         if exc.diagnosis is not None:
@@ -115,6 +127,31 @@ def run_cmd(
         err.print("[bold red]interrupted[/]: no complete run folder was written")
         raise typer.Exit(130) from None
     print_summary(result.solution, out_dir)
+    _maps_hint()
+
+
+def _maps_hint() -> None:
+    from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
+
+    missing = missing_maps_dependencies()
+    if missing:
+        err.print(
+            f"[yellow]note:[/] no map.png, map.html or report: {', '.join(missing)} not "
+            f"installed ({escape(INSTALL_HINT)})"
+        )
+
+
+def _layer_overrides(values: list[str] | None) -> dict[str, Any]:
+    """``--layer NAME=PATH`` → ``layers.NAME.path`` (PATH relative to the working folder)."""
+    out: dict[str, Any] = {}
+    for item in values or []:
+        name, sep, path = item.partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise SitingError(
+                f"--layer {item!r}: write it as NAME=PATH, e.g. --layer pipelines=gem/routes.geojson"
+            )
+        out[f"layers.{name.strip()}.path"] = str(Path(path.strip()).expanduser().resolve())
+    return out
 
 
 def _nested(flat: dict[str, Any]) -> dict[str, Any]:
@@ -128,32 +165,31 @@ def _nested(flat: dict[str, Any]) -> dict[str, Any]:
 
 def print_summary(solution: Any, out_dir: Path | None = None) -> None:
     t, r = solution.totals, solution.report
-    table = Table(title="Chosen sites", title_justify="left")
-    for col, just in (
-        ("site", "left"),
-        ("MW IT", "right"),
-        ("modules", "right"),
-        ("power", "left"),
-        ("gas bcm/y", "right"),
-        ("grid MW", "right"),
-        ("PUE", "right"),
-        ("MUSD/y", "right"),
-        ("lat", "right"),
-        ("lon", "right"),
-    ):
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
-    for sid, row in solution.chosen.sort_values("it_mw", ascending=False).iterrows():
+    table = Table(title="Chosen sites", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("site (nearest town)", no_wrap=True)
+    # the other columns take about 56 characters with padding; the site name gets the rest
+    site_width = max(16, console.width - 57)
+    for col in ("MW IT", "power", "gas bcm/y", "grid MW", "PUE", "MUSD/y"):
+        table.add_column(
+            col,
+            justify="left" if col == "power" else "right",
+            no_wrap=True,
+            min_width=6 if col == "power" else len(col),
+        )
+    chosen = solution.chosen.sort_values("it_mw", ascending=False)
+    for sid, row in chosen.iterrows():
+        place = row.get("place") if isinstance(row.get("place"), str) else None
+        name = f"{place} ({sid})" if place else str(sid)
+        if len(name) > site_width:
+            name = name[: site_width - 1] + "…"
         table.add_row(
-            str(sid),
+            escape(name),
             f"{row['it_mw']:,.0f}",
-            f"{row['modules']:g}",
             row["source"],
             f"{row['gas_bcm_y']:.2f}",
             f"{row['grid_mw']:,.0f}",
             f"{row['pue']:.2f}",
             f"{row['cost_total_musd_y']:,.0f}",
-            f"{row['lat']:.2f}",
-            f"{row['lon']:.2f}",
         )
     console.print(table)
     status_style = "green" if r.is_optimal else "bold yellow"
@@ -169,6 +205,10 @@ def print_summary(solution: Any, out_dir: Path | None = None) -> None:
     console.print(
         f"cost: {t['cost_musd_y']:,.0f} MUSD/y ({t['cost_per_mw_it_musd_y']:.2f} MUSD per MW IT per year); "
         f"capex {t['capex_musd']:,.0f} MUSD ({t['capex_per_mw_it_musd']:.1f} MUSD/MW)"
+    )
+    console.print(
+        f"binding: {t['arcs_full']} pipeline segments full, {t['fields_at_capacity']} fields at "
+        f"capacity, {t['grid_nodes_exhausted']} grid nodes' spare capacity used up"
     )
     gap = f"{r.gap:.4%}" if r.gap is not None else "n/a"
     console.print(
@@ -203,6 +243,84 @@ def check_cmd(
         raise typer.Exit(5)
 
 
+@app.command("map")
+def map_cmd(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `siting run`.")],
+    format_: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help="Static map format: png, svg, pdf (repeatable)."),
+    ] = None,
+    geojson: Annotated[
+        bool, typer.Option("--geojson", help="Also write every layer as GeoJSON.")
+    ] = False,
+) -> None:
+    """Re-render the maps and the report of a run folder, without solving again."""
+    from siting.io.artefacts import render_run
+
+    try:
+        written = render_run(run_dir, formats=format_ or ["png"], geojson=geojson)
+    except SitingError as exc:
+        _fail(exc)
+        return
+    for path in written:
+        console.print(f"  [green]✓[/] {path}")
+
+
+@app.command("compare")
+def compare_cmd(
+    run_a: Annotated[Path, typer.Argument(help="The reference run folder.")],
+    run_b: Annotated[Path, typer.Argument(help="The run folder to compare with it.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder for the diff map and tables.")
+    ] = None,
+    format_: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help="Diff map format: png, svg, pdf (repeatable)."),
+    ] = None,
+) -> None:
+    """Compare two runs: sites added, removed and resized, on a map and in a table."""
+    from siting.io.artefacts import read_run, write_comparison
+    from siting.report.run import run_names
+    from siting.report.tables import compare_runs, compare_totals
+
+    try:
+        a, b = read_run(run_a), read_run(run_b)
+        out_dir = out or Path(f"compare-{run_a.name}-{run_b.name}")
+        written = write_comparison(out_dir, a, b, formats=format_ or ["png"])
+    except SitingError as exc:
+        _fail(exc)
+        return
+    totals = compare_totals(a, b)
+    name_a, name_b = run_names(a, b)
+    table = Table(title=f"A = {name_a} → B = {name_b}", title_justify="left")
+    for col in ("metric", "A", "B", "change"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for metric, r in totals.iterrows():
+        table.add_row(str(metric), *(_cell(r[c]) for c in ("a", "b", "delta")))
+    console.print(table)
+    diff = compare_runs(a, b)
+    sites = Table(title="Sites", title_justify="left")
+    for col in ("site", "change", "MW IT in A", "MW IT in B", "Δ MW"):
+        sites.add_column(col, justify="left" if col in ("site", "change") else "right")
+    for sid, r in diff.iterrows():
+        sites.add_row(
+            str(sid),
+            r["change"],
+            f"{r['it_mw_a']:,.0f}",
+            f"{r['it_mw_b']:,.0f}",
+            f"{r['delta_mw']:+,.0f}",
+        )
+    console.print(sites)
+    for path in written:
+        console.print(f"  [green]✓[/] {path}")
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, int | float):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3f}"
+    return "" if value is None else str(value)
+
+
 @app.command("scenarios")
 def scenarios_cmd(case_file: Path) -> None:
     """List a case file's named scenarios."""
@@ -219,17 +337,24 @@ def scenarios_cmd(case_file: Path) -> None:
 def validate_cmd(
     case_file: Path,
     scenario: Annotated[str | None, typer.Option("--scenario", "-s")] = None,
+    layer: Annotated[
+        list[str] | None, typer.Option("--layer", help="A layer's file: NAME=PATH.")
+    ] = None,
 ) -> None:
     """Validate a case file (and scenario) without solving."""
     from siting.api import load_case
 
     try:
-        case = load_case(case_file, scenario=scenario)
+        case = load_case(case_file, scenario=scenario, overrides=_layer_overrides(layer))
     except SitingError as exc:
         _fail(exc)
         return
-    console.print(f"[green]ok[/]: {case.label}")
+    console.print(f"[green]ok[/]: {escape(case.label)}")
     console.print(json.dumps(case.model_dump(mode="json", exclude={"scenarios"}), indent=2))
+
+
+app.command("sweep")(sweep_cmd)
+app.command("sweep-report")(sweep_report_cmd)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ with their unit (``"5 GW"``, ``"3870 RUB/1000m3"``) and converted to internal un
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -19,6 +19,8 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
+    ValidationError,
     model_validator,
 )
 
@@ -54,30 +56,10 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveKm = Annotated[float, Field(gt=0.0)]
 NonNegativeKm = Annotated[float, Field(ge=0.0)]
 
-PIPELINE_STATUSES = (
-    "operating",
-    "construction",
-    "proposed",
-    "idle",
-    "mothballed",
-    "shelved",
-    "cancelled",
-    "retired",
-)
 Status = Literal[
     "operating", "construction", "proposed", "idle", "mothballed", "shelved", "cancelled", "retired"
 ]
-NODE_KINDS = (
-    "field",
-    "hub",
-    "compressor",
-    "junction",
-    "border",
-    "landfall",
-    "storage",
-    "processing",
-    "demand",
-)
+PIPELINE_STATUSES: tuple[str, ...] = get_args(Status)
 NodeKind = Literal[
     "field",
     "hub",
@@ -89,6 +71,7 @@ NodeKind = Literal[
     "processing",
     "demand",
 ]
+NODE_KINDS: tuple[str, ...] = get_args(NodeKind)
 
 
 class Strict(BaseModel):
@@ -106,24 +89,105 @@ class UnitsConfig(Strict):
         return Conversions(self.gas_lhv_mj_per_m3, self.rub_per_usd, self.eur_per_usd)
 
 
+LayerFormat = Literal["auto", "vector", "geoparquet", "csv", "gem", "scigrid", "gaslib"]
+
+
+class GemOptions(Strict):
+    """Global Energy Monitor's gas infrastructure tracker (GGIT): route GeoJSON or map CSV."""
+
+    countries: tuple[str, ...] | None = None
+
+
+class ScigridOptions(Strict):
+    """SciGRID_gas CSV (``Gas_PipeSegments.csv``, ``Gas_Nodes.csv``)."""
+
+    countries: tuple[str, ...] | None = None
+
+
+class GaslibOptions(Strict):
+    """GasLib ``.net`` network XML, and ``.scn`` nominations for the nodes layer.
+
+    ``supply`` is where field availability comes from: the sources' ``flowMax``, or their
+    nominated entry flow. ``capacity`` is how arcs get their capacity: the arcs' own flow
+    bounds, or the diameter rule of ``network.fill_capacity`` (``diameter``)."""
+
+    nominations: Path | None = None
+    scenario: str | None = None
+    supply: Literal["flow_max", "nomination"] = "flow_max"
+    capacity: Literal["flow_bounds", "diameter"] = "flow_bounds"
+
+
+FORMAT_OPTIONS: dict[str, type[Strict]] = {
+    "gem": GemOptions,
+    "scigrid": ScigridOptions,
+    "gaslib": GaslibOptions,
+}
+
+
 class LayerSpec(Strict):
     """One geodata file. ``columns`` renames file columns to the schema's names
-    (``{schema_name: file_column}``); paths are relative to the case file."""
+    (``{schema_name: file_column}``); paths are relative to the case file.
+
+    ``units`` declares the unit of a quantity whose column carries no unit suffix
+    (``{capacity: "mcm/d"}``); ``values`` recodes values (``{status: {"in service":
+    operating}}``). A CSV gives points as ``lon``/``lat`` columns or any geometry as a WKT
+    column (``geometry``); ``crs`` names the CRS of coordinates that come without one.
+    ``format`` is found from the file (suffix and columns) unless given; the public formats
+    (``gem``, ``scigrid``, ``gaslib``) take their own ``options``."""
 
     path: Path
     layer: str | None = None
+    format: LayerFormat = "auto"
     columns: dict[str, str] = Field(default_factory=dict)
+    units: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)
+    crs: str | None = None
+    geometry: str | None = None
+    lon: str | None = None
+    lat: str | None = None
+    drop_empty: bool = False
+    reason: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
     def _from_path(cls, data: Any) -> Any:
         return {"path": data} if isinstance(data, str | Path) else data
 
+    @model_validator(mode="after")
+    def _options(self) -> LayerSpec:
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("give both lon and lat columns, or neither")
+        if self.options:
+            model = FORMAT_OPTIONS.get(self.format)
+            if model is None:
+                raise ValueError(
+                    f"options are only read by the formats {', '.join(FORMAT_OPTIONS)}; "
+                    f"set format: to one of them (now {self.format!r})"
+                )
+            try:
+                model.model_validate(self.options)
+            except ValidationError as exc:
+                err = exc.errors(include_url=False)[0]
+                key = ".".join(str(x) for x in err["loc"])
+                if err["type"] == "extra_forbidden":
+                    allowed = ", ".join(model.model_fields)
+                    raise ValueError(
+                        f"options.{key}: unknown option for format {self.format}; allowed: {allowed}"
+                    ) from None
+                raise ValueError(f"options.{key}: {err['msg']}") from None
+        return self
+
+    def format_options(self, fmt: str) -> Any:
+        """The options validated for ``fmt`` (defaults where not given)."""
+        return FORMAT_OPTIONS[fmt].model_validate(self.options)
+
 
 class Layers(Strict):
     pipelines: LayerSpec
     nodes: LayerSpec
     grid: LayerSpec | None = None
+    grid_lines: LayerSpec | None = None
     fiber: LayerSpec | None = None
     climate: LayerSpec | None = None
     towns: LayerSpec | None = None
@@ -139,15 +203,41 @@ class Layers(Strict):
 
 
 class NetworkConfig(Strict):
-    """How pipeline and node layers become the gas network."""
+    """How pipeline and node layers become the gas network (see :mod:`siting.network`).
+
+    Distances are in km. ``snap_km``: line ends within it of another end, a node or a line
+    are joined there. ``node_snap_km``: how far a node may lie from a line and still be put
+    on it (default ``snap_km``). ``parallel_km``/``parallel_min_km``: drawings that run
+    within ``parallel_km`` of each other, in the same direction, for at least
+    ``parallel_min_km`` are one corridor; the capacities of different lines along it add up
+    (``parallel_capacity: sum``) or the largest counts (``max``); pieces of the same
+    ``line_id`` never add up. ``sliver_km``: dangling pieces shorter than this that end in
+    no node are removed. ``fill_capacity``: the rules, in order, that give a line without a
+    capacity one (see ``geodata/README.md``)."""
 
     statuses: tuple[Status, ...] = ("operating",)
     direction: Literal["as_drawn", "both"] = "both"
     capacity_column: str = "capacity"
     supply_column: str = "production_capacity"
     demand_column: str = "demand"
+    gas_price_column: str | None = None
     snap_km: NonNegativeKm = 5.0
+    node_snap_km: NonNegativeKm | None = None
+    parallel_km: NonNegativeKm = 1.0
+    parallel_min_km: NonNegativeKm = 10.0
+    parallel_capacity: Literal["sum", "max"] = "sum"
+    connect_crossings: bool = True
+    sliver_km: NonNegativeKm = 1.0
+    fill_capacity: tuple[Literal["system", "diameter", "default"], ...] = (
+        "system",
+        "diameter",
+        "default",
+    )
     default_capacity: GasFlow | None = None
+
+    @property
+    def node_tolerance_km(self) -> float:
+        return self.snap_km if self.node_snap_km is None else self.node_snap_km
 
 
 class RemotenessConfig(Strict):
@@ -155,7 +245,7 @@ class RemotenessConfig(Strict):
     eligibility band and a capex multiplier
     ``min(max_multiplier, 1 + multiplier_per_100km · max(0, d − free_km) / 100)``."""
 
-    town_min_population: Literal[500, 1000, 5000, 15000] = 15000
+    town_min_population: Annotated[int, Field(ge=500)] = 15000
     town_countries: tuple[str, ...] | None = None
     use_geonames: bool = True
     min_km: NonNegativeKm = 0.0
@@ -172,18 +262,31 @@ class RemotenessConfig(Strict):
 
 
 class CandidatesConfig(Strict):
-    """Which points become candidate sites, and which of them are excluded."""
+    """Which points become candidate sites, and which of them are excluded.
+
+    ``countries``: ISO codes of the countries sites may lie in; with a ``country`` layer
+    that layer decides, without one a site belongs to the country of its nearest GeoNames
+    place of at least 1,000 people (approximate within a few km of a border).
+    ``exclusion_buffer_km``: sites this close to an exclusion polygon are excluded too.
+    ``max_rtt_ms``: sites whose round trip to the nearest demand hub exceeds it are
+    excluded; the round trip is geodesic km × ``route_factor`` × ``rtt_ms_per_km``."""
 
     node_kinds: tuple[NodeKind, ...] = ("hub", "compressor", "junction", "processing")
     spacing_km: PositiveKm | None = 50.0
     remoteness: RemotenessConfig = RemotenessConfig()
     border_buffer_km: NonNegativeKm = 0.0
+    border_buffer_km_by_neighbour: dict[str, NonNegativeKm] = Field(default_factory=dict)
     exclude_outside_country: bool = True
     arctic_latitude_deg: float = 66.5628
     exclude_arctic: bool = False
     permafrost_max_temp_c: float = -2.0
     max_latitude_deg: float = 90.0
     default_temperature_c: float | None = None
+    countries: tuple[str, ...] | None = None
+    exclusion_buffer_km: NonNegativeKm = 0.0
+    max_rtt_ms: Annotated[float, Field(gt=0)] | None = None
+    route_factor: Annotated[float, Field(ge=1)] = 1.3
+    rtt_ms_per_km: Annotated[float, Field(gt=0)] = 0.01
 
 
 class PueCurve(Strict):
@@ -237,7 +340,9 @@ class LifetimesConfig(Strict):
 
 class CostsConfig(Strict):
     """Cost assumptions. Capex is overnight and annualised with a capital recovery factor
-    per asset class; O&M is a yearly fraction of facility and generation capex."""
+    per asset class; O&M is a yearly fraction of facility and generation capex. A site north
+    of the Arctic Circle or on permafrost multiplies its building capex by the larger of the
+    two multipliers, and its grid line and fibre by the ``*_cold_multiplier``s."""
 
     discount_rate: Annotated[float, Field(ge=0, le=1)] = 0.08
     lifetime_years: LifetimesConfig = LifetimesConfig()
@@ -268,6 +373,8 @@ class CostsConfig(Strict):
     )
     arctic_multiplier: Annotated[float, Field(ge=1)] = 1.3
     permafrost_multiplier: Annotated[float, Field(ge=1)] = 1.15
+    grid_line_cold_multiplier: Annotated[float, Field(ge=1)] = 1.0
+    fiber_cold_multiplier: Annotated[float, Field(ge=1)] = 1.0
 
     def crf(self, asset: str) -> float:
         return capital_recovery_factor(self.discount_rate, getattr(self.lifetime_years, asset))
@@ -277,6 +384,7 @@ class HubDemandConfig(Strict):
     """A share of the IT capacity must serve the hubs of the ``hubs`` layer within a
     round-trip latency bound (fibre route = geodesic × ``route_factor``)."""
 
+    hub_ids: tuple[str, ...] | None = None
     share_of_it: Fraction = 0.0
     demand: Annotated[Power, NonNegative] | None = None
     max_rtt_ms: Annotated[float, Field(gt=0)] = 20.0
@@ -357,6 +465,16 @@ class Case(Strict):
     def conversions(self) -> Conversions:
         return self.units.conversions()
 
+    _overrides: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def overrides(self) -> dict[str, Any]:
+        """The ``key.path: value`` overrides applied on load (``--set``, sweep points)."""
+        return dict(self._overrides)
+
     @property
     def label(self) -> str:
-        return f"{self.name}/{self.scenario}" if self.scenario else self.name
+        base = f"{self.name}/{self.scenario}" if self.scenario else self.name
+        if self._overrides:
+            base += " [" + ", ".join(f"{k}={v}" for k, v in self._overrides.items()) + "]"
+        return base

@@ -31,6 +31,7 @@ UNITS = {
     "site_count_min": "sites short of the minimum",
     "spacing": "sites too close together",
     "demand_hubs": "MW of hub demand that no site within reach can serve",
+    "pareto": "units of the Pareto metric beyond its bound",
 }
 
 FIXES = {
@@ -45,6 +46,7 @@ FIXES = {
     "spacing": "lower objective.min_spacing_km",
     "demand_hubs": "give the hub more reachable capacity (in a siting case: raise "
     "objective.hubs.max_rtt_ms or lower the hub share)",
+    "pareto": "the bound lies beyond the end of the front: widen it",
 }
 
 
@@ -99,6 +101,35 @@ def graph_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
     """Cheap structural checks of the gas network; findings explain infeasibility early."""
     if not inputs.params.energy_system:
         return capacity_checks(inputs)
+    diag = network_checks(inputs, max_flow_sites)
+    diag.findings.extend(parameter_checks(inputs))
+    return diag
+
+
+def parameter_checks(inputs: ModelInputs) -> list[Finding]:
+    """The checks that depend on the sweepable scalars (target, site limit): cheap enough
+    to repeat for every re-solve of a built model."""
+    out = []
+    p = inputs.params
+    if p.target_mw is not None:
+        potential = float(inputs.max_it_mw.sum())
+        if p.max_sites is not None:
+            potential = float(inputs.max_it_mw.nlargest(p.max_sites).sum())
+        if potential < p.target_mw:
+            out.append(
+                Finding(
+                    "target",
+                    "system",
+                    p.target_mw - potential,
+                    f"target: the sites can host at most {potential:,.0f} MW of IT, below the "
+                    f"{p.target_mw:,.0f} MW target",
+                )
+            )
+    return out
+
+
+def network_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
+    """The checks of the network and sites alone (unchanged by re-solves of one model)."""
     diag = Diagnosis()
     nodes, p = inputs.nodes, inputs.params
     g = _digraph(inputs)
@@ -153,20 +184,6 @@ def graph_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
                 blocking=False,
             )
         )
-    if p.target_mw is not None:
-        potential = float(inputs.max_it_mw.sum())
-        if p.max_sites is not None:
-            potential = float(inputs.max_it_mw.nlargest(p.max_sites).sum())
-        if potential < p.target_mw:
-            diag.findings.append(
-                Finding(
-                    "target",
-                    "system",
-                    p.target_mw - potential,
-                    f"target: the sites can host at most {potential:,.0f} MW of IT, below the "
-                    f"{p.target_mw:,.0f} MW target",
-                )
-            )
     if len(sites) <= max_flow_sites and p.allow_gas and not p.allow_grid:
         diag.findings.extend(_site_gas_limits(g, inputs, fields))
     return diag

@@ -37,3 +37,9 @@ class CheckError(SitingError):
     """The independent checker found a violated constraint or a wrong objective."""
 
     exit_code = 5
+
+
+class MissingDependencyError(SitingError):
+    """An optional dependency is not installed: the message says what to install."""
+
+    exit_code = 6

@@ -35,14 +35,15 @@ from siting.geodata import (
 from siting.io.case_file import case_from_dict, deep_merge
 
 NODES = {
-    # node_id: (lon, lat, kind, production capacity bcm/y, committed demand bcm/y)
-    "field_north": (68.0, 67.0, "field", 25.0, 0.0),
-    "cs_north": (66.0, 64.5, "compressor", None, 0.0),
-    "field_east": (74.0, 63.5, "field", 15.0, 0.0),
-    "hub": (63.0, 62.0, "hub", None, 0.0),
-    "junction": (56.0, 60.0, "junction", None, 0.0),
-    "city": (50.0, 57.0, "demand", None, 18.0),
-    "border": (46.0, 60.5, "border", None, 12.0),
+    # node_id: (lon, lat, kind, production capacity bcm/y, committed demand bcm/y,
+    #           regional gas price RUB/1000 m³)
+    "field_north": (68.0, 67.0, "field", 25.0, 0.0, 3870.0),
+    "cs_north": (66.0, 64.5, "compressor", None, 0.0, None),
+    "field_east": (74.0, 63.5, "field", 15.0, 0.0, 3870.0),
+    "hub": (63.0, 62.0, "hub", None, 0.0, 4500.0),
+    "junction": (56.0, 60.0, "junction", None, 0.0, 5500.0),
+    "city": (50.0, 57.0, "demand", None, 18.0, 7060.0),
+    "border": (46.0, 60.5, "border", None, 12.0, None),
 }
 
 PIPELINES = {
@@ -57,7 +58,7 @@ PIPELINES = {
 EXAMPLE_CASE: dict[str, Any] = {
     "name": "example",
     "description": "A tiny synthetic network: where to place 500 MW of IT",
-    "network": {"direction": "as_drawn", "snap_km": 1.0},
+    "network": {"direction": "as_drawn", "snap_km": 1.0, "gas_price_column": "gas_price"},
     "candidates": {
         "node_kinds": ["field", "compressor", "hub", "junction"],
         "spacing_km": None,
@@ -89,6 +90,7 @@ def raw_layers() -> dict[str, pd.DataFrame]:
             "kind": [v[2] for v in NODES.values()],
             "production_capacity_bcm_y": [v[3] for v in NODES.values()],
             "demand_bcm_y": [v[4] for v in NODES.values()],
+            "gas_price_rub_1000m3": [v[5] for v in NODES.values()],
         },
         geometry=[Point(v[0], v[1]) for v in NODES.values()],
         crs="EPSG:4326",

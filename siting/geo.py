@@ -2,21 +2,28 @@
 
 Nearest-neighbour searches run on a KD-tree of unit-sphere coordinates (chord order equals
 great-circle order); the distances returned are then computed exactly with
-:class:`pyproj.Geod`. Distances to lines use the lines densified to ``step_km``, so they are
-exact to within half a step.
+:class:`pyproj.Geod`. Distances to lines use the lines densified along great circles to
+``step_km``, so they are exact to within half a step. Nothing here works in degrees as if
+they were planar, so lines and points across the antimeridian are handled like any other.
+
+Planar work (cutting lines where they cross, snapping ends onto lines) happens in a
+:class:`LocalProjection`: an azimuthal equidistant projection centred on the data, where
+distances from the centre are exact and others are stretched by at most ``max_scale``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import shapely
-from pyproj import Geod
+from pyproj import Geod, Transformer
 from scipy.spatial import cKDTree
 
 GEOD: Final = Geod(ellps="WGS84")
 EARTH_RADIUS_KM: Final = 6371.0088
+MAX_RADIUS_KM: Final = 6399.6
 
 
 def unit_xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -83,12 +90,58 @@ def nearest(
     return idx, dist
 
 
+def lonlat_from_xyz(xyz: np.ndarray) -> np.ndarray:
+    xyz = xyz / np.linalg.norm(xyz, axis=1, keepdims=True)
+    lat = np.degrees(np.arcsin(np.clip(xyz[:, 2], -1.0, 1.0)))
+    lon = np.degrees(np.arctan2(xyz[:, 1], xyz[:, 0]))
+    return np.column_stack([lon, lat])
+
+
+def densify_coords(
+    coords: np.ndarray, owner: np.ndarray, step_km: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Polylines given as lon/lat ``coords`` with their line index ``owner`` (sorted by line),
+    with points added along great circles so no segment is longer than ``step_km``."""
+    coords = np.asarray(coords, float)
+    owner = np.asarray(owner)
+    if len(coords) < 2:
+        return coords, owner
+    same = owner[1:] == owner[:-1]
+    xyz = unit_xyz(coords[:, 0], coords[:, 1])
+    a, b = xyz[:-1], xyz[1:]
+    omega = np.arccos(np.clip((a * b).sum(axis=1), -1.0, 1.0))
+    # the ellipsoid's largest radius of curvature (a²/b at the poles) bounds a segment's length
+    n_sub = np.where(same, np.maximum(np.ceil(omega * MAX_RADIUS_KM / step_km), 1), 1)
+    n_sub = n_sub.astype(int)
+    # each segment emits its start and n_sub − 1 interior points; each line's last vertex ends it
+    seg = np.repeat(np.arange(len(a)), n_sub)
+    k = np.arange(len(seg)) - np.repeat(np.cumsum(n_sub) - n_sub, n_sub)
+    t = k / n_sub[seg]
+    om = omega[seg]
+    small = om < 1e-12
+    sin_om = np.where(small, 1.0, np.sin(om))
+    wa = np.where(small, 1.0 - t, np.sin((1.0 - t) * om) / sin_om)
+    wb = np.where(small, t, np.sin(t * om) / sin_om)
+    pts = wa[:, None] * a[seg] + wb[:, None] * b[seg]
+    lonlat = lonlat_from_xyz(pts)
+    lonlat[k == 0] = coords[:-1][seg[k == 0]]
+    last = np.flatnonzero(np.append(~same, True))
+    keep_interior = same[seg] | (k == 0)
+    out = np.vstack([lonlat[keep_interior], coords[last]])
+    out_owner = np.concatenate([owner[:-1][seg[keep_interior]], owner[last]])
+    position = np.concatenate([seg[keep_interior] + t[keep_interior], last.astype(float)])
+    order = np.lexsort((position, out_owner))
+    return out[order], out_owner[order]
+
+
 def densify(geoms: np.ndarray, step_km: float) -> tuple[np.ndarray, np.ndarray]:
-    """Vertices of (multi)lines densified to about ``step_km``: (lon/lat array, line index)."""
-    step_deg = step_km / 111.0
-    dense = shapely.segmentize(np.asarray(geoms), max_segment_length=step_deg)
-    coords, index = shapely.get_coordinates(dense, return_index=True)
-    return coords, index
+    """Vertices of (multi)lines densified along great circles to about ``step_km``:
+    (lon/lat array, line index)."""
+    geoms = np.asarray(geoms)
+    parts, part_owner = shapely.get_parts(geoms, return_index=True)
+    coords, index = shapely.get_coordinates(parts, return_index=True)
+    dense, dense_part = densify_coords(coords, index, step_km)
+    return dense, part_owner[dense_part] if len(dense_part) else dense_part
 
 
 def distance_to_lines_km(
@@ -100,6 +153,118 @@ def distance_to_lines_km(
     coords, owner = densify(lines, step_km)
     idx, dist = nearest(lon, lat, coords[:, 0], coords[:, 1])
     return dist, owner[idx]
+
+
+def distance_to_polygons_km(
+    lon: np.ndarray, lat: np.ndarray, polygons: np.ndarray, step_km: float = 2.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Geodesic distance (km) from each point to the nearest polygon (0 inside), and its index."""
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    if len(polygons) == 0:
+        return np.full(len(lon), np.inf), np.full(len(lon), -1)
+    polygons = np.asarray(polygons)
+    dist, owner = distance_to_lines_km(lon, lat, shapely.boundary(polygons), step_km)
+    tree = shapely.STRtree(polygons)
+    p_idx, g_idx = tree.query(shapely.points(lon, lat), predicate="intersects")
+    dist[p_idx] = 0.0
+    owner[p_idx] = g_idx
+    return dist, owner
+
+
+def line_lengths_km(coords: np.ndarray, owner: np.ndarray, n_lines: int) -> np.ndarray:
+    """Geodesic length of each polyline given as flattened lon/lat ``coords`` with ``owner``."""
+    if len(coords) < 2:
+        return np.zeros(n_lines)
+    same = owner[1:] == owner[:-1]
+    seg = np.where(same, segment_lengths_km(coords), 0.0)
+    return np.bincount(owner[:-1], weights=seg, minlength=n_lines)
+
+
+def points_along(
+    coords: np.ndarray, owner: np.ndarray, line: np.ndarray, distance_km: np.ndarray
+) -> np.ndarray:
+    """Points at geodesic ``distance_km`` along polyline ``line`` (lines as flattened lon/lat
+    ``coords`` with their ``owner``, sorted by line), as an (m, 2) lon/lat array."""
+    line = np.asarray(line, int)
+    distance_km = np.asarray(distance_km, float)
+    if len(line) == 0:
+        return np.zeros((0, 2))
+    same = owner[1:] == owner[:-1]
+    seg_km = np.where(same, segment_lengths_km(coords), 0.0)
+    cum = np.concatenate([[0.0], np.cumsum(seg_km)])
+    first = np.searchsorted(owner, line, side="left")
+    last = np.searchsorted(owner, line, side="right") - 1
+    target = cum[first] + np.clip(distance_km, 0.0, cum[last] - cum[first])
+    # the segment (start vertex) of the line holding each target distance
+    idx = np.searchsorted(cum, target, side="right") - 1
+    idx = np.clip(idx, first, np.maximum(last - 1, first))
+    start, end = coords[idx], coords[np.minimum(idx + 1, last)]
+    az, _, _ = GEOD.inv(start[:, 0], start[:, 1], end[:, 0], end[:, 1])
+    lon, lat, _ = GEOD.fwd(start[:, 0], start[:, 1], np.asarray(az), (target - cum[idx]) * 1000.0)
+    return np.column_stack([np.asarray(lon), np.asarray(lat)])
+
+
+def split_at_km(coords: np.ndarray, cuts_km: np.ndarray) -> list[np.ndarray]:
+    """A polyline (lon/lat array) cut at geodesic distances ``cuts_km`` from its start, as
+    ``len(cuts) + 1`` pieces; the cut points lie on the geodesic segments, so the pieces'
+    geodesic lengths add up to the line's."""
+    coords = np.asarray(coords, float)
+    seg = segment_lengths_km(coords)
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    total = float(cum[-1])
+    cuts = np.clip(np.sort(np.asarray(cuts_km, float)), 0.0, total)
+    points = points_along(coords, np.zeros(len(coords), int), np.zeros(len(cuts), int), cuts)
+    bounds = [0.0, *cuts.tolist(), total]
+    ends = [coords[0], *points, coords[-1]]
+    pieces = []
+    for k in range(len(cuts) + 1):
+        inner = coords[(cum > bounds[k]) & (cum < bounds[k + 1])]
+        pieces.append(np.vstack([ends[k], *inner, ends[k + 1]]))
+    return pieces
+
+
+@dataclass(frozen=True)
+class LocalProjection:
+    """Azimuthal equidistant projection (metres) centred on a set of points.
+
+    Distances from the centre are exact; any other distance is stretched by at most
+    ``max_scale`` (c / sin c at the angular distance c of the farthest point), so a search
+    radius of r km in the projection must be ``r × max_scale`` to miss nothing."""
+
+    lon0: float
+    lat0: float
+    max_scale: float
+    _fwd: Transformer
+    _inv: Transformer
+
+    @classmethod
+    def around(cls, lon: np.ndarray, lat: np.ndarray) -> LocalProjection:
+        xyz = unit_xyz(np.asarray(lon, float), np.asarray(lat, float))
+        mean = xyz.mean(axis=0) if len(xyz) else np.array([1.0, 0.0, 0.0])
+        if np.linalg.norm(mean) < 1e-9:
+            mean = np.array([1.0, 0.0, 0.0])
+        lon0, lat0 = lonlat_from_xyz(mean[None, :])[0]
+        centre = mean / np.linalg.norm(mean)
+        c = float(np.arccos(np.clip(xyz @ centre, -1.0, 1.0)).max()) if len(xyz) else 0.0
+        max_scale = (
+            float(c / np.sin(c)) if 1e-9 < c < np.pi * 0.95 else (1.0 if c <= 1e-9 else 20.0)
+        )
+        crs = f"+proj=aeqd +lat_0={lat0:.9f} +lon_0={lon0:.9f} +datum=WGS84 +units=m +no_defs"
+        return cls(
+            float(lon0),
+            float(lat0),
+            max_scale,
+            Transformer.from_crs("EPSG:4326", crs, always_xy=True),
+            Transformer.from_crs(crs, "EPSG:4326", always_xy=True),
+        )
+
+    def to_xy(self, lonlat: np.ndarray) -> np.ndarray:
+        x, y = self._fwd.transform(lonlat[:, 0], lonlat[:, 1])
+        return np.column_stack([np.asarray(x), np.asarray(y)])
+
+    def to_lonlat(self, xy: np.ndarray) -> np.ndarray:
+        lon, lat = self._inv.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([np.asarray(lon), np.asarray(lat)])
 
 
 def pairs_within_km(lon: np.ndarray, lat: np.ndarray, radius_km: float) -> np.ndarray:

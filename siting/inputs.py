@@ -20,9 +20,18 @@ from siting.candidates import Candidates
 from siting.config import Case, FormulationConfig
 from siting.errors import DataError
 from siting.geodata import GeoData
+from siting.prices import price_factor
 from siting.units import HOURS_PER_YEAR, bcm_per_year_to_mw
 
-Objective = Literal["min_cost", "max_profit", "max_gas_use"]
+Objective = Literal["min_cost", "max_profit", "max_gas_use", "pareto"]
+
+#: metrics a Pareto front can pair: (direction, unit). Remoteness is the IT-weighted distance
+#: to the nearest town, Σ_s town_km[s]·IT[s].
+PARETO_METRICS: dict[str, tuple[str, str]] = {
+    "cost": ("min", "MUSD/y"),
+    "gas": ("max", "MW"),
+    "remoteness": ("min", "MW·km"),
+}
 
 #: USD/MWh of a constant 1 MW flow over a year → MUSD/y
 MUSD_Y_PER_USD_PER_MWH = HOURS_PER_YEAR / 1e6
@@ -57,6 +66,11 @@ class Params:
     mw_per_bcm_y: float = field(default_factory=lambda: bcm_per_year_to_mw(1.0))
     energy_system: bool = True
     formulation: FormulationConfig = field(default_factory=FormulationConfig)
+    # objective "pareto": minimise Σ_k weight_k·σ_k·metric_k, σ = +1 to minimise, −1 to
+    # maximise, with an optional bound on each metric (the ε-constraint method)
+    pareto_metrics: tuple[str, str] | None = None
+    pareto_weights: tuple[float, float] = (1.0, 0.0)
+    pareto_bounds: tuple[float | None, float | None] = (None, None)
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -69,6 +83,9 @@ class Params:
         values = dict(data)
         if "formulation" in values:
             values["formulation"] = FormulationConfig(**values["formulation"])
+        for key in ("pareto_metrics", "pareto_weights", "pareto_bounds"):
+            if values.get(key) is not None:
+                values[key] = tuple(values[key])
         return cls(**values)
 
 
@@ -191,7 +208,6 @@ def _empty(columns: list[str], index: str) -> pd.DataFrame:
 
 def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInputs:
     """Turn the network with sites, the layers and the case into model tables."""
-    conv = case.conversions
     graph = candidates.graph
     nodes = _nodes_table(graph)
     arcs = _arcs_table(graph, case.costs.transport_tariff_usd_per_mwh_per_1000km)
@@ -202,16 +218,31 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
     grid = data.grid
     grid_nodes = (
         pd.DataFrame(
-            {"spare_mw": grid["spare_mw"].to_numpy(float), "price_factor": 1.0},
+            {
+                "spare_mw": grid["spare_mw"].to_numpy(float),
+                "price_factor": price_factor(
+                    grid["energy_price_usd_per_mwh"].to_numpy(float),
+                    grid["energy_price_usd_per_mwh"].to_numpy(float),
+                ),
+            },
             index=pd.Index(grid["grid_id"].to_numpy(), name="grid_id"),
         )
         if grid is not None
         else _empty(GRID_COLUMNS, "grid_id")
     )
     sites = site_table(eligible, case)
+    params = params_from_case(case)
+    hubs, serve = _hubs_tables(eligible, data, case)
+    cliques = spacing_cliques(sites, case.objective.min_spacing_km)
+    return ModelInputs(nodes, arcs, sites, params, grid_nodes, hubs, serve, cliques).validate()
+
+
+def params_from_case(case: Case) -> Params:
+    """The system-wide scalars of a case, in internal units."""
+    conv = case.conversions
     obj = case.objective
     tech = case.technology
-    params = Params(
+    return Params(
         objective=obj.sense,
         target_mw=obj.target_it.to_internal(conv) if obj.target_it is not None else None,
         budget_musd=obj.budget.to_internal(conv) if obj.budget is not None else None,
@@ -232,9 +263,6 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
         mw_per_bcm_y=bcm_per_year_to_mw(1.0, conv),
         formulation=case.formulation,
     )
-    hubs, serve = _hubs_tables(eligible, data, case)
-    cliques = spacing_cliques(sites, obj.min_spacing_km)
-    return ModelInputs(nodes, arcs, sites, params, grid_nodes, hubs, serve, cliques).validate()
 
 
 def _nodes_table(graph: nx.Graph) -> pd.DataFrame:
@@ -285,14 +313,19 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
     conv = case.conversions
     costs, tech = case.costs, case.technology
     m = candidates["capex_multiplier"].to_numpy(float)
+    cold = (candidates["arctic"] | candidates["permafrost"]).to_numpy(bool)
     fiber_km = candidates["fiber_km"].to_numpy(float)
     grid_km = candidates["grid_km"].to_numpy(float)
     has_grid = np.isfinite(grid_km) & candidates["grid_id"].notna().to_numpy()
     site_capex = costs.site_capex.to_internal(conv)
-    fiber_capex = costs.fiber_capex.to_internal(conv)
+    fiber_capex = costs.fiber_capex.to_internal(conv) * np.where(
+        cold, costs.fiber_cold_multiplier, 1.0
+    )
     facility = costs.facility_capex.to_internal(conv)
     generation = costs.generation_capex.to_internal(conv)
-    line = costs.grid_line_capex.to_internal(conv)
+    line = costs.grid_line_capex.to_internal(conv) * np.where(
+        cold, costs.grid_line_cold_multiplier, 1.0
+    )
     connection = costs.grid_connection_capex.to_internal(conv)
     crf = {k: costs.crf(k) for k in ("site", "fiber", "facility", "generation", "grid")}
     grid_link_capex = np.where(has_grid, line * np.where(has_grid, grid_km, 0.0) + connection, 0.0)
@@ -310,13 +343,17 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
             + crf["fiber"] * fiber_capex * fiber_km,
             "it_cost_musd_per_mw_y": (crf["facility"] + costs.om_fraction) * facility * m,
             "gen_cost_musd_per_mw_y": (crf["generation"] + costs.om_fraction) * generation * m,
-            "gas_price_factor": 1.0,
+            "gas_price_factor": candidates["gas_price_factor"].to_numpy(float),
             "grid_id": np.where(has_grid, candidates["grid_id"].to_numpy(dtype=object), None),
             "grid_link_cost_musd_y": crf["grid"] * grid_link_capex,
             "open_capex_musd": site_capex * m + fiber_capex * fiber_km,
             "it_capex_musd_per_mw": facility * m,
             "gen_capex_musd_per_mw": generation * m,
             "grid_link_capex_musd": grid_link_capex,
+            "town_km": candidates["town_km"].to_numpy(float),
+            "place": candidates["town"].astype(str).to_numpy()
+            if "town" in candidates.columns
+            else candidates["site_id"].astype(str).to_numpy(),
         },
         index=pd.Index(candidates["site_id"].to_numpy(), name="site_id"),
     )
@@ -331,16 +368,25 @@ def _hubs_tables(
         return _empty(HUB_COLUMNS, "hub_id"), pd.DataFrame(columns=SERVE_COLUMNS)
     if data.hubs is None or len(data.hubs) == 0:
         raise DataError("objective.hubs is set but the case has no hubs layer (layers.hubs)")
-    weights = data.hubs["weight"].to_numpy(float)
+    chosen = data.hubs
+    if cfg.hub_ids is not None:
+        unknown = sorted(set(cfg.hub_ids) - set(chosen["hub_id"]))
+        if unknown:
+            raise DataError(
+                f"objective.hubs.hub_ids: unknown hub(s) {', '.join(unknown)}; the hubs layer has "
+                f"{', '.join(map(str, chosen['hub_id']))}"
+            )
+        chosen = chosen[chosen["hub_id"].isin(cfg.hub_ids)]
+    weights = chosen["weight"].to_numpy(float)
     if weights.sum() <= 0:
         raise DataError("layer hubs: the weights sum to zero")
     w = weights / weights.sum()
     total = cfg.demand.to_internal(case.conversions) if cfg.demand is not None else 0.0
     hubs = pd.DataFrame(
         {"demand_mw": total * w, "share_of_it": cfg.share_of_it * w},
-        index=pd.Index(data.hubs["hub_id"].to_numpy(), name="hub_id"),
+        index=pd.Index(chosen["hub_id"].to_numpy(), name="hub_id"),
     )
-    hx, hy = data.hubs.geometry.x.to_numpy(), data.hubs.geometry.y.to_numpy()
+    hx, hy = chosen.geometry.x.to_numpy(), chosen.geometry.y.to_numpy()
     s_idx = np.repeat(np.arange(len(eligible)), len(hubs))
     h_idx = np.tile(np.arange(len(hubs)), len(eligible))
     km = geo.geodesic_km(

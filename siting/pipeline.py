@@ -11,18 +11,21 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
+import pandas as pd
+
 from siting.candidates import Candidates, build_candidates
 from siting.check import CheckReport, check_solution
 from siting.config import Case, SolverConfig
 from siting.diagnose import Diagnosis, elastic_diagnosis, graph_checks
 from siting.errors import InfeasibleError, SolveError
-from siting.geodata import GeoData, select_pipelines
+from siting.geodata import GeoData
 from siting.inputs import ModelInputs, build_inputs
 from siting.lagrangian import lagrangian_bound, use_lagrangian
 from siting.model import build_model
+from siting.model.routing import build_routing_model, pyo_value
 from siting.network import Network, build_network
-from siting.solution import Solution, extract_solution
-from siting.solve import HighsSolver, Outcome
+from siting.solution import Solution, extract_solution, with_flows
+from siting.solve import HighsSolver, Outcome, SolveReport
 
 Step = Callable[[str], AbstractContextManager[None]]
 
@@ -75,9 +78,8 @@ def prepare(case: Case, data: GeoData | None = None, step: Step = _quiet) -> Pre
         with step("reading layers"):
             data = load_geodata(case)
     with step("building the gas network"):
-        network = build_network(
-            select_pipelines(data.pipelines, case.network), data.nodes, case.network.snap_km
-        )
+        network = build_network(data.pipelines, data.nodes, case.network)
+        network.report.dropped[:0] = data.removed.to_dict("records")
     with step("candidate sites"):
         candidates = build_candidates(network, data, case)
     with step("model inputs"):
@@ -108,6 +110,20 @@ def solve_inputs(
         )
     if fixings is not None:
         report = replace(report, presolve=fixings.to_dict())
+    raise_for_outcome(report, inputs, settings, step)
+    solution = extract_solution(model, inputs, report)
+    if inputs.params.energy_system and not inputs.arcs["cost_musd_per_mw_y"].any():
+        with step("routing gas flows"):
+            solution = route_flows(solution, inputs, settings)
+    with step("checking the solution"):
+        check = check_solution(solution, tol=settings.check_tolerance)
+    return solution, check, precheck
+
+
+def raise_for_outcome(
+    report: SolveReport, inputs: ModelInputs, settings: SolverConfig, step: Step = _quiet
+) -> None:
+    """Raise InfeasibleError (with a diagnosis) or SolveError unless the solve has a plan."""
     if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
         diagnosis = Diagnosis()
         if settings.elastic_diagnosis:
@@ -123,10 +139,22 @@ def solve_inputs(
         )
     if report.outcome is Outcome.ERROR:
         raise SolveError(report.message)
-    with step("checking the solution"):
-        solution = extract_solution(model, inputs, report)
-        check = check_solution(solution, tol=settings.check_tolerance)
-    return solution, check, precheck
+
+
+def route_flows(solution: Solution, inputs: ModelInputs, settings: SolverConfig) -> Solution:
+    """Replace the plan's arbitrary routing by shortest routes (see siting/model/routing.py)."""
+    burn = solution.sites.groupby("node_id")["gas_mw"].sum().to_dict()
+    model = build_routing_model(inputs, burn)
+    report = HighsSolver(settings).solve(model)
+    if not report.is_optimal:
+        return solution  # the plan's own routing is feasible; keep it
+    flows = pd.Series(
+        [pyo_value(model.flow_mw[a]) for a in inputs.arcs.index], index=inputs.arcs.index
+    )
+    supply = pd.Series(0.0, index=inputs.nodes.index)
+    for f in model.FIELDS:
+        supply[f] = pyo_value(model.supply_mw[f])
+    return with_flows(solution, inputs, flows.clip(lower=0.0), supply.clip(lower=0.0))
 
 
 def run(

@@ -7,13 +7,14 @@ table, and ``totals`` add them up. Reporting and the checker read only these tab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from siting.inputs import ModelInputs, Params
+from siting.inputs import PARETO_METRICS, ModelInputs, Params
 from siting.solve import SolveReport
 
 SITE_COST_TERMS = (
@@ -47,15 +48,24 @@ class Solution:
         return self.sites[self.sites["open"] == 1]
 
 
-def _values(var: pyo.Var | None, index: list) -> np.ndarray:
-    """Variable values in ``index`` order; zeros for a variable the model leaves out."""
-    if var is None:
-        return np.zeros(len(index))
+def _model_values(var: pyo.Var, index: list) -> np.ndarray:
     return np.array([pyo.value(var[i], exception=False) or 0.0 for i in index], dtype=float)
 
 
-def extract_solution(m: pyo.ConcreteModel, inputs: ModelInputs, report: SolveReport) -> Solution:
-    """Read the decisions from a solved model and compute every cost term."""
+Values = Callable[[pyo.Var, list], np.ndarray]
+
+
+def extract_solution(
+    m: pyo.ConcreteModel, inputs: ModelInputs, report: SolveReport, values: Values | None = None
+) -> Solution:
+    """Read the decisions from a solved model and compute every cost term. ``values`` reads
+    a variable's values (default: from the model, where the solver loaded them)."""
+    read = values or _model_values
+
+    def _values(var: pyo.Var | None, index: list) -> np.ndarray:
+        """Values in ``index`` order; zeros for a variable the model leaves out."""
+        return np.zeros(len(index)) if var is None else read(var, index)
+
     p = inputs.params
     s_idx = inputs.sites.index.tolist()
 
@@ -115,7 +125,7 @@ def assemble_solution(
         p.grid_energy_cost_musd_per_mw_y * grid_factor * sites["grid_mw"]
     )
     sites["cost_serve_musd_y"] = (
-        serve.groupby("site_id")["cost_musd_y"].sum().reindex(sites.index).fillna(0.0)
+        serve.groupby("site_id")["cost_musd_y"].sum().reindex(sites.index).fillna(0.0).astype(float)
     )
     sites["cost_total_musd_y"] = sites[list(SITE_COST_TERMS)].sum(axis=1)
     sites["value_musd_y"] = p.compute_value_musd_per_mw_y * sites["it_mw"]
@@ -174,12 +184,44 @@ def assemble_solution(
     return replace(solution, totals=compute_totals(solution))
 
 
-def objective_value(cost_musd_y: float, value_musd_y: float, gas_mw: float, p: Params) -> float:
+def with_flows(
+    solution: Solution, inputs: ModelInputs, flows: pd.Series, supply: pd.Series
+) -> Solution:
+    """The same plan with other (equally feasible) arc flows and field supplies."""
+    decisions = solution.sites[["open", "modules", "gas_mw", "gen_mw", "grid_mw", "grid_link"]]
+    served = solution.serve["serve_mw"].to_numpy(float)
+    return assemble_solution(inputs, solution.report, decisions, flows, supply, served)
+
+
+def objective_value(
+    cost_musd_y: float,
+    value_musd_y: float,
+    gas_mw: float,
+    p: Params,
+    remoteness_mw_km: float | None = None,
+) -> float:
     if p.objective == "min_cost":
         return cost_musd_y
     if p.objective == "max_profit":
         return value_musd_y - cost_musd_y
+    if p.objective == "pareto":
+        metrics = pareto_metric_values(cost_musd_y, gas_mw, remoteness_mw_km)
+        assert p.pareto_metrics is not None
+        return sum(
+            w * (1.0 if PARETO_METRICS[name][0] == "min" else -1.0) * metrics[name]
+            for name, w in zip(p.pareto_metrics, p.pareto_weights, strict=True)
+        )
     return gas_mw - p.gas_use_cost_weight * cost_musd_y
+
+
+def pareto_metric_values(
+    cost_musd_y: float, gas_mw: float, remoteness_mw_km: float | None
+) -> dict[str, float]:
+    return {
+        "cost": cost_musd_y,
+        "gas": gas_mw,
+        "remoteness": float("nan") if remoteness_mw_km is None else remoteness_mw_km,
+    }
 
 
 def compute_totals(s: Solution) -> dict[str, float]:
@@ -190,6 +232,9 @@ def compute_totals(s: Solution) -> dict[str, float]:
     it = float(sites["it_mw"].sum())
     gas = float(sites["gas_mw"].sum())
     value = float(sites["value_musd_y"].sum())
+    remoteness = (
+        float((sites["town_km"] * sites["it_mw"]).sum()) if "town_km" in sites.columns else None
+    )
     supply_max = float(s.nodes["supply_max_mw"].sum())
     demand = float(s.nodes["demand_mw"].sum())
     totals = {
@@ -208,8 +253,27 @@ def compute_totals(s: Solution) -> dict[str, float]:
         "value_musd_y": value,
         "cost_per_mw_it_musd_y": cost / it if it > 0 else float("nan"),
         "capex_per_mw_it_musd": float(sites["capex_musd"].sum()) / it if it > 0 else float("nan"),
-        "objective": objective_value(cost, value, gas, p),
+        "objective": objective_value(cost, value, gas, p, remoteness),
     }
+    if remoteness is not None:
+        totals["remoteness_mw_km"] = remoteness
+        totals["remoteness_km"] = remoteness / it if it > 0 else float("nan")
     for term in SITE_COST_TERMS:
         totals[term] = float(sites[term].sum())
+    totals.update(binding_counts(s))
     return totals
+
+
+def binding_counts(s: Solution, share: float = 0.999) -> dict[str, int]:
+    """How many pipelines, fields and grid nodes the plan uses to (nearly) their limit."""
+    fields = s.nodes[s.nodes["supply_max_mw"] > 0]
+    return {
+        "arcs_full": int((s.arcs["utilisation"] >= share).sum()),
+        "fields_at_capacity": int((fields["supply_mw"] >= share * fields["supply_max_mw"]).sum()),
+        "grid_nodes_exhausted": int(
+            (
+                (s.grid_nodes["used_mw"] >= share * s.grid_nodes["spare_mw"])
+                & (s.grid_nodes["spare_mw"] > 0)
+            ).sum()
+        ),
+    }

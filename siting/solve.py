@@ -9,14 +9,17 @@ This is the only module that knows HiGHS. Two hand-offs are offered:
 - ``appsi``: Pyomo's persistent HiGHS interface, kept as a cross-check.
 
 Both keep the HiGHS object, so a model can be re-solved with the previous solution as a
-MIP start.
+MIP start. A re-solve after changing only mutable Params pushes just the costs and row
+bounds that moved to the same Highs object (``handoff == "update"`` in the report); anything
+else compiles and passes the model again.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -24,6 +27,7 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
+from pyomo.common.tee import capture_output
 from pyomo.common.timing import HierarchicalTimer
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
@@ -70,6 +74,7 @@ class SolveReport:
     nodes: int
     mip_gap_setting: float
     time_limit_s: float
+    handoff: str = "full"
     presolve: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -106,7 +111,12 @@ def _options(settings: SolverConfig, stream: bool) -> dict[str, Any]:
 
 
 class HighsSolver:
-    """HiGHS for one Pyomo model at a time; ``solve`` again to re-solve after changes."""
+    """HiGHS for one Pyomo model at a time; ``solve`` again to re-solve after changes.
+
+    Between re-solves of the same model only the values of mutable Params may change (and
+    the solver settings, through :meth:`configure`); pass ``recompile=True`` after any other
+    change, such as activating a constraint.
+    """
 
     def __init__(self, settings: SolverConfig, stream: bool = False) -> None:
         self.settings = settings
@@ -117,54 +127,333 @@ class HighsSolver:
             else _StandardForm(settings, stream)
         )
 
-    def solve(
-        self, model: pyo.ConcreteModel, warmstart: bool = False, mip_start: bool = False
-    ) -> SolveReport:
-        """Solve (or re-solve) ``model`` and load the solution into it if one exists.
+    def configure(self, settings: SolverConfig) -> None:
+        """New time limit, gap, seed or threads for the next solve (same interface)."""
+        if settings.interface != self.settings.interface:
+            raise ValueError("the HiGHS interface cannot change between re-solves")
+        self.settings = settings
+        self._backend.configure(settings, self.stream)
 
-        ``warmstart`` starts a re-solve of the same model from its previous solution;
-        ``mip_start`` starts from the values currently set on the model's variables.
+    def solve(
+        self,
+        model: pyo.ConcreteModel,
+        warmstart: bool = False,
+        recompile: bool = False,
+        load: bool = True,
+        mip_start: bool = False,
+    ) -> SolveReport:
+        """Solve (or re-solve) ``model``; with ``load``, put the solution into its variables
+        (otherwise read it with :meth:`values`).
+
+        ``warmstart`` passes the previous solution of the same model as a MIP start; HiGHS
+        uses it only if it is feasible for the changed model. ``mip_start`` starts from the
+        values currently set on the model's variables instead.
         """
         started = time.perf_counter()
         try:
-            highs, solve_s, handoff_s = self._backend.run(model, warmstart, mip_start)
+            highs, solve_s, handoff_s = self._backend.run(model, warmstart, recompile, mip_start)
         except (RuntimeError, ValueError) as exc:
             raise SolveError(f"HiGHS failed: {exc}") from None
         report = _report(
             highs, model, self.settings, solve_s, handoff_s, time.perf_counter() - started
         )
-        if report.has_solution:
+        report = replace(report, handoff=self._backend.last_handoff)
+        if report.has_solution and load:
             self._backend.load(model)
         return report
 
+    def values(self, var: pyo.Var, keys: Sequence[Any]) -> np.ndarray:
+        """The last solution's values of ``var[k]`` for each of ``keys`` (fixed variables at
+        their fixed value), without loading the solution into the model."""
+        return self._backend.values(var, keys)
+
+
+@dataclass(frozen=True)
+class _Arrays:
+    """A compiled model as numpy arrays, in the compiler's column and row order."""
+
+    columns: list[Any]
+    cost: np.ndarray
+    offset: float
+    maximise: bool
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    a_start: np.ndarray
+    a_index: np.ndarray
+    a_value: np.ndarray
+    integer: np.ndarray
+    scale: np.ndarray
+
+    def same_structure(self, other: _Arrays) -> bool:
+        """Equal columns, matrix, column bounds and row shape: only costs and finite row
+        bounds may differ."""
+        return (
+            len(self.columns) == len(other.columns)
+            and all(a is b for a, b in zip(self.columns, other.columns, strict=True))
+            and self.maximise == other.maximise
+            and np.array_equal(self.a_start, other.a_start)
+            and np.array_equal(self.a_index, other.a_index)
+            and np.array_equal(self.a_value, other.a_value)
+            and np.array_equal(self.col_lower, other.col_lower)
+            and np.array_equal(self.col_upper, other.col_upper)
+            and np.array_equal(self.integer, other.integer)
+            and np.array_equal(self.scale, other.scale)
+            and np.array_equal(np.isinf(self.row_lower), np.isinf(other.row_lower))
+            and np.array_equal(np.isinf(self.row_upper), np.isinf(other.row_upper))
+        )
+
+
+def compile_arrays(model: pyo.ConcreteModel) -> _Arrays:
+    """Compile with Pyomo's linear standard-form compiler (mutable Params at their values).
+
+    A ``scaling_factor`` suffix on the model (Pyomo's convention) scales columns: HiGHS
+    sees x' = factor·x; ``scale`` (1 for unscaled columns) maps solutions back.
+    """
+    sf = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
+    n_cols = sf.A.shape[1]
+    columns = list(sf.columns)
+    cost = np.asarray(sf.c.toarray(), float).ravel() if sf.c.shape[0] else np.zeros(n_cols)
+    objective = sf.objectives[0] if sf.objectives else None
+    senses = np.array([sense for _con, sense in sf.rows], dtype=int)
+    rhs = np.asarray(sf.rhs, dtype=float)
+    lower = np.array([v.lb if v.lb is not None else -highspy.kHighsInf for v in columns], float)
+    upper = np.array([v.ub if v.ub is not None else highspy.kHighsInf for v in columns], float)
+    integer = np.array([v.is_integer() for v in columns], dtype=bool)  # binaries included
+    a = sf.A.tocsc()
+    scale = _column_scale(model, columns, integer)
+    if (scale != 1.0).any():
+        a = (a @ sp.diags(1.0 / scale)).tocsc()
+        cost, lower, upper = cost / scale, lower * scale, upper * scale
+    return _Arrays(
+        columns=columns,
+        cost=cost,
+        offset=float(sf.c_offset[0]) if len(sf.c_offset) else 0.0,
+        maximise=objective is not None and objective.sense == pyo.maximize,
+        col_lower=lower,
+        col_upper=upper,
+        row_lower=np.where(senses <= 0, rhs, -highspy.kHighsInf),
+        row_upper=np.where(senses >= 0, rhs, highspy.kHighsInf),
+        a_start=a.indptr.astype(np.int32),
+        a_index=a.indices.astype(np.int32),
+        a_value=a.data.astype(float),
+        integer=integer,
+        scale=scale,
+    )
+
+
+def _column_scale(model: pyo.ConcreteModel, columns: list[Any], integer: np.ndarray) -> np.ndarray:
+    suffix = model.component("scaling_factor")
+    if not isinstance(suffix, pyo.Suffix) or len(suffix) == 0:
+        return np.ones(len(columns))
+    factor = np.array([suffix.get(v, 1.0) for v in columns], dtype=float)
+    if (integer & (factor != 1.0)).any() or not (np.isfinite(factor) & (factor > 0)).all():
+        raise ValueError("scaling_factor must be finite, positive and 1 for integer variables")
+    return factor
+
+
+def _lp(arr: _Arrays) -> highspy.HighsLp:
+    lp = highspy.HighsLp()
+    n_cols, n_rows = len(arr.columns), len(arr.row_lower)
+    lp.num_col_ = n_cols
+    lp.num_row_ = n_rows
+    lp.col_cost_ = arr.cost
+    lp.offset_ = arr.offset
+    if arr.maximise:
+        lp.sense_ = highspy.ObjSense.kMaximize
+    lp.col_lower_, lp.col_upper_ = arr.col_lower, arr.col_upper
+    lp.row_lower_, lp.row_upper_ = arr.row_lower, arr.row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = arr.a_start
+    lp.a_matrix_.index_ = arr.a_index
+    lp.a_matrix_.value_ = arr.a_value
+    lp.a_matrix_.num_col_ = n_cols
+    lp.a_matrix_.num_row_ = n_rows
+    if arr.integer.any():
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+            for i in arr.integer
+        ]
+    return lp
+
+
+def compile_model(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list[Any]]:
+    """The model as a HiGHS LP/MIP: columns in the compiler's order, rows split from ranges."""
+    arr = compile_arrays(model)
+    return _lp(arr), arr.columns
+
+
+@dataclass(frozen=True)
+class _Slope:
+    """Change of the compiled costs and row bounds per unit change of one parameter."""
+
+    cost: np.ndarray
+    offset: float
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
+def _finite_slope(new: np.ndarray, old: np.ndarray, step: float) -> np.ndarray:
+    finite = np.isfinite(old)
+    out = np.zeros_like(old)
+    out[finite] = (new[finite] - old[finite]) / step
+    return out
+
+
+class _ParamUpdates:
+    """How a compiled model moves with its mutable Params, learnt one parameter at a time.
+
+    The first time a parameter changes, the model is compiled once more with only that
+    parameter moved; the difference to the base compile is its slope. The siting model's
+    parameters enter linearly and never multiply each other, so any later point is the base
+    plus the sum of slope × change, and only the entries that move are pushed to HiGHS. A
+    parameter that changes the matrix, a column bound or the row structure is marked
+    structural, and changing it falls back to a full hand-off. The independent checker
+    recomputes every constraint and the objective from the parameters, so a model that broke
+    this contract would fail loudly, not silently.
+    """
+
+    def __init__(self, model: pyo.ConcreteModel, base: _Arrays) -> None:
+        self.base = base
+        self.params = [
+            p
+            for p in model.component_data_objects(pyo.Param, descend_into=True)
+            if p.parent_component().mutable
+        ]
+        self.base_values = self._values()
+        self.pushed_values = self.base_values.copy()
+        self.slopes: dict[int, _Slope | None] = {}
+        self.cost = base.cost.copy()
+        self.offset = base.offset
+        self.row_lower = base.row_lower.copy()
+        self.row_upper = base.row_upper.copy()
+
+    def _values(self) -> np.ndarray:
+        return np.array([np.nan if p.value is None else float(p.value) for p in self.params], float)
+
+    def _learn(self, model: pyo.ConcreteModel, i: int, value: float) -> _Slope | None:
+        step = value - self.base_values[i]
+        current = self._values()
+        try:
+            for p, v in zip(self.params, self.base_values, strict=True):
+                p.set_value(float(v))
+            self.params[i].set_value(value)
+            moved = compile_arrays(model)
+        finally:
+            for p, v in zip(self.params, current, strict=True):
+                p.set_value(float(v))
+        if not self.base.same_structure(moved):
+            return None
+        return _Slope(
+            cost=(moved.cost - self.base.cost) / step,
+            offset=(moved.offset - self.base.offset) / step,
+            row_lower=_finite_slope(moved.row_lower, self.base.row_lower, step),
+            row_upper=_finite_slope(moved.row_upper, self.base.row_upper, step),
+        )
+
+    def push(self, model: pyo.ConcreteModel, highs: highspy.Highs) -> bool:
+        """Push the current parameter values to ``highs``; False if a full hand-off is needed."""
+        values = self._values()
+        if np.isnan(values).any():
+            return False
+        changed = np.flatnonzero(values != self.pushed_values)
+        if changed.size == 0:
+            return True
+        for i in changed:
+            if i not in self.slopes and values[i] != self.base_values[i]:
+                self.slopes[i] = self._learn(model, int(i), float(values[i]))
+        delta = values - self.base_values
+        moved = np.flatnonzero(delta)
+        if any(self.slopes.get(int(i)) is None for i in moved):
+            return False
+        cost = self.base.cost.copy()
+        offset = self.base.offset
+        row_lower = self.base.row_lower.copy()
+        row_upper = self.base.row_upper.copy()
+        for i in moved:
+            slope = self.slopes[int(i)]
+            assert slope is not None
+            cost += delta[i] * slope.cost
+            offset += delta[i] * slope.offset
+            row_lower += delta[i] * slope.row_lower
+            row_upper += delta[i] * slope.row_upper
+        cols = np.flatnonzero(cost != self.cost)
+        if cols.size:
+            highs.changeColsCost(cols.size, cols.astype(np.int32), cost[cols])
+        rows = np.flatnonzero((row_lower != self.row_lower) | (row_upper != self.row_upper))
+        if rows.size:
+            highs.changeRowsBounds(
+                rows.size, rows.astype(np.int32), row_lower[rows], row_upper[rows]
+            )
+        if offset != self.offset:
+            highs.changeObjectiveOffset(offset)
+        self.cost, self.offset, self.row_lower, self.row_upper = cost, offset, row_lower, row_upper
+        self.pushed_values = values
+        return True
+
 
 class _StandardForm:
-    """Compile with Pyomo's standard-form compiler, pass the arrays to highspy in one call."""
+    """Compile with Pyomo's standard-form compiler, pass the arrays to highspy in one call.
+
+    A re-solve of the same model pushes only the costs and row bounds that its mutable
+    Params moved (see :class:`_ParamUpdates`) to the same Highs object, instead of compiling
+    and passing the whole model again.
+    """
 
     def __init__(self, settings: SolverConfig, stream: bool) -> None:
-        self.highs = highspy.Highs()
+        self.highs = _quiet_highs()
         self.options = _options(settings, stream)
         self.columns: list[Any] = []
         self.scale = np.ones(0)
+        self.last_handoff = "full"
         self._model: pyo.ConcreteModel | None = None
+        self._updates: _ParamUpdates | None = None
+        self._start: np.ndarray | None = None
+        self._start_columns: list[Any] = []
+        self._branched = True
+        self._positions: dict[int, int] = {}
+        self._index_cache: dict[tuple[int, tuple[Any, ...]], tuple[np.ndarray, ...]] = {}
+
+    def configure(self, settings: SolverConfig, stream: bool) -> None:
+        self.options = _options(settings, stream)
 
     def run(
-        self, model: pyo.ConcreteModel, warmstart: bool, mip_start: bool = False
+        self,
+        model: pyo.ConcreteModel,
+        warmstart: bool,
+        recompile: bool = False,
+        mip_start: bool = False,
     ) -> tuple[highspy.Highs, float, float]:
+        """Hand ``model`` to HiGHS (or push its changed parameters) and solve it; the
+        highs values live in HiGHS's column space, x' = scale·x."""
         start = time.perf_counter()
-        lp, self.columns, self.scale = compile_model(model)
-        start_values = (
-            list(np.asarray(self._current_values()) * self.scale)
-            if mip_start or (warmstart and model is self._model)
-            else None
-        )
         h = self.highs
-        h.setOptionValue("output_flag", False)
-        h.clearModel()
+        same = model is self._model
+        start_values: Any = None
+        if same and not recompile and self._updates is not None and self._updates.push(model, h):
+            self.last_handoff = "update"
+            if warmstart and self._start is not None:
+                start_values = self._start
+        else:
+            arrays = compile_arrays(model)
+            h.setOptionValue("output_flag", False)
+            h.clearModel()
+            h.passModel(_lp(arrays))
+            self.columns, self.scale = arrays.columns, arrays.scale
+            self._positions = {}
+            self._index_cache = {}
+            self._updates = _ParamUpdates(model, arrays)
+            self.last_handoff = "full"
+            if warmstart and same and self._start is not None:
+                start_values = self._reordered_start()
         for key, value in self.options.items():
             h.setOptionValue(key, value)
-        h.passModel(lp)
-        if start_values is not None:
+        if mip_start:
+            start_values = self._current_values() * self.scale
+        # a MIP start saves branching; when the last solve closed at the root it only adds a
+        # restart (twice the solve time on the Russia case), so it is skipped then
+        if start_values is not None and (self._branched or mip_start):
             sol = highspy.HighsSolution()
             sol.col_value = start_values
             sol.value_valid = True
@@ -173,10 +462,52 @@ class _StandardForm:
         start = time.perf_counter()
         h.run()
         self._model = model
+        info = h.getInfo()
+        self._branched = info.mip_node_count > 1
+        if info.primal_solution_status == 2:
+            self._start = np.asarray(h.getSolution().col_value, dtype=float)
+            self._start_columns = self.columns
         return h, time.perf_counter() - start, handoff
 
-    def _current_values(self) -> list[float]:
-        return [float(v.value) if v.value is not None else 0.0 for v in self.columns]
+    def _reordered_start(self) -> np.ndarray:
+        """The last solution in the order of the current columns (a recompile may reorder
+        them); a column the last solution did not have starts at its current value."""
+        assert self._start is not None
+        old = self._start_columns
+        if len(old) == len(self.columns) and all(
+            a is b for a, b in zip(old, self.columns, strict=True)
+        ):
+            return self._start
+        where = {id(v): i for i, v in enumerate(old)}
+        return np.array(
+            [
+                self._start[where[id(v)]]
+                if id(v) in where
+                else (float(v.value) if v.value is not None else 0.0) * f
+                for v, f in zip(self.columns, self.scale, strict=True)
+            ]
+        )
+
+    def _current_values(self) -> np.ndarray:
+        return np.array([float(v.value) if v.value is not None else 0.0 for v in self.columns])
+
+    def values(self, var: pyo.Var, keys: Sequence[Any]) -> np.ndarray:
+        key = (id(var), tuple(keys))
+        cached = self._index_cache.get(key)
+        if cached is None:
+            if not self._positions:
+                self._positions = {id(v): i for i, v in enumerate(self.columns)}
+            data = [var[k] for k in keys]
+            cols = np.array([self._positions.get(id(v), -1) for v in data], dtype=np.int64)
+            scale = np.where(cols >= 0, self.scale[np.maximum(cols, 0)], 1.0)
+            fixed = np.array(
+                [float(v.value) if v.value is not None else 0.0 for v in data], dtype=float
+            )
+            cached = self._index_cache[key] = (cols, fixed, scale)
+        cols, fixed, scale = cached
+        if self._start is None:
+            return np.zeros(len(cols))
+        return np.where(cols >= 0, self._start[np.maximum(cols, 0)] / scale, fixed)
 
     def load(self, model: pyo.ConcreteModel) -> None:
         values = np.asarray(self.highs.getSolution().col_value) / self.scale
@@ -184,61 +515,10 @@ class _StandardForm:
             var.set_value(value, skip_validation=True)
 
 
-def compile_model(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list[Any], np.ndarray]:
-    """The model as a HiGHS LP/MIP: columns in the compiler's order, rows split from ranges.
-
-    A ``scaling_factor`` suffix on the model (Pyomo's convention) scales columns: HiGHS
-    sees x' = factor·x. The returned factors (1 for unscaled columns) map solutions back.
-    """
-    sf = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
-    n_rows, n_cols = sf.A.shape
-    lp = highspy.HighsLp()
-    lp.num_col_ = n_cols
-    lp.num_row_ = n_rows
-    cost = np.asarray(sf.c.toarray()).ravel() if sf.c.shape[0] else np.zeros(n_cols)
-    lp.col_cost_ = cost
-    lp.offset_ = float(sf.c_offset[0]) if len(sf.c_offset) else 0.0
-    objective = sf.objectives[0] if sf.objectives else None
-    if objective is not None and objective.sense == pyo.maximize:
-        lp.sense_ = highspy.ObjSense.kMaximize
-    bounds = np.array([v.bounds for v in sf.columns], dtype=float).reshape(n_cols, 2)
-    lower = np.nan_to_num(bounds[:, 0], nan=-highspy.kHighsInf)
-    upper = np.nan_to_num(bounds[:, 1], nan=highspy.kHighsInf)
-    lp.col_lower_, lp.col_upper_ = lower, upper
-    senses = np.array([sense for _con, sense in sf.rows], dtype=int)
-    rhs = np.asarray(sf.rhs, dtype=float)
-    lp.row_lower_ = np.where(senses <= 0, rhs, -highspy.kHighsInf)
-    lp.row_upper_ = np.where(senses >= 0, rhs, highspy.kHighsInf)
-    a = sf.A.tocsc()
-    scale = _column_scale(model, sf.columns)
-    if (scale != 1.0).any():
-        a = (a @ sp.diags(1.0 / scale)).tocsc()
-        lp.col_cost_ = cost / scale
-        lp.col_lower_, lp.col_upper_ = lower * scale, upper * scale
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = a.indices.astype(np.int32)
-    lp.a_matrix_.value_ = a.data.astype(float)
-    lp.a_matrix_.num_col_ = n_cols
-    lp.a_matrix_.num_row_ = n_rows
-    integer = [v.is_integer() for v in sf.columns]  # binaries included
-    if any(integer):
-        lp.integrality_ = [
-            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-            for i in integer
-        ]
-    return lp, list(sf.columns), scale
-
-
-def _column_scale(model: pyo.ConcreteModel, columns: list[Any]) -> np.ndarray:
-    suffix = model.component("scaling_factor")
-    if not isinstance(suffix, pyo.Suffix) or len(suffix) == 0:
-        return np.ones(len(columns))
-    factor = np.array([suffix.get(v, 1.0) for v in columns], dtype=float)
-    integer = np.array([v.is_integer() for v in columns], dtype=bool)
-    if (integer & (factor != 1.0)).any() or not (np.isfinite(factor) & (factor > 0)).all():
-        raise ValueError("scaling_factor must be finite, positive and 1 for integer variables")
-    return factor
+def _quiet_highs() -> highspy.Highs:
+    """A Highs object without the banner its constructor prints to stdout."""
+    with capture_output(capture_fd=True):
+        return highspy.Highs()
 
 
 class _Appsi:
@@ -260,10 +540,25 @@ class _Appsi:
             if k not in ("output_flag", "log_to_console")
         }
         self._model: pyo.ConcreteModel | None = None
+        self.last_handoff = "full"
+
+    def configure(self, settings: SolverConfig, stream: bool) -> None:
+        self._opt.config.time_limit = settings.time_limit_s
+        self._opt.config.mip_gap = settings.mip_gap
+        self._opt.highs_options = {
+            k: v
+            for k, v in _options(settings, stream).items()
+            if k not in ("output_flag", "log_to_console")
+        }
 
     def run(
-        self, model: pyo.ConcreteModel, warmstart: bool, mip_start: bool = False
+        self,
+        model: pyo.ConcreteModel,
+        warmstart: bool,
+        recompile: bool = False,
+        mip_start: bool = False,
     ) -> tuple[highspy.Highs, float, float]:
+        self.last_handoff = "update" if model is self._model else "full"
         self._opt.config.warmstart = mip_start or (warmstart and model is self._model)
         timer = HierarchicalTimer()
         self._opt.solve(model, timer=timer)
@@ -273,6 +568,10 @@ class _Appsi:
 
     def load(self, model: pyo.ConcreteModel) -> None:
         self._opt.load_vars()
+
+    def values(self, var: pyo.Var, keys: Sequence[Any]) -> np.ndarray:
+        self._opt.load_vars()
+        return np.array([float(var[k].value or 0.0) for k in keys])
 
 
 def _timer_total(timer: HierarchicalTimer, name: str) -> float:

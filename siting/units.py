@@ -107,7 +107,7 @@ UNITS: Final[dict[str, dict[str, Factor]]] = {
         "Bcf/d": _gas(1e9 * M3_PER_CF * 365.0),
         "1000m3/h": _gas(1e3 * HOURS_PER_YEAR),
     },
-    "length": {"m": _k(1e-3), "km": _k(1.0), "mi": _k(1.609344)},
+    "length": {"mm": _k(1e-6), "m": _k(1e-3), "km": _k(1.0), "mi": _k(1.609344)},
     "money": _MONEY,
     "money_per_power": _per(_MONEY, {"MW": 1.0, "kW": 1e-3, "GW": 1e3}),
     "money_per_length": _per(_MONEY, {"km": 1.0, "m": 1e-3, "mi": 1.609344}),
@@ -241,11 +241,32 @@ COLUMN_SUFFIXES: Final = {
     "_mcm_d": ("gas_flow", "mcm/d"),
     "_mmcf_d": ("gas_flow", "MMcf/d"),
     "_km3_h": ("gas_flow", "1000m3/h"),
+    "_mcm_y": ("gas_flow", "mcm/y"),
+    "_bcf_d": ("gas_flow", "Bcf/d"),
+    "_rub_1000m3": ("gas_price", "RUB/1000m3"),
+    "_usd_1000m3": ("gas_price", "USD/1000m3"),
+    "_usd_mwh": ("gas_price", "USD/MWh"),
+    "_usd_mmbtu": ("gas_price", "USD/MMBtu"),
+    "_rub_mwh": ("energy_price", "RUB/MWh"),
     "_mw": ("power", "MW"),
     "_gw": ("power", "GW"),
     "_km": ("length", "km"),
+    "_mm": ("length", "mm"),
     "_m": ("length", "m"),
 }
+
+
+def unit_suffix(kind: str, unit: str) -> str:
+    """The column-name suffix that declares ``unit`` (e.g. ``mcm/d`` → ``_mcm_d``); raises
+    ValueError naming the allowed units when ``unit`` is not a ``kind`` unit with a suffix."""
+    parsed = parse_quantity(f"1 {unit}", kind).unit
+    for suffix, (k, u) in COLUMN_SUFFIXES.items():
+        if u == parsed and (k == kind or (kind == "gas_flow" and k == "power")):
+            return suffix
+    allowed = sorted(u for k, u in COLUMN_SUFFIXES.values() if k == kind)
+    raise ValueError(
+        f"unit {unit!r} cannot be declared for a column; allowed: {', '.join(allowed)}"
+    )
 
 
 def column_unit(column: str) -> tuple[str, str] | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# ../shared/data beside the repository; SITING_SHARED_DATA points elsewhere (another checkout)
+# the reference data sits beside the repository; SITING_SHARED_DATA points elsewhere
 SHARED = Path(os.environ.get("SITING_SHARED_DATA") or ROOT.parent / "shared" / "data")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

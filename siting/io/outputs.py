@@ -13,8 +13,9 @@ import hashlib
 import json
 import os
 import platform
+import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,12 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely import LineString, Point
 
 from siting.errors import DataError
+from siting.gis import GEOMETRY_TYPES
 from siting.inputs import Params
+from siting.network import NetworkReport
+from siting.report.qgis import LayerStyle, layer_styles
 from siting.solution import Solution
 from siting.solve import Outcome, SolveReport
 
@@ -37,7 +40,6 @@ INDEX_NAMES = {
     "grid_nodes": "grid_id",
     "hubs": "hub_id",
 }
-EMPTY_GEOMETRY = {"pipelines": "LineString", "grid_links": "LineString"}
 PACKAGES = (
     "siting",
     "pyomo",
@@ -111,11 +113,59 @@ def _finite(obj: Any) -> Any:
     return obj
 
 
-def write_geopackage(target: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
+def write_geopackage(
+    target: Path, layers: dict[str, gpd.GeoDataFrame], styles: Sequence[LayerStyle] = ()
+) -> None:
+    """Write every layer, and the QGIS styles into the ``layer_styles`` table."""
     with atomic_path(target) as tmp:
         for name, frame in layers.items():
-            kind = {} if len(frame) else {"geometry_type": EMPTY_GEOMETRY.get(name, "Point")}
+            kind = {} if len(frame) else {"geometry_type": GEOMETRY_TYPES.get(name, "Point")}
             frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", **kind)
+        if styles:
+            _embed_styles(tmp, styles)
+
+
+def _embed_styles(gpkg: Path, styles: Sequence[LayerStyle]) -> None:
+    """Store QML styles the way QGIS does: a ``layer_styles`` attribute table, registered in
+    ``gpkg_contents``, one row per style with the default one flagged."""
+    con = sqlite3.connect(gpkg)
+    try:
+        geometry_column = dict(
+            con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
+        )
+        con.execute(
+            """CREATE TABLE IF NOT EXISTS layer_styles (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256),
+                f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256),
+                styleName TEXT(30), styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN,
+                description TEXT, owner TEXT(30), ui TEXT(30),
+                update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"""
+        )
+        con.execute(
+            "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, "
+            "last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', "
+            "'QGIS layer styles', strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
+        )
+        con.executemany(
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+            "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner) "
+            "VALUES ('', '', ?, ?, ?, ?, '', ?, ?, 'siting')",
+            [
+                (
+                    st.layer,
+                    geometry_column.get(st.layer, "geom"),
+                    st.name,
+                    st.qml,
+                    int(st.default),
+                    st.description,
+                )
+                for st in styles
+                if st.layer in geometry_column
+            ],
+        )
+        con.commit()
+    finally:
+        con.close()
 
 
 def package_versions() -> dict[str, str]:
@@ -142,45 +192,6 @@ def tables_digest(frames: dict[str, pd.DataFrame], params: Params) -> str:
         h.update(pd.util.hash_pandas_object(frame.astype(str), index=True).to_numpy().tobytes())
     h.update(digest_json(params.to_dict()).encode())
     return h.hexdigest()
-
-
-def site_geometries(solution: Solution) -> gpd.GeoDataFrame:
-    s = solution.sites.reset_index()
-    return gpd.GeoDataFrame(
-        s, geometry=[Point(x, y) for x, y in zip(s["lon"], s["lat"], strict=True)], crs="EPSG:4326"
-    )
-
-
-def corridor_flows(edges: gpd.GeoDataFrame, solution: Solution) -> gpd.GeoDataFrame:
-    """Corridors with their flows in each direction, net flow and utilisation."""
-    arcs = solution.arcs
-    flow = arcs["flow_mw"].to_dict()
-    out = edges[
-        ["u", "v", "length_km", "capacity_uv_mw", "capacity_vu_mw", "names", "geometry"]
-    ].copy()
-    out["flow_uv_mw"] = [flow.get(f"{u}>{v}", 0.0) for u, v in zip(out["u"], out["v"], strict=True)]
-    out["flow_vu_mw"] = [flow.get(f"{v}>{u}", 0.0) for u, v in zip(out["u"], out["v"], strict=True)]
-    out["net_flow_mw"] = out["flow_uv_mw"] - out["flow_vu_mw"]
-    cap = np.where(out["net_flow_mw"] >= 0, out["capacity_uv_mw"], out["capacity_vu_mw"])
-    out["utilisation"] = np.where(
-        cap > 0, out["net_flow_mw"].abs() / np.where(cap > 0, cap, 1), 0.0
-    )
-    out["free_capacity_mw"] = np.maximum(cap - out["net_flow_mw"].abs(), 0.0)
-    out["net_flow_bcm_y"] = out["net_flow_mw"] / solution.params.mw_per_bcm_y
-    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
-
-
-def grid_links(solution: Solution, grid: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
-    chosen = solution.chosen
-    chosen = chosen[chosen["grid_link"] == 1]
-    rows, geoms = [], []
-    if grid is not None and len(chosen):
-        where = grid.set_index("grid_id").geometry
-        for sid, r in chosen.iterrows():
-            g = where[r["grid_id"]]
-            rows.append({"site_id": sid, "grid_id": r["grid_id"], "grid_mw": r["grid_mw"]})
-            geoms.append(LineString([(r["lon"], r["lat"]), (g.x, g.y)]))
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
 
 
 def summary(solution: Solution, label: str) -> dict[str, Any]:
@@ -223,40 +234,20 @@ def write_run(
     *,
     label: str,
     case_json: dict[str, Any],
-    candidates: gpd.GeoDataFrame,
-    edges: gpd.GeoDataFrame,
-    nodes_geo: gpd.GeoDataFrame | None = None,
-    grid: gpd.GeoDataFrame | None = None,
+    layers: dict[str, gpd.GeoDataFrame],
     inputs_hash: str,
     timings: dict[str, float],
     extra_files: dict[str, Callable[[Path], None]] | None = None,
 ) -> Path:
-    """Write the run folder: GeoPackage, CSV tables, solution/summary/manifest JSON."""
+    """Write the run folder: GeoPackage (styled for QGIS), CSV tables, ``extra_files`` (maps,
+    report), solution/summary JSON, and the manifest last."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / "manifest.json"
     if manifest.exists():
         manifest.unlink()
-    sites_geo = site_geometries(solution)
-    cand = candidates.drop(columns=[c for c in ("edge_u", "edge_v") if c in candidates.columns])
-    decided = solution.sites[
-        ["open", "modules", "it_mw", "gas_mw", "grid_mw", "source", "cost_total_musd_y"]
-    ]
-    cand = cand.merge(decided, left_on="site_id", right_index=True, how="left")
-    layers = {
-        "sites": sites_geo[sites_geo["open"] == 1],
-        "candidates": cand,
-        "pipelines": corridor_flows(edges, solution),
-        "grid_links": grid_links(solution, grid),
-    }
-    if nodes_geo is not None:
-        layers["nodes"] = nodes_geo.merge(
-            solution.nodes[["supply_mw", "burn_mw"]],
-            left_on="node_id",
-            right_index=True,
-            how="left",
-        )
-    write_geopackage(out / "sites.gpkg", layers)
+    cand = layers["candidates"]
+    write_geopackage(out / "sites.gpkg", layers, layer_styles(layers))
     for name in TABLES:
         write_csv(
             out / "tables" / f"{name}.csv", getattr(solution, name), index=name in INDEX_NAMES
@@ -335,3 +326,15 @@ def read_solution(run_dir: str | Path) -> Solution:
     return Solution(
         **frames, params=Params.from_dict(params), report=SolveReport(**rep), totals=meta["totals"]
     )
+
+
+def network_report_files(report: NetworkReport) -> dict[str, Callable[[Path], None]]:
+    """The topology report as run-folder files: a JSON summary, the components and every
+    feature or piece the builder left out, with its reason."""
+    return {
+        "network_report.json": lambda p: p.write_text(
+            json.dumps(_finite(report.to_dict()), indent=2, default=str) + "\n", encoding="utf-8"
+        ),
+        "tables/network_components.csv": lambda p: report.components_frame().to_csv(p, index=False),
+        "tables/network_removed.csv": lambda p: report.removed.to_csv(p, index=False),
+    }

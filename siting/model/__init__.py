@@ -1,11 +1,16 @@
 """The siting MILP in Pyomo: one module per constraint family, math in each docstring.
 
-Run order: sets and variables → constraint families → strengthening families → objective.
+Run order: sets and variables → constraint families → strengthening families → objective →
+bounds on the objective's metrics (Pareto fronts only) → site fixings.
 ``build_model(inputs, elastic=True)`` builds the diagnosis variant with penalised slacks
 instead of the objective. Without an energy system (``Params.energy_system=False``) the
 gas and power families are left out, which leaves plain facility location. The
 strengthening families (``linking``, ``capacity_cover``, ``symmetry``) only add inequalities
 that keep an optimal plan; ``Params.formulation`` switches each of them.
+
+Scalars that sweeps change are mutable parameters (:data:`MUTABLE_PARAMS`);
+:func:`set_params` moves a built model to new values so that it can be re-solved without a
+rebuild.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from siting.model import (
     grid,
     linking,
     objective,
+    pareto,
     power_balance,
     site_count,
     size,
@@ -55,7 +61,27 @@ FAMILIES = (
 
 ENERGY_FAMILIES = (gas_balance, arc_capacity, field_capacity, power_balance, generation, grid)
 
-__all__ = ["ENERGY_FAMILIES", "FAMILIES", "build_model", "families"]
+__all__ = [
+    "ENERGY_FAMILIES",
+    "FAMILIES",
+    "MUTABLE_PARAMS",
+    "build_model",
+    "families",
+    "set_params",
+]
+
+#: Params field → the model's mutable parameter: a sweep that changes only these (with the
+#: same ones set or unset) re-solves the built model.
+MUTABLE_PARAMS = {
+    "gas_cost_musd_per_mw_y": "gas_cost",
+    "grid_energy_cost_musd_per_mw_y": "grid_energy_cost",
+    "compute_value_musd_per_mw_y": "compute_value",
+    "target_mw": "target_mw",
+    "budget_musd": "budget_musd",
+    "max_sites": "max_sites",
+}
+#: Params fields that the Pareto objective and bounds read, also mutable
+PARETO_PARAMS = ("pareto_weights", "pareto_bounds")
 
 
 def families(inputs: ModelInputs) -> tuple:
@@ -79,10 +105,54 @@ def build_model(
     with PauseGC():
         m = pyo.ConcreteModel(name="siting-elastic" if elastic else "siting")
         m.elastic_slacks = []
+        m.siting_params = inputs.params
         variables.add(m, d, elastic)
         for family in families(inputs):
             family.add(m, d, elastic)
         objective.add(m, d, elastic)
+        pareto.add(m, d, elastic)
         if not elastic:
             fixing.add(m, d, fixings)
     return m
+
+
+def set_params(m: pyo.ConcreteModel, inputs: ModelInputs) -> bool:
+    """Give a model built from the same tables the mutable values of ``inputs.params``.
+
+    Returns True when the model's structure changed (a Pareto bound switched on or off, or
+    new objective weights) so that the solver must compile it again rather than update it.
+    Raises ValueError if a change needs a rebuild: a target, budget or site limit that
+    appears or disappears, or any other Params field.
+    """
+    new, old = inputs.params, m.siting_params
+    fixed = {
+        k: v for k, v in new.to_dict().items() if k not in MUTABLE_PARAMS and k not in PARETO_PARAMS
+    }
+    before = {
+        k: v for k, v in old.to_dict().items() if k not in MUTABLE_PARAMS and k not in PARETO_PARAMS
+    }
+    if fixed != before:
+        changed = sorted(k for k in fixed if fixed[k] != before.get(k))
+        raise ValueError(f"a change of {', '.join(changed)} needs a rebuilt model")
+    for field, name in MUTABLE_PARAMS.items():
+        value, was = getattr(new, field), getattr(old, field)
+        if (value is None) != (was is None) and field in ("target_mw", "budget_musd", "max_sites"):
+            raise ValueError(f"{field} switched between set and unset: rebuild the model")
+        if value is not None:
+            getattr(m, name).set_value(float(value))
+    structural = False
+    if new.objective == "pareto":
+        if new.pareto_weights != old.pareto_weights:
+            structural = True
+            for k, w in enumerate(new.pareto_weights, start=1):
+                m.pareto_weight[k].set_value(float(w))
+        for k, (b, was) in enumerate(
+            zip(new.pareto_bounds, old.pareto_bounds, strict=True), start=1
+        ):
+            if b is not None:
+                m.pareto_bound[k].set_value(float(b))
+            if (b is None) != (was is None):
+                structural = True
+                (m.pareto_limit[k].activate if b is not None else m.pareto_limit[k].deactivate)()
+    m.siting_params = new
+    return structural

@@ -11,6 +11,14 @@ Annualised cost (MUSD/y), every term attributable to a site or an arc:
 - ``max_profit``:  maximise Σ_s value·IT[s] − cost
 - ``max_gas_use``: maximise Σ_s gas_mw[s] − w·cost, with a small w (MW per MUSD/y) that
   only breaks ties between plans that burn the same gas.
+- ``pareto``:      minimise w₁·σ₁·f₁ + w₂·σ₂·f₂ over two of the metrics
+
+      cost       = the annualised cost above (MUSD/y), σ = +1 (minimised)
+      gas        = Σ_s gas_mw[s] (MW), σ = −1 (maximised)
+      remoteness = Σ_s town_km[s]·IT[s] (MW·km), σ = +1 (minimised)
+
+  with the weights w as mutable parameters; :mod:`siting.model.pareto` bounds the metrics
+  for the ε-constraint method.
 
 Without an energy system (facility location) only the open, IT and serving terms exist.
 
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from siting.inputs import PARETO_METRICS
 from siting.model._data import Data
 from siting.model.variables import it_mw
 
@@ -58,6 +67,30 @@ def cost_expr(m: pyo.ConcreteModel, d: Data) -> object:
     return site_terms + arc_terms + serve_terms
 
 
+def metric_exprs(m: pyo.ConcreteModel, d: Data, names: tuple[str, ...]) -> dict[str, object]:
+    """The Pareto metrics ``names`` as linear expressions (see :data:`PARETO_METRICS`)."""
+    out: dict[str, object] = {}
+    for name in names:
+        if name == "cost":
+            out[name] = m.cost if hasattr(m, "cost") else cost_expr(m, d)
+        elif name == "gas":
+            out[name] = pyo.quicksum(m.gas_mw[s] for s in m.SITES)
+        elif name == "remoteness":
+            if "town_km" not in d.inputs.sites.columns:
+                raise ValueError("the remoteness metric needs a town_km column in the site table")
+            town_km = d.site("town_km")
+            it = it_mw(m, d)
+            out[name] = pyo.quicksum(town_km[s] * it[s] for s in m.SITES if town_km[s])
+        else:
+            raise ValueError(f"unknown Pareto metric {name!r}; known: {', '.join(PARETO_METRICS)}")
+    return out
+
+
+def sign(metric: str) -> float:
+    """σ: +1 for a metric to minimise, −1 for one to maximise."""
+    return 1.0 if PARETO_METRICS[metric][0] == "min" else -1.0
+
+
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     if elastic:
         m.objective = pyo.Objective(
@@ -78,5 +111,23 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     elif p.objective == "max_gas_use":
         burnt = pyo.quicksum(m.gas_mw[s] for s in m.SITES)
         m.objective = pyo.Objective(expr=burnt - p.gas_use_cost_weight * m.cost, sense=pyo.maximize)
+    elif p.objective == "pareto":
+        if p.pareto_metrics is None:
+            raise ValueError("the pareto objective needs pareto_metrics")
+        metrics = metric_exprs(m, d, p.pareto_metrics)
+        m.PARETO = pyo.Set(initialize=[1, 2], ordered=True)
+        m.pareto_weight = pyo.Param(
+            m.PARETO, initialize=dict(enumerate(p.pareto_weights, start=1)), mutable=True
+        )
+        m.pareto_metric = pyo.Expression(
+            m.PARETO, rule=lambda _m, k: metrics[p.pareto_metrics[k - 1]]
+        )
+        m.objective = pyo.Objective(
+            expr=pyo.quicksum(
+                sign(name) * m.pareto_weight[k] * m.pareto_metric[k]
+                for k, name in enumerate(p.pareto_metrics, start=1)
+            ),
+            sense=pyo.minimize,
+        )
     else:
         raise ValueError(f"unknown objective {p.objective!r}")

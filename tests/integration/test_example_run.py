@@ -157,3 +157,19 @@ def test_formulation_switches_keep_the_example_optimum(example_run):
     other = solve_case(plain, data=example_geodata(plain)).solution
     assert other.report.is_optimal
     assert other.report.objective == pytest.approx(result.solution.report.objective, rel=1e-6)
+
+
+def test_regional_gas_prices_scale_with_the_case_price():
+    """Sites take the price of the nearest priced node relative to the cheapest priced node
+    (3870 RUB/1000 m³, the field belt): the hub pays 4500/3870 = 1.163 times the case's gas
+    price, the junction 5500/3870; cs_north, nearest to field_north, pays the base price. A
+    fresh build at twice the case price gives the same factors, so rebuilding and re-solving
+    agree."""
+    from siting.pipeline import prepare
+
+    for price in ("3870 RUB/1000m3", "7740 RUB/1000m3"):
+        case = example_case(costs={"gas_price": price})
+        sites = prepare(case, example_geodata(case)).inputs.sites
+        assert sites.loc["hub", "gas_price_factor"] == pytest.approx(4500 / 3870)
+        assert sites.loc["junction", "gas_price_factor"] == pytest.approx(5500 / 3870)
+        assert sites.loc["cs_north", "gas_price_factor"] == pytest.approx(1.0)

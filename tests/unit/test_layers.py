@@ -46,7 +46,9 @@ def test_unknown_status():
 def test_line_with_one_point_and_empty_geometry():
     df = pipelines()
     df.loc[0, "geometry"] = LineString()
-    assert "feature north_line: empty or missing geometry" in error(standardise_pipelines, df)
+    assert "feature north_line: empty, missing or unreadable geometry" in error(
+        standardise_pipelines, df
+    )
 
 
 def test_missing_capacity_needs_a_default():
@@ -63,12 +65,14 @@ def test_missing_capacity_needs_a_default():
 def test_node_without_coordinates_and_swapped_latlon():
     df = nodes()
     df.loc[2, "geometry"] = None
-    assert "feature field_east: empty or missing geometry" in error(standardise_nodes, df)
-    df = nodes()
-    df.loc[0, "geometry"] = Point(67.0, 168.0)
-    assert "feature field_north: coordinates outside longitude/latitude range" in error(
+    assert "feature field_east: empty, missing or unreadable geometry" in error(
         standardise_nodes, df
     )
+    df = nodes()
+    df.loc[0, "geometry"] = Point(67.0, 168.0)
+    msg = error(standardise_nodes, df)
+    assert "feature field_north: coordinates outside the longitude/latitude range" in msg
+    assert "latitude and longitude look swapped: swap them" in msg
 
 
 def test_no_crs_and_unknown_kind():

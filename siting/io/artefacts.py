@@ -1,0 +1,147 @@
+"""Read a run folder back as :class:`~siting.report.RunData`, and write its maps, report and
+GeoJSON layers. Each file is written atomically; re-rendering a folder updates the file
+list in its manifest.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pyogrio
+
+from siting.errors import DataError, MissingDependencyError
+from siting.gis import LAYERS
+from siting.io.outputs import atomic_path, read_solution, write_json
+from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
+from siting.report.run import RunData
+
+FIGURE_FORMATS = ("png", "svg", "pdf")
+MAP_DPI = 200
+
+
+def read_run(run_dir: str | Path) -> RunData:
+    """A complete run folder as RunData: Solution tables, GeoPackage layers, resolved case."""
+    run = Path(run_dir)
+    solution = read_solution(run)
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    gpkg = run / "sites.gpkg"
+    if not gpkg.is_file():
+        raise DataError(f"{gpkg}: missing; re-run the case to write the run folder again")
+    present = {str(name) for name, _kind in pyogrio.list_layers(gpkg)}
+    layers = {}
+    for name in LAYERS:
+        if name in present:
+            frame = pyogrio.read_dataframe(gpkg, layer=name)
+            for col in ("site_id", "node_id", "grid_id", "hub_id"):
+                if col in frame.columns:
+                    frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+                    frame[col] = frame[col].map(lambda v: v if v is None else str(v))
+            layers[name] = frame
+    if "candidates" not in layers:
+        raise DataError(f"{gpkg}: no candidates layer; not a siting run folder")
+    return RunData(
+        solution=solution,
+        layers=layers,
+        case=manifest.get("case_resolved") or {},
+        label=str(manifest.get("case", run.name)),
+        meta={
+            **{k: manifest.get(k) for k in ("inputs_hash", "created", "status")},
+            "run_dir": str(run),
+        },
+    )
+
+
+def artefact_writers(
+    run: RunData, formats: Iterable[str] = ("png",), geojson: bool = False
+) -> dict[str, Callable[[Path], None]]:
+    """Writers for ``map.<fmt>``, ``map.html``, ``cost_breakdown.svg``, ``report.md``,
+    ``report.html`` (and ``geojson/<layer>.geojson``), keyed by file name in the run folder.
+    Raises MissingDependencyError, with the install hint, without the ``maps`` extra."""
+    missing = missing_maps_dependencies()
+    if missing:
+        raise MissingDependencyError(
+            f"the maps and the report need {', '.join(missing)}, not installed: {INSTALL_HINT}"
+        )
+    from siting.report.document import report_html, report_markdown
+    from siting.report.static import cost_chart, static_map
+    from siting.report.web import interactive_map, offline_html
+
+    formats = tuple(dict.fromkeys(formats))
+    bad = [f for f in formats if f not in FIGURE_FORMATS]
+    if bad:
+        raise DataError(f"map format {bad[0]!r}: allowed {', '.join(FIGURE_FORMATS)}")
+    # everything is rendered here, before any file is touched, so a drawing error leaves
+    # the run folder as it was
+    fig = static_map(run)
+    contents: dict[str, bytes] = {f"map.{fmt}": _figure_bytes(fig, fmt) for fmt in formats}
+    png = contents.get("map.png") or _figure_bytes(fig, "png")
+    contents["map.html"] = offline_html(interactive_map(run)).encode()
+    contents["cost_breakdown.svg"] = _figure_bytes(cost_chart(run), "svg")
+    contents["report.md"] = report_markdown(run).encode()
+    contents["report.html"] = report_html(run, map_png=png).encode()
+    writers: dict[str, Callable[[Path], None]] = {
+        name: (lambda p, data=data: p.write_bytes(data)) for name, data in contents.items()
+    }
+    if geojson:
+        for name, frame in run.layers.items():
+            writers[f"geojson/{name}.geojson"] = lambda p, f=frame: f.to_file(
+                p, driver="GeoJSON", engine="pyogrio"
+            )
+    return writers
+
+
+def _figure_bytes(fig: Any, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=MAP_DPI)
+    return buf.getvalue()
+
+
+def write_files(out_dir: str | Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
+    out = Path(out_dir)
+    written = []
+    for name, writer in writers.items():
+        with atomic_path(out / name) as tmp:
+            writer(tmp)
+        written.append(out / name)
+    return written
+
+
+def render_run(
+    run_dir: str | Path, formats: Iterable[str] = ("png",), geojson: bool = False
+) -> list[Path]:
+    """Re-render a run folder's maps and report from the folder alone (no solve)."""
+    run = read_run(run_dir)
+    written = write_files(run_dir, artefact_writers(run, formats, geojson))
+    _add_to_manifest(Path(run_dir), written)
+    return written
+
+
+def _add_to_manifest(run_dir: Path, files: list[Path]) -> None:
+    path = run_dir / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    listed = set(manifest.get("files", []))
+    listed.update(str(f.relative_to(run_dir)) for f in files)
+    manifest["files"] = [*sorted(listed - {"manifest.json"}), "manifest.json"]
+    write_json(path, manifest)
+
+
+def write_comparison(
+    out_dir: str | Path, a: RunData, b: RunData, formats: Iterable[str] = ("png",)
+) -> list[Path]:
+    """``diff_map.<fmt>``, ``compare.md`` and ``compare.csv`` for runs ``a`` → ``b``."""
+    from siting.report.document import compare_markdown
+    from siting.report.static import diff_map
+    from siting.report.tables import compare_runs
+
+    fig = diff_map(a, b)
+    writers: dict[str, Callable[[Path], None]] = {
+        f"diff_map.{fmt}": (lambda p, f=fmt: fig.savefig(p, format=f, dpi=MAP_DPI))
+        for fmt in formats
+    }
+    writers["compare.csv"] = lambda p: compare_runs(a, b).to_csv(p)
+    writers["compare.md"] = lambda p: p.write_text(compare_markdown(a, b), encoding="utf-8")
+    return write_files(out_dir, writers)

@@ -1,0 +1,58 @@
+"""The reuse table is honest: a key path that a sweep re-solves without a rebuild changes
+nothing in the model tables and only mutable parameters among the Params."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from siting.examples import example_case, example_geodata
+from siting.io.case_file import deep_merge
+from siting.model import MUTABLE_PARAMS
+from siting.pipeline import prepare
+from siting.sweep.plan import REUSED
+
+BUDGET = {"objective": {"budget": "8000 MUSD"}}
+CHANGES = {
+    "costs.gas_price": "9 USD/MWh",
+    "costs.grid_price": "80 USD/MWh",
+    "costs.compute_value": "2 MUSD/MW/y",
+    "objective.target_it": "700 MW",
+    "objective.budget": "9000 MUSD",
+    "objective.max_sites": 2,
+    "solver.time_limit_s": 5,
+    "solver.mip_gap": 0.01,
+    "solver.seed": 3,
+    "solver.threads": 2,
+    "solver.elastic_diagnosis": False,
+    "solver.check_tolerance": 1e-4,
+}
+
+
+def nested(path: str, value: object) -> dict:
+    head, _, rest = path.partition(".")
+    return {head: nested(rest, value) if rest else value}
+
+
+@pytest.fixture(scope="module")
+def base():
+    case = example_case(**BUDGET)
+    return prepare(case, example_geodata(case)).inputs
+
+
+def test_every_reused_path_is_covered():
+    assert set(CHANGES) == set(REUSED)
+
+
+@pytest.mark.parametrize("path", sorted(CHANGES))
+def test_reused_paths_change_only_mutable_parameters(base, path):
+    section = path.partition(".")[0]
+    case = example_case(**deep_merge(BUDGET, nested(path, CHANGES[path])))
+    inputs = prepare(case, example_geodata(case)).inputs
+    for name in ("nodes", "arcs", "sites", "grid_nodes", "hubs", "serve", "cliques"):
+        pd.testing.assert_frame_equal(getattr(inputs, name), getattr(base, name))
+    before, after = base.params.to_dict(), inputs.params.to_dict()
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed <= set(MUTABLE_PARAMS)
+    if section != "solver":
+        assert changed, f"{path} should move a mutable parameter"
