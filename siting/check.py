@@ -257,7 +257,15 @@ def _check_strengthening(c: _Checker, solution: Solution) -> None:
 
 
 def _check_symmetry(c: _Checker, solution: Solution) -> None:
-    s, serve, cliques = solution.sites, solution.serve, solution.cliques
+    s = solution.sites
+    # only sites whose table row has a twin can be identical: a hash screen keeps the
+    # exact comparison below to those few
+    twins = pd.util.hash_pandas_object(s[list(SITE_COLUMNS)], index=False).duplicated(keep=False)
+    s = s[twins.to_numpy()]
+    if len(s) < 2:
+        return
+    serve = solution.serve[solution.serve["site_id"].isin(s.index)]
+    cliques = solution.cliques[solution.cliques["site_id"].isin(s.index)]
     key = s[list(SITE_COLUMNS)].map(repr).agg("|".join, axis=1)
     if len(serve):
         rows = serve.sort_values(["site_id", "hub_id"])
