@@ -431,7 +431,7 @@ class FormulationConfig(Strict):
     symmetry_breaking: bool = True
     tight_bounds: bool = True
     lagrangian_fixing: bool = True
-    lagrangian_min_pairs: Annotated[int, Field(ge=0)] = 20_000
+    lagrangian_min_pairs: Annotated[int, Field(ge=0)] = 0
 
 
 class SolverConfig(Strict):

@@ -363,6 +363,33 @@ def test_lagrangian_bounds_and_fixings_are_sound(seed):
     assert np.allclose(by_hub[inputs.hubs.index], inputs.hubs["demand_mw"], atol=1e-6)
 
 
+@pytest.mark.parametrize(
+    ("capacity", "expected"),
+    [
+        ([6.0, 6.0], 10.0),  # each hub from its cheap site: 5·1 + 5·1
+        ([6.0, 4.0], 12.0),  # site 1 holds 4, hub 1 takes 1 from site 0 at 3: 5 + 4 + 3
+        ([4.0, 4.0], None),  # 8 < 10 of demand
+    ],
+)
+def test_transportation_lp_known_answers(capacity, expected):
+    """Two sites, two hubs of 5, unit costs [[1, 3], [2, 1]]; x ≤ min(capacity, demand)."""
+    from siting.lagrangian import _lp_solver, _transportation
+
+    site, hub = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    cap = np.array(capacity)
+    bound = np.minimum(cap[site], 5.0)
+    solved = _transportation(
+        _lp_solver(), np.array([1.0, 3.0, 2.0, 1.0]), bound, hub, site, np.full(2, 5.0), cap
+    )
+    if expected is None:
+        assert solved is None
+        return
+    cost, x = solved
+    assert cost == pytest.approx(expected)
+    assert np.bincount(hub, x) == pytest.approx([5.0, 5.0])
+    assert (np.bincount(site, x) <= cap + 1e-9).all()
+
+
 def test_lagrangian_only_describes_plain_facility_location(toy_gas_inputs):
     assert not_applicable(toy_gas_inputs) == "the model has an energy system"
 
