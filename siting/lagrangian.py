@@ -38,6 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from siting.inputs import ModelInputs
+from siting.solve import quiet_highs
 
 #: relative margin by which a forced bound must exceed UB before a site is fixed
 FIX_MARGIN = 1e-7
@@ -285,7 +286,7 @@ class _Planner:
 
 
 def _lp_solver() -> highspy.Highs:
-    h = highspy.Highs()
+    h = quiet_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     return h

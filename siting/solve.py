@@ -402,7 +402,7 @@ class _StandardForm:
     """
 
     def __init__(self, settings: SolverConfig, stream: bool) -> None:
-        self.highs = _quiet_highs()
+        self.highs = quiet_highs()
         self.options = _options(settings, stream)
         self.columns: list[Any] = []
         self.scale = np.ones(0)
@@ -515,7 +515,7 @@ class _StandardForm:
             var.set_value(value, skip_validation=True)
 
 
-def _quiet_highs() -> highspy.Highs:
+def quiet_highs() -> highspy.Highs:
     """A Highs object without the banner its constructor prints to stdout."""
     with capture_output(capture_fd=True):
         return highspy.Highs()
