@@ -112,9 +112,7 @@ def parameter_checks(inputs: ModelInputs) -> list[Finding]:
     out = []
     p = inputs.params
     if p.target_mw is not None:
-        potential = float(inputs.max_it_mw.sum())
-        if p.max_sites is not None:
-            potential = float(inputs.max_it_mw.nlargest(p.max_sites).sum())
+        potential = _potential_mw(inputs)
         if potential < p.target_mw:
             out.append(
                 Finding(
@@ -190,27 +188,28 @@ def network_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
 
 
 def capacity_checks(inputs: ModelInputs) -> Diagnosis:
-    """Without an energy system: can the sites (at most max_sites of them) hold the demand?"""
-    diag = Diagnosis()
-    p, capacity = inputs.params, inputs.max_it_mw
-    top = capacity.nlargest(p.max_sites) if p.max_sites is not None else capacity
-    potential = float(top.sum())
+    """Without an energy system: can the sites (at most max_sites of them) hold the target
+    and the demand of the hubs?"""
+    diag = Diagnosis(parameter_checks(inputs))
+    potential = _potential_mw(inputs)
     demand = float(inputs.hubs["demand_mw"].sum())
-    for family, need, what in (
-        ("target", p.target_mw or 0.0, "target"),
-        ("demand_hubs", demand, "demand of the hubs"),
-    ):
-        if potential < need * (1 - 1e-9):
-            diag.findings.append(
-                Finding(
-                    family,
-                    "system",
-                    need - potential,
-                    f"{family}: the sites can hold at most {potential:,.6g}, below the "
-                    f"{what} {need:,.6g}",
-                )
+    if potential < demand * (1 - 1e-9):
+        diag.findings.append(
+            Finding(
+                "demand_hubs",
+                "system",
+                demand - potential,
+                f"demand_hubs: the sites can hold at most {potential:,.6g}, below the "
+                f"demand of the hubs {demand:,.6g}",
             )
+        )
     return diag
+
+
+def _potential_mw(inputs: ModelInputs) -> float:
+    """The most IT the sites can host: all of them, or the max_sites largest."""
+    capacity, k = inputs.max_it_mw, inputs.params.max_sites
+    return float((capacity.nlargest(k) if k is not None else capacity).sum())
 
 
 def _max_flow_to_demand(g: nx.DiGraph, nodes: object) -> tuple[float, list[str]]:

@@ -1,6 +1,6 @@
 """The fixed run order: read → network → candidates → inputs → check → (Lagrangian site
-fixing, for large facility-location models) → build → solve → extract → verify. Every step is a plain function; this module only strings them together
-and times them.
+fixing, for facility-location models) → build → solve → extract → verify. Every step is a
+plain function; this module only strings them together and times them.
 """
 
 from __future__ import annotations

@@ -278,12 +278,6 @@ def _lp(arr: _Arrays) -> highspy.HighsLp:
     return lp
 
 
-def compile_model(model: pyo.ConcreteModel) -> tuple[highspy.HighsLp, list[Any]]:
-    """The model as a HiGHS LP/MIP: columns in the compiler's order, rows split from ranges."""
-    arr = compile_arrays(model)
-    return _lp(arr), arr.columns
-
-
 @dataclass(frozen=True)
 class _Slope:
     """Change of the compiled costs and row bounds per unit change of one parameter."""
@@ -450,7 +444,7 @@ class _StandardForm:
         for key, value in self.options.items():
             h.setOptionValue(key, value)
         if mip_start:
-            start_values = self._current_values() * self.scale
+            start_values = self._scaled_values()
         # a MIP start saves branching; when the last solve closed at the root it only adds a
         # restart (twice the solve time on the Russia case), so it is skipped then
         if start_values is not None and (self._branched or mip_start):
@@ -479,17 +473,13 @@ class _StandardForm:
         ):
             return self._start
         where = {id(v): i for i, v in enumerate(old)}
-        return np.array(
-            [
-                self._start[where[id(v)]]
-                if id(v) in where
-                else (float(v.value) if v.value is not None else 0.0) * f
-                for v, f in zip(self.columns, self.scale, strict=True)
-            ]
-        )
+        pos = np.array([where.get(id(v), -1) for v in self.columns], dtype=np.int64)
+        return np.where(pos >= 0, self._start[np.maximum(pos, 0)], self._scaled_values())
 
-    def _current_values(self) -> np.ndarray:
-        return np.array([float(v.value) if v.value is not None else 0.0 for v in self.columns])
+    def _scaled_values(self) -> np.ndarray:
+        """The values set on the model's variables, in HiGHS's (scaled) column space."""
+        values = [float(v.value) if v.value is not None else 0.0 for v in self.columns]
+        return np.array(values) * self.scale
 
     def values(self, var: pyo.Var, keys: Sequence[Any]) -> np.ndarray:
         key = (id(var), tuple(keys))

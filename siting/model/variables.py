@@ -18,7 +18,7 @@ Without an energy system (``Params.energy_system=False``, plain facility locatio
 ``open``, ``modules`` and ``serve_mw`` exist.
 
 ``serve_mw`` carries a ``scaling_factor`` of 1/U[s,h], which the hand-off to the solver
-applies (see ``siting.solve.compile_model``).
+applies (see ``siting.solve.compile_arrays``).
 
 In elastic mode the bounds that the slacks relax (supply, flow, grid spare) are dropped.
 

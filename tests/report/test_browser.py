@@ -45,20 +45,7 @@ def browser():
 
 
 def test_map_works_offline_in_a_browser(browser, example_folder, example_result):
-    page = browser.new_page(viewport={"width": 1280, "height": 860})
-    blocked: list[str] = []
-    errors: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith("file:"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page, blocked, errors = _offline_page(browser, viewport=(1280, 860))
     page.goto((example_folder / "map.html").as_uri())
     page.wait_for_selector(f"path.{SITE_CLASS}")
     page.wait_for_timeout(300)
