@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from siting.highs_options import check_highs_options
 from siting.units import Conversions, Quantity, capital_recovery_factor, parse_quantity
 
 
@@ -442,6 +443,10 @@ class SolverConfig(Strict):
     interface: Literal["standard_form", "appsi"] = "standard_form"
     elastic_diagnosis: bool = True
     check_tolerance: Annotated[float, Field(gt=0)] = 1e-5
+    #: further HiGHS options by their HiGHS name (checked against HiGHS on load)
+    highs_options: Annotated[
+        dict[str, bool | int | float | str], AfterValidator(check_highs_options)
+    ] = Field(default_factory=dict)
 
 
 class Case(Strict):

@@ -27,12 +27,12 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
-from pyomo.common.tee import capture_output
 from pyomo.common.timing import HierarchicalTimer
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from siting.config import SolverConfig
 from siting.errors import SolveError
+from siting.highs_options import quiet_highs
 
 
 class Outcome(StrEnum):
@@ -107,6 +107,7 @@ def _options(settings: SolverConfig, stream: bool) -> dict[str, Any]:
         "random_seed": int(settings.seed),
         "output_flag": bool(stream),
         "log_to_console": bool(stream),
+        **settings.highs_options,
     }
 
 
@@ -410,7 +411,11 @@ class _StandardForm:
         self._index_cache: dict[tuple[int, tuple[Any, ...]], tuple[np.ndarray, ...]] = {}
 
     def configure(self, settings: SolverConfig, stream: bool) -> None:
-        self.options = _options(settings, stream)
+        options = _options(settings, stream)
+        if options.keys() != self.options.keys():
+            # an option the last run set and this one does not must go back to its default
+            self.highs.resetOptions()
+        self.options = options
 
     def run(
         self,
@@ -503,12 +508,6 @@ class _StandardForm:
         values = np.asarray(self.highs.getSolution().col_value) / self.scale
         for var, value in zip(self.columns, values.tolist(), strict=True):
             var.set_value(value, skip_validation=True)
-
-
-def quiet_highs() -> highspy.Highs:
-    """A Highs object without the banner its constructor prints to stdout."""
-    with capture_output(capture_fd=True):
-        return highspy.Highs()
 
 
 class _Appsi:

@@ -41,6 +41,7 @@ REUSED: dict[str, str] = {
     "solver.seed": "a solver option",
     "solver.threads": "a solver option",
     "solver.elastic_diagnosis": "a solver option",
+    "solver.highs_options": "solver options",
     "solver.check_tolerance": "a checker option",
 }
 #: right-hand sides whose presence (set or not) is part of the model's structure

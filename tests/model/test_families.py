@@ -470,3 +470,20 @@ def test_resolve_after_a_parameter_change_with_a_warm_start(interface):
     assert solver.solve(model).objective == pytest.approx(40)
     model.target_mw = 10
     assert solver.solve(model, warmstart=True).objective == pytest.approx(15)
+
+
+def test_highs_options_reach_highs_and_are_reset_when_dropped():
+    """An option of ``solver.highs_options`` is set on the HiGHS object; a later
+    configuration without it puts HiGHS's default back, and the plan is the same."""
+    from siting.model import build_model
+    from siting.solve import HighsSolver
+
+    model = build_model(two_site_network(cap_ab=60))
+    tuned = SolverConfig(mip_gap=0.0, highs_options={"mip_heuristic_run_rins": False})
+    solver = HighsSolver(tuned)
+    assert solver.solve(model).objective == pytest.approx(40)
+    highs = solver._backend.highs
+    assert highs.getOptionValue("mip_heuristic_run_rins")[1] is False
+    solver.configure(SolverConfig(mip_gap=0.0))
+    assert solver.solve(model).objective == pytest.approx(40)
+    assert highs.getOptionValue("mip_heuristic_run_rins")[1] is True

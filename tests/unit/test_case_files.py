@@ -166,3 +166,35 @@ def test_params_round_trip_through_json():
     assert Params.from_dict(json.loads(json.dumps(params.to_dict()))) == params
     old = {k: v for k, v in params.to_dict().items() if k not in ("formulation", "min_sites")}
     assert Params.from_dict(old).formulation == FormulationConfig()
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (
+            "mip_heuristic_run_rinz: false",
+            "mip_heuristic_run_rinz: not a HiGHS option; did you mean mip_heuristic_run_rins",
+        ),
+        ("mip_heuristic_run_rins: 0", "mip_heuristic_run_rins: HiGHS expects true or false, got 0"),
+        ("mip_heuristic_effort: 5", "mip_heuristic_effort: HiGHS rejects the value 5.0"),
+        ("mip_max_nodes: 2.5", "mip_max_nodes: HiGHS expects an integer, got 2.5"),
+        ("time_limit: 5", "time_limit: set it through solver.time_limit_s"),
+    ],
+)
+def test_highs_options_are_checked_against_highs(tmp_path, example_file, options, expected):
+    path = write(tmp_path, example_file, f"solver:\n  highs_options:\n    {options}\n")
+    msg = error_of(path)
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "highs_options" in t)
+    assert f"{path}:{line}: solver.highs_options: {expected}" in msg
+    assert len(msg.splitlines()) == 1
+
+
+def test_highs_options_keep_their_highs_types(tmp_path, example_file):
+    path = write(
+        tmp_path,
+        example_file,
+        "solver:\n  highs_options:\n    mip_heuristic_effort: 0\n    presolve: 'off'\n",
+    )
+    options = read_case(path).solver.highs_options
+    assert options == {"mip_heuristic_effort": 0.0, "presolve": "off"}
+    assert isinstance(options["mip_heuristic_effort"], float)

@@ -25,6 +25,7 @@ CHANGES = {
     "solver.seed": 3,
     "solver.threads": 2,
     "solver.elastic_diagnosis": False,
+    "solver.highs_options": {"mip_heuristic_run_rins": False},
     "solver.check_tolerance": 1e-4,
 }
 
