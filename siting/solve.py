@@ -450,9 +450,11 @@ class _StandardForm:
             h.setOptionValue(key, value)
         if mip_start:
             start_values = self._scaled_values()
-        # a MIP start saves branching; when the last solve closed at the root it only adds a
-        # restart (twice the solve time on the Russia case), so it is skipped then
-        if start_values is not None and (self._branched or mip_start):
+        # a MIP start saves branching, but HiGHS then runs its RINS sub-MIPs around it from
+        # the root: after a solve that closed at the root that cost more than it saved (2.6x
+        # the HiGHS time of a Russia price sweep), so it is skipped then unless RINS is off
+        rins = self.options.get("mip_heuristic_run_rins", True)
+        if start_values is not None and (self._branched or mip_start or not rins):
             sol = highspy.HighsSolution()
             sol.col_value = start_values
             sol.value_valid = True

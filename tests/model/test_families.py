@@ -457,16 +457,19 @@ def test_both_hand_offs_agree(interface):
     assert solution.report.objective == pytest.approx(37)
 
 
+@pytest.mark.parametrize("rins", [True, False])
 @pytest.mark.parametrize("interface", ["standard_form", "appsi"])
-def test_resolve_after_a_parameter_change_with_a_warm_start(interface):
+def test_resolve_after_a_parameter_change_with_a_warm_start(interface, rins):
     """Re-solving the same model after lowering the target reuses the previous plan as a
-    start; the answer is the one a fresh build gives (target 10 → site b alone, 5 + 10)."""
+    start (with RINS off even after a solve that closed at the root); the answer is the one
+    a fresh build gives (target 10 → site b alone, 5 + 10)."""
     from siting.model import build_model
     from siting.solve import HighsSolver
 
     inputs = two_site_network(cap_ab=60)
     model = build_model(inputs)
-    solver = HighsSolver(SolverConfig(mip_gap=0.0, interface=interface))
+    options = {} if rins else {"mip_heuristic_run_rins": False}
+    solver = HighsSolver(SolverConfig(mip_gap=0.0, interface=interface, highs_options=options))
     assert solver.solve(model).objective == pytest.approx(40)
     model.target_mw = 10
     assert solver.solve(model, warmstart=True).objective == pytest.approx(15)
