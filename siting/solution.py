@@ -17,6 +17,20 @@ import pyomo.environ as pyo
 from siting.inputs import PARETO_METRICS, ModelInputs, Params
 from siting.solve import SolveReport
 
+#: site inputs the cost terms read
+_SITE_INPUTS = (
+    "module_mw",
+    "pue",
+    "open_cost_musd_y",
+    "it_cost_musd_per_mw_y",
+    "gen_cost_musd_per_mw_y",
+    "gas_price_factor",
+    "grid_link_cost_musd_y",
+    "open_capex_musd",
+    "it_capex_musd_per_mw",
+    "gen_capex_musd_per_mw",
+    "grid_link_capex_musd",
+)
 SITE_COST_TERMS = (
     "cost_open_musd_y",
     "cost_it_musd_y",
@@ -105,70 +119,74 @@ def assemble_solution(
 ) -> Solution:
     """Join the decisions to the model tables and derive the cost terms and totals."""
     p = inputs.params
-    sites = inputs.sites.join(decisions)
-    sites["it_mw"] = sites["module_mw"] * sites["modules"]
-    sites["facility_mw"] = sites["pue"] * sites["it_mw"]
-    sites["gas_bcm_y"] = sites["gas_mw"] / p.mw_per_bcm_y
-    grid_factor = sites["grid_id"].map(inputs.grid_nodes["price_factor"]).fillna(0.0).astype(float)
-    serve = inputs.serve.copy()
-    serve["serve_mw"] = served
-    serve["cost_musd_y"] = serve["serve_mw"] * serve["cost_musd_per_mw_y"]
-    sites["serve_mw"] = serve.groupby("site_id")["serve_mw"].sum().reindex(sites.index).fillna(0.0)
-    sites["cost_open_musd_y"] = sites["open_cost_musd_y"] * sites["open"]
-    sites["cost_it_musd_y"] = sites["it_cost_musd_per_mw_y"] * sites["it_mw"]
-    sites["cost_gen_musd_y"] = sites["gen_cost_musd_per_mw_y"] * sites["gen_mw"]
-    sites["cost_gas_musd_y"] = (
-        p.gas_cost_musd_per_mw_y * sites["gas_price_factor"] * sites["gas_mw"]
-    )
-    sites["cost_grid_link_musd_y"] = sites["grid_link_cost_musd_y"] * sites["grid_link"]
-    sites["cost_grid_energy_musd_y"] = (
-        p.grid_energy_cost_musd_per_mw_y * grid_factor * sites["grid_mw"]
-    )
-    sites["cost_serve_musd_y"] = (
-        serve.groupby("site_id")["cost_musd_y"].sum().reindex(sites.index).fillna(0.0).astype(float)
-    )
-    sites["cost_total_musd_y"] = sites[list(SITE_COST_TERMS)].sum(axis=1)
-    sites["value_musd_y"] = p.compute_value_musd_per_mw_y * sites["it_mw"]
-    sites["capex_musd"] = (
-        sites["open_capex_musd"] * sites["open"]
-        + sites["it_capex_musd_per_mw"] * sites["it_mw"]
-        + sites["gen_capex_musd_per_mw"] * sites["gen_mw"]
-        + sites["grid_link_capex_musd"] * sites["grid_link"]
-    )
-    sites["source"] = np.select(
-        [
-            (sites["open"] == 0) | (not p.energy_system),
-            sites["grid_mw"] <= 1e-6,
-            sites["gas_mw"] <= 1e-6,
-        ],
-        ["", "gas", "grid"],
-        default="hybrid",
-    )
+    base = inputs.sites
+    col = {c: base[c].to_numpy(float) for c in _SITE_INPUTS}
+    d = {c: decisions[c].to_numpy(float) for c in decisions.columns}
+    it_mw = col["module_mw"] * d["modules"]
+    grid_factor = base["grid_id"].map(inputs.grid_nodes["price_factor"]).to_numpy(float)
+    serve_cost = served * inputs.serve["cost_musd_per_mw_y"].to_numpy(float)
+    site_of_pair = base.index.get_indexer(inputs.serve["site_id"])
+    costs = {
+        "cost_open_musd_y": col["open_cost_musd_y"] * d["open"],
+        "cost_it_musd_y": col["it_cost_musd_per_mw_y"] * it_mw,
+        "cost_gen_musd_y": col["gen_cost_musd_per_mw_y"] * d["gen_mw"],
+        "cost_gas_musd_y": p.gas_cost_musd_per_mw_y * col["gas_price_factor"] * d["gas_mw"],
+        "cost_grid_link_musd_y": col["grid_link_cost_musd_y"] * d["grid_link"],
+        "cost_grid_energy_musd_y": p.grid_energy_cost_musd_per_mw_y
+        * np.nan_to_num(grid_factor)
+        * d["grid_mw"],
+        "cost_serve_musd_y": _sum_at(site_of_pair, serve_cost, len(base)),
+    }
+    derived = {
+        "it_mw": it_mw,
+        "facility_mw": col["pue"] * it_mw,
+        "gas_bcm_y": d["gas_mw"] / p.mw_per_bcm_y,
+        "serve_mw": _sum_at(site_of_pair, served, len(base)),
+        **costs,
+        "cost_total_musd_y": np.sum([costs[t] for t in SITE_COST_TERMS], axis=0),
+        "value_musd_y": p.compute_value_musd_per_mw_y * it_mw,
+        "capex_musd": col["open_capex_musd"] * d["open"]
+        + col["it_capex_musd_per_mw"] * it_mw
+        + col["gen_capex_musd_per_mw"] * d["gen_mw"]
+        + col["grid_link_capex_musd"] * d["grid_link"],
+        "source": np.select(
+            [
+                (d["open"] == 0) | (not p.energy_system),
+                d["grid_mw"] <= 1e-6,
+                d["gas_mw"] <= 1e-6,
+            ],
+            ["", "gas", "grid"],
+            default="hybrid",
+        ),
+    }
+    sites = pd.concat([base, decisions, pd.DataFrame(derived, index=base.index)], axis=1)
+    serve = inputs.serve.assign(serve_mw=served, cost_musd_y=serve_cost)
 
-    arcs = inputs.arcs.copy()
-    arcs["flow_mw"] = flows
-    arcs["flow_bcm_y"] = arcs["flow_mw"] / p.mw_per_bcm_y
-    arcs["utilisation"] = np.where(
-        arcs["capacity_mw"] > 0, arcs["flow_mw"] / arcs["capacity_mw"], 0.0
+    flow = flows.to_numpy(float)
+    capacity = inputs.arcs["capacity_mw"].to_numpy(float)
+    arcs = inputs.arcs.assign(
+        flow_mw=flow,
+        flow_bcm_y=flow / p.mw_per_bcm_y,
+        utilisation=np.divide(flow, capacity, out=np.zeros_like(flow), where=capacity > 0),
+        cost_transport_musd_y=inputs.arcs["cost_musd_per_mw_y"].to_numpy(float) * flow,
     )
-    arcs["cost_transport_musd_y"] = arcs["cost_musd_per_mw_y"] * arcs["flow_mw"]
-
-    nodes = inputs.nodes.copy()
-    nodes["supply_mw"] = supply
-    nodes["burn_mw"] = sites.groupby("node_id")["gas_mw"].sum().reindex(nodes.index).fillna(0.0)
-    nodes["supply_bcm_y"] = nodes["supply_mw"] / p.mw_per_bcm_y
-    nodes["demand_bcm_y"] = nodes["demand_mw"] / p.mw_per_bcm_y
-
-    grid_nodes = inputs.grid_nodes.copy()
-    grid_nodes["used_mw"] = (
-        sites.groupby("grid_id")["grid_mw"].sum().reindex(grid_nodes.index).fillna(0.0)
+    nodes = inputs.nodes.assign(
+        supply_mw=supply,
+        burn_mw=_sum_at(inputs.nodes.index.get_indexer(base["node_id"]), d["gas_mw"], len(supply)),
+        supply_bcm_y=supply / p.mw_per_bcm_y,
+        demand_bcm_y=inputs.nodes["demand_mw"] / p.mw_per_bcm_y,
     )
-    grid_nodes["utilisation"] = np.where(
-        grid_nodes["spare_mw"] > 0, grid_nodes["used_mw"] / grid_nodes["spare_mw"], 0.0
+    grid = inputs.grid_nodes
+    used = _sum_at(grid.index.get_indexer(base["grid_id"]), d["grid_mw"], len(grid))
+    spare = grid["spare_mw"].to_numpy(float)
+    grid_nodes = grid.assign(
+        used_mw=used,
+        utilisation=np.divide(used, spare, out=np.zeros_like(used), where=spare > 0),
     )
-    hubs = inputs.hubs.copy()
-    hubs["served_mw"] = serve.groupby("hub_id")["serve_mw"].sum().reindex(hubs.index).fillna(0.0)
-    hubs["required_mw"] = hubs["demand_mw"] + hubs["share_of_it"] * float(sites["it_mw"].sum())
+    hubs = inputs.hubs.assign(
+        served_mw=_sum_at(inputs.hubs.index.get_indexer(serve["hub_id"]), served, len(inputs.hubs)),
+        required_mw=inputs.hubs["demand_mw"] + inputs.hubs["share_of_it"] * float(it_mw.sum()),
+    )
 
     solution = Solution(
         sites=sites,
@@ -182,6 +200,12 @@ def assemble_solution(
         report=report,
     )
     return replace(solution, totals=compute_totals(solution))
+
+
+def _sum_at(positions: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Σ of ``values`` by target position (positions < 0 are dropped)."""
+    keep = positions >= 0
+    return np.bincount(positions[keep], weights=values[keep], minlength=size).astype(float)
 
 
 def with_flows(
