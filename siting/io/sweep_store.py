@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
 import pandas as pd
 
 from siting.errors import SitingError
@@ -65,6 +66,7 @@ FLOAT_COLUMNS = (
     "run_s",
 )
 INT_COLUMNS = ("point", "step", "nodes", "sites_open")
+BOOL_COLUMNS = ("reused", "warm_start")
 TEXT_COLUMNS = (
     "run_id",
     "sweep",
@@ -108,6 +110,8 @@ class SweepStore:
         self._lock = _acquire(self.out / LOCK)
         self._pending = 0
         self._chains: set[str] = set()
+        # frames this store wrote to pending/ and has not compacted yet (spares reading them)
+        self._written: dict[Path, pd.DataFrame] = {}
         self.recover()
 
     def recover(self) -> None:
@@ -142,11 +146,11 @@ class SweepStore:
         pending = self.out / PENDING
         chain = str(row.get("chain", ""))
         if candidates is not None and chain not in self._chains:
-            _write(pending / f"cand-{chain}.parquet", candidates.assign(chain=chain))
+            self._write_part(pending / f"cand-{chain}.parquet", candidates.assign(chain=chain))
             self._chains.add(chain)
         if sites is not None and len(sites):
-            _write(pending / f"{name}.sites.parquet", sites.assign(run_id=row["run_id"]))
-        _write(pending / f"{name}.run.parquet", runs_frame([dict(row)]))
+            self._write_part(pending / f"{name}.sites.parquet", sites.assign(run_id=row["run_id"]))
+        self._write_part(pending / f"{name}.run.parquet", runs_frame([dict(row)]))
         self._pending += 1
         if self._pending >= self.compact_every:
             self.compact()
@@ -158,13 +162,18 @@ class SweepStore:
         if not parts:
             self._pending = 0
             return
-        tables = read_tables(self.out)
+        tables = read_tables(self.out, self._written)
         _write(self.out / SITES, tables.sites)
         _write(self.out / CANDIDATES, tables.candidates)
         _write(self.out / RUNS, tables.runs)
         for part in sorted(parts, key=lambda p: p.name.endswith(".run.parquet")):
             part.unlink(missing_ok=True)
         self._pending = 0
+        self._written.clear()
+
+    def _write_part(self, target: Path, frame: pd.DataFrame) -> None:
+        _write(target, frame)
+        self._written[target] = frame
 
     def write_meta(self, meta: Mapping[str, Any]) -> None:
         write_json(self.out / META, dict(meta))
@@ -186,8 +195,9 @@ class SweepStore:
             self._lock = None
 
 
-def read_tables(out: str | Path) -> SweepTables:
-    """Runs, sites and candidates of a sweep folder, including runs not yet compacted."""
+def read_tables(out: str | Path, written: Mapping[Path, pd.DataFrame] | None = None) -> SweepTables:
+    """Runs, sites and candidates of a sweep folder, including runs not yet compacted;
+    ``written`` holds frames known to equal the files at those paths."""
     out = Path(out)
     if not out.is_dir():
         raise SitingError(f"{out}: no such sweep folder")
@@ -200,11 +210,11 @@ def read_tables(out: str | Path) -> SweepTables:
         if p.name.removesuffix(".sites.parquet") in committed
     ]
     cand_parts = sorted(pending.glob("cand-*.parquet")) if pending.is_dir() else []
-    runs = _concat([out / RUNS, *run_parts])
+    runs = _concat([out / RUNS, *run_parts], written)
     if len(runs):
         runs = runs.drop_duplicates("run_id", keep="last")
         runs = runs.sort_values(["point", "step"], kind="stable").reset_index(drop=True)
-    sites = _concat([out / SITES, *sorted(site_parts, key=_mtime)])
+    sites = _concat([out / SITES, *sorted(site_parts, key=_mtime)], written)
     if len(sites):
         sites = sites[sites["run_id"].isin(set(runs["run_id"]) if len(runs) else set())]
         sites = sites.drop_duplicates(["run_id", "site_id"], keep="last")
@@ -212,7 +222,7 @@ def read_tables(out: str | Path) -> SweepTables:
         sites = sites.assign(_order=sites["run_id"].map(order))
         sites = sites.sort_values(["_order", "site_id"], kind="stable").drop(columns="_order")
         sites = sites.reset_index(drop=True)
-    candidates = _concat([out / CANDIDATES, *cand_parts])
+    candidates = _concat([out / CANDIDATES, *cand_parts], written)
     if len(candidates):
         candidates = candidates.drop_duplicates(["chain", "site_id"]).reset_index(drop=True)
     meta_path = out / META
@@ -223,24 +233,42 @@ def read_tables(out: str | Path) -> SweepTables:
 
 def runs_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Run rows with stable column types (numbers stay numbers in empty runs)."""
-    frame = pd.DataFrame(rows)
-    for col in FLOAT_COLUMNS:
-        if col in frame.columns:
-            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
-    for col in INT_COLUMNS:
-        if col in frame.columns:
-            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
-    for col in TEXT_COLUMNS:
-        if col in frame.columns:
-            frame[col] = frame[col].map(lambda v: "" if v is None or v != v else str(v))
-    for col in ("reused", "warm_start"):
-        if col in frame.columns:
-            frame[col] = frame[col].astype(bool)
-    return frame
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    data: dict[str, Any] = {}
+    for col in columns:
+        values = [row.get(col) for row in rows]
+        if col in FLOAT_COLUMNS:
+            data[col] = np.array([_number(v) for v in values], dtype=float)
+        elif col in INT_COLUMNS:
+            data[col] = pd.array(
+                [None if (x := _number(v)) != x else round(x) for v in values], dtype="Int64"
+            )
+        elif col in TEXT_COLUMNS:
+            data[col] = [_text(v) for v in values]
+        elif col in BOOL_COLUMNS:
+            data[col] = np.array([bool(v) for v in values], dtype=bool)
+        else:
+            data[col] = values
+    return pd.DataFrame(data, columns=columns)
 
 
-def _concat(paths: list[Path]) -> pd.DataFrame:
-    frames = [pd.read_parquet(p) for p in paths if p.exists()]
+def _number(value: Any) -> float:
+    """The value as a float; NaN for anything that is not a number (as pd.to_numeric)."""
+    if value is None or isinstance(value, bool | np.bool_):
+        return float("nan") if value is None else float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or value != value else str(value)
+
+
+def _concat(paths: list[Path], written: Mapping[Path, pd.DataFrame] | None) -> pd.DataFrame:
+    known = written or {}
+    frames = [known[p] if p in known else pd.read_parquet(p) for p in paths if p.exists()]
     frames = [f for f in frames if len(f.columns)]
     if not frames:
         return pd.DataFrame()
