@@ -66,8 +66,7 @@ def main() -> None:
 
     results = {}
     for mode, reuse in (("rebuild", False), ("reuse", True)):
-        sweep_worker._STATE.models.clear()
-        sweep_worker._STATE.geodata.clear()
+        sweep_worker.forget()
         with tempfile.TemporaryDirectory() as out:
             start = time.perf_counter()
             result = run_sweep(sweep, out, workers=0, data=data, reuse=reuse, progress=False)
