@@ -3,6 +3,7 @@ an interrupted sweep resumes without loss or duplicates, backends agree row for 
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -91,6 +92,21 @@ def test_rebuilding_every_run_gives_the_same_rows(case_dir, price_sweep, tmp_pat
     assert rebuilt.runs["objective"].to_numpy() == pytest.approx(
         reused.runs["objective"].to_numpy(), rel=1e-7, nan_ok=True
     )
+
+
+def test_a_worker_keeps_its_model_out_of_the_collector_until_it_drops_it(case_dir, tmp_path):
+    """Re-solves keep the built model frozen (no full collections over it); dropping what
+    the worker keeps hands it back to the collector."""
+    from siting.sweep import worker
+
+    worker.forget()
+    before = gc.get_freeze_count()
+    sweep = load_sweep(sweep_file(case_dir, {"parameters": PRICE_AND_TARGET["parameters"]}, "gc"))
+    result = run_sweep(sweep, tmp_path / "gc", workers=0, progress=False)
+    assert result.runs["reused"].any()
+    assert worker._STATE.models and gc.get_freeze_count() > before
+    worker.forget()
+    assert not worker._STATE.models and gc.get_freeze_count() == 0
 
 
 def test_failures_and_time_limits_are_recorded_and_the_sweep_goes_on(case_dir, tmp_path):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from siting.errors import SitingError
-from siting.io.sweep_store import PENDING, RUNS, SITES, SweepStore, read_tables
+from siting.io.sweep_store import PENDING, RUNS, SITES, SweepStore, read_tables, runs_frame
 
 
 def row(run_id: str, point: int, status: str = "optimal", **extra) -> dict:
@@ -98,3 +98,39 @@ def test_a_second_writer_is_refused(tmp_path):
 def test_reading_a_folder_that_is_not_there(tmp_path):
     with pytest.raises(SitingError, match="no such sweep folder"):
         read_tables(tmp_path / "nope")
+
+
+def test_run_rows_keep_their_column_types_whatever_a_row_holds():
+    frame = runs_frame(
+        [
+            row("a", 0, nodes=3, reused=True, gap="n/a", label=None),
+            row("b", 1, status="error", nodes=None),
+            {"run_id": "c", "point": 2.0, "objective": True, "extra": 5},
+        ]
+    )
+    assert list(frame["run_id"]) == ["a", "b", "c"]
+    assert frame["objective"].tolist()[::2] == [0.0, 1.0] and pd.isna(frame["objective"][1])
+    assert frame["gap"].dtype == float and frame["gap"].isna().all()
+    assert str(frame["nodes"].dtype) == "Int64" and frame["nodes"].isna().tolist() == [
+        False,
+        True,
+        True,
+    ]
+    assert frame["point"].tolist() == [0, 1, 2] and str(frame["point"].dtype) == "Int64"
+    assert frame["reused"].tolist() == [True, False, False]
+    assert frame["label"].tolist() == ["", "", ""] and frame["status"].tolist()[2] == ""
+
+
+def test_compaction_from_memory_equals_reading_the_parts_back(tmp_path):
+    with SweepStore(tmp_path / "kept", compact_every=100) as store:
+        for i in range(3):
+            store.add(row(f"r{i}", i, it_mw=float(i)), sites(f"s{i}"), sites("s0", "s1", "s2"))
+        shutil.copytree(
+            tmp_path / "kept", tmp_path / "copy", ignore=shutil.ignore_patterns("*.lock")
+        )
+    with SweepStore(tmp_path / "copy") as reread:  # compacts what it finds on disk
+        pass
+    kept, copied = read_tables(tmp_path / "kept"), read_tables(reread.out)
+    pd.testing.assert_frame_equal(kept.runs, copied.runs)
+    pd.testing.assert_frame_equal(kept.sites, copied.sites)
+    pd.testing.assert_frame_equal(kept.candidates, copied.candidates)
