@@ -22,9 +22,9 @@ MANAGED = {
     "mip_rel_gap": "solver.mip_gap",
     "threads": "solver.threads",
     "random_seed": "solver.seed",
-    "output_flag": "the --log flag of siting run",
-    "log_to_console": "the --log flag of siting run",
-    "log_file": "the --log flag of siting run",
+    "output_flag": "the --verbose flag of siting run",
+    "log_to_console": "the --verbose flag of siting run",
+    "log_file": "the --verbose flag of siting run",
     "solver": "the tool (MIPs are solved by the HiGHS MIP solver)",
     "objective_bound": "the tool",
     "objective_target": "the tool",
@@ -80,7 +80,7 @@ def _checked(h: highspy.Highs, options: dict[str, HighsValue]) -> dict[str, High
         value = _typed(name, value, kind)
         if h.setOptionValue(name, value) != highspy.HighsStatus.kOk:
             raise ValueError(
-                f"{name}: HiGHS rejects the value {value!r} (out of range); see {DOCS}"
+                f"{name}: HiGHS rejects the value {value!r} (out of range or not an allowed value); see {DOCS}"
             )
         out[name] = value
     return out
