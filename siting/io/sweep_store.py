@@ -41,6 +41,8 @@ PENDING = "pending"
 META = "sweep.json"
 LOCK = ".lock"
 
+#: seconds each step of a run took (they differ between two runs of the same inputs)
+TIMING_COLUMNS = ("solve_s", "handoff_s", "prepare_s", "build_s", "extract_s", "check_s", "run_s")
 #: columns of runs.parquet that are numbers even when the first rows are empty
 FLOAT_COLUMNS = (
     "objective",
@@ -57,13 +59,7 @@ FLOAT_COLUMNS = (
     "remoteness_mw_km",
     "remoteness_km",
     "epsilon",
-    "solve_s",
-    "handoff_s",
-    "prepare_s",
-    "build_s",
-    "extract_s",
-    "check_s",
-    "run_s",
+    *TIMING_COLUMNS,
 )
 INT_COLUMNS = ("point", "step", "nodes", "sites_open")
 BOOL_COLUMNS = ("reused", "warm_start")

@@ -15,6 +15,16 @@ console = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+#: options both commands take
+MinShare = Annotated[
+    float, typer.Option(help="List the sites chosen in at least this share of plans.")
+]
+Plots = Annotated[
+    bool | None,
+    typer.Option("--plots/--no-plots", help="Write plots/*.png (default: if matplotlib)."),
+]
+
+
 def _fail(exc: SitingError) -> None:
     for line in str(exc).splitlines():
         err.print(f"[bold red]error:[/] {line}")
@@ -40,13 +50,8 @@ def sweep_cmd(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and show the plan; run nothing.")
     ] = False,
-    min_share: Annotated[
-        float, typer.Option(help="List the sites chosen in at least this share of plans.")
-    ] = 0.5,
-    plots: Annotated[
-        bool | None,
-        typer.Option("--plots/--no-plots", help="Write plots/*.png (default: if matplotlib)."),
-    ] = None,
+    min_share: MinShare = 0.5,
+    plots: Plots = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run a parameter sweep: every run once, written as it finishes, resumable."""
@@ -88,13 +93,8 @@ def sweep_cmd(
 
 def sweep_report_cmd(
     out: Annotated[Path, typer.Argument(help="A sweep folder written by `siting sweep`.")],
-    min_share: Annotated[
-        float, typer.Option(help="List the sites chosen in at least this share of plans.")
-    ] = 0.5,
-    plots: Annotated[
-        bool | None,
-        typer.Option("--plots/--no-plots", help="Write plots/*.png (default: if matplotlib)."),
-    ] = None,
+    min_share: MinShare = 0.5,
+    plots: Plots = None,
 ) -> None:
     """Summarise a sweep folder: statuses, robust sites, Pareto front, plots."""
     try:

@@ -206,9 +206,10 @@ def _remember(chain: str, built: _Built) -> None:
 
 def forget() -> None:
     """Drop every model and geodata this process keeps."""
-    _STATE.models.clear()
-    _STATE.geodata.clear()
-    _release()
+    with _STATE.lock:
+        _STATE.models.clear()
+        _STATE.geodata.clear()
+        _release()
 
 
 def _keep() -> None:

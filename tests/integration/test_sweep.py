@@ -17,7 +17,7 @@ import yaml
 
 from siting.api import load_case, solve_case
 from siting.examples import write_example
-from siting.io.sweep_store import PENDING, read_tables
+from siting.io.sweep_store import PENDING, TIMING_COLUMNS, read_tables
 from siting.sweep import analysis, load_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -296,14 +296,4 @@ def test_local_processes_and_a_dask_cluster_agree_row_for_row(case_dir, tmp_path
     assert more.computed == 3 and more.skipped == 9 and len(more.runs) == 12
 
 
-TIMING = {
-    "solve_s",
-    "handoff_s",
-    "prepare_s",
-    "build_s",
-    "extract_s",
-    "check_s",
-    "run_s",
-    "worker",
-    "finished_at",
-}
+TIMING = {*TIMING_COLUMNS, "worker", "finished_at"}
