@@ -25,10 +25,10 @@ def measure(n: int) -> dict[str, float]:
     from _synthetic import synthetic
 
     from siting.check import check_solution
-    from siting.model import build_model
     from siting.pipeline import prepare
-    from siting.solution import extract_solution
-    from siting.solve import HighsSolver
+    from siting.solver.extract import extract_solution
+    from siting.solver.highs import HighsSolver
+    from siting.solver.model import build_model
 
     case, data = synthetic(n)
     t0 = time.perf_counter()

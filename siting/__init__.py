@@ -19,9 +19,10 @@ from siting.inputs import ModelInputs, Params
 from siting.io.orlib import read_orlib_cap
 from siting.io.outputs import read_solution
 from siting.io.spopt import read_spopt_network, read_spopt_sf
+from siting.outcome import Outcome, SolveReport
 from siting.pipeline import Prepared, RunResult, prepare, run, solve_inputs
 from siting.solution import Solution
-from siting.solve import HighsSolver, Outcome, SolveReport
+from siting.solver.highs import HighsSolver
 from siting.sweep import load_sweep, run_sweep
 
 __version__ = "0.1.0"

@@ -24,7 +24,6 @@ from pydantic import (
     model_validator,
 )
 
-from siting.highs_options import check_highs_options
 from siting.units import Conversions, Quantity, capital_recovery_factor, parse_quantity
 
 
@@ -422,10 +421,10 @@ class ObjectiveConfig(Strict):
 
 class FormulationConfig(Strict):
     """How the MILP is written. Every switch keeps the optimum; the defaults are the fastest
-    measured (``benchmarks/orlib.py``). The inequalities are in ``siting/model/linking.py``,
+    measured (``benchmarks/orlib.py``). The inequalities are in ``siting/solver/model/linking.py``,
     ``capacity_cover.py``, ``symmetry.py`` and ``variables.py`` (bounds); the Lagrangian
     site fixing, for facility-location models with at least ``lagrangian_min_pairs``
-    serving pairs, in ``siting/lagrangian.py``."""
+    serving pairs, in ``siting/solver/lagrangian.py``."""
 
     strong_linking: bool = True
     capacity_cover: bool = True
@@ -433,6 +432,15 @@ class FormulationConfig(Strict):
     tight_bounds: bool = True
     lagrangian_fixing: bool = True
     lagrangian_min_pairs: Annotated[int, Field(ge=0)] = 0
+
+
+def _checked_highs_options(options: dict[str, bool | int | float | str]) -> dict:
+    """Check ``solver.highs_options`` against HiGHS itself (loaded only when options are set)."""
+    if not options:
+        return {}
+    from siting.solver.options import check_highs_options
+
+    return check_highs_options(options)
 
 
 class SolverConfig(Strict):
@@ -445,7 +453,7 @@ class SolverConfig(Strict):
     check_tolerance: Annotated[float, Field(gt=0)] = 1e-5
     #: further HiGHS options by their HiGHS name (checked against HiGHS on load)
     highs_options: Annotated[
-        dict[str, bool | int | float | str], AfterValidator(check_highs_options)
+        dict[str, bool | int | float | str], AfterValidator(_checked_highs_options)
     ] = Field(default_factory=dict)
 
 

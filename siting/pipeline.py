@@ -11,21 +11,22 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
-import pandas as pd
-
 from siting.candidates import Candidates, build_candidates
 from siting.check import CheckReport, check_solution
 from siting.config import Case, SolverConfig
-from siting.diagnose import Diagnosis, elastic_diagnosis, graph_checks
+from siting.diagnose import Diagnosis, graph_checks
 from siting.errors import InfeasibleError, SolveError
 from siting.geodata import GeoData
 from siting.inputs import ModelInputs, build_inputs
-from siting.lagrangian import lagrangian_bound, use_lagrangian
-from siting.model import build_model
-from siting.model.routing import build_routing_model, pyo_value
 from siting.network import Network, build_network
-from siting.solution import Solution, extract_solution, with_flows
-from siting.solve import HighsSolver, Outcome, SolveReport
+from siting.outcome import Outcome, SolveReport
+from siting.solution import Solution
+from siting.solver.elastic import elastic_diagnosis
+from siting.solver.extract import extract_solution
+from siting.solver.highs import HighsSolver
+from siting.solver.lagrangian import lagrangian_bound, use_lagrangian
+from siting.solver.model import build_model
+from siting.solver.routing import route_flows
 
 Step = Callable[[str], AbstractContextManager[None]]
 
@@ -139,22 +140,6 @@ def raise_for_outcome(
         )
     if report.outcome is Outcome.ERROR:
         raise SolveError(report.message)
-
-
-def route_flows(solution: Solution, inputs: ModelInputs, settings: SolverConfig) -> Solution:
-    """Replace the plan's arbitrary routing by shortest routes (see siting/model/routing.py)."""
-    burn = solution.sites.groupby("node_id")["gas_mw"].sum().to_dict()
-    model = build_routing_model(inputs, burn)
-    report = HighsSolver(settings).solve(model)
-    if not report.is_optimal:
-        return solution  # the plan's own routing is feasible; keep it
-    flows = pd.Series(
-        [pyo_value(model.flow_mw[a]) for a in inputs.arcs.index], index=inputs.arcs.index
-    )
-    supply = pd.Series(0.0, index=inputs.nodes.index)
-    for f in model.FIELDS:
-        supply[f] = pyo_value(model.supply_mw[f])
-    return with_flows(solution, inputs, flows.clip(lower=0.0), supply.clip(lower=0.0))
 
 
 def run(

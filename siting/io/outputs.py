@@ -28,9 +28,9 @@ from siting.errors import DataError
 from siting.gis import GEOMETRY_TYPES
 from siting.inputs import Params
 from siting.network import NetworkReport
+from siting.outcome import Outcome, SolveReport
 from siting.report.qgis import LayerStyle, layer_styles
 from siting.solution import Solution
-from siting.solve import Outcome, SolveReport
 
 TABLES = ("sites", "arcs", "nodes", "grid_nodes", "hubs", "serve", "cliques")
 INDEX_NAMES = {

@@ -30,10 +30,12 @@ from siting.diagnose import Diagnosis, network_checks, parameter_checks
 from siting.errors import CheckError, InfeasibleError, SitingError, SolveError
 from siting.geodata import GeoData
 from siting.inputs import ModelInputs, Params, params_from_case
-from siting.model import build_model, set_params
+from siting.outcome import SolveReport
 from siting.pipeline import prepare, raise_for_outcome
-from siting.solution import Solution, extract_solution
-from siting.solve import HighsSolver, SolveReport
+from siting.solution import Solution
+from siting.solver.extract import extract_solution
+from siting.solver.highs import HighsSolver
+from siting.solver.model import build_model, set_params
 from siting.sweep.plan import PlannedRun
 
 #: models kept per process (a slot works on one chain at a time; one spare for fronts)

@@ -17,11 +17,11 @@ from siting.check import check_solution
 from siting.config import FormulationConfig, SolverConfig
 from siting.errors import CheckError, DataError, InfeasibleError
 from siting.facility_location import FacilityProblem, facility_inputs
-from siting.lagrangian import lagrangian_bound, not_applicable
-from siting.model import build_model
-from siting.model.capacity_cover import min_open_sites
-from siting.model.symmetry import identical_site_groups
 from siting.pipeline import solve_inputs
+from siting.solver.lagrangian import lagrangian_bound, not_applicable
+from siting.solver.model import build_model
+from siting.solver.model.capacity_cover import min_open_sites
+from siting.solver.model.symmetry import identical_site_groups
 
 EXACT = SolverConfig(mip_gap=0.0, time_limit_s=60)
 
@@ -238,7 +238,7 @@ def test_identical_sites_open_in_table_order():
     assert sol.report.objective == pytest.approx(10)
     assert opened(sol) == {"s1"}
     # a plan that opens the second twin is swapped into order before it becomes the start
-    from siting.lagrangian import LagrangianResult
+    from siting.solver.lagrangian import LagrangianResult
 
     plan = LagrangianResult(10, 10, [], [], ["s2"], np.array([0.0, 5.0, 0.0]), 1, 0.0)
     model = build_model(inputs, fixings=plan)
@@ -373,7 +373,7 @@ def test_lagrangian_bounds_and_fixings_are_sound(seed):
 )
 def test_transportation_lp_known_answers(capacity, expected):
     """Two sites, two hubs of 5, unit costs [[1, 3], [2, 1]]; x ≤ min(capacity, demand)."""
-    from siting.lagrangian import _lp_solver, _transportation
+    from siting.solver.lagrangian import _lp_solver, _transportation
 
     site, hub = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
     cap = np.array(capacity)

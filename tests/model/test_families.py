@@ -463,8 +463,8 @@ def test_resolve_after_a_parameter_change_with_a_warm_start(interface, rins):
     """Re-solving the same model after lowering the target reuses the previous plan as a
     start (with RINS off even after a solve that closed at the root); the answer is the one
     a fresh build gives (target 10 → site b alone, 5 + 10)."""
-    from siting.model import build_model
-    from siting.solve import HighsSolver
+    from siting.solver.highs import HighsSolver
+    from siting.solver.model import build_model
 
     inputs = two_site_network(cap_ab=60)
     model = build_model(inputs)
@@ -478,8 +478,8 @@ def test_resolve_after_a_parameter_change_with_a_warm_start(interface, rins):
 def test_highs_options_reach_highs_and_are_reset_when_dropped():
     """An option of ``solver.highs_options`` is set on the HiGHS object; a later
     configuration without it puts HiGHS's default back, and the plan is the same."""
-    from siting.model import build_model
-    from siting.solve import HighsSolver
+    from siting.solver.highs import HighsSolver
+    from siting.solver.model import build_model
 
     model = build_model(two_site_network(cap_ab=60))
     tuned = SolverConfig(mip_gap=0.0, highs_options={"mip_heuristic_run_rins": False})

@@ -21,10 +21,10 @@ from toy import toy
 
 from siting.check import check_solution
 from siting.config import SolverConfig
-from siting.model import build_model, set_params
 from siting.pipeline import solve_inputs
-from siting.solution import extract_solution
-from siting.solve import HighsSolver
+from siting.solver.extract import extract_solution
+from siting.solver.highs import HighsSolver
+from siting.solver.model import build_model, set_params
 
 EXACT = SolverConfig(mip_gap=0.0, time_limit_s=30)
 

@@ -8,8 +8,8 @@ import pytest
 
 from siting.examples import example_case, example_geodata
 from siting.io.case_file import deep_merge
-from siting.model import MUTABLE_PARAMS
 from siting.pipeline import prepare
+from siting.solver.model import MUTABLE_PARAMS
 from siting.sweep.plan import REUSED
 
 BUDGET = {"objective": {"budget": "8000 MUSD"}}

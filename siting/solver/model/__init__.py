@@ -19,8 +19,8 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from siting.inputs import ModelInputs
-from siting.lagrangian import LagrangianResult
-from siting.model import (
+from siting.solver.lagrangian import LagrangianResult
+from siting.solver.model import (
     arc_capacity,
     capacity_cover,
     demand_hubs,
@@ -40,7 +40,7 @@ from siting.model import (
     targets,
     variables,
 )
-from siting.model._data import Data
+from siting.solver.model._data import Data
 
 FAMILIES = (
     gas_balance,

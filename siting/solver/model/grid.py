@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from siting.model._data import Data
-from siting.model._elastic import slack
+from siting.solver.model._data import Data
+from siting.solver.model._elastic import slack
 
 FAMILY = "grid"
 

@@ -1,6 +1,6 @@
 """Bounds on the two Pareto metrics: the ε-constraint method.
 
-With the metrics f₁, f₂ of the ``pareto`` objective (see :mod:`siting.model.objective`) and
+With the metrics f₁, f₂ of the ``pareto`` objective (see :mod:`siting.solver.model.objective`) and
 σ_k = +1 for a metric to minimise, −1 for one to maximise, each metric k with a bound ε_k
 gets
 
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from siting.model._data import Data
-from siting.model._elastic import slack
-from siting.model.objective import metric_exprs, sign
+from siting.solver.model._data import Data
+from siting.solver.model._elastic import slack
+from siting.solver.model.objective import metric_exprs, sign
 
 FAMILY = "pareto"
 

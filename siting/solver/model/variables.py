@@ -18,7 +18,7 @@ Without an energy system (``Params.energy_system=False``, plain facility locatio
 ``open``, ``modules`` and ``serve_mw`` exist.
 
 ``serve_mw`` carries a ``scaling_factor`` of 1/U[s,h], which the hand-off to the solver
-applies (see ``siting.solve.compile_arrays``).
+applies (see ``siting.solver.highs.compile_arrays``).
 
 In elastic mode the bounds that the slacks relax (supply, flow, grid spare) are dropped.
 
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from siting.model._data import Data
+from siting.solver.model._data import Data
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool = False) -> None:

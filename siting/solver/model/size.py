@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from siting.model._data import Data
+from siting.solver.model._data import Data
 
 FAMILY = "size"
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from siting.errors import InfeasibleError
-from siting.model._data import Data
-from siting.model._elastic import slack
+from siting.solver.model._data import Data
+from siting.solver.model._elastic import slack
 
 FAMILY = "gas_balance"
 

@@ -37,8 +37,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from siting.highs_options import quiet_highs
 from siting.inputs import ModelInputs
+from siting.solver.options import quiet_highs
 
 #: relative margin by which a forced bound must exceed UB before a site is fixed
 FIX_MARGIN = 1e-7

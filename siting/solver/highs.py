@@ -1,6 +1,6 @@
 """Solve a Pyomo model with HiGHS and report exactly how the solve ended.
 
-This is the only module that knows HiGHS. Two hand-offs are offered:
+Two hand-offs are offered:
 
 - ``standard_form`` (default): Pyomo's linear standard-form compiler turns the model into
   sparse arrays once, and highspy receives the whole matrix in one call. On a 5,000-site
@@ -19,8 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
-from enum import StrEnum
+from dataclasses import dataclass, replace
 from typing import Any
 
 import highspy
@@ -32,18 +31,8 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from siting.config import SolverConfig
 from siting.errors import SolveError
-from siting.highs_options import quiet_highs
-
-
-class Outcome(StrEnum):
-    OPTIMAL = "optimal"
-    LIMIT = "limit"
-    NO_SOLUTION = "no_solution"
-    INFEASIBLE = "infeasible"
-    UNBOUNDED = "unbounded"
-    INFEASIBLE_OR_UNBOUNDED = "infeasible_or_unbounded"
-    ERROR = "error"
-
+from siting.outcome import Outcome, SolveReport
+from siting.solver.options import quiet_highs
 
 _LIMITS = {
     "kTimeLimit": "time limit",
@@ -55,48 +44,6 @@ _LIMITS = {
     "kHighsInterrupt": "interrupted",
     "kMemoryLimit": "memory limit",
 }
-
-
-@dataclass(frozen=True)
-class SolveReport:
-    """How a solve ended. ``objective`` and ``bound`` are in the model's own sense."""
-
-    outcome: Outcome
-    status: str
-    message: str
-    sense: str
-    objective: float | None
-    bound: float | None
-    gap: float | None
-    solve_s: float
-    handoff_s: float
-    wall_s: float
-    nodes: int
-    mip_gap_setting: float
-    time_limit_s: float
-    handoff: str = "full"
-    presolve: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def has_solution(self) -> bool:
-        return self.outcome in (Outcome.OPTIMAL, Outcome.LIMIT)
-
-    @property
-    def is_optimal(self) -> bool:
-        return self.outcome is Outcome.OPTIMAL
-
-    def to_dict(self) -> dict[str, object]:
-        d = asdict(self)
-        d["outcome"] = str(self.outcome)
-        return d
-
-    def describe(self) -> str:
-        gap = f"{self.gap:.3%}" if self.gap is not None else "n/a"
-        if self.outcome is Outcome.OPTIMAL:
-            return f"optimal within the {self.mip_gap_setting:.2%} gap setting (gap {gap})"
-        if self.outcome is Outcome.LIMIT:
-            return f"NOT OPTIMAL: stopped at the {self.message} with a feasible plan, gap {gap}"
-        return f"{self.outcome.value}: {self.message}"
 
 
 def _options(settings: SolverConfig, stream: bool) -> dict[str, Any]:

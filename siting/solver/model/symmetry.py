@@ -19,7 +19,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from siting.inputs import SITE_COLUMNS, ModelInputs
-from siting.model._data import Data
+from siting.solver.model._data import Data
 
 FAMILY = "symmetry"
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from siting.model._data import Data
-from siting.model._elastic import slack
-from siting.model.variables import it_mw
+from siting.solver.model._data import Data
+from siting.solver.model._elastic import slack
+from siting.solver.model.variables import it_mw
 
 FAMILY_TARGET = "target"
 FAMILY_BUDGET = "budget"

@@ -14,11 +14,15 @@ The siting decisions, the gas burnt and the cost of the plan do not change.
 
 from __future__ import annotations
 
+import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
+from siting.config import SolverConfig
 from siting.inputs import ModelInputs
-from siting.model._data import Data
+from siting.solution import Solution, with_flows
+from siting.solver.highs import HighsSolver
+from siting.solver.model._data import Data
 
 
 def build_routing_model(inputs: ModelInputs, burn_mw: dict[object, float]) -> pyo.ConcreteModel:
@@ -54,3 +58,19 @@ def build_routing_model(inputs: ModelInputs, burn_mw: dict[object, float]) -> py
 
 def pyo_value(var: pyo.Var) -> float:
     return float(pyo.value(var, exception=False) or 0.0)
+
+
+def route_flows(solution: Solution, inputs: ModelInputs, settings: SolverConfig) -> Solution:
+    """Replace the plan's arbitrary routing by shortest routes (the LP above)."""
+    burn = solution.sites.groupby("node_id")["gas_mw"].sum().to_dict()
+    model = build_routing_model(inputs, burn)
+    report = HighsSolver(settings).solve(model)
+    if not report.is_optimal:
+        return solution  # the plan's own routing is feasible; keep it
+    flows = pd.Series(
+        [pyo_value(model.flow_mw[a]) for a in inputs.arcs.index], index=inputs.arcs.index
+    )
+    supply = pd.Series(0.0, index=inputs.nodes.index)
+    for f in model.FIELDS:
+        supply[f] = pyo_value(model.supply_mw[f])
+    return with_flows(solution, inputs, flows.clip(lower=0.0), supply.clip(lower=0.0))

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
-from siting.model._data import Data
+from siting.solver.model._data import Data
 
 FAMILY = "capacity_cover"
 

@@ -17,7 +17,7 @@ Annualised cost (MUSD/y), every term attributable to a site or an arc:
       gas        = Σ_s gas_mw[s] (MW), σ = −1 (maximised)
       remoteness = Σ_s town_km[s]·IT[s] (MW·km), σ = +1 (minimised)
 
-  with the weights w as mutable parameters; :mod:`siting.model.pareto` bounds the metrics
+  with the weights w as mutable parameters; :mod:`siting.solver.model.pareto` bounds the metrics
   for the ε-constraint method.
 
 Without an energy system (facility location) only the open, IT and serving terms exist.
@@ -30,8 +30,8 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from siting.inputs import PARETO_METRICS
-from siting.model._data import Data
-from siting.model.variables import it_mw
+from siting.solver.model._data import Data
+from siting.solver.model.variables import it_mw
 
 
 def cost_expr(m: pyo.ConcreteModel, d: Data) -> object:

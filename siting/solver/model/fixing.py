@@ -1,6 +1,6 @@
 """Sites proven closed or open before the solve, and a starting plan.
 
-:func:`siting.lagrangian.lagrangian_bound` proves that every optimal plan keeps the sites in
+:func:`siting.solver.lagrangian.lagrangian_bound` proves that every optimal plan keeps the sites in
 ``closed`` closed and the sites in ``opened`` open (their forced Lagrangian bounds exceed
 the cost of a known plan). The model states that as fixed values:
 
@@ -18,9 +18,9 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
-from siting.lagrangian import LagrangianResult
-from siting.model._data import Data
-from siting.model.symmetry import identical_site_groups
+from siting.solver.lagrangian import LagrangianResult
+from siting.solver.model._data import Data
+from siting.solver.model.symmetry import identical_site_groups
 
 FAMILY = "fixing"
 

@@ -21,9 +21,9 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from siting.errors import InfeasibleError
-from siting.model._data import Data
-from siting.model._elastic import slack
-from siting.model.variables import it_mw
+from siting.solver.model._data import Data
+from siting.solver.model._elastic import slack
+from siting.solver.model.variables import it_mw
 
 FAMILY = "demand_hubs"
 
