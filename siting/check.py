@@ -137,7 +137,10 @@ def check_solution(
     _check_strengthening(c, solution)
     _check_objective(c, solution, it)
     if raise_on_error and not c.report.ok:
-        raise CheckError(f"the solution fails the independent check: {c.report.summary()}")
+        raise CheckError(
+            f"the solution fails the independent check: {c.report.summary()}",
+            report=solution.report,
+        )
     return c.report
 
 

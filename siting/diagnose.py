@@ -66,13 +66,19 @@ def _digraph(inputs: ModelInputs) -> nx.DiGraph:
     return g
 
 
-def graph_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
-    """Cheap structural checks of the gas network; findings explain infeasibility early."""
+def graph_checks(
+    inputs: ModelInputs, max_flow_sites: int = 300, network: Diagnosis | None = None
+) -> Diagnosis:
+    """Cheap structural checks of the gas network; findings explain infeasibility early.
+
+    ``network`` gives the findings of :func:`network_checks` when they are known already
+    (they do not change when a built model is re-solved with new parameters).
+    """
     if not inputs.params.energy_system:
         return capacity_checks(inputs)
-    diag = network_checks(inputs, max_flow_sites)
-    diag.findings.extend(parameter_checks(inputs))
-    return diag
+    if network is None:
+        network = network_checks(inputs, max_flow_sites)
+    return Diagnosis([*network.findings, *parameter_checks(inputs)])
 
 
 def parameter_checks(inputs: ModelInputs) -> list[Finding]:

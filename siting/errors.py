@@ -18,25 +18,38 @@ class DataError(SitingError):
 
 
 class SolveError(SitingError):
-    """The solver failed or returned no usable solution."""
+    """The solver failed or returned no usable solution; carries the solve report, if any."""
 
     exit_code = 4
 
+    def __init__(self, message: str, report: object | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
 
 class InfeasibleError(SitingError):
-    """The model has no feasible solution; carries the diagnosis."""
+    """The model has no feasible solution; carries the diagnosis and the solve report (None
+    when the case failed before the solve)."""
 
     exit_code = 3
 
-    def __init__(self, message: str, diagnosis: object | None = None) -> None:
+    def __init__(
+        self, message: str, diagnosis: object | None = None, report: object | None = None
+    ) -> None:
         super().__init__(message)
         self.diagnosis = diagnosis
+        self.report = report
 
 
 class CheckError(SitingError):
-    """The independent checker found a violated constraint or a wrong objective."""
+    """The independent checker found a violated constraint or a wrong objective; carries the
+    report of the solve whose plan failed."""
 
     exit_code = 5
+
+    def __init__(self, message: str, report: object | None = None) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class MissingDependencyError(SitingError):

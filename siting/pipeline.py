@@ -1,54 +1,41 @@
-"""The fixed run order: read → network → candidates → inputs → check → (Lagrangian site
-fixing, for facility-location models) → build → solve → extract → verify. Every step is a
-plain function; this module only strings them together and times them.
+"""The fixed run order: read → network → candidates → inputs → pre-solve checks → build
+(with the Lagrangian site fixing, for facility-location models) → solve → extract → route →
+verify. Every step is a plain function; this module only strings them together and times
+them. The solver steps happen behind :class:`siting.solver.handle.SolverHandle`; the sweep
+worker goes through the same :func:`solve_and_check` on a handle it keeps.
 """
 
 from __future__ import annotations
 
-import contextlib
-import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from siting.candidates import Candidates, build_candidates
 from siting.check import CheckReport, check_solution
 from siting.config import Case, SolverConfig
 from siting.diagnose import Diagnosis, graph_checks
-from siting.errors import InfeasibleError, SolveError
+from siting.errors import InfeasibleError
 from siting.geodata import GeoData
 from siting.inputs import ModelInputs, build_inputs
 from siting.network import Network, build_network
-from siting.outcome import Outcome, SolveReport
 from siting.solution import Solution
-from siting.solver.elastic import elastic_diagnosis
-from siting.solver.extract import extract_solution
-from siting.solver.highs import HighsSolver
-from siting.solver.lagrangian import lagrangian_bound, use_lagrangian
-from siting.solver.model import build_model
-from siting.solver.routing import route_flows
+from siting.steps import Step, Timings
+from siting.steps import quiet as _quiet
 
-Step = Callable[[str], AbstractContextManager[None]]
+if TYPE_CHECKING:
+    from siting.solver.handle import SolverHandle
 
-
-@contextlib.contextmanager
-def _quiet(_name: str) -> Iterator[None]:
-    yield
-
-
-@dataclass
-class Timings:
-    steps: dict[str, float] = field(default_factory=dict)
-
-    def wrap(self, step: Step) -> Step:
-        @contextlib.contextmanager
-        def timed(name: str) -> Iterator[None]:
-            start = time.perf_counter()
-            with step(name):
-                yield
-            self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - start
-
-        return timed
+__all__ = [
+    "Prepared",
+    "RunResult",
+    "Step",
+    "Timings",
+    "prepare",
+    "presolve_checks",
+    "run",
+    "solve_and_check",
+    "solve_inputs",
+]
 
 
 @dataclass
@@ -94,52 +81,36 @@ def solve_inputs(
     step: Step = _quiet,
     stream: bool = False,
 ) -> tuple[Solution, CheckReport, Diagnosis]:
-    """Check, build, solve, extract and verify. Raises InfeasibleError with a diagnosis."""
-    with step("pre-solve network checks"):
-        precheck = graph_checks(inputs)
-    if precheck.blocking:
-        raise InfeasibleError("the case is infeasible before solving", precheck)
-    fixings = None
-    if use_lagrangian(inputs):
-        with step("Lagrangian bound and site fixing"):
-            fixings = lagrangian_bound(inputs)
-    with step("building the model"):
-        model = build_model(inputs, fixings=fixings)
-    with step("solving with HiGHS"):
-        report = HighsSolver(settings, stream=stream).solve(
-            model, mip_start=fixings is not None and fixings.has_plan
-        )
-    if fixings is not None:
-        report = replace(report, presolve=fixings.to_dict())
-    raise_for_outcome(report, inputs, settings, step)
-    solution = extract_solution(model, inputs, report)
-    if inputs.params.energy_system and not inputs.arcs["cost_musd_per_mw_y"].any():
-        with step("routing gas flows"):
-            solution = route_flows(solution, inputs, settings)
-    with step("checking the solution"):
-        check = check_solution(solution, tol=settings.check_tolerance)
+    """Check, build, solve, extract, route and verify. Raises InfeasibleError with a
+    diagnosis."""
+    from siting.solver.handle import SolverHandle
+
+    precheck = presolve_checks(inputs, step=step)
+    handle = SolverHandle(inputs, settings, stream=stream, step=step)
+    solution, check = solve_and_check(handle, step=step)
     return solution, check, precheck
 
 
-def raise_for_outcome(
-    report: SolveReport, inputs: ModelInputs, settings: SolverConfig, step: Step = _quiet
-) -> None:
-    """Raise InfeasibleError (with a diagnosis) or SolveError unless the solve has a plan."""
-    if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
-        diagnosis = Diagnosis()
-        if settings.elastic_diagnosis:
-            with step("diagnosing infeasibility (elastic re-solve)"):
-                diagnosis = elastic_diagnosis(inputs, settings)
-        raise InfeasibleError(f"HiGHS: {report.message}", diagnosis)
-    if report.outcome is Outcome.UNBOUNDED:
-        raise SolveError("the objective is unbounded: check prices, values and variable limits")
-    if report.outcome is Outcome.NO_SOLUTION:
-        raise SolveError(
-            f"HiGHS stopped at the {report.message} ({report.solve_s:.0f} s) before finding any "
-            "feasible plan; raise solver.time_limit_s"
-        )
-    if report.outcome is Outcome.ERROR:
-        raise SolveError(report.message)
+def presolve_checks(
+    inputs: ModelInputs, network: Diagnosis | None = None, step: Step = _quiet
+) -> Diagnosis:
+    """The graph checks before a solve (``network``: the findings of the network alone,
+    computed once for a model that is re-solved); raises InfeasibleError if one blocks."""
+    with step("pre-solve network checks"):
+        precheck = graph_checks(inputs, network=network)
+    if precheck.blocking:
+        raise InfeasibleError("the case is infeasible before solving", precheck)
+    return precheck
+
+
+def solve_and_check(
+    handle: SolverHandle, warm: bool = False, step: Step = _quiet
+) -> tuple[Solution, CheckReport]:
+    """Solve the handle's model (``warm``: from its previous plan) and verify the plan."""
+    solution = handle.solve(warm=warm, step=step)
+    with step("checking the solution"):
+        check = check_solution(solution, tol=handle.settings.check_tolerance)
+    return solution, check
 
 
 def run(

@@ -1,12 +1,12 @@
 """Execute one planned run in a worker process, re-solving the process's built model when the
 run belongs to the same chain as the previous one.
 
-Each worker process (a local process or a Dask worker) keeps the models it built, keyed by
-chain. A run of a known chain moves the model's mutable parameters (:func:`set_params`),
-pushes the changes to the same HiGHS object and starts from the previous plan; any other
-run prepares the data, builds the model and solves it cold. Every solution goes through the
-independent checker. Whatever goes wrong is recorded in the run's row, never raised: a
-sweep goes on.
+Each worker process (a local process or a Dask worker) keeps the solver handles it built,
+keyed by chain. A run of a known chain moves the handle's mutable parameters, pushes the
+changes to the same HiGHS object and starts from the previous plan; any other run prepares
+the data and builds a new handle. Either way the run goes through the run order of a single
+run (``siting.pipeline``): pre-solve checks, solve, extract, route the gas, check. Whatever
+goes wrong is recorded in the run's row, never raised: a sweep goes on.
 """
 
 from __future__ import annotations
@@ -24,18 +24,16 @@ from typing import Any
 
 import pandas as pd
 
-from siting.check import check_solution
 from siting.config import Case
-from siting.diagnose import Diagnosis, network_checks, parameter_checks
+from siting.diagnose import Diagnosis, network_checks
 from siting.errors import CheckError, InfeasibleError, SitingError, SolveError
 from siting.geodata import GeoData
 from siting.inputs import ModelInputs, Params, params_from_case
 from siting.outcome import SolveReport
-from siting.pipeline import prepare, raise_for_outcome
+from siting.pipeline import prepare, presolve_checks, solve_and_check
 from siting.solution import Solution
-from siting.solver.extract import extract_solution
-from siting.solver.highs import HighsSolver
-from siting.solver.model import build_model, set_params
+from siting.solver.handle import BUILD_STEPS, READ_STEPS, SolverHandle
+from siting.steps import Step, Timings, quiet
 from siting.sweep.plan import PlannedRun
 
 #: models kept per process (a slot works on one chain at a time; one spare for fronts)
@@ -60,10 +58,12 @@ CANDIDATE_FIELDS = ("node_id", "lon", "lat", "pue", "capex_multiplier", "town_km
 
 @dataclass
 class _Built:
-    model: Any
-    solver: HighsSolver
+    """A chain's prepared tables, its network findings and (once a run got past the
+    pre-solve checks) its solver handle."""
+
     inputs: ModelInputs
     network: Diagnosis
+    handle: SolverHandle | None = None
 
 
 class _Process:
@@ -98,55 +98,26 @@ def execute(run: PlannedRun, data: GeoData | None = None, reuse: bool = True) ->
         return _execute(run, data, reuse)
 
 
+def solve_planned(run: PlannedRun, data: GeoData | None = None, reuse: bool = True) -> Solution:
+    """The checked plan of one planned run, as :func:`execute` computes it (raises on a
+    failed run)."""
+    with _STATE.lock:
+        return _solve(run, data, reuse, {}, {})
+
+
 def _execute(run: PlannedRun, data: GeoData | None, reuse: bool) -> dict[str, Any]:
     started = time.perf_counter()
     times = {"prepare_s": 0.0, "build_s": 0.0, "extract_s": 0.0, "check_s": 0.0}
     record: dict[str, Any] = {"reused": False, "warm_start": False}
     try:
-        params = run_params(run)
-        built, recompile = _reused(run, params) if reuse else (None, False)
-        if built is None:
-            built = _build(run, params, data, times, record)
-            if reuse:
-                _remember(run.chain, built)
-            else:
-                _STATE.models.clear()
-        else:
-            record["reused"] = True
-        inputs = built.inputs
-        precheck = Diagnosis([*built.network.findings, *parameter_checks(inputs)])
-        if precheck.blocking:
-            raise InfeasibleError("the case is infeasible before solving", precheck)
-        record["warm_start"] = record["reused"]
-        report = built.solver.solve(
-            built.model, warmstart=record["reused"], recompile=recompile, load=False
-        )
-        record.update(_report_fields(report))
-        raise_for_outcome(report, inputs, run.case.solver)
-        t0 = time.perf_counter()
-        solution = extract_solution(built.model, inputs, report, values=built.solver.values)
-        t1 = time.perf_counter()
-        check_solution(solution, tol=run.case.solver.check_tolerance)
-        times["check_s"] = time.perf_counter() - t1
-        times["extract_s"] = t1 - t0
+        solution = _solve(run, data, reuse, times, record)
+        record.update(_report_fields(solution.report))
         record.update(_solution_fields(solution))
-    except InfeasibleError as exc:
-        diagnosis = exc.diagnosis
-        lines = diagnosis.lines() if isinstance(diagnosis, Diagnosis) else []
-        record.update(status="infeasible", message="; ".join([str(exc), *lines])[:2000])
-    except CheckError as exc:
-        record.update(status="check_failed", message=str(exc)[:2000])
-    except SolveError as exc:
-        record.setdefault("status", "error")
-        record["message"] = str(exc)[:2000]
-    except SitingError as exc:
-        record.update(status="error", message=str(exc)[:2000])
     except Exception as exc:  # a sweep records every failure and goes on
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        record.update(
-            status="error",
-            message=f"{type(exc).__name__}: {exc} (at {where.filename}:{where.lineno})"[:2000],
-        )
+        report = getattr(exc, "report", None)
+        if isinstance(report, SolveReport):
+            record.update(_report_fields(report))
+        record.update(_failure_fields(exc, record))
     record.update(times)
     record["run_s"] = time.perf_counter() - started
     record["run_id"] = run.run_id
@@ -156,22 +127,74 @@ def _execute(run: PlannedRun, data: GeoData | None, reuse: bool) -> dict[str, An
     return record
 
 
-def _reused(run: PlannedRun, params: Params) -> tuple[_Built | None, bool]:
+def _solve(
+    run: PlannedRun,
+    data: GeoData | None,
+    reuse: bool,
+    times: dict[str, float],
+    record: dict[str, Any],
+) -> Solution:
+    params = run_params(run)
+    timings = Timings()
+    step = timings.wrap(quiet)
+    built = _reused(run, params, step) if reuse else None
+    reused = built is not None
+    record["reused"] = record["warm_start"] = reused
+    if built is None:
+        built = _build(run, params, data, times, record)
+        if reuse:
+            _remember(run.chain, built)
+        else:
+            _STATE.models.clear()
+    presolve_checks(built.inputs, network=built.network)
+    if built.handle is None:
+        built.handle = SolverHandle(built.inputs, run.case.solver, step=step)
+        if reuse:
+            _keep()
+    try:
+        solution, _ = solve_and_check(built.handle, warm=reused, step=step)
+    finally:
+        times["build_s"] = timings.total(BUILD_STEPS)
+        times["extract_s"] = timings.total(READ_STEPS)
+        times["check_s"] = timings.total(("checking the solution",))
+    return solution
+
+
+def _failure_fields(exc: Exception, record: dict[str, Any]) -> dict[str, Any]:
+    """The status and message of a failed run (a solve that ended without a plan keeps the
+    outcome its report gave)."""
+    if isinstance(exc, InfeasibleError):
+        diagnosis = exc.diagnosis
+        lines = diagnosis.lines() if isinstance(diagnosis, Diagnosis) else []
+        return {"status": "infeasible", "message": "; ".join([str(exc), *lines])[:2000]}
+    if isinstance(exc, CheckError):
+        return {"status": "check_failed", "message": str(exc)[:2000]}
+    if isinstance(exc, SolveError):
+        return {"status": record.get("status", "error"), "message": str(exc)[:2000]}
+    if isinstance(exc, SitingError):
+        return {"status": "error", "message": str(exc)[:2000]}
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return {
+        "status": "error",
+        "message": f"{type(exc).__name__}: {exc} (at {where.filename}:{where.lineno})"[:2000],
+    }
+
+
+def _reused(run: PlannedRun, params: Params, step: Step) -> _Built | None:
     built = _STATE.models.get(run.chain)
     if built is None:
-        return None, False
-    inputs = replace(built.inputs, params=params)
+        return None
     try:
-        recompile = set_params(built.model, inputs)
+        if built.handle is not None:
+            built.handle.update(params, run.case.solver, step=step)
     except ValueError:
         # the plan's chain said reusable but the model disagrees: rebuild, never guess
         del _STATE.models[run.chain]
         _release()
-        return None, False
-    built.solver.configure(run.case.solver)
-    built.inputs = inputs
+        return None
+    built.inputs = replace(built.inputs, params=params)
     _STATE.models.move_to_end(run.chain)
-    return built, recompile
+    return built
 
 
 def _build(
@@ -184,18 +207,15 @@ def _build(
     t0 = time.perf_counter()
     prepared = prepare(run.case, data if data is not None else _geodata(run.case))
     inputs = replace(prepared.inputs, params=params)
-    network = network_checks(inputs)
-    t1 = time.perf_counter()
-    model = build_model(inputs)
-    times["prepare_s"] = t1 - t0
-    times["build_s"] = time.perf_counter() - t1
+    network = network_checks(inputs) if inputs.params.energy_system else Diagnosis()
+    times["prepare_s"] = time.perf_counter() - t0
     sites = inputs.sites
     record["_candidates"] = (
         sites[[c for c in CANDIDATE_FIELDS if c in sites.columns]]
         .assign(max_it_mw=inputs.max_it_mw)
         .reset_index()
     )
-    return _Built(model, HighsSolver(run.case.solver), inputs, network)
+    return _Built(inputs, network)
 
 
 def _remember(chain: str, built: _Built) -> None:
@@ -203,7 +223,6 @@ def _remember(chain: str, built: _Built) -> None:
     while len(_STATE.models) > KEEP_MODELS:
         _STATE.models.popitem(last=False)
         _release()
-    _keep()
 
 
 def forget() -> None:

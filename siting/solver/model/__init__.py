@@ -18,7 +18,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from siting.inputs import ModelInputs
+from siting.inputs import ModelInputs, Params
 from siting.solver.lagrangian import LagrangianResult
 from siting.solver.model import (
     arc_capacity,
@@ -67,6 +67,7 @@ __all__ = [
     "MUTABLE_PARAMS",
     "build_model",
     "families",
+    "rebuild_reason",
     "set_params",
 ]
 
@@ -116,15 +117,10 @@ def build_model(
     return m
 
 
-def set_params(m: pyo.ConcreteModel, inputs: ModelInputs) -> bool:
-    """Give a model built from the same tables the mutable values of ``inputs.params``.
-
-    Returns True when the model's structure changed (a Pareto bound switched on or off, or
-    new objective weights) so that the solver must compile it again rather than update it.
-    Raises ValueError if a change needs a rebuild: a target, budget or site limit that
-    appears or disappears, or any other Params field.
-    """
-    new, old = inputs.params, m.siting_params
+def rebuild_reason(old: Params, new: Params) -> str | None:
+    """Why a model built with ``old`` cannot be moved to ``new`` by :func:`set_params` (None
+    if it can): a change of a Params field that is not a mutable parameter, or a target,
+    budget or site limit that appears or disappears."""
     fixed = {
         k: v for k, v in new.to_dict().items() if k not in MUTABLE_PARAMS and k not in PARETO_PARAMS
     }
@@ -133,11 +129,27 @@ def set_params(m: pyo.ConcreteModel, inputs: ModelInputs) -> bool:
     }
     if fixed != before:
         changed = sorted(k for k in fixed if fixed[k] != before.get(k))
-        raise ValueError(f"a change of {', '.join(changed)} needs a rebuilt model")
-    for field, name in MUTABLE_PARAMS.items():
+        return f"a change of {', '.join(changed)} needs a rebuilt model"
+    for field in MUTABLE_PARAMS:
         value, was = getattr(new, field), getattr(old, field)
         if (value is None) != (was is None) and field in ("target_mw", "budget_musd", "max_sites"):
-            raise ValueError(f"{field} switched between set and unset: rebuild the model")
+            return f"{field} switched between set and unset: rebuild the model"
+    return None
+
+
+def set_params(m: pyo.ConcreteModel, inputs: ModelInputs) -> bool:
+    """Give a model built from the same tables the mutable values of ``inputs.params``.
+
+    Returns True when the model's structure changed (a Pareto bound switched on or off, or
+    new objective weights) so that the solver must compile it again rather than update it.
+    Raises ValueError if a change needs a rebuild (see :func:`rebuild_reason`).
+    """
+    new, old = inputs.params, m.siting_params
+    reason = rebuild_reason(old, new)
+    if reason is not None:
+        raise ValueError(reason)
+    for field, name in MUTABLE_PARAMS.items():
+        value = getattr(new, field)
         if value is not None:
             getattr(m, name).set_value(float(value))
     structural = False

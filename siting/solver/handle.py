@@ -1,0 +1,142 @@
+"""A built model behind a Pyomo-free handle: build once, update parameters, solve, read a plan.
+
+:class:`SolverHandle` is what the run order (``siting.pipeline``) and the sweep worker
+call. Its life:
+
+    SolverHandle(inputs, settings)   Lagrangian site fixing (when it applies) → build
+    handle.update(params)            move the mutable parameters (or refuse: rebuild)
+    handle.solve(warm=True)          HiGHS → outcome (elastic diagnosis if infeasible)
+                                     → decisions → shortest gas routes → Solution
+
+Callers pass and receive plain data only (``ModelInputs``, ``Params``, ``Solution``,
+``SolveReport``). An operation that changes the built model beyond parameter values
+(fixing sites, bounding the cost, switching the objective, cutting off a plan) belongs
+here as a method that edits the model and sets ``self._recompile``, so that the next solve
+hands the whole model to HiGHS again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from siting.config import SolverConfig
+from siting.diagnose import Diagnosis
+from siting.errors import InfeasibleError, SolveError
+from siting.inputs import ModelInputs, Params
+from siting.outcome import Outcome, SolveReport
+from siting.solution import Solution
+from siting.solver.elastic import elastic_diagnosis
+from siting.solver.extract import extract_solution
+from siting.solver.highs import HighsSolver
+from siting.solver.lagrangian import LagrangianResult, lagrangian_bound, use_lagrangian
+from siting.solver.model import build_model, rebuild_reason, set_params
+from siting.solver.routing import route_flows
+from siting.steps import Step, quiet
+
+#: the steps a handle reports, by what they do (the sweep worker times them as such)
+BUILD_STEPS = ("Lagrangian bound and site fixing", "building the model")
+SOLVE_STEP = "solving with HiGHS"
+READ_STEPS = ("reading the solution", "routing gas flows")
+DIAGNOSE_STEP = "diagnosing infeasibility (elastic re-solve)"
+
+
+class SolverHandle:
+    """One model of ``inputs``, built once and solved as often as its parameters move."""
+
+    def __init__(
+        self,
+        inputs: ModelInputs,
+        settings: SolverConfig,
+        *,
+        stream: bool = False,
+        step: Step = quiet,
+    ) -> None:
+        self.inputs = inputs
+        self.settings = settings
+        self._solver = HighsSolver(settings, stream=stream)
+        self._recompile = False
+        self._build(step)
+
+    def _build(self, step: Step) -> None:
+        self._fixings: LagrangianResult | None = None
+        if use_lagrangian(self.inputs):
+            with step(BUILD_STEPS[0]):
+                self._fixings = lagrangian_bound(self.inputs)
+        with step(BUILD_STEPS[1]):
+            self._model = build_model(self.inputs, fixings=self._fixings)
+        # the first solve starts from the Lagrangian plan, set on the model's variables
+        self._start_from_plan = self._fixings is not None and self._fixings.has_plan
+
+    def update(
+        self, params: Params, settings: SolverConfig | None = None, step: Step = quiet
+    ) -> None:
+        """Give the model new values of its mutable parameters (and new solver settings).
+
+        Raises ValueError when ``params`` differ in anything else: build a new handle.
+        A model whose sites the Lagrangian bound fixed is rebuilt here, because the
+        fixings hold only for the parameters they were proven with.
+        """
+        if settings is not None:
+            self._solver.configure(settings)
+            self.settings = settings
+        old, inputs = self.inputs.params, replace(self.inputs, params=params)
+        if self._fixings is not None or use_lagrangian(inputs):
+            reason = rebuild_reason(old, params)
+            if reason is not None:
+                raise ValueError(reason)
+            self.inputs = inputs
+            if params != old:
+                self._build(step)
+            return
+        self._recompile |= set_params(self._model, inputs)
+        self.inputs = inputs
+
+    def solve(self, warm: bool = False, step: Step = quiet) -> Solution:
+        """Solve (``warm``: from the previous plan) and return the checked-ready plan.
+
+        Raises InfeasibleError (with the elastic diagnosis when the settings ask for it)
+        or SolveError when HiGHS ends without a plan; both carry the ``SolveReport``.
+        """
+        with step(SOLVE_STEP):
+            report = self._solver.solve(
+                self._model,
+                warmstart=warm,
+                recompile=self._recompile,
+                load=False,
+                mip_start=self._start_from_plan,
+            )
+        self._recompile = self._start_from_plan = False
+        if self._fixings is not None:
+            report = replace(report, presolve=self._fixings.to_dict())
+        self._raise_for_outcome(report, step)
+        with step(READ_STEPS[0]):
+            solution = extract_solution(
+                self._model, self.inputs, report, values=self._solver.values
+            )
+        inputs = self.inputs
+        if inputs.params.energy_system and not inputs.arcs["cost_musd_per_mw_y"].any():
+            with step(READ_STEPS[1]):
+                solution = route_flows(solution, inputs, self.settings)
+        return solution
+
+    def _raise_for_outcome(self, report: SolveReport, step: Step) -> None:
+        """Raise InfeasibleError (with a diagnosis) or SolveError unless the solve has a plan."""
+        if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
+            diagnosis = Diagnosis()
+            if self.settings.elastic_diagnosis:
+                with step(DIAGNOSE_STEP):
+                    diagnosis = elastic_diagnosis(self.inputs, self.settings)
+            raise InfeasibleError(f"HiGHS: {report.message}", diagnosis, report=report)
+        if report.outcome is Outcome.UNBOUNDED:
+            raise SolveError(
+                "the objective is unbounded: check prices, values and variable limits",
+                report=report,
+            )
+        if report.outcome is Outcome.NO_SOLUTION:
+            raise SolveError(
+                f"HiGHS stopped at the {report.message} ({report.solve_s:.0f} s) before finding "
+                "any feasible plan; raise solver.time_limit_s",
+                report=report,
+            )
+        if report.outcome is Outcome.ERROR:
+            raise SolveError(report.message, report=report)
