@@ -41,6 +41,7 @@ from siting.solver.model import (
     variables,
 )
 from siting.solver.model._data import Data
+from siting.solver.model._family import FamilySpec
 
 FAMILIES = (
     gas_balance,
@@ -61,11 +62,27 @@ FAMILIES = (
 
 ENERGY_FAMILIES = (gas_balance, arc_capacity, field_capacity, power_balance, generation, grid)
 
+
+def declared_families(module: object) -> tuple[FamilySpec, ...]:
+    """The families a constraint module declares (its ``FAMILY…`` attributes)."""
+    return tuple(
+        v for k, v in vars(module).items() if k.startswith("FAMILY") and isinstance(v, FamilySpec)
+    )
+
+
+#: every constraint family by name, as its module declares it
+SPECS: dict[str, FamilySpec] = {
+    spec.name: spec for module in (*FAMILIES, pareto) for spec in declared_families(module)
+}
+
 __all__ = [
     "ENERGY_FAMILIES",
     "FAMILIES",
     "MUTABLE_PARAMS",
+    "SPECS",
+    "FamilySpec",
     "build_model",
+    "declared_families",
     "families",
     "rebuild_reason",
     "set_params",

@@ -44,6 +44,12 @@ class Data:
         return dict(zip(s.index.tolist(), (s["pue"] * self.inputs.max_it_mw).tolist(), strict=True))
 
     @cached_property
+    def largest_module_mw(self) -> float:
+        """The largest module's MW (1 without sites): the weight of a slack counted in sites."""
+        sites = self.inputs.sites
+        return float(sites["module_mw"].max()) if len(sites) else 1.0
+
+    @cached_property
     def fields(self) -> list:
         n = self.inputs.nodes
         return n.index[n["supply_max_mw"] > 0].tolist()

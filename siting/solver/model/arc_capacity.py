@@ -15,8 +15,14 @@ import pyomo.environ as pyo
 
 from siting.solver.model._data import Data
 from siting.solver.model._elastic import slack
+from siting.solver.model._family import FamilySpec
 
-FAMILY = "arc_capacity"
+FAMILY = FamilySpec(
+    "arc_capacity",
+    unit="MW of extra pipeline capacity needed",
+    fix="raise the pipeline capacity or lower the demand downstream",
+    slack_weight=1.0,
+)
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
@@ -25,5 +31,5 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
         for a in m.ARCS:
             m.flow_mw[a].setub(capacity[a])
         return
-    over = slack(m, FAMILY, m.ARCS)
+    over = slack(m, d, FAMILY, m.ARCS)
     m.arc_capacity = pyo.Constraint(m.ARCS, rule=lambda m, a: m.flow_mw[a] <= capacity[a] + over[a])

@@ -27,8 +27,9 @@ import numpy as np
 import pyomo.environ as pyo
 
 from siting.solver.model._data import Data
+from siting.solver.model._family import FamilySpec
 
-FAMILY = "capacity_cover"
+FAMILY = FamilySpec("capacity_cover")
 
 
 def min_open_sites(max_it_mw: np.ndarray, demand_mw: float) -> int:

@@ -23,9 +23,16 @@ import pyomo.environ as pyo
 from siting.errors import InfeasibleError
 from siting.solver.model._data import Data
 from siting.solver.model._elastic import slack
+from siting.solver.model._family import FamilySpec
 from siting.solver.model.variables import it_mw
 
-FAMILY = "demand_hubs"
+FAMILY = FamilySpec(
+    "demand_hubs",
+    unit="MW of hub demand that no site within reach can serve",
+    fix="give the hub more reachable capacity (in a siting case: raise "
+    "objective.hubs.max_rtt_ms or lower the hub share)",
+    slack_weight=1.0,
+)
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
@@ -41,7 +48,7 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
         by_site[s].append(var)
     it = it_mw(m, d)
     total_it = pyo.quicksum(it.values())
-    short = slack(m, FAMILY, m.HUBS) if elastic else None
+    short = slack(m, d, FAMILY, m.HUBS) if elastic else None
     exact = d.params.formulation.tight_bounds
 
     def requirement(m: pyo.ConcreteModel, h: object) -> object:

@@ -14,8 +14,14 @@ import pyomo.environ as pyo
 
 from siting.solver.model._data import Data
 from siting.solver.model._elastic import slack
+from siting.solver.model._family import FamilySpec
 
-FAMILY = "field_capacity"
+FAMILY = FamilySpec(
+    "field_capacity",
+    unit="MW of extra production needed",
+    fix="raise field availability or lower committed demand",
+    slack_weight=1.0,
+)
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
@@ -24,7 +30,7 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
         for f in m.FIELDS:
             m.supply_mw[f].setub(supply_max[f])
         return
-    extra = slack(m, FAMILY, m.FIELDS)
+    extra = slack(m, d, FAMILY, m.FIELDS)
     m.field_capacity = pyo.Constraint(
         m.FIELDS, rule=lambda m, f: m.supply_mw[f] <= supply_max[f] + extra[f]
     )

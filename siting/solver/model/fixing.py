@@ -22,8 +22,6 @@ from siting.solver.lagrangian import LagrangianResult
 from siting.solver.model._data import Data
 from siting.solver.model.symmetry import identical_site_groups
 
-FAMILY = "fixing"
-
 
 def add(m: pyo.ConcreteModel, d: Data, result: LagrangianResult | None) -> None:
     if result is None:

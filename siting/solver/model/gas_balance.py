@@ -19,15 +19,21 @@ import pyomo.environ as pyo
 from siting.errors import InfeasibleError
 from siting.solver.model._data import Data
 from siting.solver.model._elastic import slack
+from siting.solver.model._family import FamilySpec
 
-FAMILY = "gas_balance"
+FAMILY = FamilySpec(
+    "gas_balance",
+    unit="MW of committed demand that cannot be delivered",
+    fix="lower the committed demand there, or connect it to a field",
+    slack_weight=2.0,
+)
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     demand = d.node("demand_mw")
     fields = set(d.fields)
     arcs_in, arcs_out, sites_at = d.arcs_in, d.arcs_out, d.sites_at
-    short = slack(m, FAMILY, [n for n in m.NODES if demand[n] > 0], weight=2.0) if elastic else None
+    short = slack(m, d, FAMILY, [n for n in m.NODES if demand[n] > 0]) if elastic else None
 
     def rule(m: pyo.ConcreteModel, n: object) -> object:
         lhs = (

@@ -14,10 +14,21 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from siting.inputs import Params
 from siting.solver.model._data import Data
 from siting.solver.model._elastic import slack
+from siting.solver.model._family import FamilySpec
 
-FAMILY = "grid"
+
+def _fix(p: Params) -> str:
+    """On-site gas is offered as a way out only to a case that does not allow it yet."""
+    more = "raise the grid node's spare capacity"
+    return more if p.allow_gas else f"{more} or allow on-site gas (technology.allow_gas)"
+
+
+FAMILY = FamilySpec(
+    "grid", unit="MW of extra grid spare capacity needed", fix=_fix, slack_weight=1.0
+)
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
@@ -34,7 +45,7 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     users = {g: [s for s in sites if not m.grid_link[s].fixed] for g, sites in d.grid_sites.items()}
     shared = [g for g, sites in users.items() if len(sites) > 1 or elastic]
     shared = [g for g in shared if users[g]]
-    over = slack(m, FAMILY, shared) if elastic else None
+    over = slack(m, d, FAMILY, shared) if elastic else None
     m.grid_spare = pyo.Constraint(
         shared,
         rule=lambda m, g: (

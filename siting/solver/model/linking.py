@@ -21,8 +21,9 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from siting.solver.model._data import Data
+from siting.solver.model._family import FamilySpec
 
-FAMILY = "linking"
+FAMILY = FamilySpec("linking")
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:

@@ -17,9 +17,15 @@ import pyomo.environ as pyo
 
 from siting.solver.model._data import Data
 from siting.solver.model._elastic import slack
+from siting.solver.model._family import FamilySpec
 from siting.solver.model.objective import metric_exprs, sign
 
-FAMILY = "pareto"
+FAMILY = FamilySpec(
+    "pareto",
+    unit="units of the Pareto metric beyond its bound",
+    fix="the bound lies beyond the end of the front: widen it",
+    slack_weight=1.0,
+)
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
@@ -35,7 +41,7 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     bounds = {k: (b if b is not None else 0.0) for k, b in enumerate(p.pareto_bounds, start=1)}
     m.PARETO_BOUNDS = pyo.Set(initialize=[1, 2], ordered=True)
     m.pareto_bound = pyo.Param(m.PARETO_BOUNDS, initialize=bounds, mutable=True)
-    excess = slack(m, FAMILY, m.PARETO_BOUNDS, weight=1.0) if elastic else None
+    excess = slack(m, d, FAMILY, m.PARETO_BOUNDS) if elastic else None
     m.pareto_limit = pyo.Constraint(
         m.PARETO_BOUNDS,
         rule=lambda m, k: (

@@ -15,9 +15,10 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from siting.solver.model._data import Data
+from siting.solver.model._family import FamilySpec
 from siting.solver.model.variables import it_mw
 
-FAMILY = "power_balance"
+FAMILY = FamilySpec("power_balance")
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:

@@ -14,21 +14,34 @@ import pyomo.environ as pyo
 
 from siting.solver.model._data import Data
 from siting.solver.model._elastic import slack
+from siting.solver.model._family import FamilySpec
 
-FAMILY = "site_count"
-FAMILY_MIN = "site_count_min"
+FAMILY = FamilySpec(
+    "site_count",
+    unit="extra sites needed",
+    fix="raise objective.max_sites or the module limits",
+    slack_weight=1.0,
+    per_module=True,
+)
+FAMILY_MIN = FamilySpec(
+    "site_count_min",
+    unit="sites short of the minimum",
+    fix="lower objective.min_sites or add candidate sites",
+    slack_weight=1.0,
+    per_module=True,
+    checked_as="site_count",
+)
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     p = d.params
-    weight = float(d.inputs.sites["module_mw"].max()) if len(d.inputs.sites) else 1.0
     if p.max_sites is not None:
-        excess = slack(m, FAMILY, None, weight=weight) if elastic else 0
+        excess = slack(m, d, FAMILY, None) if elastic else 0
         m.site_count = pyo.Constraint(
             expr=pyo.quicksum(m.open[s] for s in m.SITES) <= m.max_sites + excess
         )
     if p.min_sites:
-        short = slack(m, FAMILY_MIN, None, weight=weight) if elastic else 0
+        short = slack(m, d, FAMILY_MIN, None) if elastic else 0
         m.site_count_min = pyo.Constraint(
             expr=pyo.quicksum(m.open[s] for s in m.SITES) + short >= m.min_sites
         )

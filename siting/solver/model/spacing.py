@@ -15,8 +15,15 @@ import pyomo.environ as pyo
 
 from siting.solver.model._data import Data
 from siting.solver.model._elastic import slack
+from siting.solver.model._family import FamilySpec
 
-FAMILY = "spacing"
+FAMILY = FamilySpec(
+    "spacing",
+    unit="sites too close together",
+    fix="lower objective.min_spacing_km",
+    slack_weight=1.0,
+    per_module=True,
+)
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
@@ -25,8 +32,7 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
         return
     members = cliques.groupby("clique_id")["site_id"].apply(list).to_dict()
     m.CLIQUES = pyo.Set(initialize=sorted(members), ordered=True)
-    weight = float(d.inputs.sites["module_mw"].max())
-    excess = slack(m, FAMILY, m.CLIQUES, weight=weight) if elastic else None
+    excess = slack(m, d, FAMILY, m.CLIQUES) if elastic else None
     m.spacing = pyo.Constraint(
         m.CLIQUES,
         rule=lambda m, c: (

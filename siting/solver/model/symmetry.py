@@ -20,8 +20,9 @@ import pyomo.environ as pyo
 
 from siting.inputs import SITE_COLUMNS, ModelInputs
 from siting.solver.model._data import Data
+from siting.solver.model._family import FamilySpec
 
-FAMILY = "symmetry"
+FAMILY = FamilySpec("symmetry")
 
 
 def identical_site_groups(inputs: ModelInputs) -> list[list]:

@@ -18,10 +18,21 @@ import pyomo.environ as pyo
 
 from siting.solver.model._data import Data
 from siting.solver.model._elastic import slack
+from siting.solver.model._family import FamilySpec
 from siting.solver.model.variables import it_mw
 
-FAMILY_TARGET = "target"
-FAMILY_BUDGET = "budget"
+FAMILY_TARGET = FamilySpec(
+    "target",
+    unit="MW of IT the sites cannot host",
+    fix="lower objective.target_it, or allow more/larger sites",
+    slack_weight=10.0,
+)
+FAMILY_BUDGET = FamilySpec(
+    "budget",
+    unit="MUSD over budget",
+    fix="raise objective.budget or lower the target",
+    slack_weight=0.01,
+)
 
 
 def capex_expr(m: pyo.ConcreteModel, d: Data) -> object:
@@ -43,8 +54,8 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     p = d.params
     if p.target_mw is not None:
         it = it_mw(m, d)
-        short = slack(m, FAMILY_TARGET, None, weight=10.0) if elastic else 0
+        short = slack(m, d, FAMILY_TARGET, None) if elastic else 0
         m.target = pyo.Constraint(expr=pyo.quicksum(it.values()) + short >= m.target_mw)
     if p.budget_musd is not None:
-        over = slack(m, FAMILY_BUDGET, None, weight=0.01) if elastic else 0
+        over = slack(m, d, FAMILY_BUDGET, None) if elastic else 0
         m.budget = pyo.Constraint(expr=capex_expr(m, d) <= m.budget_musd + over)

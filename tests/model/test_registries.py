@@ -1,0 +1,163 @@
+"""One registry per concept, held to every consumer.
+
+- Constraint families: each family module declares a ``FamilySpec``; the elastic mode's
+  slacks, the diagnosis's findings and the checker's report speak only of declared
+  families, and every declared family reaches each of them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from toy import toy
+
+from siting.check import check_solution
+from siting.config import SolverConfig
+from siting.diagnose import graph_checks
+from siting.errors import InfeasibleError
+from siting.pipeline import solve_inputs
+from siting.solver.model import (
+    FAMILIES,
+    SPECS,
+    FamilySpec,
+    build_model,
+    declared_families,
+    pareto,
+)
+from siting.solver.model.grid import FAMILY as GRID
+
+EXACT = SolverConfig(mip_gap=0.0, time_limit_s=30)
+SITE = {"s": {"node": "S"}}
+
+
+def everything(**params):
+    """Every family at once: a field, a pipe, a grid node, two identical sites in one
+    spacing clique, a hub, a target, a budget and site limits. Optimum: one site, 20 MW."""
+    twin = {"node": "S", "grid_id": "g", "open_cost_musd_y": 1.0}
+    return toy(
+        {"F": {"supply": 1000}, "S": {}},
+        {"F>S": ("F", "S", 1000)},
+        {"a": twin, "b": twin},
+        grid={"g": 100.0},
+        hubs={"h": {"demand": 10.0}},
+        serve=[("a", "h", 5.0), ("b", "h", 5.0)],
+        cliques=[["a", "b"]],
+        **{
+            "generator_efficiency": 0.5,
+            "grid_energy_cost_musd_per_mw_y": 0.1,
+            "target_mw": 20,
+            "budget_musd": 1e6,
+            "max_sites": 2,
+            "min_sites": 1,
+            "min_spacing_km": 10.0,
+            "max_rtt_ms": 10.0,
+            **params,
+        },
+    )
+
+
+def front(**params):
+    """The Pareto objective with an ε bound on gas burnt."""
+    return everything(
+        objective="pareto",
+        pareto_metrics=("cost", "gas"),
+        pareto_weights=(1.0, 0.0),
+        pareto_bounds=(None, 10.0),
+        **params,
+    )
+
+
+def test_every_family_module_declares_its_families():
+    for module in (*FAMILIES, pareto):
+        assert declared_families(module), f"{module.__name__} declares no FamilySpec"
+    names = [spec.name for module in (*FAMILIES, pareto) for spec in declared_families(module)]
+    assert len(names) == len(set(names)) == len(SPECS)
+
+
+def test_a_family_with_a_slack_must_say_what_it_means():
+    with pytest.raises(ValueError, match="unit and a fix"):
+        FamilySpec("new_family", slack_weight=1.0)
+
+
+def test_the_elastic_slacks_are_exactly_the_declared_ones():
+    """Every slack names a declared family; every family that declares a slack gets it."""
+    slacks = set()
+    for inputs in (everything(), front()):
+        for family, _var, weight in build_model(inputs, elastic=True).elastic_slacks:
+            assert SPECS[family.name] is family
+            assert weight > 0
+            slacks.add(family.name)
+    assert slacks == {name for name, spec in SPECS.items() if spec.slack_weight is not None}
+
+
+def test_the_checker_checks_every_declared_family():
+    checked = set()
+    for inputs in (everything(), front()):
+        solution, _, _ = solve_inputs(inputs, EXACT)
+        checked |= set(check_solution(solution).checked)
+    missing = {spec.check_name for spec in SPECS.values()} - checked
+    assert not missing, f"the checker does not check {sorted(missing)}"
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        # demand no pipe reaches; supply below demand; a pipe too small for the demand
+        toy({"F": {"supply": 100}, "S": {}, "X": {"demand": 10}}, {"F>S": ("F", "S", 100)}, SITE),
+        toy({"F": {"supply": 10}, "S": {"demand": 20}}, {"F>S": ("F", "S", 100)}, SITE),
+        toy({"F": {"supply": 100}, "S": {"demand": 80}}, {"F>S": ("F", "S", 50)}, SITE),
+        # a target beyond the sites; a minimum campus beyond the gas that can reach it
+        toy(
+            {"F": {"supply": 100}, "S": {}},
+            {"F>S": ("F", "S", 100)},
+            SITE,
+            target_mw=100,
+        ),
+        toy(
+            {"F": {"supply": 100}, "S": {}},
+            {"F>S": ("F", "S", 5)},
+            SITE,
+            allow_grid=False,
+            generator_efficiency=0.5,
+        ),
+        # hubs beyond the sites, without an energy system
+        toy(
+            {},
+            sites=SITE,
+            hubs={"h": {"demand": 100.0}},
+            serve=[("s", "h", 1.0)],
+            energy_system=False,
+            allow_gas=False,
+            allow_grid=False,
+        ),
+    ],
+)
+def test_graph_check_findings_name_declared_families(inputs):
+    diagnosis = graph_checks(inputs)
+    assert diagnosis.blocking
+    for finding in diagnosis.findings:
+        assert finding.family in SPECS, finding
+
+
+def grid_short(allow_gas: bool):
+    """40 MW of IT on a grid node with 30 MW spare; on-site gas cannot help: either the
+    case forbids it or no pipeline reaches the site."""
+    return toy(
+        {"F": {"supply": 1000}, "S": {}},
+        {} if allow_gas else {"F>S": ("F", "S", 1000)},
+        {"s": {"node": "S", "grid_id": "g"}},
+        grid={"g": 30.0},
+        generator_efficiency=0.5,
+        target_mw=40,
+        allow_gas=allow_gas,
+    )
+
+
+@pytest.mark.parametrize("allow_gas", [False, True])
+def test_allow_on_site_gas_is_offered_only_when_it_is_not_allowed(allow_gas):
+    assert ("allow on-site gas" in GRID.hint(grid_short(allow_gas).params)) is not allow_gas
+    with pytest.raises(InfeasibleError) as info:
+        solve_inputs(grid_short(allow_gas), EXACT)
+    (finding,) = info.value.diagnosis.findings
+    assert finding.family == "grid"
+    assert finding.amount == pytest.approx(10)
+    assert ("allow on-site gas" in finding.message) is not allow_gas
