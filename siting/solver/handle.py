@@ -29,7 +29,8 @@ from siting.solver.elastic import elastic_diagnosis
 from siting.solver.extract import extract_solution
 from siting.solver.highs import HighsSolver
 from siting.solver.lagrangian import LagrangianResult, lagrangian_bound, use_lagrangian
-from siting.solver.model import build_model, rebuild_reason, set_params
+from siting.solver.model import build_model, set_params
+from siting.solver.parameters import rebuild_reason
 from siting.solver.routing import route_flows
 from siting.steps import Step, quiet
 

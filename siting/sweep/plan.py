@@ -25,17 +25,12 @@ from typing import Any
 
 from siting.config import Case
 from siting.inputs import PARETO_METRICS
+from siting.solver.parameters import MUTABLE
 from siting.sweep.design import Point, design_points
 from siting.sweep.parameters import Sweep, column_value
 
-#: key path → how a change of it alone is re-solved (see the module docstring)
-REUSED: dict[str, str] = {
-    "costs.gas_price": "objective coefficients of the built model",
-    "costs.grid_price": "objective coefficients of the built model",
-    "costs.compute_value": "objective coefficients of the built model",
-    "objective.target_it": "a right-hand side of the built model",
-    "objective.budget": "a right-hand side of the built model",
-    "objective.max_sites": "a right-hand side of the built model",
+#: solver settings a sweep may change between re-solves of one model
+SOLVER_OPTIONS: dict[str, str] = {
     "solver.time_limit_s": "a solver option",
     "solver.mip_gap": "a solver option",
     "solver.seed": "a solver option",
@@ -44,8 +39,13 @@ REUSED: dict[str, str] = {
     "solver.highs_options": "solver options",
     "solver.check_tolerance": "a checker option",
 }
+#: key path → how a change of it alone is re-solved (see the module docstring)
+REUSED: dict[str, str] = {
+    **{q.case_path: q.role for q in MUTABLE if q.case_path is not None},
+    **SOLVER_OPTIONS,
+}
 #: right-hand sides whose presence (set or not) is part of the model's structure
-_PRESENCE = ("objective.target_it", "objective.budget", "objective.max_sites")
+_PRESENCE = tuple(q.case_path for q in MUTABLE if q.case_path is not None and q.optional)
 #: relative slack of a lexicographic anchor's bound, and the weight of the second metric
 #: in ε runs relative to the first (it only breaks ties between plans on the same bound)
 ANCHOR_SLACK = 1e-6

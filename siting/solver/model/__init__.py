@@ -8,7 +8,8 @@ gas and power families are left out, which leaves plain facility location. The
 strengthening families (``linking``, ``capacity_cover``, ``symmetry``) only add inequalities
 that keep an optimal plan; ``Params.formulation`` switches each of them.
 
-Scalars that sweeps change are mutable parameters (:data:`MUTABLE_PARAMS`);
+Scalars that sweeps change are mutable parameters (declared in
+:mod:`siting.solver.parameters`);
 :func:`set_params` moves a built model to new values so that it can be re-solved without a
 rebuild.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from siting.inputs import ModelInputs, Params
+from siting.inputs import ModelInputs
 from siting.solver.lagrangian import LagrangianResult
 from siting.solver.model import (
     arc_capacity,
@@ -42,6 +43,7 @@ from siting.solver.model import (
 )
 from siting.solver.model._data import Data
 from siting.solver.model._family import FamilySpec
+from siting.solver.parameters import MUTABLE, SCALARS, rebuild_reason
 
 FAMILIES = (
     gas_balance,
@@ -84,22 +86,13 @@ __all__ = [
     "build_model",
     "declared_families",
     "families",
-    "rebuild_reason",
     "set_params",
 ]
 
-#: Params field → the model's mutable parameter: a sweep that changes only these (with the
-#: same ones set or unset) re-solves the built model.
-MUTABLE_PARAMS = {
-    "gas_cost_musd_per_mw_y": "gas_cost",
-    "grid_energy_cost_musd_per_mw_y": "grid_energy_cost",
-    "compute_value_musd_per_mw_y": "compute_value",
-    "target_mw": "target_mw",
-    "budget_musd": "budget_musd",
-    "max_sites": "max_sites",
-}
+#: Params field → the model's mutable parameter (scalars; see ``siting.solver.parameters``)
+MUTABLE_PARAMS = {q.field: q.component for q in SCALARS}
 #: Params fields that the Pareto objective and bounds read, also mutable
-PARETO_PARAMS = ("pareto_weights", "pareto_bounds")
+PARETO_PARAMS = tuple(q.field for q in MUTABLE if q.indexed)
 
 
 def families(inputs: ModelInputs) -> tuple:
@@ -134,26 +127,6 @@ def build_model(
     return m
 
 
-def rebuild_reason(old: Params, new: Params) -> str | None:
-    """Why a model built with ``old`` cannot be moved to ``new`` by :func:`set_params` (None
-    if it can): a change of a Params field that is not a mutable parameter, or a target,
-    budget or site limit that appears or disappears."""
-    fixed = {
-        k: v for k, v in new.to_dict().items() if k not in MUTABLE_PARAMS and k not in PARETO_PARAMS
-    }
-    before = {
-        k: v for k, v in old.to_dict().items() if k not in MUTABLE_PARAMS and k not in PARETO_PARAMS
-    }
-    if fixed != before:
-        changed = sorted(k for k in fixed if fixed[k] != before.get(k))
-        return f"a change of {', '.join(changed)} needs a rebuilt model"
-    for field in MUTABLE_PARAMS:
-        value, was = getattr(new, field), getattr(old, field)
-        if (value is None) != (was is None) and field in ("target_mw", "budget_musd", "max_sites"):
-            return f"{field} switched between set and unset: rebuild the model"
-    return None
-
-
 def set_params(m: pyo.ConcreteModel, inputs: ModelInputs) -> bool:
     """Give a model built from the same tables the mutable values of ``inputs.params``.
 
@@ -165,10 +138,10 @@ def set_params(m: pyo.ConcreteModel, inputs: ModelInputs) -> bool:
     reason = rebuild_reason(old, new)
     if reason is not None:
         raise ValueError(reason)
-    for field, name in MUTABLE_PARAMS.items():
-        value = getattr(new, field)
+    for q in SCALARS:
+        value = getattr(new, q.field)
         if value is not None:
-            getattr(m, name).set_value(float(value))
+            getattr(m, q.component).set_value(float(value))
     structural = False
     if new.objective == "pareto":
         if new.pareto_weights != old.pareto_weights:

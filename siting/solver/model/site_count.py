@@ -43,5 +43,5 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     if p.min_sites:
         short = slack(m, d, FAMILY_MIN, None) if elastic else 0
         m.site_count_min = pyo.Constraint(
-            expr=pyo.quicksum(m.open[s] for s in m.SITES) + short >= m.min_sites
+            expr=pyo.quicksum(m.open[s] for s in m.SITES) + short >= p.min_sites
         )

@@ -23,7 +23,8 @@ applies (see ``siting.solver.highs.compile_arrays``).
 In elastic mode the bounds that the slacks relax (supply, flow, grid spare) are dropped.
 
 Scalars that sweeps change (prices, target, budget, site count) are mutable parameters, so
-a persistent solver can update them without a rebuild.
+a persistent solver can update them without a rebuild; :mod:`siting.solver.parameters`
+declares them.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from siting.solver.model._data import Data
+from siting.solver.parameters import SCALARS
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool = False) -> None:
@@ -44,15 +46,10 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool = False) -> None:
     m.HUBS = pyo.Set(initialize=d.inputs.hubs.index.tolist(), ordered=True)
     m.SERVE = pyo.Set(initialize=d.serve_pairs, dimen=2, ordered=True)
 
-    m.gas_cost = pyo.Param(initialize=p.gas_cost_musd_per_mw_y, mutable=True)
-    m.grid_energy_cost = pyo.Param(initialize=p.grid_energy_cost_musd_per_mw_y, mutable=True)
-    m.compute_value = pyo.Param(initialize=p.compute_value_musd_per_mw_y, mutable=True)
-    m.target_mw = pyo.Param(initialize=p.target_mw or 0.0, mutable=True)
-    m.budget_musd = pyo.Param(initialize=p.budget_musd or 0.0, mutable=True)
-    m.max_sites = pyo.Param(
-        initialize=p.max_sites if p.max_sites is not None else len(sites), mutable=True
-    )
-    m.min_sites = pyo.Param(initialize=p.min_sites or 0, mutable=True)
+    for q in SCALARS:
+        value = getattr(p, q.field)
+        # an unset optional value has no constraint to enter: 0 stands in for it
+        m.add_component(q.component, pyo.Param(initialize=value or 0.0, mutable=True))
 
     max_mod = d.site("max_modules")
     m.open = pyo.Var(m.SITES, domain=pyo.Binary)
