@@ -19,7 +19,7 @@ from siting.geodata import GeoData
 from siting.inputs import ModelInputs, build_inputs
 from siting.network import Network, build_network
 from siting.solution import Solution
-from siting.steps import Step, Timings
+from siting.steps import CHECK_STEP, Step, Timings
 from siting.steps import quiet as _quiet
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def solve_and_check(
 ) -> tuple[Solution, CheckReport]:
     """Solve the handle's model (``warm``: from its previous plan) and verify the plan."""
     solution = handle.solve(warm=warm, step=step)
-    with step("checking the solution"):
+    with step(CHECK_STEP):
         check = check_solution(solution, tol=handle.settings.check_tolerance)
     return solution, check
 

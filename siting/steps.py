@@ -14,6 +14,13 @@ from dataclasses import dataclass, field
 
 Step = Callable[[str], AbstractContextManager[None]]
 
+#: the steps of a solve, by what they do (the sweep worker times them as such)
+BUILD_STEPS = ("Lagrangian bound and site fixing", "building the model")
+SOLVE_STEP = "solving with HiGHS"
+READ_STEPS = ("reading the solution", "routing gas flows")
+DIAGNOSE_STEP = "diagnosing infeasibility (elastic re-solve)"
+CHECK_STEP = "checking the solution"
+
 
 @contextlib.contextmanager
 def quiet(_name: str) -> Iterator[None]:

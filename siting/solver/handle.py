@@ -32,13 +32,7 @@ from siting.solver.lagrangian import LagrangianResult, lagrangian_bound, use_lag
 from siting.solver.model import build_model, set_params
 from siting.solver.parameters import rebuild_reason
 from siting.solver.routing import route_flows
-from siting.steps import Step, quiet
-
-#: the steps a handle reports, by what they do (the sweep worker times them as such)
-BUILD_STEPS = ("Lagrangian bound and site fixing", "building the model")
-SOLVE_STEP = "solving with HiGHS"
-READ_STEPS = ("reading the solution", "routing gas flows")
-DIAGNOSE_STEP = "diagnosing infeasibility (elastic re-solve)"
+from siting.steps import BUILD_STEPS, DIAGNOSE_STEP, READ_STEPS, SOLVE_STEP, Step, quiet
 
 
 class SolverHandle:
