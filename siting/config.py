@@ -421,10 +421,10 @@ class ObjectiveConfig(Strict):
 
 class FormulationConfig(Strict):
     """How the MILP is written. Every switch keeps the optimum; the defaults are the fastest
-    measured (``benchmarks/orlib.py``). The inequalities are in ``siting/solver/model/linking.py``,
-    ``capacity_cover.py``, ``symmetry.py`` and ``variables.py`` (bounds); the Lagrangian
-    site fixing, for facility-location models with at least ``lagrangian_min_pairs``
-    serving pairs, in ``siting/solver/lagrangian.py``."""
+    measured (``benchmarks/orlib.py``). The inequalities are in
+    ``siting/solver/model/linking.py``, ``capacity_cover.py``, ``symmetry.py`` and
+    ``variables.py`` (bounds); the Lagrangian site fixing, for facility-location models with
+    at least ``lagrangian_min_pairs`` serving pairs, in ``siting/solver/lagrangian.py``."""
 
     strong_linking: bool = True
     capacity_cover: bool = True

@@ -5,8 +5,8 @@ it to HiGHS (:mod:`siting.solver.highs`, options checked in :mod:`siting.solver.
 runs the Lagrangian site fixing (:mod:`siting.solver.lagrangian`), the elastic re-solve of
 an infeasible model (:mod:`siting.solver.elastic`) and the routing of gas flows
 (:mod:`siting.solver.routing`), and reads the decisions back as plain tables
-(:mod:`siting.solver.extract`). Callers use :class:`~siting.solver.handle.SolverHandle`; everything it takes and returns is
-plain data.
+(:mod:`siting.solver.extract`). Callers use :class:`~siting.solver.handle.SolverHandle`;
+everything it takes and returns is plain data.
 
 Submodules load on first use, so importing this package (or its Pyomo-free
 :mod:`siting.solver.parameters`) does not load Pyomo or HiGHS.

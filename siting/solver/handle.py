@@ -71,14 +71,14 @@ class SolverHandle:
         A model whose sites the Lagrangian bound fixed is rebuilt here, because the
         fixings hold only for the parameters they were proven with.
         """
+        old, inputs = self.inputs.params, replace(self.inputs, params=params)
+        reason = rebuild_reason(old, params)
+        if reason is not None:
+            raise ValueError(reason)
         if settings is not None:
             self._solver.configure(settings)
             self.settings = settings
-        old, inputs = self.inputs.params, replace(self.inputs, params=params)
-        if self._fixings is not None or use_lagrangian(inputs):
-            reason = rebuild_reason(old, params)
-            if reason is not None:
-                raise ValueError(reason)
+        if self._fixings is not None:
             self.inputs = inputs
             if params != old:
                 self._build(step)
@@ -87,7 +87,7 @@ class SolverHandle:
         self.inputs = inputs
 
     def solve(self, warm: bool = False, step: Step = quiet) -> Solution:
-        """Solve (``warm``: from the previous plan) and return the checked-ready plan.
+        """Solve (``warm``: from the previous plan) and return the plan, routed, for the checker.
 
         Raises InfeasibleError (with the elastic diagnosis when the settings ask for it)
         or SolveError when HiGHS ends without a plan; both carry the ``SolveReport``.

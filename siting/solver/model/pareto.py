@@ -1,8 +1,8 @@
 """Bounds on the two Pareto metrics: the ε-constraint method.
 
-With the metrics f₁, f₂ of the ``pareto`` objective (see :mod:`siting.solver.model.objective`) and
-σ_k = +1 for a metric to minimise, −1 for one to maximise, each metric k with a bound ε_k
-gets
+With the metrics f₁, f₂ of the ``pareto`` objective (see
+:mod:`siting.solver.model.objective`) and σ_k = +1 for a metric to minimise, −1 for one to
+maximise, each metric k with a bound ε_k gets
 
     σ_k · f_k(x) ≤ σ_k · ε_k          (cost ≤ ε, gas ≥ ε, remoteness ≤ ε)
 
