@@ -4,8 +4,8 @@
   slacks, the diagnosis's findings and the checker's report speak only of declared
   families, and every declared family reaches each of them.
 - Mutable parameters: ``siting.solver.parameters.MUTABLE`` is the whole list; the model's
-  mutable parameters (which the HiGHS hand-off moves), ``set_params`` and the sweep's
-  reuse table agree with it, and each case key moves exactly its Params field.
+  mutable parameters (which the HiGHS hand-off moves) and ``set_params`` agree with it
+  (the sweep's reuse table is held to it in ``tests/unit/test_sweep_reuse.py``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ from siting.check import check_solution
 from siting.config import SolverConfig
 from siting.diagnose import graph_checks
 from siting.errors import InfeasibleError
-from siting.examples import example_case
-from siting.inputs import params_from_case
-from siting.io.case_file import deep_merge
 from siting.pipeline import solve_inputs
 from siting.solver.model import (
     FAMILIES,
@@ -33,7 +30,6 @@ from siting.solver.model import (
 )
 from siting.solver.model.grid import FAMILY as GRID
 from siting.solver.parameters import MUTABLE, SCALARS
-from siting.sweep.plan import _PRESENCE, REUSED
 
 EXACT = SolverConfig(mip_gap=0.0, time_limit_s=30)
 SITE = {"s": {"node": "S"}}
@@ -198,36 +194,3 @@ def test_set_params_moves_each_declared_parameter(q):
     if q.optional:
         with pytest.raises(ValueError, match="set and unset"):
             set_params(model, everything(**{q.field: None}))
-
-
-#: a new value of each case key that sets a mutable parameter
-CASE_CHANGES = {
-    "costs.gas_price": "9 USD/MWh",
-    "costs.grid_price": "80 USD/MWh",
-    "costs.compute_value": "2 MUSD/MW/y",
-    "objective.target_it": "700 MW",
-    "objective.budget": "9000 MUSD",
-    "objective.max_sites": 2,
-}
-
-
-def nested(path: str, value: object) -> dict:
-    head, _, rest = path.partition(".")
-    return {head: nested(rest, value) if rest else value}
-
-
-def test_the_sweep_reuses_the_declared_case_keys():
-    declared = {q.case_path for q in MUTABLE if q.case_path is not None}
-    assert declared == set(CASE_CHANGES)
-    assert declared <= set(REUSED)
-    assert {p for p in REUSED if not p.startswith("solver.")} == declared
-    assert set(_PRESENCE) == {q.case_path for q in MUTABLE if q.optional}
-
-
-@pytest.mark.parametrize("q", [q for q in MUTABLE if q.case_path], ids=lambda q: q.case_path)
-def test_each_case_key_moves_exactly_its_parameter(q):
-    budget = {"objective": {"budget": "8000 MUSD"}, "costs": {"compute_value": "1 MUSD/MW/y"}}
-    before = params_from_case(example_case(**budget)).to_dict()
-    change = nested(q.case_path, CASE_CHANGES[q.case_path])
-    after = params_from_case(example_case(**deep_merge(budget, change))).to_dict()
-    assert {k for k in before if before[k] != after[k]} == {q.field}

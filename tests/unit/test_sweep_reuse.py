@@ -7,10 +7,12 @@ import pandas as pd
 import pytest
 
 from siting.examples import example_case, example_geodata
+from siting.inputs import params_from_case
 from siting.io.case_file import deep_merge
 from siting.pipeline import prepare
 from siting.solver.model import MUTABLE_PARAMS
-from siting.sweep.plan import REUSED
+from siting.solver.parameters import MUTABLE
+from siting.sweep.plan import _PRESENCE, REUSED
 
 BUDGET = {"objective": {"budget": "8000 MUSD"}}
 CHANGES = {
@@ -57,3 +59,19 @@ def test_reused_paths_change_only_mutable_parameters(base, path):
     assert changed <= set(MUTABLE_PARAMS)
     if section != "solver":
         assert changed, f"{path} should move a mutable parameter"
+
+
+def test_the_reused_model_keys_are_the_declared_mutable_parameters():
+    """Beyond solver settings, a sweep re-solves exactly the case keys of the mutable
+    parameters table; the optional ones are the keys whose presence is structural."""
+    declared = {q.case_path for q in MUTABLE if q.case_path is not None}
+    assert {p for p in REUSED if not p.startswith("solver.")} == declared
+    assert set(_PRESENCE) == {q.case_path for q in MUTABLE if q.optional}
+
+
+@pytest.mark.parametrize("q", [q for q in MUTABLE if q.case_path], ids=lambda q: q.case_path)
+def test_each_declared_case_key_moves_exactly_its_parameter(q):
+    before = params_from_case(example_case(**BUDGET)).to_dict()
+    change = nested(q.case_path, CHANGES[q.case_path])
+    after = params_from_case(example_case(**deep_merge(BUDGET, change))).to_dict()
+    assert {k for k in before if before[k] != after[k]} == {q.field}
