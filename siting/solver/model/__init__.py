@@ -9,9 +9,8 @@ strengthening families (``linking``, ``capacity_cover``, ``symmetry``) only add 
 that keep an optimal plan; ``Params.formulation`` switches each of them.
 
 Scalars that sweeps change are mutable parameters (declared in
-:mod:`siting.solver.parameters`);
-:func:`set_params` moves a built model to new values so that it can be re-solved without a
-rebuild.
+:mod:`siting.solver.parameters`); :func:`set_params` moves a built model to new values so
+that it can be re-solved without a rebuild.
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ from siting.solver.model import (
 )
 from siting.solver.model._data import Data
 from siting.solver.model._family import FamilySpec
-from siting.solver.parameters import MUTABLE, SCALARS, rebuild_reason
+from siting.solver.parameters import SCALARS, rebuild_reason
 
 FAMILIES = (
     gas_balance,
@@ -91,8 +90,6 @@ __all__ = [
 
 #: Params field → the model's mutable parameter (scalars; see ``siting.solver.parameters``)
 MUTABLE_PARAMS = {q.field: q.component for q in SCALARS}
-#: Params fields that the Pareto objective and bounds read, also mutable
-PARETO_PARAMS = tuple(q.field for q in MUTABLE if q.indexed)
 
 
 def families(inputs: ModelInputs) -> tuple:
