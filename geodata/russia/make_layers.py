@@ -897,6 +897,7 @@ TURKSTREAM_EUROPE_2025 = 18.0
 TURKSTREAM_EUROPE_SHAPE = (19.5, 17.9, 16.8)   # Jan/Dec ~55, Jun 37.6 (maintenance), Jul–Aug ~51 mcm/d
 # Turkey's heating season (× 1.25 in winter on its ~21 bcm/y ⚠) is carried by Blue Stream where
 # TurkStream (31.5) is full with the European string's winter flow.
+BLUE_STREAM_BCM_Y = 16.0   # the line's capacity caps its winter flow
 EXPORT_FACTORS = {
     "kiyikoy_turkey": seasonal(1.18, 1.00),
     "durusu": seasonal(1.31, 1.00),
@@ -1284,6 +1285,8 @@ def export_by_period(node_id, year):
         turkey = [(annual - europe) * f for f in EXPORT_FACTORS["kiyikoy_turkey"]]
         return dict(zip(PERIOD_NAMES, (a + b for a, b in zip(shape, turkey, strict=True)), strict=True))
     factors = EXPORT_FACTORS.get(node_id, (1.0, 1.0, 1.0))
+    if node_id == "durusu" and annual * factors[0] > BLUE_STREAM_BCM_Y:   # 2019: no TurkStream
+        factors = seasonal(BLUE_STREAM_BCM_Y / annual, 1.0)
     return {p: annual * f for p, f in zip(PERIOD_NAMES, factors, strict=True)}
 
 
