@@ -1130,7 +1130,7 @@ STRANDED = [
 # nearest-reference rule for the other stations (SOURCES.md "Model v2 data", climate).
 CLIMATE_REFERENCE = {
     "Bovanenkovo": (-21.0, -12.5, 3.2),
-    "Novy Urengoy": (-23.7, -12.2, 7.8),
+    "Novy Urengoy": (-24.5, -13.0, 7.0),   # World Climate Guide monthly (high + low) / 2
     "Surgut": (-17.9, -5.8, 11.8),
     "Ukhta": (-14.8, -4.1, 11.4),
     "Gryazovets": (-9.8, -0.1, 13.9),
