@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 import numpy as np
+import pandas as pd
 
 from siting.inputs import (
     ARC_COLUMNS,
