@@ -566,6 +566,9 @@ class SolverConfig(Strict):
     interface: Literal["standard_form", "appsi"] = "standard_form"
     elastic_diagnosis: bool = True
     check_tolerance: Annotated[float, Field(gt=0)] = 1e-5
+    #: start the MIP from the plan of the MIP restricted to the sites its LP relaxation
+    #: opens (siting/solver/start.py); None: for models with a technology menu
+    restricted_start: bool | None = None
     #: further HiGHS options by their HiGHS name (checked against HiGHS on load)
     highs_options: Annotated[
         dict[str, bool | int | float | str], AfterValidator(_checked_highs_options)

@@ -104,10 +104,16 @@ def _plan_v2(
         for t in techs:
             keys = [(s, t, q) for s, q in pairs]
             site_periods[f"power_{t}_mw"] = np.maximum(values(m.power_mw, keys), 0.0)
-        units = pd.DataFrame(
-            {t: np.rint(values(m.units, [(s, t) for s in s_idx])).astype(int) for t in techs},
-            index=sites,
-        )
+        block = m.unit_block_size
+        units = pd.DataFrame(index=sites)
+        for t in techs:
+            keys = [(s, t) for s in s_idx]
+            count = values(m.unit_count, keys)
+            split = [k for k in keys if k in block]
+            if split:
+                blocks = dict(zip(split, values(m.unit_blocks, split).tolist(), strict=True))
+                count = count + np.array([block.get(k, 0) * blocks.get(k, 0.0) for k in keys])
+            units[t] = np.rint(count).astype(int)
     else:
         site_periods["gas_mw"] = np.maximum(values(var("gas_mw"), pairs), 0.0)
         units = pd.DataFrame(index=sites)

@@ -28,6 +28,30 @@ FAMILY_CAP = FamilySpec(
 )
 
 
+def on_off(m: pyo.ConcreteModel, name: str, switch: object) -> None:
+    """Block-split units (see ``variables``) get the switch row once more per part,
+    unit_count ≤ (K−1)·switch and unit_blocks ≤ ⌊U/K⌋·switch: the two parts then never
+    appear in proportional rows, which HiGHS's presolve would merge back into one integer of
+    the whole domain."""
+    split = m.unit_block_size
+    if not split:
+        return
+    index = list(split)
+    m.add_component(
+        name + "_count",
+        pyo.Constraint(
+            index, rule=lambda m, s, t: m.unit_count[s, t] <= m.unit_count[s, t].ub * switch(s, t)
+        ),
+    )
+    m.add_component(
+        name + "_blocks",
+        pyo.Constraint(
+            index,
+            rule=lambda m, s, t: m.unit_blocks[s, t] <= m.unit_blocks[s, t].ub * switch(s, t),
+        ),
+    )
+
+
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     if not d.techs:
         return
@@ -45,6 +69,7 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
             m.units[s, t] <= bound[s, t] * m.open[s] if bound[s, t] > 0 else pyo.Constraint.Skip
         ),
     )
+    on_off(m, "tech_open_split", lambda s, t: m.open[s])
     capped = [t for t in m.TECHS if cap[t] == cap[t]]
     excess = slack(m, d, FAMILY_CAP, capped) if elastic else None
     m.national_cap = pyo.Constraint(
