@@ -147,10 +147,8 @@ def idw_temperature(
     lon: np.ndarray, lat: np.ndarray, climate: pd.DataFrame, k: int = 4
 ) -> np.ndarray:
     """Inverse-distance-squared mean of the ``k`` nearest stations' mean annual temperature."""
-    from scipy.spatial import cKDTree
-
     k = min(k, len(climate))
-    tree = cKDTree(geo.unit_xyz(climate["lon"].to_numpy(), climate["lat"].to_numpy()))
+    tree = geo.kdtree(geo.unit_xyz(climate["lon"].to_numpy(), climate["lat"].to_numpy()))
     chord, idx = tree.query(geo.unit_xyz(lon, lat), k=k)
     chord, idx = np.reshape(chord, (len(lon), k)), np.reshape(idx, (len(lon), k))
     dist_km = np.maximum(chord * geo.EARTH_RADIUS_KM, 1.0)

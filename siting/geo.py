@@ -14,16 +14,25 @@ distances from the centre are exact and others are stretched by at most ``max_sc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import shapely
 from pyproj import Geod, Transformer
-from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 GEOD: Final = Geod(ellps="WGS84")
 EARTH_RADIUS_KM: Final = 6371.0088
 MAX_RADIUS_KM: Final = 6399.6
+
+
+def kdtree(points: np.ndarray) -> cKDTree:
+    """A KD-tree of ``points``; scipy.spatial is imported on first use, not with the package."""
+    from scipy.spatial import cKDTree
+
+    return cKDTree(points)
 
 
 def unit_xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -81,7 +90,7 @@ def nearest(
     query_lon = np.asarray(query_lon, float)
     if len(target_lon) == 0:
         return np.full(len(query_lon), -1), np.full(len(query_lon), np.inf)
-    tree = cKDTree(unit_xyz(np.asarray(target_lon, float), np.asarray(target_lat, float)))
+    tree = kdtree(unit_xyz(np.asarray(target_lon, float), np.asarray(target_lat, float)))
     _, idx = tree.query(unit_xyz(query_lon, np.asarray(query_lat, float)))
     idx = np.asarray(idx, dtype=int)
     dist = geodesic_km(
@@ -272,7 +281,7 @@ def pairs_within_km(lon: np.ndarray, lat: np.ndarray, radius_km: float) -> np.nd
     lon, lat = np.asarray(lon, float), np.asarray(lat, float)
     if len(lon) < 2 or radius_km <= 0:
         return np.zeros((0, 3))
-    tree = cKDTree(unit_xyz(lon, lat))
+    tree = kdtree(unit_xyz(lon, lat))
     pairs = tree.query_pairs(chord_for_km(radius_km * 1.01), output_type="ndarray")
     if len(pairs) == 0:
         return np.zeros((0, 3))
@@ -291,7 +300,7 @@ def points_within_km(
     """Pairs (query i, target j, km) closer than ``radius_km``."""
     if len(lon) == 0 or len(target_lon) == 0:
         return []
-    tree = cKDTree(unit_xyz(np.asarray(target_lon, float), np.asarray(target_lat, float)))
+    tree = kdtree(unit_xyz(np.asarray(target_lon, float), np.asarray(target_lat, float)))
     hits = tree.query_ball_point(
         unit_xyz(np.asarray(lon, float), np.asarray(lat, float)), chord_for_km(radius_km * 1.01)
     )

@@ -40,7 +40,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.spatial import cKDTree
 from shapely import LineString, Point
 
 from siting import geo
@@ -333,7 +332,7 @@ class _Builder:
         tangent = _tangents(xy, part)
         tol_m = cfg.parallel_km * 1000.0
         radius = tol_m * self.proj.max_scale + self.step_km * 1000.0
-        tree = cKDTree(xy)
+        tree = geo.kdtree(xy)
         pairs = tree.query_pairs(radius, output_type="ndarray")
         if len(pairs) == 0:
             return np.full(n, -1)
