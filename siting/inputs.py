@@ -9,19 +9,21 @@ checker can recompute every term from the same tables.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from siting import geo
-from siting.candidates import Candidates
-from siting.config import Case, FormulationConfig
+from siting.config import Case, CostsConfig, FormulationConfig
 from siting.errors import DataError
 from siting.geodata import GeoData
 from siting.prices import price_factor
 from siting.units import HOURS_PER_YEAR, bcm_per_year_to_mw
+
+if TYPE_CHECKING:
+    from siting.candidates import Candidates
 
 Objective = Literal["min_cost", "max_profit", "max_gas_use", "pareto"]
 
@@ -308,11 +310,20 @@ def _arcs_table(graph: nx.Graph, tariff_usd_per_mwh_per_1000km: float) -> pd.Dat
     return df
 
 
+def capex_multiplier(sites: pd.DataFrame, costs: CostsConfig) -> np.ndarray:
+    """Building capex multiplier of each site: its remoteness multiplier times the larger of
+    the Arctic and permafrost multipliers where they apply (1 elsewhere)."""
+    return sites["remoteness_multiplier"].to_numpy(float) * np.maximum(
+        np.where(sites["arctic"], costs.arctic_multiplier, 1.0),
+        np.where(sites["permafrost"], costs.permafrost_multiplier, 1.0),
+    )
+
+
 def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
     """Per-site sizes and cost coefficients from candidate attributes and the case."""
     conv = case.conversions
     costs, tech = case.costs, case.technology
-    m = candidates["capex_multiplier"].to_numpy(float)
+    m = capex_multiplier(candidates, costs)
     cold = (candidates["arctic"] | candidates["permafrost"]).to_numpy(bool)
     fiber_km = candidates["fiber_km"].to_numpy(float)
     grid_km = candidates["grid_km"].to_numpy(float)
