@@ -8,6 +8,7 @@ checker can recompute every term from the same tables.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -421,29 +422,71 @@ def spacing_cliques(sites: pd.DataFrame, min_spacing_km: float | None) -> pd.Dat
 
     At most one site of each clique may open. Cliques are grown greedily from each uncovered
     conflicting pair, which gives the stronger clique inequalities instead of one constraint
-    per pair.
+    per pair: the pairs are taken in order of their site numbers, and a clique started from
+    a pair takes in, by decreasing number of conflicts, every common neighbour that conflicts
+    with all its members. A pair is covered once both its sites are in one clique.
     """
     if not min_spacing_km or len(sites) < 2:
         return pd.DataFrame(columns=CLIQUE_COLUMNS)
     pairs = geo.pairs_within_km(sites["lon"].to_numpy(), sites["lat"].to_numpy(), min_spacing_km)
-    conflict = nx.Graph()
-    conflict.add_edges_from((int(i), int(j)) for i, j, _ in pairs)
-    covered: set[tuple[int, int]] = set()
-    rows = []
-    n_cliques = 0
-    ids = sites.index.to_numpy()
-    for i, j in sorted(conflict.edges(), key=lambda e: (min(e), max(e))):
-        if (min(i, j), max(i, j)) in covered:
+    if not len(pairs):
+        return pd.DataFrame(columns=CLIQUE_COLUMNS)
+    graph = _conflict_graph(pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64), len(sites))
+    nbrs, fewer_first = graph.neighbours, graph.negative_degree.__getitem__
+    member_of: list[set[int]] = [set() for _ in range(len(sites))]
+    cliques: list[list[int]] = []
+    for a, b in zip(graph.lead, graph.follow, strict=True):
+        if not member_of[a].isdisjoint(member_of[b]):
             continue
-        clique = [i, j]
-        common = set(conflict[i]) & set(conflict[j])
-        for w in sorted(common, key=lambda x: -conflict.degree(x)):
-            if all(conflict.has_edge(w, c) for c in clique):
+        clique = [a, b]
+        members = {a, b}
+        for w in sorted(nbrs[a] & nbrs[b], key=fewer_first):
+            if members <= nbrs[w]:
                 clique.append(w)
-        for a in clique:
-            for b in clique:
-                if a < b:
-                    covered.add((a, b))
-        rows.extend({"clique_id": n_cliques, "site_id": ids[c]} for c in sorted(clique))
-        n_cliques += 1
-    return pd.DataFrame(rows, columns=CLIQUE_COLUMNS)
+                members.add(w)
+        for c in clique:
+            member_of[c].add(len(cliques))
+        cliques.append(sorted(clique))
+    sizes = [len(c) for c in cliques]
+    ids = sites.index.to_numpy()
+    return pd.DataFrame(
+        {
+            "clique_id": np.repeat(np.arange(len(cliques)), sizes),
+            "site_id": ids[np.fromiter(itertools.chain.from_iterable(cliques), np.int64)],
+        },
+        columns=CLIQUE_COLUMNS,
+    )
+
+
+@dataclass(frozen=True)
+class _ConflictGraph:
+    neighbours: list[set[int]]  # of every site
+    negative_degree: list[int]  # −(number of neighbours) of every site
+    lead: list[int]  # every pair once, by (lower, higher) site number: the site seen first
+    follow: list[int]  # … and the other
+
+
+def _conflict_graph(i: np.ndarray, j: np.ndarray, n: int) -> _ConflictGraph:
+    """The conflict graph of the close pairs ``i < j``.
+
+    Each neighbour set is filled in the order the pairs were found, and each pair is led by
+    the site that first appears in them, as a graph built pair by pair holds them: the greedy
+    cliques, whose ties fall to the order of set intersections, come out the same."""
+    node = np.column_stack([i, j]).ravel()
+    other = np.column_stack([j, i]).ravel()
+    order = np.argsort(node, kind="stable")
+    start = np.searchsorted(node[order], np.arange(n + 1))
+    flat = other[order].tolist()
+    bounds = start.tolist()
+    neighbours = [set(flat[bounds[k] : bounds[k + 1]]) for k in range(n)]
+    first_seen = np.full(n, len(node))
+    seen, at = np.unique(node, return_index=True)
+    first_seen[seen] = at
+    lead_i = first_seen[i] < first_seen[j]
+    o = np.lexsort((j, i))
+    return _ConflictGraph(
+        neighbours,
+        (-np.diff(start)).tolist(),
+        np.where(lead_i, i, j)[o].tolist(),
+        np.where(lead_i, j, i)[o].tolist(),
+    )
