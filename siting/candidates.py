@@ -7,7 +7,6 @@ into two corridors with the same capacities, so gas burnt there must arrive by p
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -465,48 +464,157 @@ def site_attributes(points: pd.DataFrame, data: GeoData, case: Case) -> gpd.GeoD
 
 
 def insert_sites(graph: nx.Graph, sites: pd.DataFrame) -> nx.Graph:
-    """A copy of ``graph`` with the eligible pipeline points as nodes splitting their corridors."""
+    """A copy of ``graph`` with the eligible pipeline points as nodes splitting their corridors.
+
+    A corridor u–v with points s1 … sk (by distance along it) becomes u–s1, …, sk–v, each
+    with the corridor's attributes, its share of the length and its part of the drawing."""
     g = graph.copy()
     along = sites[sites["on"] == "pipeline"]
-    for (u, v), group in along.groupby(["edge_u", "edge_v"], sort=False):
-        data = g.edges[u, v]
-        coords = np.asarray(shapely.get_coordinates(data["geometry"]))
-        group = group.sort_values("along_km")
-        cuts = [0.0, *group["along_km"].tolist(), float(data["length_km"])]
-        chain = [u, *group["site_id"].tolist(), v]
-        for row in group.itertuples(index=False):
-            g.add_node(
-                row.site_id,
-                name=row.site_id,
-                kind="site",
-                lon=row.lon,
-                lat=row.lat,
-                supply_mw=0.0,
-                demand_mw=0.0,
+    if len(along):
+        cut = _corridor_cuts(g, along)
+        for k, (u, v) in enumerate(cut.edges):
+            data = g.edges[u, v]
+            lo, hi = cut.first[k], cut.first[k + 1]
+            g.add_nodes_from(
+                (
+                    site,
+                    {
+                        "name": site,
+                        "kind": "site",
+                        "lon": lon,
+                        "lat": lat,
+                        "supply_mw": 0.0,
+                        "demand_mw": 0.0,
+                    },
+                )
+                for site, lon, lat in zip(
+                    cut.site_id[lo:hi], cut.lon[lo:hi], cut.lat[lo:hi], strict=True
+                )
             )
-        g.remove_edge(u, v)
-        for (a, b), (d0, d1) in zip(
-            itertools.pairwise(chain), itertools.pairwise(cuts), strict=True
-        ):
-            g.add_edge(
-                a,
-                b,
-                **{
-                    **data,
-                    "u": a,
-                    "v": b,
-                    "length_km": d1 - d0,
-                    "geometry": _sub_line(coords, d0, d1, g.nodes[a], g.nodes[b]),
-                },
+            g.remove_edge(u, v)
+            chain = [u, *cut.site_id[lo:hi], v]
+            g.add_edges_from(
+                (
+                    a,
+                    b,
+                    {**data, "u": a, "v": b, "length_km": km, "geometry": geom},
+                )
+                for a, b, km, geom in zip(
+                    chain[:-1],
+                    chain[1:],
+                    cut.length_km[lo + k : hi + k + 1],
+                    cut.geometry[lo + k : hi + k + 1],
+                    strict=True,
+                )
             )
-    for row in sites[sites["on"] == "node"].itertuples(index=False):
-        g.nodes[row.node_id]["site_id"] = row.site_id
+    at_nodes = sites[sites["on"] == "node"]
+    for node, site in zip(at_nodes["node_id"], at_nodes["site_id"], strict=True):
+        g.nodes[node]["site_id"] = site
     return g
 
 
-def _sub_line(coords: np.ndarray, d0: float, d1: float, a: dict, b: dict) -> LineString:
-    """The part of a polyline between geodesic distances d0 and d1, ends pinned to a and b."""
-    seg = geo.segment_lengths_km(coords)
-    cum = np.concatenate([[0.0], np.cumsum(seg)])
-    inner = coords[(cum > d0) & (cum < d1)]
-    return LineString([(a["lon"], a["lat"]), *map(tuple, inner), (b["lon"], b["lat"])])
+@dataclass(frozen=True)
+class _Cuts:
+    """Corridors cut at the sites along them: the sites corridor by corridor (by distance
+    along it), and the pieces (one more per corridor than it has sites)."""
+
+    edges: list[tuple[str, str]]  # the corridors (u, v) with sites, in order of first site
+    first: list[int]  # where each corridor's sites start (one entry more than corridors)
+    site_id: list[str]
+    lon: list[float]
+    lat: list[float]
+    length_km: list[float]  # of each piece
+    geometry: list[LineString]  # of each piece, from its start node to its end node
+
+
+def _corridor_cuts(g: nx.Graph, along: pd.DataFrame) -> _Cuts:
+    """The pieces of every corridor between consecutive sites along it: lengths from the
+    distances along, geometry from the corridor's drawing with the ends pinned to the
+    nodes and sites."""
+    key = pd.MultiIndex.from_arrays([along["edge_u"], along["edge_v"]])
+    corridor, edges = pd.factorize(key)
+    km = along["along_km"].to_numpy(float)
+    order = np.lexsort((km, corridor))
+    corridor, km = corridor[order], km[order]
+    site_id = along["site_id"].to_numpy()[order].tolist()
+    lon = along["lon"].to_numpy(float)[order]
+    lat = along["lat"].to_numpy(float)[order]
+    n_edge = len(edges)
+    first = np.searchsorted(corridor, np.arange(n_edge + 1))
+    datas = [g.edges[u, v] for u, v in edges]
+    total_km = np.array([float(d["length_km"]) for d in datas])
+    # each piece from cut d0 to cut d1; corridor k has pieces first[k] + k … first[k+1] + k
+    n_piece = len(km) + n_edge
+    piece_edge = np.repeat(np.arange(n_edge), np.diff(first) + 1)
+    start_km = np.zeros(n_piece)
+    end_km = np.empty(n_piece)
+    is_site_start = np.ones(n_piece, bool)
+    is_site_start[first[:-1] + np.arange(n_edge)] = False
+    start_km[is_site_start] = km
+    is_site_end = np.ones(n_piece, bool)
+    is_site_end[first[1:] + np.arange(n_edge)] = False
+    end_km[is_site_end] = km
+    end_km[~is_site_end] = total_km
+    # ends: the corridor's nodes or the sites
+    node_ll = np.array(
+        [[[g.nodes[n]["lon"], g.nodes[n]["lat"]] for n in (u, v)] for u, v in edges], float
+    ).reshape(n_edge, 2, 2)
+    start_ll = np.empty((n_piece, 2))
+    start_ll[is_site_start] = np.column_stack([lon, lat])
+    start_ll[~is_site_start] = node_ll[:, 0]
+    end_ll = np.empty((n_piece, 2))
+    end_ll[is_site_end] = np.column_stack([lon, lat])
+    end_ll[~is_site_end] = node_ll[:, 1]
+    coords, owner = shapely.get_coordinates(
+        np.array([d["geometry"] for d in datas], dtype=object), return_index=True
+    )
+    inner = _inner_vertices(coords, owner, n_edge, piece_edge, start_km, end_km)
+    # every piece: its start, the drawing's vertices strictly between, its end
+    count = inner[1] - inner[0]
+    size = count + 2
+    offset = np.cumsum(size) - size
+    out = np.empty((int(size.sum()), 2))
+    out[offset] = start_ll
+    out[offset + size - 1] = end_ll
+    piece_of = np.repeat(np.arange(n_piece), count)
+    pos = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    out[offset[piece_of] + 1 + pos] = coords[inner[0][piece_of] + pos]
+    geometry = shapely.linestrings(out, indices=np.repeat(np.arange(n_piece), size))
+    return _Cuts(
+        edges=[(u, v) for u, v in edges],
+        first=first.tolist(),
+        site_id=site_id,
+        lon=lon.tolist(),
+        lat=lat.tolist(),
+        length_km=(end_km - start_km).tolist(),
+        geometry=list(geometry),
+    )
+
+
+def _inner_vertices(
+    coords: np.ndarray,
+    owner: np.ndarray,
+    n_edge: int,
+    piece_edge: np.ndarray,
+    start_km: np.ndarray,
+    end_km: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each piece, the range [lo, hi) of its corridor's vertices (in ``coords``) whose
+    geodesic distance along the drawing lies strictly between the piece's ends."""
+    same = owner[1:] == owner[:-1]
+    seg_km = np.zeros(len(coords) - 1)
+    seg_km[same] = geo.geodesic_km(
+        coords[:-1][same, 0], coords[:-1][same, 1], coords[1:][same, 0], coords[1:][same, 1]
+    )
+    vertex0 = np.searchsorted(owner, np.arange(n_edge + 1))
+    lo = np.empty(len(piece_edge), int)
+    hi = np.empty(len(piece_edge), int)
+    piece0 = np.searchsorted(piece_edge, np.arange(n_edge + 1))
+    for k in range(n_edge):
+        a, b = vertex0[k], vertex0[k + 1]
+        # distance along the drawing to each vertex, summed vertex by vertex
+        cum = np.concatenate([[0.0], np.cumsum(seg_km[a : b - 1])])
+        p = slice(piece0[k], piece0[k + 1])
+        lo[p] = a + np.searchsorted(cum, start_km[p], side="right")
+        hi[p] = a + np.searchsorted(cum, end_km[p], side="left")
+    return lo, np.maximum(hi, lo)
