@@ -138,7 +138,7 @@ class ModelInputs:
 
     def validate(self) -> ModelInputs:
         """Raise DataError on dangling references or impossible values."""
-        nodes = set(self.nodes.index)
+        nodes = self.nodes.index
         for col in ("from_node", "to_node"):
             bad = ~self.arcs[col].isin(nodes)
             if bad.any():
@@ -149,7 +149,7 @@ class ModelInputs:
         if self.params.energy_system and bad.any():
             raise DataError(f"site {self.sites.index[bad][0]}: node_id is not a node")
         grid = self.sites["grid_id"].dropna()
-        bad = ~grid.isin(set(self.grid_nodes.index))
+        bad = ~grid.isin(self.grid_nodes.index)
         if bad.any():
             raise DataError(
                 f"site {grid.index[bad][0]}: grid_id {grid[bad].iloc[0]!r} is not a grid node"
@@ -172,9 +172,9 @@ class ModelInputs:
         if dup.any():
             row = self.serve[dup].iloc[0]
             raise DataError(f"serve: the pair {row['site_id']}→{row['hub_id']} appears twice")
-        if not set(self.serve["site_id"]).issubset(set(self.sites.index)):
+        if not self.serve["site_id"].isin(self.sites.index).all():
             raise DataError("serve: a site_id is not a site")
-        if not set(self.serve["hub_id"]).issubset(set(self.hubs.index)):
+        if not self.serve["hub_id"].isin(self.hubs.index).all():
             raise DataError("serve: a hub_id is not a hub")
         for col in ("demand_mw", "share_of_it"):
             values = self.hubs[col].to_numpy(dtype=float)
@@ -194,7 +194,7 @@ class ModelInputs:
             raise DataError("max_gas_use needs the energy system: nothing burns gas without it")
         if p.min_sites is not None and p.max_sites is not None and p.min_sites > p.max_sites:
             raise DataError(f"min_sites ({p.min_sites}) is larger than max_sites ({p.max_sites})")
-        if not set(self.cliques["site_id"]).issubset(set(self.sites.index)):
+        if not self.cliques["site_id"].isin(self.sites.index).all():
             raise DataError("cliques: a site_id is not a site")
         return self
 
@@ -215,9 +215,9 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
     nodes = _nodes_table(graph)
     arcs = _arcs_table(graph, case.costs.transport_tariff_usd_per_mwh_per_1000km)
     eligible = candidates.eligible.copy()
-    eligible["node_id"] = [
-        r.node_id if r.on == "node" else r.site_id for r in eligible.itertuples(index=False)
-    ]
+    eligible["node_id"] = np.where(
+        eligible["on"] == "node", eligible["node_id"], eligible["site_id"]
+    )
     grid = data.grid
     grid_nodes = (
         pd.DataFrame(
@@ -269,46 +269,53 @@ def params_from_case(case: Case) -> Params:
 
 
 def _nodes_table(graph: nx.Graph) -> pd.DataFrame:
-    rows = {
-        n: {
-            "kind": d["kind"],
-            "name": d["name"],
-            "lon": d["lon"],
-            "lat": d["lat"],
-            "supply_max_mw": float(d["supply_mw"]),
-            "demand_mw": float(d["demand_mw"]),
-        }
-        for n, d in graph.nodes(data=True)
-    }
-    df = pd.DataFrame.from_dict(rows, orient="index", columns=NODE_COLUMNS)
-    df.index.name = "node_id"
-    return df
+    ids, attrs = zip(*graph.nodes(data=True), strict=True) if len(graph) else ((), ())
+    return pd.DataFrame(
+        {
+            "kind": [d["kind"] for d in attrs],
+            "name": [d["name"] for d in attrs],
+            "lon": [d["lon"] for d in attrs],
+            "lat": [d["lat"] for d in attrs],
+            "supply_max_mw": np.array([d["supply_mw"] for d in attrs], float),
+            "demand_mw": np.array([d["demand_mw"] for d in attrs], float),
+        },
+        index=pd.Index(list(ids), name="node_id"),
+        columns=NODE_COLUMNS,
+    )
 
 
 def _arcs_table(graph: nx.Graph, tariff_usd_per_mwh_per_1000km: float) -> pd.DataFrame:
-    rows = []
-    for _, _, d in graph.edges(data=True):
-        for a, b, cap in (
-            (d["u"], d["v"], d["capacity_uv_mw"]),
-            (d["v"], d["u"], d["capacity_vu_mw"]),
-        ):
-            if cap > 0:
-                rows.append(
-                    {
-                        "arc_id": f"{a}>{b}",
-                        "from_node": a,
-                        "to_node": b,
-                        "capacity_mw": float(cap),
-                        "length_km": float(d["length_km"]),
-                        "cost_musd_per_mw_y": tariff_usd_per_mwh_per_1000km
-                        * float(d["length_km"])
-                        / 1000.0
-                        * MUSD_Y_PER_USD_PER_MWH,
-                        "corridor": d.get("names", ""),
-                    }
-                )
-    df = pd.DataFrame(rows, columns=["arc_id", *ARC_COLUMNS, "corridor"]).set_index("arc_id")
-    return df
+    """Each corridor as an arc u→v and an arc v→u, where it has capacity that way."""
+    edges = [d for _, _, d in graph.edges(data=True)]
+    if not edges:
+        return pd.DataFrame(columns=["arc_id", *ARC_COLUMNS, "corridor"]).set_index("arc_id")
+    u = np.array([d["u"] for d in edges], dtype=object)
+    v = np.array([d["v"] for d in edges], dtype=object)
+    # arcs in corridor order, u→v before v→u
+    start = np.column_stack([u, v]).ravel()
+    end = np.column_stack([v, u]).ravel()
+    capacity = np.column_stack(
+        [[float(d["capacity_uv_mw"]) for d in edges], [float(d["capacity_vu_mw"]) for d in edges]]
+    ).ravel()
+    length_km = np.repeat(np.array([float(d["length_km"]) for d in edges]), 2)
+    corridor = np.repeat(np.array([d.get("names", "") for d in edges], dtype=object), 2)
+    keep = capacity > 0
+    start, end, length_km = start[keep], end[keep], length_km[keep]
+    return pd.DataFrame(
+        {
+            "from_node": start,
+            "to_node": end,
+            "capacity_mw": capacity[keep],
+            "length_km": length_km,
+            "cost_musd_per_mw_y": tariff_usd_per_mwh_per_1000km
+            * length_km
+            / 1000.0
+            * MUSD_Y_PER_USD_PER_MWH,
+            "corridor": corridor[keep],
+        },
+        index=pd.Index([f"{a}>{b}" for a, b in zip(start, end, strict=True)], name="arc_id"),
+        columns=[*ARC_COLUMNS, "corridor"],
+    )
 
 
 def capex_multiplier(sites: pd.DataFrame, costs: CostsConfig) -> np.ndarray:
