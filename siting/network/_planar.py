@@ -64,3 +64,13 @@ def intersection_params(
 def along(xy: np.ndarray, a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
     """The points at parameter ``t`` on segments between vertices ``a`` and ``b`` of ``xy``."""
     return xy[a] + t[:, None] * (xy[b] - xy[a])
+
+
+def unique_pairs(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pairs (lo, hi) of non-negative integers in lexicographic order, as an
+    (n, 2) array, and the index of each input pair among them."""
+    if len(lo) == 0:
+        return np.zeros((0, 2), np.int64), np.zeros(0, np.int64)
+    base = int(max(lo.max(), hi.max())) + 1
+    keys, inverse = np.unique(lo.astype(np.int64) * base + hi, return_inverse=True)
+    return np.column_stack([keys // base, keys % base]), inverse.ravel()

@@ -22,6 +22,7 @@ from shapely import LineString
 
 from siting import geo
 from siting.config import NetworkConfig
+from siting.network._planar import unique_pairs
 from siting.network.clean import Samples
 from siting.network.junctions import Junctions
 
@@ -82,8 +83,7 @@ def drawn_corridors(
     # unique undirected elementary segments after merging; drop zero-length loops
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     loop = lo == hi
-    key, inv = np.unique(np.column_stack([lo, hi]), axis=0, return_inverse=True)
-    inv = inv.ravel()
+    key, inv = unique_pairs(lo, hi)
     contrib = contrib.assign(useg=inv[contrib["child"].to_numpy()])
     contrib = contrib[~loop[contrib["child"].to_numpy()]]
     keep_seg = np.zeros(len(key), bool)

@@ -24,7 +24,13 @@ import shapely
 from siting import geo
 from siting.config import NetworkConfig
 from siting.errors import DataError
-from siting.network._planar import along, firsts, intersection_params, point_segment
+from siting.network._planar import (
+    along,
+    firsts,
+    intersection_params,
+    point_segment,
+    unique_pairs,
+)
 from siting.network.clean import Samples
 
 #: points inserted into sample segments: (segment, parameter t along it, vertex)
@@ -99,7 +105,7 @@ def join(
     """Steps 4–6 on the merged lines' ``steps`` (a, b, part)."""
     a, b = steps["a"].to_numpy(), steps["b"].to_numpy()
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    seg_key, seg_of_step = np.unique(np.column_stack([lo, hi]), axis=0, return_inverse=True)
+    seg_key, seg_of_step = unique_pairs(lo, hi)
     n_sample = len(samples.xy)
     node_ll = nodes[["lon", "lat"]].to_numpy()
     node_vertex = np.arange(n_sample, n_sample + len(nodes))
@@ -158,7 +164,7 @@ def join(
         seg_a=label[seg_a2],
         seg_b=label[seg_b2],
         parent=parent,
-        step_seg=seg_of_step.ravel(),
+        step_seg=seg_of_step,
         step_forward=a == lo,
         report=JoinReport(
             node_snaps=node_snaps,
@@ -338,12 +344,16 @@ def _crossings(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Pairs of sample segments that cross (sharing no vertex): each one's segment and
     parameter at the crossing, and the crossing point."""
-    ca, cb = segs.tree.query(segs.geoms, predicate="crosses")
+    # pairs whose boxes meet, then the exact test on the few that share no vertex (two
+    # segments that share one meet there and cannot cross)
+    ca, cb = segs.tree.query(segs.geoms)
     keep = ca < cb
     ca, cb = ca[keep], cb[keep]
     sa, sb = segs.a, segs.b
     shared = (sa[ca] == sa[cb]) | (sa[ca] == sb[cb]) | (sb[ca] == sa[cb]) | (sb[ca] == sb[cb])
     ca, cb = ca[~shared], cb[~shared]
+    cross = shapely.crosses(segs.geoms[ca], segs.geoms[cb])
+    ca, cb = ca[cross], cb[cross]
     ta, tb = intersection_params(vxy[sa[ca]], vxy[sb[ca]], vxy[sa[cb]], vxy[sb[cb]])
     return ca, ta, cb, tb, along(vxy, sa[ca], sb[ca], ta)
 

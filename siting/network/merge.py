@@ -57,6 +57,7 @@ def cover(samples: Samples, cfg: NetworkConfig) -> tuple[np.ndarray, float]:
     tol_m = cfg.parallel_km * 1000.0
     radius = tol_m * samples.proj.max_scale + samples.step_km * 1000.0
     pairs = geo.kdtree(xy).query_pairs(radius, output_type="ndarray")
+    pairs = pairs[part[pairs[:, 0]] != part[pairs[:, 1]]]  # a line never covers itself
     if len(pairs) == 0:
         return np.full(n, -1), 0.0
     i = np.concatenate([pairs[:, 0], pairs[:, 1]])
