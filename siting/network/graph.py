@@ -12,7 +12,7 @@ second) unless they are explicit parallel pipes, whose capacities add up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import networkx as nx
 import numpy as np
@@ -78,9 +78,86 @@ def drawn_corridors(
 ) -> DrawnCorridors:
     """Corridors from the elementary segments: capacities, chains, slivers, junctions."""
     contrib = _contributions(lines, samples.part_row[steps["part"].to_numpy()], joined)
-    a, b = joined.seg_a, joined.seg_b
+    segs, contrib = _segments(contrib, joined, cfg)
     vll = joined.ll
-    # unique undirected elementary segments after merging; drop zero-length loops
+    is_node = np.zeros(len(vll), bool)
+    is_node[joined.node_vertex] = True
+    slivers: list[dict[str, object]] = []
+    for _ in range(6):
+        chains = _chains(segs, is_node)
+        sliver, removed = _slivers(chains, segs, is_node, contrib, cfg.sliver_km)
+        slivers.extend(removed)
+        if not sliver.any():
+            break
+        segs = segs.without(chains.segments_of(sliver))
+    else:
+        chains = _chains(segs, is_node)
+    vertex_node = {
+        int(v): str(n) for n, v in zip(nodes["node_id"], joined.node_vertex, strict=True)
+    }
+    # junctions: chain ends that are not nodes, numbered west to east
+    ends = np.unique(np.concatenate([chains.start, chains.end]))
+    ends = ends[~is_node[ends]]
+    ends = ends[np.lexsort((vll[ends, 1], vll[ends, 0]))]
+    junction_ids = {int(v): f"junction_{k + 1:04d}" for k, v in enumerate(ends)}
+    junction_rows = [
+        _junction_row(f"junction_{k + 1:04d}", f"junction {k + 1}", lon, lat)
+        for k, (lon, lat) in enumerate(vll[ends].tolist())
+    ]
+    names = {**vertex_node, **junction_ids}
+    labels = _chain_labels(contrib, segs, chains)
+    first = chains.order[chains.bounds[:-1]]
+    forward = segs.u[first] == chains.vertices[chains.bounds[:-1] + np.arange(len(chains))]
+    cap_uv = np.where(forward, segs.cap_uv[first], segs.cap_vu[first]).tolist()
+    cap_vu = np.where(forward, segs.cap_vu[first], segs.cap_uv[first]).tolist()
+    km = segs.km[chains.order]
+    coords = vll[chains.vertices]
+    bounds = chains.bounds.tolist()
+    corridors: list[Corridor] = [
+        {
+            "u": names[s],
+            "v": names[e],
+            "coords": coords[bounds[k] + k : bounds[k + 1] + k + 1],
+            "length_km": float(km[bounds[k] : bounds[k + 1]].sum()),
+            "capacity_uv_mw": cap_uv[k],
+            "capacity_vu_mw": cap_vu[k],
+            "pipeline_ids": labels[k][0],
+            "names": labels[k][1],
+            "explicit": False,
+        }
+        for k, (s, e) in enumerate(zip(chains.start.tolist(), chains.end.tolist(), strict=True))
+    ]
+    return DrawnCorridors(corridors, junction_rows, slivers)
+
+
+@dataclass(frozen=True)
+class _Segments:
+    """Unique undirected elementary segments u < v that carry a line."""
+
+    id: np.ndarray  # the segment's number among all unique segments
+    u: np.ndarray
+    v: np.ndarray
+    cap_uv: np.ndarray  # capacity u → v (MW)
+    cap_vu: np.ndarray
+    sig: np.ndarray  # signature of the set of lines on the segment
+    km: np.ndarray  # geodesic length
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def without(self, positions: np.ndarray) -> _Segments:
+        keep = np.ones(len(self), bool)
+        keep[positions] = False
+        return _Segments(*(getattr(self, f.name)[keep] for f in fields(self)))
+
+
+def _segments(
+    contrib: pd.DataFrame, joined: Junctions, cfg: NetworkConfig
+) -> tuple[_Segments, pd.DataFrame]:
+    """The unique segments after joining (zero-length ones dropped) with their capacity in
+    each direction and the signature of their lines; ``contrib`` gains each row's segment
+    number (``useg``)."""
+    a, b = joined.seg_a, joined.seg_b
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     loop = lo == hi
     key, inv = unique_pairs(lo, hi)
@@ -102,63 +179,19 @@ def drawn_corridors(
     sig = np.zeros(len(key), dtype=np.int64)
     if len(starts):
         sig[useg_of[starts]] = np.bitwise_xor.reduceat(salt[codes], starts)
-    seg = pd.DataFrame(
-        {
-            "u": key[:, 0],
-            "v": key[:, 1],
-            "cap_uv": caps["cap_lohi"].to_numpy(),
-            "cap_vu": caps["cap_hilo"].to_numpy(),
-            "sig": sig,
-        }
-    )[keep_seg]
-    seg["km"] = geo.geodesic_km(
-        vll[seg["u"], 0], vll[seg["u"], 1], vll[seg["v"], 0], vll[seg["v"], 1]
+    ids = np.flatnonzero(keep_seg)
+    u, v = key[ids, 0], key[ids, 1]
+    vll = joined.ll
+    segs = _Segments(
+        id=ids,
+        u=u,
+        v=v,
+        cap_uv=caps["cap_lohi"].to_numpy()[ids],
+        cap_vu=caps["cap_hilo"].to_numpy()[ids],
+        sig=sig[ids],
+        km=geo.geodesic_km(vll[u, 0], vll[u, 1], vll[v, 0], vll[v, 1]),
     )
-    is_node = np.zeros(len(vll), bool)
-    is_node[joined.node_vertex] = True
-    slivers: list[dict[str, object]] = []
-    for _ in range(6):
-        chains = _chains(seg, is_node)
-        sliver, removed = _slivers(chains, seg, is_node, contrib, cfg.sliver_km)
-        slivers.extend(removed)
-        if not sliver.any():
-            break
-        drop_segs = np.concatenate([c["segs"] for c, s in zip(chains, sliver, strict=True) if s])
-        seg = seg.drop(index=seg.index[drop_segs])
-    vertex_node = {
-        int(v): str(n) for n, v in zip(nodes["node_id"], joined.node_vertex, strict=True)
-    }
-    junction_ids: dict[int, str] = {}
-    junction_rows: list[NodeRow] = []
-    ends = sorted({int(c["start"]) for c in chains} | {int(c["end"]) for c in chains})
-    ends = [v for v in ends if v not in vertex_node]
-    order = np.lexsort((vll[ends, 1], vll[ends, 0])) if ends else []
-    for k, i in enumerate(order):
-        v = ends[i]
-        junction_ids[v] = f"junction_{k + 1:04d}"
-        junction_rows.append(
-            _junction_row(junction_ids[v], f"junction {k + 1}", float(vll[v, 0]), float(vll[v, 1]))
-        )
-    labels = _chain_labels(contrib, seg, chains)
-    corridors: list[Corridor] = []
-    for k, c in enumerate(chains):
-        s, e = int(c["start"]), int(c["end"])
-        first = seg.iloc[int(c["segs"][0])]
-        forward = int(first["u"]) == int(c["vertices"][0])
-        corridors.append(
-            {
-                "u": vertex_node.get(s, junction_ids.get(s)),
-                "v": vertex_node.get(e, junction_ids.get(e)),
-                "coords": vll[c["vertices"]],
-                "length_km": float(seg["km"].to_numpy()[c["segs"]].sum()),
-                "capacity_uv_mw": float(first["cap_uv"] if forward else first["cap_vu"]),
-                "capacity_vu_mw": float(first["cap_vu"] if forward else first["cap_uv"]),
-                "pipeline_ids": labels[k][0],
-                "names": labels[k][1],
-                "explicit": False,
-            }
-        )
-    return DrawnCorridors(corridors, junction_rows, slivers)
+    return segs, contrib
 
 
 def _contributions(lines: pd.DataFrame, step_row: np.ndarray, joined: Junctions) -> pd.DataFrame:
@@ -199,131 +232,174 @@ def _contributions(lines: pd.DataFrame, step_row: np.ndarray, joined: Junctions)
     return out
 
 
-def _chains(seg: pd.DataFrame, is_node: np.ndarray) -> list[dict[str, np.ndarray | int]]:
-    """Maximal paths of elementary segments through vertices of degree 2 that are not nodes
-    and where the lines do not change; each with its start, end, vertices and segments."""
-    u = seg["u"].to_numpy()
-    v = seg["v"].to_numpy()
-    sig = seg["sig"].to_numpy()
-    n_v = len(is_node)
+@dataclass(frozen=True)
+class _Chains:
+    """Chains of segments, each from its start vertex to its end vertex.
+
+    Chain k walks the segments ``order[bounds[k]:bounds[k + 1]]`` (positions in the segment
+    arrays) through the vertices ``vertices[bounds[k] + k : bounds[k + 1] + k + 1]``."""
+
+    start: np.ndarray
+    end: np.ndarray
+    order: np.ndarray
+    bounds: np.ndarray
+    vertices: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def chain_of_segment(self) -> np.ndarray:
+        """The chain of each entry of ``order``."""
+        return np.repeat(np.arange(len(self)), np.diff(self.bounds))
+
+    def segments_of(self, chosen: np.ndarray) -> np.ndarray:
+        """Segment positions of the chosen chains (a mask over chains)."""
+        return self.order[chosen[self.chain_of_segment()]]
+
+
+def _chains(segs: _Segments, is_node: np.ndarray) -> _Chains:
+    """Maximal paths of segments through vertices of degree 2 that are not nodes and where
+    the lines do not change.
+
+    A path is walked from the junction (node, end, or vertex of another degree) at which it
+    first appears in a sweep of the junctions by number and of each one's segments (those
+    it starts, then those it ends, by number); closed rings with no junction come last, each
+    walked from the first vertex of its lowest-numbered segment."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components, shortest_path
+
+    u, v, sig = segs.u, segs.v, segs.sig
     m = len(u)
+    if m == 0:
+        empty = np.zeros(0, np.int64)
+        return _Chains(empty, empty, empty, np.zeros(1, np.int64), empty)
+    # incidences (vertex, segment), by vertex, then u-side before v-side, then by segment
     ends = np.concatenate([u, v])
-    segs = np.concatenate([np.arange(m), np.arange(m)])
+    inc_seg = np.concatenate([np.arange(m), np.arange(m)])
     order = np.argsort(ends, kind="stable")
-    ends, segs = ends[order], segs[order]
-    indptr = np.searchsorted(ends, np.arange(n_v + 1))
+    ends, inc_seg = ends[order], inc_seg[order]
+    indptr = np.searchsorted(ends, np.arange(len(is_node) + 1))
     deg = np.diff(indptr)
     junction = (deg != 2) | is_node
     two = np.flatnonzero(deg == 2)
-    first = segs[indptr[two]]
-    second = segs[indptr[two] + 1]
+    first, second = inc_seg[indptr[two]], inc_seg[indptr[two] + 1]
     junction[two[sig[first] != sig[second]]] = True
-    visited = np.zeros(m, bool)
-    chains: list[dict[str, np.ndarray | int]] = []
-
-    def walk(start: int, s: int) -> None:
-        verts, ss = [start], []
-        cur = start
-        while True:
-            visited[s] = True
-            ss.append(s)
-            nxt = int(v[s]) if int(u[s]) == cur else int(u[s])
-            verts.append(nxt)
-            if junction[nxt]:
-                break
-            a, b = indptr[nxt], indptr[nxt] + 1
-            s = int(segs[a]) if int(segs[a]) != s else int(segs[b])
-            if visited[s]:
-                break
-            cur = nxt
-        chains.append(
-            {
-                "start": start,
-                "end": verts[-1],
-                "vertices": np.asarray(verts),
-                "segs": np.asarray(ss),
-            }
-        )
-
-    for j in np.flatnonzero(junction & (deg > 0)):
-        for k in range(indptr[j], indptr[j + 1]):
-            if not visited[segs[k]]:
-                walk(int(j), int(segs[k]))
-    # closed rings with no junction: start anywhere
-    while not visited.all():
-        s = int(np.flatnonzero(~visited)[0])
-        junction[u[s]] = True
-        walk(int(u[s]), s)
-    return chains
+    # segments meeting at a vertex that is no junction belong to one chain
+    through = ~junction[two]
+    link_vertex, link_a, link_b = two[through], first[through], second[through]
+    adjacency = coo_matrix((np.ones(len(link_a)), (link_a, link_b)), shape=(m, m))
+    _, comp = connected_components(adjacency, directed=False)
+    # paths: found from their first junction incidence; rings: from their lowest segment
+    at_junction = np.flatnonzero(junction[ends])
+    found = np.full(comp.max() + 1, len(ends))
+    np.minimum.at(found, comp[inc_seg[at_junction]], at_junction)
+    ring = found == len(ends)
+    ring_first = np.full(len(found), m)
+    np.minimum.at(ring_first, comp, np.arange(m))
+    n_path = int((~ring).sum())
+    rank = np.empty(len(found), np.int64)
+    paths = np.flatnonzero(~ring)
+    rank[paths[np.argsort(found[paths])]] = np.arange(n_path)
+    rings = np.flatnonzero(ring)
+    rank[rings[np.argsort(ring_first[rings])]] = n_path + np.arange(len(rings))
+    n_chain = len(found)
+    start_seg = np.empty(n_chain, np.int64)
+    start_vertex = np.empty(n_chain, np.int64)
+    start_seg[rank[paths]] = inc_seg[found[paths]]
+    start_vertex[rank[paths]] = ends[found[paths]]
+    start_seg[rank[rings]] = ring_first[rings]
+    start_vertex[rank[rings]] = u[ring_first[rings]]
+    # a ring is cut at its start vertex; each chain is walked from its start segment
+    cut = np.isin(link_vertex, u[ring_first[rings]])
+    root = m
+    walk = coo_matrix(
+        (
+            np.ones(int((~cut).sum()) + n_chain),
+            (
+                np.concatenate([link_a[~cut], np.full(n_chain, root)]),
+                np.concatenate([link_b[~cut], start_seg]),
+            ),
+        ),
+        shape=(m + 1, m + 1),
+    )
+    step = shortest_path(walk, directed=False, unweighted=True, indices=root)[:m]
+    seq = np.lexsort((step, rank[comp]))
+    chain_of = rank[comp][seq]
+    bounds = np.searchsorted(chain_of, np.arange(n_chain + 1))
+    # the vertex each segment is entered by: the chain's start, else the one it shares with
+    # the segment before it
+    opening = np.zeros(m, bool)
+    opening[bounds[:-1]] = True
+    prev = np.roll(seq, 1)
+    shares_u = (u[seq] == u[prev]) | (u[seq] == v[prev])
+    entry = np.where(shares_u, u[seq], v[seq])
+    entry[opening] = start_vertex
+    leave = np.where(entry == u[seq], v[seq], u[seq])
+    last = bounds[1:] - 1
+    vertices = np.empty(m + n_chain, np.int64)
+    at = np.arange(m) + chain_of
+    vertices[at] = entry
+    vertices[last + np.arange(n_chain) + 1] = leave[last]
+    return _Chains(start_vertex, leave[last], seq, bounds, vertices)
 
 
 def _slivers(
-    chains: list[dict[str, np.ndarray | int]],
-    seg: pd.DataFrame,
+    chains: _Chains,
+    segs: _Segments,
     is_node: np.ndarray,
     contrib: pd.DataFrame,
     sliver_km: float,
 ) -> tuple[np.ndarray, list[dict[str, object]]]:
     """Chains that dangle (an end of degree 1 that is no node) and are shorter than
     ``sliver_km``, and their removal rows."""
-    if sliver_km <= 0 or not chains:
+    if sliver_km <= 0 or not len(chains):
         return np.zeros(len(chains), bool), []
-    deg = np.bincount(
-        np.concatenate([seg["u"].to_numpy(), seg["v"].to_numpy()]), minlength=len(is_node)
+    deg = np.bincount(np.concatenate([segs.u, segs.v]), minlength=len(is_node))
+    dangling = ((deg[chains.start] == 1) & ~is_node[chains.start]) | (
+        (deg[chains.end] == 1) & ~is_node[chains.end]
     )
+    km = segs.km[chains.order]
+    bounds = chains.bounds.tolist()
+    candidates = np.flatnonzero(dangling)
+    length = np.array([float(km[bounds[k] : bounds[k + 1]].sum()) for k in candidates])
     out = np.zeros(len(chains), bool)
-    removed: list[dict[str, object]] = []
-    km = seg["km"].to_numpy()
-    labels: list[tuple[str, str]] | None = None
-    for k, c in enumerate(chains):
-        s, e = int(c["start"]), int(c["end"])
-        length = float(km[c["segs"]].sum())
-        dangling = (deg[s] == 1 and not is_node[s]) or (deg[e] == 1 and not is_node[e])
-        if dangling and length < sliver_km:
-            out[k] = True
-            labels = labels or _chain_labels(contrib, seg, chains)
-            removed.append(
-                {
-                    "layer": "pipelines",
-                    "what": "sliver",
-                    "id": labels[k][0],
-                    "reason": f"dangling piece shorter than sliver_km ({sliver_km:g} km)",
-                    "length_km": length,
-                }
-            )
+    out[candidates[length < sliver_km]] = True
+    if not out.any():
+        return out, []
+    labels = _chain_labels(contrib, segs, chains)
+    removed: list[dict[str, object]] = [
+        {
+            "layer": "pipelines",
+            "what": "sliver",
+            "id": labels[k][0],
+            "reason": f"dangling piece shorter than sliver_km ({sliver_km:g} km)",
+            "length_km": float(d),
+        }
+        for k, d in zip(candidates, length, strict=True)
+        if d < sliver_km
+    ]
     return out, removed
 
 
-def _chain_labels(
-    contrib: pd.DataFrame, seg: pd.DataFrame, chains: list[dict[str, np.ndarray | int]]
-) -> list[tuple[str, str]]:
-    """(pipeline ids, names) of the drawings along each chain."""
+def _chain_labels(contrib: pd.DataFrame, segs: _Segments, chains: _Chains) -> list[tuple[str, str]]:
+    """(pipeline ids, names) of the drawings along each chain, each sorted and distinct."""
     size = max(
-        int(seg.index.max()) if len(seg) else -1, int(contrib["useg"].max()) if len(contrib) else -1
+        int(segs.id.max()) if len(segs) else -1,
+        int(contrib["useg"].max()) if len(contrib) else -1,
     )
     pos = np.full(size + 1, -1)
-    for k, c in enumerate(chains):
-        pos[seg.index.to_numpy()[c["segs"]]] = k
+    pos[segs.id[chains.order]] = chains.chain_of_segment()
     chain = pos[contrib["useg"].to_numpy()]
-    pairs = pd.DataFrame(
-        {
-            "chain": chain,
-            "pipeline_id": contrib["pipeline_id"].to_numpy(),
-            "name": contrib["name"].to_numpy(),
-        }
-    )
-    pairs = pairs[pairs["chain"] >= 0].drop_duplicates()
-    ids = (
-        pairs.drop_duplicates(["chain", "pipeline_id"])
-        .groupby("chain")["pipeline_id"]
-        .agg(lambda x: ";".join(sorted(x)))
-    )
-    names = (
-        pairs.drop_duplicates(["chain", "name"])
-        .groupby("chain")["name"]
-        .agg(lambda x: "; ".join(sorted(x)))
-    )
-    return [(str(ids.get(k, "")), str(names.get(k, ""))) for k in range(len(chains))]
+    on = chain >= 0
+    out: list[list[str]] = []
+    for column, sep in (("pipeline_id", ";"), ("name", "; ")):
+        codes, values = pd.factorize(contrib[column].to_numpy()[on], sort=True)
+        keys = np.unique(chain[on] * max(len(values), 1) + codes)
+        of = keys // max(len(values), 1)
+        text = np.asarray(values, dtype=object)[keys % max(len(values), 1)].tolist()
+        cut = np.searchsorted(of, np.arange(len(chains) + 1)).tolist()
+        out.append([sep.join(text[cut[k] : cut[k + 1]]) for k in range(len(chains))])
+    return list(zip(out[0], out[1], strict=True))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from siting import geo
 from siting.config import NetworkConfig
-from siting.network._planar import point_segment, runs, tangents
+from siting.network._planar import runs, tangents
 from siting.network.clean import Samples
 
 PARALLEL_MAX_ANGLE_DEG = 30.0
@@ -60,26 +60,13 @@ def cover(samples: Samples, cfg: NetworkConfig) -> tuple[np.ndarray, float]:
     pairs = pairs[part[pairs[:, 0]] != part[pairs[:, 1]]]  # a line never covers itself
     if len(pairs) == 0:
         return np.full(n, -1), 0.0
-    i = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    j = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    better = rank[part[j]] < rank[part[i]]
-    i, j = i[better], j[better]
-    # the nearest point of j's line near j: on segment j→j+1 or j−1→j
-    best_d = np.full(len(i), np.inf)
-    best_t = j.copy()
-    cos = np.zeros(len(i))
-    for a, b in ((j, j + 1), (j - 1, j)):
-        ok = (a >= 0) & (b < n)
-        ok[ok] &= (part[a[ok]] == part[j[ok]]) & (part[b[ok]] == part[j[ok]])
-        dist, t = point_segment(xy[i[ok]], xy[a[ok]], xy[b[ok]])
-        seg_dir = xy[b[ok]] - xy[a[ok]]
-        seg_dir /= np.maximum(np.linalg.norm(seg_dir, axis=1, keepdims=True), 1e-9)
-        c = np.abs((tangent[i[ok]] * seg_dir).sum(axis=1))
-        closer = dist < best_d[ok]
-        idx = np.flatnonzero(ok)[closer]
-        best_d[idx] = dist[closer]
-        best_t[idx] = np.where(t[closer] < 0.5, a[ok][closer], b[ok][closer])
-        cos[idx] = c[closer]
+    # each pair once, i on the worse-ranked line (parts differ, so ranks do)
+    line_rank = rank[part]
+    p0, p1 = pairs[:, 0], pairs[:, 1]
+    second_better = line_rank[p1] < line_rank[p0]
+    i = np.concatenate([p0[second_better], p1[~second_better]])
+    j = np.concatenate([p1[second_better], p0[~second_better]])
+    best_d, best_t, cos = _nearest_on_line(xy, part, seg_ok, tangent, i, j)
     keep = (best_d <= tol_m) & (cos >= np.cos(np.radians(PARALLEL_MAX_ANGLE_DEG)))
     i, tgt, dist_k, r = i[keep], best_t[keep], best_d[keep], rank[part[best_t[keep]]]
     target = np.full(n, -1)
@@ -98,6 +85,44 @@ def cover(samples: Samples, cfg: NetworkConfig) -> tuple[np.ndarray, float]:
     covered = target >= 0
     merged_km = float(samples.segment_km[(covered[:-1] & covered[1:]) & seg_ok[:-1]].sum())
     return target, merged_km
+
+
+def _nearest_on_line(
+    xy: np.ndarray,
+    part: np.ndarray,
+    seg_ok: np.ndarray,
+    tangent: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each pair of samples (i, j), the nearest point to i on j's line next to j (on the
+    segment j→j+1 or j−1→j): its distance, the nearer end of that segment, and the |cos| of
+    the angle between i's line and that segment."""
+    x, y = xy[:, 0], xy[:, 1]
+    # every segment k→k+1 once: its vector, squared length and unit direction
+    sx, sy = x[1:] - x[:-1], y[1:] - y[:-1]
+    sq = sx * sx + sy * sy
+    length = np.maximum(np.sqrt(sq), 1e-9)
+    ux, uy = sx / length, sy / length
+    best_d = np.full(len(i), np.inf)
+    best_t = j.copy()
+    cos = np.zeros(len(i))
+    for k in (j, j - 1):  # the segment k→k+1
+        ok = (k >= 0) & (k + 1 < len(xy))
+        ok[ok] &= seg_ok[k[ok]] & (part[k[ok]] == part[j[ok]])
+        at, seg, pi = np.flatnonzero(ok), k[ok], i[ok]
+        px, py = x[pi] - x[seg], y[pi] - y[seg]
+        d2 = sq[seg]
+        t = np.where(d2 > 0, (px * sx[seg] + py * sy[seg]) / np.where(d2 > 0, d2, 1.0), 0.0)
+        t = np.clip(t, 0.0, 1.0)
+        dist = np.hypot(x[pi] - (x[seg] + t * sx[seg]), y[pi] - (y[seg] + t * sy[seg]))
+        c = np.abs(tangent[pi, 0] * ux[seg] + tangent[pi, 1] * uy[seg])
+        closer = dist < best_d[at]
+        idx = at[closer]
+        best_d[idx] = dist[closer]
+        best_t[idx] = np.where(t[closer] < 0.5, seg[closer], seg[closer] + 1)
+        cos[idx] = c[closer]
+    return best_d, best_t, cos
 
 
 def _smooth(target: np.ndarray, along: np.ndarray, part: np.ndarray, min_m: float) -> np.ndarray:
