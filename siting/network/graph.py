@@ -78,7 +78,7 @@ def drawn_corridors(
 ) -> DrawnCorridors:
     """Corridors from the elementary segments: capacities, chains, slivers, junctions."""
     contrib = _contributions(lines, samples.part_row[steps["part"].to_numpy()], joined)
-    segs, contrib = _segments(contrib, joined, cfg)
+    segs, contrib = _segments(contrib, samples, joined, cfg)
     vll = joined.ll
     is_node = np.zeros(len(vll), bool)
     is_node[joined.node_vertex] = True
@@ -152,7 +152,7 @@ class _Segments:
 
 
 def _segments(
-    contrib: pd.DataFrame, joined: Junctions, cfg: NetworkConfig
+    contrib: pd.DataFrame, samples: Samples, joined: Junctions, cfg: NetworkConfig
 ) -> tuple[_Segments, pd.DataFrame]:
     """The unique segments after joining (zero-length ones dropped) with their capacity in
     each direction and the signature of their lines; ``contrib`` gains each row's segment
@@ -181,7 +181,14 @@ def _segments(
         sig[useg_of[starts]] = np.bitwise_xor.reduceat(salt[codes], starts)
     ids = np.flatnonzero(keep_seg)
     u, v = key[ids, 0], key[ids, 1]
-    vll = joined.ll
+    # a segment between consecutive samples of one line was measured when sampling
+    n = len(samples.part)
+    sampled = (v == u + 1) & (v < n)
+    sampled[sampled] = samples.part[u[sampled]] == samples.part[v[sampled]]
+    km = np.empty(len(ids))
+    km[sampled] = samples.segment_km[u[sampled]]
+    rest, vll = ~sampled, joined.ll
+    km[rest] = geo.geodesic_km(vll[u[rest], 0], vll[u[rest], 1], vll[v[rest], 0], vll[v[rest], 1])
     segs = _Segments(
         id=ids,
         u=u,
@@ -189,7 +196,7 @@ def _segments(
         cap_uv=caps["cap_lohi"].to_numpy()[ids],
         cap_vu=caps["cap_hilo"].to_numpy()[ids],
         sig=sig[ids],
-        km=geo.geodesic_km(vll[u, 0], vll[u, 1], vll[v, 0], vll[v, 1]),
+        km=km,
     )
     return segs, contrib
 
@@ -197,39 +204,40 @@ def _segments(
 def _contributions(lines: pd.DataFrame, step_row: np.ndarray, joined: Junctions) -> pd.DataFrame:
     """One row per (elementary segment, line): capacities along lo→hi and hi→lo, given the
     line (row of ``lines``) of each step."""
-    rows = lines.iloc[step_row]
     along, against = directional(
-        rows["direction"].to_numpy(),
-        rows["capacity_mw"].to_numpy(float),
-        rows["reverse_capacity_mw"].to_numpy(float)
-        if "reverse_capacity_mw" in rows
-        else np.full(len(rows), np.nan),
+        lines["direction"].to_numpy(),
+        lines["capacity_mw"].to_numpy(float),
+        lines["reverse_capacity_mw"].to_numpy(float)
+        if "reverse_capacity_mw" in lines
+        else np.full(len(lines), np.nan),
     )
+    line = lines["line_id"] if "line_id" in lines else lines["pipeline_id"]
     fwd = joined.step_forward
-    per_step = pd.DataFrame(
+    # each elementary segment inherits the contributions of the sample segment it split, in
+    # the order of the steps
+    parent = joined.parent
+    by_seg = np.argsort(joined.step_seg, kind="stable")
+    count = np.bincount(joined.step_seg, minlength=int(parent.max()) + 1 if len(parent) else 0)
+    first = np.cumsum(count) - count
+    n = count[parent]
+    child = np.repeat(np.arange(len(parent)), n)
+    step = by_seg[np.repeat(first[parent], n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)]
+    row = step_row[step]
+    lo_hi = np.where(fwd[step], along[row], against[row])
+    hi_lo = np.where(fwd[step], against[row], along[row])
+    a2, b2 = joined.seg_a, joined.seg_b
+    flip = a2[child] != np.minimum(a2, b2)[child]
+    return pd.DataFrame(
         {
-            "seg": joined.step_seg,
-            "line": rows["line_id"].astype(str).to_numpy()
-            if "line_id" in rows
-            else rows["pipeline_id"].astype(str).to_numpy(),
-            "pipeline_id": rows["pipeline_id"].astype(str).to_numpy(),
-            "name": rows["name"].astype(str).to_numpy(),
-            "cap_lohi": np.where(fwd, along, against),
-            "cap_hilo": np.where(fwd, against, along),
+            "child": child,
+            "seg": parent[child],
+            "line": line.astype(str).to_numpy()[row],
+            "pipeline_id": lines["pipeline_id"].astype(str).to_numpy()[row],
+            "name": lines["name"].astype(str).to_numpy()[row],
+            "cap_lohi": np.where(flip, hi_lo, lo_hi),
+            "cap_hilo": np.where(flip, lo_hi, hi_lo),
         }
     )
-    # each elementary segment inherits the contributions of the sample segment it split
-    parent = joined.parent
-    a2, b2 = joined.seg_a, joined.seg_b
-    child = pd.DataFrame({"child": np.arange(len(parent)), "seg": parent})
-    out = child.merge(per_step, on="seg", how="inner")
-    lo = np.minimum(a2, b2)
-    flip = a2[out["child"].to_numpy()] != lo[out["child"].to_numpy()]
-    lohi = out["cap_lohi"].to_numpy()
-    hilo = out["cap_hilo"].to_numpy()
-    out["cap_lohi"] = np.where(flip, hilo, lohi)
-    out["cap_hilo"] = np.where(flip, lohi, hilo)
-    return out
 
 
 @dataclass(frozen=True)

@@ -124,9 +124,9 @@ def join(
         inserts.append(snaps.inserts)
         vll[snaps.moved] = snaps.at
         vxy[snaps.moved] = samples.proj.to_xy(snaps.at)
+        ids = nodes["node_id"].to_numpy()[snaps.rows].tolist()
         node_snaps = [
-            {"node_id": str(nodes["node_id"].iat[k]), "moved_km": float(d)}
-            for k, d in zip(snaps.rows, snaps.km, strict=True)
+            {"node_id": str(k), "moved_km": d} for k, d in zip(ids, snaps.km.tolist(), strict=True)
         ]
         snapped = int((snaps.km > 1e-3).sum())
     attached = snaps.attached if snaps is not None else np.zeros(len(nodes), bool)
