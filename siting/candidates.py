@@ -39,14 +39,48 @@ class Candidates:
 
 def build_candidates(network: Network, data: GeoData, case: Case) -> Candidates:
     cfg = case.candidates
-    points = candidate_points(network.graph, cfg.node_kinds, cfg.spacing_km)
+    drawings = Drawings.of(network.graph) if cfg.spacing_km else None
+    points = candidate_points(network.graph, cfg.node_kinds, cfg.spacing_km, drawings)
     attrs = site_attributes(points, data, case)
-    graph = insert_sites(network.graph, attrs[attrs["eligible"]])
+    graph = insert_sites(network.graph, attrs[attrs["eligible"]], drawings)
     return Candidates(attrs, graph)
 
 
+@dataclass(frozen=True)
+class Drawings:
+    """Every corridor's drawing as flat lon/lat vertices with their geodesic segment
+    lengths, measured once for placing the points along corridors and cutting there."""
+
+    edges: list[dict[str, object]]  # edge attributes, in graph order
+    position: dict[tuple[object, object], int]  # (u, v) of an edge → its place in ``edges``
+    coords: np.ndarray  # (n, 2) lon/lat, drawing by drawing
+    owner: np.ndarray  # the drawing of each vertex
+    segment_km: np.ndarray  # from each vertex to the next of the same drawing (0 at the last)
+
+    @classmethod
+    def of(cls, graph: nx.Graph) -> Drawings:
+        edges = [d for _, _, d in graph.edges(data=True)]
+        coords, owner = shapely.get_coordinates(
+            np.array([d["geometry"] for d in edges], dtype=object), return_index=True
+        )
+        same = owner[1:] == owner[:-1]
+        segment_km = np.zeros(max(len(coords) - 1, 0))
+        segment_km[same] = geo.geodesic_km(
+            coords[:-1][same, 0], coords[:-1][same, 1], coords[1:][same, 0], coords[1:][same, 1]
+        )
+        position = {(d["u"], d["v"]): k for k, d in enumerate(edges)}
+        return cls(edges, position, coords, owner, segment_km)
+
+    def first_vertex(self) -> np.ndarray:
+        """Where each drawing's vertices start in ``coords`` (one entry more than drawings)."""
+        return np.searchsorted(self.owner, np.arange(len(self.edges) + 1))
+
+
 def candidate_points(
-    graph: nx.Graph, node_kinds: tuple[str, ...], spacing_km: float | None
+    graph: nx.Graph,
+    node_kinds: tuple[str, ...],
+    spacing_km: float | None,
+    drawings: Drawings | None = None,
 ) -> pd.DataFrame:
     """Network nodes of the chosen kinds plus points every ``spacing_km`` along corridors.
 
@@ -70,7 +104,7 @@ def candidate_points(
     ]
     frames = [pd.DataFrame(node_rows, columns=POINT_COLUMNS)]
     if spacing_km:
-        frames.append(_points_along_corridors(graph, spacing_km))
+        frames.append(_points_along_corridors(drawings or Drawings.of(graph), spacing_km))
     df = (
         pd.concat([f for f in frames if len(f)], ignore_index=True)
         if any(len(f) for f in frames)
@@ -99,8 +133,8 @@ POINT_COLUMNS = [
 ]
 
 
-def _points_along_corridors(graph: nx.Graph, spacing_km: float) -> pd.DataFrame:
-    edges = [d for _, _, d in graph.edges(data=True)]
+def _points_along_corridors(drawings: Drawings, spacing_km: float) -> pd.DataFrame:
+    edges = drawings.edges
     if not edges:
         return pd.DataFrame(columns=POINT_COLUMNS)
     length = np.array([float(d["length_km"]) for d in edges])
@@ -108,13 +142,12 @@ def _points_along_corridors(graph: nx.Graph, spacing_km: float) -> pd.DataFrame:
     n_pts = np.maximum(n_seg - 1, 0)
     if n_pts.sum() == 0:
         return pd.DataFrame(columns=POINT_COLUMNS)
-    coords, owner = shapely.get_coordinates(
-        np.array([d["geometry"] for d in edges], dtype=object), return_index=True
-    )
     line = np.repeat(np.arange(len(edges)), n_pts)
     k = np.arange(n_pts.sum()) - np.repeat(np.cumsum(n_pts) - n_pts, n_pts) + 1
     along = length[line] * k / n_seg[line]
-    pts = geo.points_along(coords, owner, line, along)
+    pts = geo.points_along(
+        drawings.coords, drawings.owner, line, along, segment_km=drawings.segment_km
+    )
     u = np.array([d["u"] for d in edges], dtype=object)[line]
     v = np.array([d["v"] for d in edges], dtype=object)[line]
     names = np.array([d.get("names", "") for d in edges], dtype=object)[line]
@@ -463,15 +496,18 @@ def site_attributes(points: pd.DataFrame, data: GeoData, case: Case) -> gpd.GeoD
     return gpd.GeoDataFrame(out, geometry=at.geoms, crs="EPSG:4326")
 
 
-def insert_sites(graph: nx.Graph, sites: pd.DataFrame) -> nx.Graph:
+def insert_sites(
+    graph: nx.Graph, sites: pd.DataFrame, drawings: Drawings | None = None
+) -> nx.Graph:
     """A copy of ``graph`` with the eligible pipeline points as nodes splitting their corridors.
 
     A corridor u–v with points s1 … sk (by distance along it) becomes u–s1, …, sk–v, each
-    with the corridor's attributes, its share of the length and its part of the drawing."""
+    with the corridor's attributes, its share of the length and its part of the drawing.
+    ``drawings`` are the graph's (measured once when the points were placed)."""
     g = graph.copy()
     along = sites[sites["on"] == "pipeline"]
     if len(along):
-        cut = _corridor_cuts(g, along)
+        cut = _corridor_cuts(g, along, drawings or Drawings.of(graph))
         for k, (u, v) in enumerate(cut.edges):
             data = g.edges[u, v]
             lo, hi = cut.first[k], cut.first[k + 1]
@@ -527,7 +563,7 @@ class _Cuts:
     geometry: list[LineString]  # of each piece, from its start node to its end node
 
 
-def _corridor_cuts(g: nx.Graph, along: pd.DataFrame) -> _Cuts:
+def _corridor_cuts(g: nx.Graph, along: pd.DataFrame, drawings: Drawings) -> _Cuts:
     """The pieces of every corridor between consecutive sites along it: lengths from the
     distances along, geometry from the corridor's drawing with the ends pinned to the
     nodes and sites."""
@@ -541,8 +577,8 @@ def _corridor_cuts(g: nx.Graph, along: pd.DataFrame) -> _Cuts:
     lat = along["lat"].to_numpy(float)[order]
     n_edge = len(edges)
     first = np.searchsorted(corridor, np.arange(n_edge + 1))
-    datas = [g.edges[u, v] for u, v in edges]
-    total_km = np.array([float(d["length_km"]) for d in datas])
+    at = np.array([drawings.position[(u, v)] for u, v in edges], dtype=np.int64)
+    total_km = np.array([float(drawings.edges[k]["length_km"]) for k in at])
     # each piece from cut d0 to cut d1; corridor k has pieces first[k] + k … first[k+1] + k
     n_piece = len(km) + n_edge
     piece_edge = np.repeat(np.arange(n_edge), np.diff(first) + 1)
@@ -565,10 +601,11 @@ def _corridor_cuts(g: nx.Graph, along: pd.DataFrame) -> _Cuts:
     end_ll = np.empty((n_piece, 2))
     end_ll[is_site_end] = np.column_stack([lon, lat])
     end_ll[~is_site_end] = node_ll[:, 1]
-    coords, owner = shapely.get_coordinates(
-        np.array([d["geometry"] for d in datas], dtype=object), return_index=True
+    vertex0 = drawings.first_vertex()
+    inner = _inner_vertices(
+        drawings.segment_km, vertex0[at], vertex0[at + 1], piece_edge, start_km, end_km
     )
-    inner = _inner_vertices(coords, owner, n_edge, piece_edge, start_km, end_km)
+    coords = drawings.coords
     # every piece: its start, the drawing's vertices strictly between, its end
     count = inner[1] - inner[0]
     size = count + 2
@@ -592,28 +629,23 @@ def _corridor_cuts(g: nx.Graph, along: pd.DataFrame) -> _Cuts:
 
 
 def _inner_vertices(
-    coords: np.ndarray,
-    owner: np.ndarray,
-    n_edge: int,
+    segment_km: np.ndarray,
+    first: np.ndarray,
+    stop: np.ndarray,
     piece_edge: np.ndarray,
     start_km: np.ndarray,
     end_km: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For each piece, the range [lo, hi) of its corridor's vertices (in ``coords``) whose
-    geodesic distance along the drawing lies strictly between the piece's ends."""
-    same = owner[1:] == owner[:-1]
-    seg_km = np.zeros(len(coords) - 1)
-    seg_km[same] = geo.geodesic_km(
-        coords[:-1][same, 0], coords[:-1][same, 1], coords[1:][same, 0], coords[1:][same, 1]
-    )
-    vertex0 = np.searchsorted(owner, np.arange(n_edge + 1))
+    """For each piece, the range [lo, hi) of its corridor's vertices (corridor k has the
+    vertices first[k] … stop[k] − 1 of the drawings) whose geodesic distance along the
+    drawing lies strictly between the piece's ends."""
     lo = np.empty(len(piece_edge), int)
     hi = np.empty(len(piece_edge), int)
-    piece0 = np.searchsorted(piece_edge, np.arange(n_edge + 1))
-    for k in range(n_edge):
-        a, b = vertex0[k], vertex0[k + 1]
+    piece0 = np.searchsorted(piece_edge, np.arange(len(first) + 1))
+    for k in range(len(first)):
+        a, b = first[k], stop[k]
         # distance along the drawing to each vertex, summed vertex by vertex
-        cum = np.concatenate([[0.0], np.cumsum(seg_km[a : b - 1])])
+        cum = np.concatenate([[0.0], np.cumsum(segment_km[a : b - 1])])
         p = slice(piece0[k], piece0[k + 1])
         lo[p] = a + np.searchsorted(cum, start_km[p], side="right")
         hi[p] = a + np.searchsorted(cum, end_km[p], side="left")

@@ -190,16 +190,22 @@ def line_lengths_km(coords: np.ndarray, owner: np.ndarray, n_lines: int) -> np.n
 
 
 def points_along(
-    coords: np.ndarray, owner: np.ndarray, line: np.ndarray, distance_km: np.ndarray
+    coords: np.ndarray,
+    owner: np.ndarray,
+    line: np.ndarray,
+    distance_km: np.ndarray,
+    segment_km: np.ndarray | None = None,
 ) -> np.ndarray:
     """Points at geodesic ``distance_km`` along polyline ``line`` (lines as flattened lon/lat
-    ``coords`` with their ``owner``, sorted by line), as an (m, 2) lon/lat array."""
+    ``coords`` with their ``owner``, sorted by line), as an (m, 2) lon/lat array.
+    ``segment_km``, if given, holds the geodesic length from each vertex to the next of the
+    same line (any value across lines), so the lines are not measured again."""
     line = np.asarray(line, int)
     distance_km = np.asarray(distance_km, float)
     if len(line) == 0:
         return np.zeros((0, 2))
     same = owner[1:] == owner[:-1]
-    seg_km = np.where(same, segment_lengths_km(coords), 0.0)
+    seg_km = np.where(same, segment_lengths_km(coords) if segment_km is None else segment_km, 0.0)
     cum = np.concatenate([[0.0], np.cumsum(seg_km)])
     first = np.searchsorted(owner, line, side="left")
     last = np.searchsorted(owner, line, side="right") - 1

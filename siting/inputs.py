@@ -140,16 +140,16 @@ class ModelInputs:
         """Raise DataError on dangling references or impossible values."""
         nodes = self.nodes.index
         for col in ("from_node", "to_node"):
-            bad = ~self.arcs[col].isin(nodes)
+            bad = ~_known(self.arcs[col], nodes)
             if bad.any():
                 raise DataError(
                     f"arc {self.arcs.index[bad][0]}: {col} {self.arcs[col][bad].iloc[0]!r} is not a node"
                 )
-        bad = ~self.sites["node_id"].isin(nodes)
+        bad = ~_known(self.sites["node_id"], nodes)
         if self.params.energy_system and bad.any():
             raise DataError(f"site {self.sites.index[bad][0]}: node_id is not a node")
         grid = self.sites["grid_id"].dropna()
-        bad = ~grid.isin(self.grid_nodes.index)
+        bad = ~_known(grid, self.grid_nodes.index)
         if bad.any():
             raise DataError(
                 f"site {grid.index[bad][0]}: grid_id {grid[bad].iloc[0]!r} is not a grid node"
@@ -172,9 +172,9 @@ class ModelInputs:
         if dup.any():
             row = self.serve[dup].iloc[0]
             raise DataError(f"serve: the pair {row['site_id']}→{row['hub_id']} appears twice")
-        if not self.serve["site_id"].isin(self.sites.index).all():
+        if not _known(self.serve["site_id"], self.sites.index).all():
             raise DataError("serve: a site_id is not a site")
-        if not self.serve["hub_id"].isin(self.hubs.index).all():
+        if not _known(self.serve["hub_id"], self.hubs.index).all():
             raise DataError("serve: a hub_id is not a hub")
         for col in ("demand_mw", "share_of_it"):
             values = self.hubs[col].to_numpy(dtype=float)
@@ -194,13 +194,20 @@ class ModelInputs:
             raise DataError("max_gas_use needs the energy system: nothing burns gas without it")
         if p.min_sites is not None and p.max_sites is not None and p.min_sites > p.max_sites:
             raise DataError(f"min_sites ({p.min_sites}) is larger than max_sites ({p.max_sites})")
-        if not self.cliques["site_id"].isin(self.sites.index).all():
+        if not _known(self.cliques["site_id"], self.sites.index).all():
             raise DataError("cliques: a site_id is not a site")
         return self
 
     @property
     def max_it_mw(self) -> pd.Series:
         return self.sites["module_mw"] * self.sites["max_modules"]
+
+
+def _known(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Whether each value is in ``index`` (a lookup in the index's hash table)."""
+    if index.is_unique:
+        return np.asarray(index.get_indexer(values) >= 0)
+    return values.isin(index).to_numpy()
 
 
 def _empty(columns: list[str], index: str) -> pd.DataFrame:
