@@ -296,6 +296,36 @@ def pairs_within_km(lon: np.ndarray, lat: np.ndarray, radius_km: float) -> np.nd
     return np.column_stack([pairs[keep].astype(float), dist[keep]])
 
 
+#: a geodesic on WGS84 is between 0.994 and 1.005 times the great circle on the sphere of
+#: EARTH_RADIUS_KM through the same latitudes and longitudes (the ellipsoid's radii of
+#: curvature lie between 6,335 and 6,400 km); these bounds leave a margin
+SPHERE_TO_GEODESIC: Final = (0.98, 1.01)
+
+
+def close_pairs(
+    lon: np.ndarray, lat: np.ndarray, radius_km: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (i, j), i < j, of points closer than ``radius_km`` (geodesic), in the order
+    of :func:`pairs_within_km`. Only pairs near the radius on the sphere are measured on
+    the ellipsoid; the others are surely inside."""
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    empty = np.zeros(0, np.int64)
+    if len(lon) < 2 or radius_km <= 0:
+        return empty, empty
+    xyz = unit_xyz(lon, lat)
+    low, high = SPHERE_TO_GEODESIC
+    pairs = kdtree(xyz).query_pairs(chord_for_km(radius_km * high), output_type="ndarray")
+    if len(pairs) == 0:
+        return empty, empty
+    i, j = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
+    chord = np.linalg.norm(xyz[i] - xyz[j], axis=1)
+    sphere_km = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2.0, 1.0))
+    near = sphere_km >= radius_km * low
+    keep = ~near
+    keep[near] = geodesic_km(lon[i[near]], lat[i[near]], lon[j[near]], lat[j[near]]) < radius_km
+    return i[keep], j[keep]
+
+
 def points_within_km(
     lon: np.ndarray,
     lat: np.ndarray,

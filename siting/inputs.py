@@ -442,10 +442,10 @@ def spacing_cliques(sites: pd.DataFrame, min_spacing_km: float | None) -> pd.Dat
     """
     if not min_spacing_km or len(sites) < 2:
         return pd.DataFrame(columns=CLIQUE_COLUMNS)
-    pairs = geo.pairs_within_km(sites["lon"].to_numpy(), sites["lat"].to_numpy(), min_spacing_km)
-    if not len(pairs):
+    i, j = geo.close_pairs(sites["lon"].to_numpy(), sites["lat"].to_numpy(), min_spacing_km)
+    if not len(i):
         return pd.DataFrame(columns=CLIQUE_COLUMNS)
-    graph = _conflict_graph(pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64), len(sites))
+    graph = _conflict_graph(i, j, len(sites))
     nbrs, fewer_first = graph.neighbours, graph.negative_degree.__getitem__
     member_of: list[set[int]] = [set() for _ in range(len(sites))]
     cliques: list[list[int]] = []
@@ -493,9 +493,10 @@ def _conflict_graph(i: np.ndarray, j: np.ndarray, n: int) -> _ConflictGraph:
     flat = other[order].tolist()
     bounds = start.tolist()
     neighbours = [set(flat[bounds[k] : bounds[k + 1]]) for k in range(n)]
+    # the stable sort keeps each site's first appearance first
     first_seen = np.full(n, len(node))
-    seen, at = np.unique(node, return_index=True)
-    first_seen[seen] = at
+    seen = start[:-1] < start[1:]
+    first_seen[seen] = order[start[:-1][seen]]
     lead_i = first_seen[i] < first_seen[j]
     o = np.lexsort((j, i))
     return _ConflictGraph(
