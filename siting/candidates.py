@@ -17,6 +17,7 @@ import shapely
 from shapely import LineString
 
 from siting import geo
+from siting.collector import paused
 from siting.config import Case, PueCurve
 from siting.errors import DataError
 from siting.geodata import GeoData
@@ -37,6 +38,7 @@ class Candidates:
         return self.sites[self.sites["eligible"]]
 
 
+@paused()
 def build_candidates(network: Network, data: GeoData, case: Case) -> Candidates:
     cfg = case.candidates
     drawings = Drawings.of(network.graph) if cfg.spacing_km else None

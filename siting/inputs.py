@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from siting import geo
+from siting.collector import paused
 from siting.config import Case, CostsConfig, FormulationConfig
 from siting.errors import DataError
 from siting.geodata import GeoData
@@ -216,6 +217,7 @@ def _empty(columns: list[str], index: str) -> pd.DataFrame:
     return df
 
 
+@paused()
 def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInputs:
     """Turn the network with sites, the layers and the case into model tables."""
     graph = candidates.graph

@@ -54,6 +54,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import networkx as nx
 
+from siting.collector import paused
 from siting.config import PIPELINE_STATUSES, NetworkConfig
 from siting.geodata import status_removals
 from siting.network.clean import explicit_mask, line_parts, node_table, sample
@@ -99,6 +100,7 @@ def _config(config: NetworkConfig | float) -> NetworkConfig:
     return NetworkConfig(snap_km=float(config), statuses=PIPELINE_STATUSES)
 
 
+@paused()
 def build_network(
     pipelines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, config: NetworkConfig | float
 ) -> Network:

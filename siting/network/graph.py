@@ -272,9 +272,11 @@ def _chains(segs: _Segments, is_node: np.ndarray) -> _Chains:
     A path is walked from the junction (node, end, or vertex of another degree) at which it
     first appears in a sweep of the junctions by number and of each one's segments (those
     it starts, then those it ends, by number); closed rings with no junction come last, each
-    walked from the first vertex of its lowest-numbered segment."""
+    walked from the first vertex of its lowest-numbered segment. The chains are the
+    components of segments joined at vertices that are no junction; a breadth-first search
+    from a root joined to every chain's first segment gives each chain's segments in order."""
     from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components, shortest_path
+    from scipy.sparse.csgraph import breadth_first_order, connected_components
 
     u, v, sig = segs.u, segs.v, segs.sig
     m = len(u)
@@ -330,8 +332,9 @@ def _chains(segs: _Segments, is_node: np.ndarray) -> _Chains:
         ),
         shape=(m + 1, m + 1),
     )
-    step = shortest_path(walk, directed=False, unweighted=True, indices=root)[:m]
-    seq = np.lexsort((step, rank[comp]))
+    # breadth first from the root, each chain's segments come in walking order
+    reached = breadth_first_order(walk, root, directed=False, return_predecessors=False)[1:]
+    seq = reached[np.argsort(rank[comp[reached]], kind="stable")]
     chain_of = rank[comp][seq]
     bounds = np.searchsorted(chain_of, np.arange(n_chain + 1))
     # the vertex each segment is entered by: the chain's start, else the one it shares with
