@@ -12,7 +12,7 @@ second) unless they are explicit parallel pipes, whose capacities add up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import networkx as nx
 import numpy as np
@@ -152,15 +152,16 @@ class _Segments:
 
 
 def _segments(
-    contrib: pd.DataFrame, samples: Samples, joined: Junctions, cfg: NetworkConfig
-) -> tuple[_Segments, pd.DataFrame]:
+    contributions: _Contributions, samples: Samples, joined: Junctions, cfg: NetworkConfig
+) -> tuple[_Segments, _Contributions]:
     """The unique segments after joining (zero-length ones dropped) with their capacity in
-    each direction and the signature of their lines; ``contrib`` gains each row's segment
-    number (``useg``)."""
+    each direction and the signature of their lines; the contributions gain each row's
+    segment number (``useg``)."""
     a, b = joined.seg_a, joined.seg_b
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     loop = lo == hi
     key, inv = unique_pairs(lo, hi)
+    contrib = contributions.table
     contrib = contrib.assign(useg=inv[contrib["child"].to_numpy()])
     contrib = contrib[~loop[contrib["child"].to_numpy()]]
     keep_seg = np.zeros(len(key), bool)
@@ -198,12 +199,29 @@ def _segments(
         sig=sig[ids],
         km=km,
     )
-    return segs, contrib
+    return segs, replace(contributions, table=contrib)
 
 
-def _contributions(lines: pd.DataFrame, step_row: np.ndarray, joined: Junctions) -> pd.DataFrame:
-    """One row per (elementary segment, line): capacities along lo→hi and hi→lo, given the
-    line (row of ``lines``) of each step."""
+@dataclass(frozen=True)
+class _Contributions:
+    """One row per (elementary segment, line): the segment it was cut from (``child`` of
+    ``seg``), the line's codes and its capacities along lo→hi and hi→lo. Codes number the
+    line ids, pipeline ids and names in sorted order: ``line_ids[code]`` etc."""
+
+    table: pd.DataFrame  # child, seg, line, pipeline_id, name, cap_lohi, cap_hilo
+    pipeline_ids: np.ndarray
+    names: np.ndarray
+
+
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Text values as integer codes that sort as the texts do, and the texts by code."""
+    codes, uniques = pd.factorize(values.astype(str).to_numpy(dtype=object), sort=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _contributions(lines: pd.DataFrame, step_row: np.ndarray, joined: Junctions) -> _Contributions:
+    """The capacities each line brings to each elementary segment, given the line (row of
+    ``lines``) of each step."""
     along, against = directional(
         lines["direction"].to_numpy(),
         lines["capacity_mw"].to_numpy(float),
@@ -211,7 +229,9 @@ def _contributions(lines: pd.DataFrame, step_row: np.ndarray, joined: Junctions)
         if "reverse_capacity_mw" in lines
         else np.full(len(lines), np.nan),
     )
-    line = lines["line_id"] if "line_id" in lines else lines["pipeline_id"]
+    line_code, _ = _sorted_codes(lines["line_id"] if "line_id" in lines else lines["pipeline_id"])
+    pipeline_code, pipeline_ids = _sorted_codes(lines["pipeline_id"])
+    name_code, names = _sorted_codes(lines["name"])
     fwd = joined.step_forward
     # each elementary segment inherits the contributions of the sample segment it split, in
     # the order of the steps
@@ -227,17 +247,18 @@ def _contributions(lines: pd.DataFrame, step_row: np.ndarray, joined: Junctions)
     hi_lo = np.where(fwd[step], against[row], along[row])
     a2, b2 = joined.seg_a, joined.seg_b
     flip = a2[child] != np.minimum(a2, b2)[child]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "child": child,
             "seg": parent[child],
-            "line": line.astype(str).to_numpy()[row],
-            "pipeline_id": lines["pipeline_id"].astype(str).to_numpy()[row],
-            "name": lines["name"].astype(str).to_numpy()[row],
+            "line": line_code[row],
+            "pipeline_id": pipeline_code[row],
+            "name": name_code[row],
             "cap_lohi": np.where(flip, hi_lo, lo_hi),
             "cap_hilo": np.where(flip, lo_hi, hi_lo),
         }
     )
+    return _Contributions(table, pipeline_ids, names)
 
 
 @dataclass(frozen=True)
@@ -358,7 +379,7 @@ def _slivers(
     chains: _Chains,
     segs: _Segments,
     is_node: np.ndarray,
-    contrib: pd.DataFrame,
+    contrib: _Contributions,
     sliver_km: float,
 ) -> tuple[np.ndarray, list[dict[str, object]]]:
     """Chains that dangle (an end of degree 1 that is no node) and are shorter than
@@ -392,8 +413,11 @@ def _slivers(
     return out, removed
 
 
-def _chain_labels(contrib: pd.DataFrame, segs: _Segments, chains: _Chains) -> list[tuple[str, str]]:
+def _chain_labels(
+    contributions: _Contributions, segs: _Segments, chains: _Chains
+) -> list[tuple[str, str]]:
     """(pipeline ids, names) of the drawings along each chain, each sorted and distinct."""
+    contrib = contributions.table
     size = max(
         int(segs.id.max()) if len(segs) else -1,
         int(contrib["useg"].max()) if len(contrib) else -1,
@@ -403,12 +427,14 @@ def _chain_labels(contrib: pd.DataFrame, segs: _Segments, chains: _Chains) -> li
     chain = pos[contrib["useg"].to_numpy()]
     on = chain >= 0
     out: list[list[str]] = []
-    for column, sep in (("pipeline_id", ";"), ("name", "; ")):
-        codes, values = pd.factorize(contrib[column].to_numpy()[on], sort=True)
-        keys = np.unique(chain[on] * max(len(values), 1) + codes)
-        of = keys // max(len(values), 1)
-        text = np.asarray(values, dtype=object)[keys % max(len(values), 1)].tolist()
-        cut = np.searchsorted(of, np.arange(len(chains) + 1)).tolist()
+    for column, values, sep in (
+        ("pipeline_id", contributions.pipeline_ids, ";"),
+        ("name", contributions.names, "; "),
+    ):
+        n = max(len(values), 1)
+        keys = np.unique(chain[on] * n + contrib[column].to_numpy()[on])
+        text = values[keys % n].tolist()
+        cut = np.searchsorted(keys // n, np.arange(len(chains) + 1)).tolist()
         out.append([sep.join(text[cut[k] : cut[k + 1]]) for k in range(len(chains))])
     return list(zip(out[0], out[1], strict=True))
 
