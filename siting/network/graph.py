@@ -167,15 +167,13 @@ def _segments(
     keep_seg = np.zeros(len(key), bool)
     keep_seg[contrib["useg"].unique()] = True
     # capacity per segment: one value per line (max over its pieces), summed over lines
-    per_line = contrib.groupby(["useg", "line"], sort=True).agg(
-        cap_lohi=("cap_lohi", "max"), cap_hilo=("cap_hilo", "max")
-    )
-    how = "sum" if cfg.parallel_capacity == "sum" else "max"
-    caps = per_line.groupby(level=0).agg(how).reindex(np.arange(len(key))).fillna(0.0)
+    per_line = _per_line(contrib)
+    cap_lohi = _over_lines(per_line, "cap_lohi", cfg.parallel_capacity, len(key))
+    cap_hilo = _over_lines(per_line, "cap_hilo", cfg.parallel_capacity, len(key))
     # a signature of the set of lines on each segment: where it changes, a junction
-    codes = pd.factorize(per_line.index.get_level_values(1))[0]
+    codes = pd.factorize(per_line["line"].to_numpy())[0]
     salt = np.random.default_rng(12345).integers(1, 2**62, size=max(codes.max() + 1, 1))
-    useg_of = per_line.index.get_level_values(0).to_numpy()
+    useg_of = per_line["useg"].to_numpy()
     starts = np.flatnonzero(np.append(True, useg_of[1:] != useg_of[:-1]))
     sig = np.zeros(len(key), dtype=np.int64)
     if len(starts):
@@ -194,12 +192,51 @@ def _segments(
         id=ids,
         u=u,
         v=v,
-        cap_uv=caps["cap_lohi"].to_numpy()[ids],
-        cap_vu=caps["cap_hilo"].to_numpy()[ids],
+        cap_uv=cap_lohi[ids],
+        cap_vu=cap_hilo[ids],
         sig=sig[ids],
         km=km,
     )
     return segs, replace(contributions, table=contrib)
+
+
+def _per_line(contrib: pd.DataFrame) -> pd.DataFrame:
+    """Each line's capacity on each segment, the largest over its pieces (missing values
+    skipped): useg, line, cap_lohi, cap_hilo, by segment and line."""
+    useg, line = contrib["useg"].to_numpy(), contrib["line"].to_numpy()
+    n_line = int(line.max()) + 1 if len(line) else 1
+    key = useg * n_line + line
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    first = np.flatnonzero(np.append(True, key[1:] != key[:-1])) if len(key) else key
+    return pd.DataFrame(
+        {
+            "useg": key[first] // n_line,
+            "line": key[first] % n_line,
+            **{
+                c: np.fmax.reduceat(contrib[c].to_numpy()[order], first)
+                if len(first)
+                else np.zeros(0)
+                for c in ("cap_lohi", "cap_hilo")
+            },
+        }
+    )
+
+
+def _over_lines(per_line: pd.DataFrame, column: str, how: str, n_seg: int) -> np.ndarray:
+    """Capacity of each segment over its lines: their sum (``how == "sum"``, missing values
+    skipped, as pandas sums) or the largest; 0 for segments with no value."""
+    useg, value = per_line["useg"].to_numpy(), per_line[column].to_numpy()
+    out = np.zeros(n_seg)
+    if not len(useg):
+        return out
+    if how != "sum":
+        first = np.flatnonzero(np.append(True, useg[1:] != useg[:-1]))
+        out[useg[first]] = np.fmax.reduceat(value, first)
+    else:
+        sums = pd.DataFrame({column: value}, index=useg).groupby(level=0).agg("sum")[column]
+        out[sums.index.to_numpy()] = sums.to_numpy()
+    return np.where(np.isnan(out), 0.0, out)
 
 
 @dataclass(frozen=True)
