@@ -22,7 +22,7 @@ from siting.config import Case, PueCurve
 from siting.errors import DataError
 from siting.geodata import GeoData
 from siting.inputs import capex_multiplier
-from siting.network import Network
+from siting.network import Drawings, Network
 from siting.prices import price_factor
 
 
@@ -41,41 +41,13 @@ class Candidates:
 @paused()
 def build_candidates(network: Network, data: GeoData, case: Case) -> Candidates:
     cfg = case.candidates
-    drawings = Drawings.of(network.graph) if cfg.spacing_km else None
+    drawings = None
+    if cfg.spacing_km:
+        drawings = network.drawings if network.drawings is not None else Drawings.of(network.graph)
     points = candidate_points(network.graph, cfg.node_kinds, cfg.spacing_km, drawings)
     attrs = site_attributes(points, data, case)
     graph = insert_sites(network.graph, attrs[attrs["eligible"]], drawings)
     return Candidates(attrs, graph)
-
-
-@dataclass(frozen=True)
-class Drawings:
-    """Every corridor's drawing as flat lon/lat vertices with their geodesic segment
-    lengths, measured once for placing the points along corridors and cutting there."""
-
-    edges: list[dict[str, object]]  # edge attributes, in graph order
-    position: dict[tuple[object, object], int]  # (u, v) of an edge → its place in ``edges``
-    coords: np.ndarray  # (n, 2) lon/lat, drawing by drawing
-    owner: np.ndarray  # the drawing of each vertex
-    segment_km: np.ndarray  # from each vertex to the next of the same drawing (0 at the last)
-
-    @classmethod
-    def of(cls, graph: nx.Graph) -> Drawings:
-        edges = [d for _, _, d in graph.edges(data=True)]
-        coords, owner = shapely.get_coordinates(
-            np.array([d["geometry"] for d in edges], dtype=object), return_index=True
-        )
-        same = owner[1:] == owner[:-1]
-        segment_km = np.zeros(max(len(coords) - 1, 0))
-        segment_km[same] = geo.geodesic_km(
-            coords[:-1][same, 0], coords[:-1][same, 1], coords[1:][same, 0], coords[1:][same, 1]
-        )
-        position = {(d["u"], d["v"]): k for k, d in enumerate(edges)}
-        return cls(edges, position, coords, owner, segment_km)
-
-    def first_vertex(self) -> np.ndarray:
-        """Where each drawing's vertices start in ``coords`` (one entry more than drawings)."""
-        return np.searchsorted(self.owner, np.arange(len(self.edges) + 1))
 
 
 def candidate_points(

@@ -53,11 +53,13 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 
 from siting.collector import paused
 from siting.config import PIPELINE_STATUSES, NetworkConfig
 from siting.geodata import status_removals
 from siting.network.clean import explicit_mask, line_parts, node_table, sample
+from siting.network.drawings import Drawings
 from siting.network.graph import (
     DrawnCorridors,
     assemble,
@@ -77,6 +79,7 @@ from siting.network.report import (
 )
 
 __all__ = [
+    "Drawings",
     "Network",
     "NetworkReport",
     "build_network",
@@ -92,6 +95,8 @@ __all__ = [
 class Network:
     graph: nx.Graph
     report: NetworkReport
+    #: the graph's corridors as measured while building (for the candidate sites)
+    drawings: Drawings | None = None
 
 
 def _config(config: NetworkConfig | float) -> NetworkConfig:
@@ -130,6 +135,7 @@ def build_network(
     corridors, middles = separate_parallel(drawn.corridors + by_id.corridors)
     assembled = assemble(table, drawn.junctions + middles + by_id.junctions, corridors)
     graph = assembled.graph
+    lengths = {(c["u"], c["v"]): np.asarray(c["segment_km"]) for c in corridors}
     return Network(
         graph,
         NetworkReport(
@@ -160,4 +166,5 @@ def build_network(
             node_snaps=joins.node_snaps,
             end_moves_km=joins.end_moves_km,
         ),
+        Drawings.of(graph, lengths),
     )

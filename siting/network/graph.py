@@ -26,8 +26,8 @@ from siting.network._planar import unique_pairs
 from siting.network.clean import Samples
 from siting.network.junctions import Junctions
 
-#: a corridor: u, v, coords (lon/lat, u → v), length_km, capacity_uv_mw, capacity_vu_mw,
-#: pipeline_ids, names, explicit
+#: a corridor: u, v, coords (lon/lat, u → v), length_km, segment_km (of each segment of
+#: coords), capacity_uv_mw, capacity_vu_mw, pipeline_ids, names, explicit
 Corridor = dict[str, object]
 #: a node row: node_id, name, kind, lon, lat, supply_mw, demand_mw
 NodeRow = dict[str, object]
@@ -119,6 +119,7 @@ def drawn_corridors(
             "v": names[e],
             "coords": coords[bounds[k] + k : bounds[k + 1] + k + 1],
             "length_km": float(km[bounds[k] : bounds[k + 1]].sum()),
+            "segment_km": km[bounds[k] : bounds[k + 1]],
             "capacity_uv_mw": cap_uv[k],
             "capacity_vu_mw": cap_vu[k],
             "pipeline_ids": labels[k][0],
@@ -506,12 +507,14 @@ def explicit_corridors(lines: pd.DataFrame, nodes: pd.DataFrame) -> ExplicitCorr
                 coords[at] = pos.loc[end].to_numpy()
             elif end not in extra:
                 extra[end] = _junction_row(end, end, float(coords[at, 0]), float(coords[at, 1]))
+        segment_km = geo.segment_lengths_km(coords)
         out.append(
             {
                 "u": str(row.from_node),
                 "v": str(row.to_node),
                 "coords": coords,
-                "length_km": float(geo.segment_lengths_km(coords).sum()),
+                "length_km": float(segment_km.sum()),
+                "segment_km": segment_km,
                 "capacity_uv_mw": float(along[k]),
                 "capacity_vu_mw": float(against[k]),
                 "pipeline_ids": str(row.pipeline_id),
@@ -573,6 +576,7 @@ def separate_parallel(corridors: list[Corridor]) -> tuple[list[Corridor], list[N
             "u": key[0],
             "v": key[1],
             "coords": coords[::-1] if flip else coords,
+            "segment_km": np.asarray(c["segment_km"])[::-1] if flip else c["segment_km"],
             "capacity_uv_mw": c["capacity_vu_mw"] if flip else c["capacity_uv_mw"],
             "capacity_vu_mw": c["capacity_uv_mw"] if flip else c["capacity_vu_mw"],
         }
@@ -584,7 +588,10 @@ def _split_corridor(c: Corridor, n: int) -> list[Corridor]:
     coords = np.asarray(c["coords"], float)
     total = float(geo.segment_lengths_km(coords).sum())
     pieces = geo.split_at_km(coords, total * np.arange(1, n) / n)
-    return [{**c, "coords": piece, "length_km": total / n} for piece in pieces]
+    return [
+        {**c, "coords": piece, "length_km": total / n, "segment_km": geo.segment_lengths_km(piece)}
+        for piece in pieces
+    ]
 
 
 @dataclass(frozen=True)
