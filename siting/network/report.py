@@ -7,6 +7,7 @@ functions below summarise a graph and turn it into tables.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -129,29 +130,35 @@ class NetworkReport:
 
 
 def _ranked_components(graph: nx.Graph) -> list[tuple[set[object], float]]:
-    """Connected components with their route-km, largest route-km first."""
-    comps = []
-    for comp in nx.connected_components(graph):
-        km = float(sum(d["length_km"] for _, _, d in graph.subgraph(comp).edges(data=True)))
-        comps.append((comp, km))
-    comps.sort(key=lambda c: (-c[1], -len(c[0]), str(min(map(str, c[0])))))
-    return comps
+    """Connected components with their route-km, largest route-km first.
+
+    Sums are exact (math.fsum), so they do not depend on the order the nodes of a
+    component come in."""
+    comps = list(nx.connected_components(graph))
+    label = {n: k for k, comp in enumerate(comps) for n in comp}
+    lengths: list[list[float]] = [[] for _ in comps]
+    for u, _, d in graph.edges(data=True):
+        lengths[label[u]].append(d["length_km"])
+    ranked = [(comp, math.fsum(km)) for comp, km in zip(comps, lengths, strict=True)]
+    ranked.sort(key=lambda c: (-c[1], -len(c[0]), str(min(map(str, c[0])))))
+    return ranked
 
 
 def components_summary(graph: nx.Graph) -> list[dict[str, object]]:
     """Connected components, largest route-km first: size, route-km, supply and demand."""
     comps = _ranked_components(graph)
-    total = sum(km for _, km in comps) or 1.0
+    total = math.fsum(km for _, km in comps) or 1.0
+    nodes = graph.nodes
     return [
         {
             "component": i + 1,
             "nodes": len(comp),
             "route_km": km,
             "share": km / total,
-            "supply_mw": float(sum(graph.nodes[n]["supply_mw"] for n in comp)),
-            "demand_mw": float(sum(graph.nodes[n]["demand_mw"] for n in comp)),
-            "fields": sorted(str(n) for n in comp if graph.nodes[n]["supply_mw"] > 0),
-            "demand_nodes": sorted(str(n) for n in comp if graph.nodes[n]["demand_mw"] > 0),
+            "supply_mw": math.fsum(nodes[n]["supply_mw"] for n in comp),
+            "demand_mw": math.fsum(nodes[n]["demand_mw"] for n in comp),
+            "fields": sorted(str(n) for n in comp if nodes[n]["supply_mw"] > 0),
+            "demand_nodes": sorted(str(n) for n in comp if nodes[n]["demand_mw"] > 0),
         }
         for i, (comp, km) in enumerate(comps)
     ]
@@ -181,7 +188,7 @@ def supply_reach(graph: nx.Graph) -> list[dict[str, object]]:
                     "supply_node": n,
                     "supply_mw": float(a["supply_mw"]),
                     "reaches": sorted(map(str, reach)),
-                    "reachable_demand_mw": float(sum(graph.nodes[m]["demand_mw"] for m in reach)),
+                    "reachable_demand_mw": math.fsum(graph.nodes[m]["demand_mw"] for m in reach),
                 }
             )
     return out
