@@ -128,9 +128,7 @@ def build_network(
         joined = join(samples, merged.steps, table, cfg)
         drawn = drawn_corridors(drawn_lines, samples, merged.steps, joined, table, cfg)
         input_km, merged_km, joins = samples.input_km, merged.merged_km, joined.report
-        # nodes put on a line are where the graph has them
-        rows = joined.snapped_rows
-        table.loc[rows, ["lon", "lat"]] = joined.ll[joined.node_vertex[rows]]
+        table = joined.placed(table)
     by_id = explicit_corridors(lines[explicit].reset_index(drop=True), table)
     corridors, middles = separate_parallel(drawn.corridors + by_id.corridors)
     assembled = assemble(table, drawn.junctions + middles + by_id.junctions, corridors)

@@ -67,6 +67,13 @@ class Junctions:
     step_forward: np.ndarray  # whether the step runs from the segment's lower vertex
     report: JoinReport
 
+    def placed(self, nodes: pd.DataFrame) -> pd.DataFrame:
+        """The node table with the nodes that moved onto a line where they now are."""
+        out = nodes.copy()
+        rows = self.snapped_rows
+        out.loc[rows, ["lon", "lat"]] = self.ll[self.node_vertex[rows]]
+        return out
+
 
 @dataclass(frozen=True)
 class _Segments:
