@@ -49,6 +49,7 @@ Every feature or piece that is left out is listed in the report with its reason.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -139,7 +140,7 @@ def build_network(
         NetworkReport(
             n_nodes=graph.number_of_nodes(),
             n_edges=graph.number_of_edges(),
-            route_km=float(sum(d["length_km"] for _, _, d in graph.edges(data=True))),
+            route_km=math.fsum(d["length_km"] for _, _, d in graph.edges(data=True)),
             components=components_summary(graph),
             snapped_nodes=joins.snapped_nodes,
             junctions_added=joins.junctions_added,
