@@ -456,13 +456,13 @@ def site_attributes(points: pd.DataFrame, data: GeoData, case: Case) -> gpd.GeoD
     if len(points) == 0:
         raise DataError("no candidate sites: check candidates.node_kinds and candidates.spacing_km")
     at = Points.of(points)
-    out = points.copy()
+    columns: dict[str, object] = {}
     reasons: list[Reason] = []
     for attribute in ATTRIBUTES:
         found = attribute(at, data, case)
-        for name, values in found.columns.items():
-            out[name] = values
+        columns.update(found.columns)
         reasons.extend(found.reasons)
+    out = pd.concat([points, pd.DataFrame(columns, index=points.index)], axis=1)
     out["capex_multiplier"] = capex_multiplier(out, case.costs)
     text = exclusion_reasons(len(out), reasons)
     out["exclusion_reason"] = text.astype(str)
