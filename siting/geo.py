@@ -136,11 +136,10 @@ def densify_coords(
     lonlat[k == 0] = coords[:-1][seg[k == 0]]
     last = np.flatnonzero(np.append(~same, True))
     keep_interior = same[seg] | (k == 0)
-    out = np.vstack([lonlat[keep_interior], coords[last]])
-    out_owner = np.concatenate([owner[:-1][seg[keep_interior]], owner[last]])
-    position = np.concatenate([seg[keep_interior] + t[keep_interior], last.astype(float)])
-    order = np.lexsort((position, out_owner))
-    return out[order], out_owner[order]
+    out, out_owner = lonlat[keep_interior], owner[:-1][seg[keep_interior]]
+    # the points come line by line in order; each line's last vertex goes after its points
+    at = np.searchsorted(out_owner, owner[last], side="right")
+    return np.insert(out, at, coords[last], axis=0), np.insert(out_owner, at, owner[last])
 
 
 def densify(geoms: np.ndarray, step_km: float) -> tuple[np.ndarray, np.ndarray]:
