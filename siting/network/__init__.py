@@ -31,7 +31,7 @@ takes plain data and returns plain data; every step is vectorised over all lines
   6. **Crossings**: lines that cross are cut at the crossing and joined there
      (``connect_crossings``).
 
-- :mod:`~siting.network.graph` — graph building:
+- :mod:`~siting.network.corridors` and :mod:`~siting.network.graph` — graph building:
 
   7. **Corridors**: the pieces between junctions (nodes, ends, crossings, and points where
      the set of lines changes) become graph edges with their geodesic length and the
@@ -60,14 +60,9 @@ from siting.collector import paused
 from siting.config import PIPELINE_STATUSES, NetworkConfig
 from siting.geodata import status_removals
 from siting.network.clean import explicit_mask, line_parts, node_table, sample
+from siting.network.corridors import DrawnCorridors, drawn_corridors
 from siting.network.drawings import Drawings
-from siting.network.graph import (
-    DrawnCorridors,
-    assemble,
-    drawn_corridors,
-    explicit_corridors,
-    separate_parallel,
-)
+from siting.network.graph import assemble, explicit_corridors, separate_parallel
 from siting.network.junctions import JoinReport, join
 from siting.network.merge import merge_parallel
 from siting.network.report import (
