@@ -8,10 +8,11 @@ from typing import Any
 
 from siting.config import Case
 from siting.geodata import GeoData
-from siting.io.artefacts import artefact_writers
 from siting.io.case_file import read_case
 from siting.io.layers import file_digest
-from siting.io.outputs import digest_json, network_report_files, tables_digest, write_run
+from siting.output.artefacts import artefact_writers
+from siting.output.files import digest_json
+from siting.output.run_folder import network_report_files, tables_digest, write_run
 from siting.pipeline import RunResult, Step, _quiet, run
 from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import from_result

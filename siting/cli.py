@@ -116,7 +116,7 @@ def run_cmd(
             for line in exc.diagnosis.lines():  # type: ignore[attr-defined]
                 err.print(f"  • {line}")
             if out is not None:
-                from siting.io.outputs import write_json
+                from siting.output.files import write_json
 
                 write_json(Path(out) / "diagnosis.json", exc.diagnosis.to_dict())  # type: ignore[attr-defined]
         raise typer.Exit(exc.exit_code) from None
@@ -225,7 +225,7 @@ def check_cmd(
 ) -> None:
     """Re-check a run folder's solution from its tables alone."""
     from siting.check import check_solution
-    from siting.io.outputs import read_solution
+    from siting.output.run_folder import read_solution
 
     try:
         solution = read_solution(run_dir)
@@ -255,7 +255,7 @@ def map_cmd(
     ] = False,
 ) -> None:
     """Re-render the maps and the report of a run folder, without solving again."""
-    from siting.io.artefacts import render_run
+    from siting.output.artefacts import render_run
 
     try:
         written = render_run(run_dir, formats=format_ or ["png"], geojson=geojson)
@@ -279,7 +279,7 @@ def compare_cmd(
     ] = None,
 ) -> None:
     """Compare two runs: sites added, removed and resized, on a map and in a table."""
-    from siting.io.artefacts import read_run, write_comparison
+    from siting.output.artefacts import read_run, write_comparison
     from siting.report.run import run_names
     from siting.report.tables import compare_runs, compare_totals
 

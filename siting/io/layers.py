@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -35,6 +34,7 @@ from siting.geodata import (
     standardise_points_table,
     standardise_polygons,
 )
+from siting.io.raw import RawLayer, first_line
 from siting.units import unit_suffix
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -69,19 +69,6 @@ ID_COLUMNS = {
 }
 
 
-@dataclass
-class RawLayer:
-    """A layer as read, in the file schema, with the features the reader left out."""
-
-    frame: pd.DataFrame
-    removed: list[dict[str, object]] = field(default_factory=list)
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def detect_format(path: Path) -> str:
     """The format of a file from its suffix and, for CSV and GeoJSON, its first bytes."""
     suffix = path.suffix.lower()
@@ -93,7 +80,7 @@ def detect_format(path: Path) -> str:
         with path.open("rb") as fh:
             head = fh.read(8192).decode("utf-8", errors="replace")
     except OSError as exc:
-        raise DataError(f"{path}: cannot read the file: {_first_line(exc)}") from None
+        raise DataError(f"{path}: cannot read the file: {first_line(exc)}") from None
     if suffix in TABLE_SUFFIXES:
         first = head.splitlines()[0] if head else ""
         if "tracker-acro" in first or ("original_units" in first and "geometry" in first):
@@ -165,7 +152,7 @@ def _read_vector(spec: LayerSpec, role: str, fmt: str) -> gpd.GeoDataFrame:
             gdf = gpd.read_file(path, layer=spec.layer, engine="pyogrio", on_invalid="ignore")
     except Exception as exc:  # the readers raise many types; the user needs the message
         raise DataError(
-            f"{_where(spec, role)}: cannot read the file: {_first_line(exc)}; is it a "
+            f"{_where(spec, role)}: cannot read the file: {first_line(exc)}; is it a "
             "GeoJSON, GeoPackage, Shapefile or GeoParquet file? (set format: for CSV and the "
             "public formats gem, scigrid, gaslib)"
         ) from None
@@ -179,7 +166,7 @@ def read_table(spec: LayerSpec, layer: str) -> pd.DataFrame:
         df = pd.read_csv(path, sep=None, engine="python", comment="#")
     except Exception as exc:
         raise DataError(
-            f"{path}: layer {layer}: cannot read the table: {_first_line(exc)}"
+            f"{path}: layer {layer}: cannot read the table: {first_line(exc)}"
         ) from None
     if spec.lon is not None and spec.lat is not None:
         missing = [c for c in (spec.lon, spec.lat) if c not in df.columns]
@@ -197,7 +184,7 @@ def _read_csv(spec: LayerSpec, role: str) -> pd.DataFrame:
         return pd.read_csv(spec.path, sep=None, engine="python", comment="#")
     except Exception as exc:
         raise DataError(
-            f"{_where(spec, role)}: cannot read the file as CSV: {_first_line(exc)}"
+            f"{_where(spec, role)}: cannot read the file as CSV: {first_line(exc)}"
         ) from None
 
 

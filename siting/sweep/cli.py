@@ -104,7 +104,7 @@ def sweep_report_cmd(
 
 
 def _report(out: Path, min_share: float, plots: bool | None) -> None:
-    from siting.io.sweep_store import read_tables
+    from siting.output.sweep_store import read_tables
     from siting.sweep import analysis
 
     tables = read_tables(out)
@@ -175,7 +175,7 @@ def _print_front(front: Any) -> None:
 
 def write_plots(out: Path, tables: Any) -> list[Path]:
     """Stability map, trade-off curves and (if any) the Pareto front as PNG files."""
-    from siting.io.sweep_store import save_figure
+    from siting.output.sweep_store import save_figure
     from siting.sweep import analysis
 
     runs = tables.runs

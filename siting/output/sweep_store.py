@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from siting.errors import SitingError
-from siting.io.outputs import atomic_path, write_json
+from siting.output.files import atomic_path, write_json
 
 RUNS = "runs.parquet"
 SITES = "sites.parquet"

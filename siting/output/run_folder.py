@@ -1,33 +1,35 @@
-"""Write a run folder atomically, and read a Solution back from one.
+"""The run folder: write it, and read a Solution back from one.
 
-Every file is written to a temporary name beside its target and renamed into place, so a
-reader never sees half a file. ``manifest.json`` is written last and removed first: a folder
-without it is an incomplete run.
+Every file is written atomically (:mod:`siting.output.files`). ``manifest.json`` is written
+last and removed first: a folder without it is an incomplete run.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 import platform
 import sqlite3
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from siting.errors import DataError
 from siting.gis import GEOMETRY_TYPES
 from siting.inputs import Params
 from siting.network import NetworkReport
+from siting.output.files import (
+    atomic_path,
+    digest_json,
+    finite,
+    write_csv,
+    write_json,
+)
 from siting.report.qgis import LayerStyle, layer_styles
 from siting.solution import Solution
 from siting.solve import Outcome, SolveReport
@@ -53,64 +55,6 @@ PACKAGES = (
     "pydantic",
     "pyogrio",
 )
-
-
-@contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path in the target's folder; on success rename it over the target."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{target.stem}.", suffix=f".partial{target.suffix}", dir=target.parent
-    )
-    os.close(fd)
-    tmp_path = Path(tmp)
-    tmp_path.unlink()
-    try:
-        yield tmp_path
-        if tmp_path.exists():
-            with tmp_path.open("rb+") as fh:
-                os.fsync(fh.fileno())
-        tmp_path.replace(target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
-
-
-def write_text(target: Path, text: str) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-
-
-def write_json(target: Path, obj: Any) -> None:
-    write_text(target, json.dumps(obj, indent=2, default=_json_default, allow_nan=False) + "\n")
-
-
-def write_csv(target: Path, frame: pd.DataFrame, index: bool = True) -> None:
-    with atomic_path(target) as tmp:
-        frame.to_csv(tmp, index=index)
-
-
-def _json_default(obj: Any) -> Any:
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating):
-        return float(obj)
-    if isinstance(obj, Path):
-        return str(obj)
-    if isinstance(obj, set | tuple):
-        return list(obj)
-    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
-
-
-def _finite(obj: Any) -> Any:
-    """JSON has no NaN/inf: write them as null."""
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
-    if isinstance(obj, float | np.floating) and not np.isfinite(obj):
-        return None
-    return obj
 
 
 def write_geopackage(
@@ -178,11 +122,6 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def digest_json(obj: Any) -> str:
-    text = json.dumps(_finite(obj), sort_keys=True, default=_json_default)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def tables_digest(frames: dict[str, pd.DataFrame], params: Params) -> str:
     h = hashlib.sha256()
     for name in sorted(frames):
@@ -197,7 +136,7 @@ def tables_digest(frames: dict[str, pd.DataFrame], params: Params) -> str:
 def summary(solution: Solution, label: str) -> dict[str, Any]:
     r, t = solution.report, solution.totals
     chosen = solution.chosen
-    return _finite(
+    return finite(
         {
             "case": label,
             "status": str(r.outcome),
@@ -260,7 +199,7 @@ def write_run(
             writer(tmp)
     write_json(
         out / "solution.json",
-        _finite(
+        finite(
             {
                 "params": solution.params.to_dict(),
                 "report": solution.report.to_dict(),
@@ -271,7 +210,7 @@ def write_run(
     write_json(out / "summary.json", summary(solution, label))
     write_json(
         manifest,
-        _finite(
+        finite(
             {
                 "complete": True,
                 "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -333,7 +272,7 @@ def network_report_files(report: NetworkReport) -> dict[str, Callable[[Path], No
     feature or piece the builder left out, with its reason."""
     return {
         "network_report.json": lambda p: p.write_text(
-            json.dumps(_finite(report.to_dict()), indent=2, default=str) + "\n", encoding="utf-8"
+            json.dumps(finite(report.to_dict()), indent=2, default=str) + "\n", encoding="utf-8"
         ),
         "tables/network_components.csv": lambda p: report.components_frame().to_csv(p, index=False),
         "tables/network_removed.csv": lambda p: report.removed.to_csv(p, index=False),

@@ -15,7 +15,8 @@ import pyogrio
 
 from siting.errors import DataError, MissingDependencyError
 from siting.gis import LAYERS
-from siting.io.outputs import atomic_path, read_solution, write_json
+from siting.output.files import atomic_path, write_json
+from siting.output.run_folder import read_solution
 from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import RunData
 
