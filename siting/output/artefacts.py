@@ -67,7 +67,7 @@ def artefact_writers(
         raise MissingDependencyError(
             f"the maps and the report need {', '.join(missing)}, not installed: {INSTALL_HINT}"
         )
-    from siting.report.document import report_html, report_markdown
+    from siting.report.document import report_html, report_markdown, report_sections
     from siting.report.static import cost_chart, static_map
     from siting.report.web import interactive_map, offline_html
 
@@ -81,9 +81,11 @@ def artefact_writers(
     contents: dict[str, bytes] = {f"map.{fmt}": _figure_bytes(fig, fmt) for fmt in formats}
     png = contents.get("map.png") or _figure_bytes(fig, "png")
     contents["map.html"] = offline_html(interactive_map(run)).encode()
-    contents["cost_breakdown.svg"] = _figure_bytes(cost_chart(run), "svg")
-    contents["report.md"] = report_markdown(run).encode()
-    contents["report.html"] = report_html(run, map_png=png).encode()
+    chart = cost_chart(run)
+    contents["cost_breakdown.svg"] = _figure_bytes(chart, "svg")
+    sections = report_sections(run, cost_figure=chart)  # one content for both reports
+    contents["report.md"] = report_markdown(run, sections=sections).encode()
+    contents["report.html"] = report_html(run, map_png=png, sections=sections).encode()
     writers: dict[str, Callable[[Path], None]] = {
         name: (lambda p, data=data: p.write_bytes(data)) for name, data in contents.items()
     }

@@ -11,6 +11,7 @@ the data is thinnest, and labels are placed without overlapping (:mod:`siting.re
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import os
@@ -62,11 +63,25 @@ def _figure(figsize: tuple[float, float], purpose: str) -> tuple[Figure, Axes]:
         # in Jupyter: loading the inline backend registers the hook that displays a Figure
         importlib.import_module("matplotlib_inline.backend_inline")
 
+    fig = Figure(figsize=figsize, layout="constrained")
+    _canvas_class()(fig)  # a renderer to measure labels with, before anything is saved
+    return fig, fig.subplots()
+
+
+@functools.cache
+def _canvas_class() -> type:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = Figure(figsize=figsize, layout="constrained")
-    FigureCanvasAgg(fig)  # a renderer to measure labels with, before anything is saved
-    return fig, fig.subplots()
+    class MapCanvas(FigureCanvasAgg):
+        """An Agg canvas that draws only when the figure is saved or measured. geopandas
+        asks for an idle redraw after every layer it plots; without a GUI that is a full
+        draw of the figure so far each time (about half of building the Russia map), and
+        nothing ever looks at it."""
+
+        def draw_idle(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    return MapCanvas
 
 
 def site_area_pt2(it_mw: np.ndarray, max_it_mw: float, n_sites: int = 1) -> np.ndarray:
