@@ -10,6 +10,11 @@ HiGHS, flow routing, checker), writing outputs, and wall / HiGHS.
     python benchmarks/end_to_end.py                      # the Russia main job, 3 repeats
     python benchmarks/end_to_end.py --gem [--spacing 10] # GEM national case (shared data)
     python benchmarks/end_to_end.py CASE.yaml -- --set objective.target_it='10 GW'
+    python benchmarks/end_to_end.py --baseline ../main  # and another checkout, interleaved
+
+With ``--baseline`` the same runs of another checkout of the repository alternate with this
+one's, so that other load on the machine hits both alike; both medians are printed, and
+this checkout's wall time against the baseline's.
 
 Targets: the Russia main job at most 3× its HiGHS time end to end (maps and report
 included); the GEM national case at 10 km at most 1.5×.
@@ -76,9 +81,9 @@ def main() -> None:
     parser.add_argument("--gem", action="store_true", help="the GEM national case")
     parser.add_argument("--spacing", type=float, default=10.0, help="GEM candidate spacing km")
     parser.add_argument("--repeat", type=int, default=None)
+    parser.add_argument("--baseline", type=Path, default=None, help="another checkout to compare")
     parser.add_argument("extra", nargs="*", help="further `siting run` arguments, after --")
     args = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     argv = [sys.executable, "-m", "siting", "run"]
     if args.gem:
         gem = shared_data() / "gem-ggit" / "russia_pipelines_fullres.geojson"
@@ -98,19 +103,38 @@ def main() -> None:
         what = str(case.relative_to(ROOT) if case.is_relative_to(ROOT) else case)
     argv += args.extra
     repeat = args.repeat or (1 if args.gem else 3)
-    runs = [run_once(argv, env) for _ in range(repeat)]
-    keys = list(dict.fromkeys(k for r in runs for k in r))
+    checkouts = {"this checkout": ROOT}
+    if args.baseline is not None:
+        checkouts["baseline"] = args.baseline.resolve()
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in checkouts}
+    for _ in range(repeat):
+        for name, root in checkouts.items():
+            env = {**os.environ, "PYTHONPATH": str(root)}
+            runs[name].append(run_once(argv, env))
     print(f"{what}: {repeat} run(s), {os.cpu_count()} cores")
-    print(f"{'':26s}" + "".join(f"{f'run {i + 1}':>9s}" for i in range(repeat)) + "   median")
+    for name, root in checkouts.items():
+        print(f"\n{name}: {root}")
+        table(runs[name])
+    if args.baseline is not None:
+        mine = statistics.median(r["wall"] for r in runs["this checkout"])
+        base = statistics.median(r["wall"] for r in runs["baseline"])
+        print(
+            f"\nwall, this checkout / baseline: {mine / base:.2f}× ({mine:.2f} s vs {base:.2f} s)"
+        )
+
+
+def table(runs: list[dict[str, float]]) -> None:
+    keys = list(dict.fromkeys(k for r in runs for k in r))
+    print(f"{'':26s}" + "".join(f"{f'run {i + 1}':>9s}" for i in range(len(runs))) + "   median")
     for k in keys:
         vals = [r.get(k, 0.0) for r in runs]
         cells = "".join(f"{v:9.2f}" for v in vals)
         print(f"{k:26s}{cells} {statistics.median(vals):8.2f} s")
     ratios = [r["wall"] / r["HiGHS"] for r in runs if r["HiGHS"] > 0]
     step_ratios = [r["wall"] / r["HiGHS step"] for r in runs if r["HiGHS step"] > 0]
+    outs = [r["outputs"] / r["HiGHS"] for r in runs if r["HiGHS"] > 0]
     print(f"wall / HiGHS run time      {statistics.median(ratios):8.2f}×")
     print(f"wall / HiGHS step          {statistics.median(step_ratios):8.2f}×")
-    outs = [r["outputs"] / r["HiGHS"] for r in runs if r["HiGHS"] > 0]
     print(f"outputs / HiGHS run time   {statistics.median(outs):8.2f}×")
 
 

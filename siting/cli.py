@@ -7,7 +7,7 @@ import functools
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -48,7 +48,7 @@ def escape(text: str) -> str:
     return rich_escape(text)
 
 
-def _fail(exc: SitingError) -> None:
+def _fail(exc: SitingError) -> NoReturn:
     for line in str(exc).splitlines():
         stderr().print(f"[bold red]error:[/] {escape(line)}")
     raise typer.Exit(exc.exit_code)
@@ -105,6 +105,30 @@ def run_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
     """Solve a case and write the siting plan (GeoPackage, tables, summary, manifest)."""
+    from siting.output.render_process import RenderProcess
+
+    # the maps are drawn in a second process that imports its libraries while this one
+    # reads and solves
+    with RenderProcess() as renderer:
+        result, out_dir = _run(
+            case_file, out, scenario, example, set_, layer, time_limit, verbose, quiet, renderer
+        )
+    print_summary(result.solution, out_dir)
+    _maps_hint(renderer.missing)
+
+
+def _run(
+    case_file: Path | None,
+    out: Path | None,
+    scenario: str | None,
+    example: bool,
+    set_: list[str] | None,
+    layer: list[str] | None,
+    time_limit: float | None,
+    verbose: bool,
+    quiet: bool,
+    renderer: Any,
+) -> tuple[Any, Path]:
     from siting.api import load_case, solve_case
     from siting.examples import example_case, example_geodata
 
@@ -131,7 +155,12 @@ def run_cmd(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
             result = solve_case(
-                case, out=out_dir, data=data, step=_step_printer(quiet), stream=verbose
+                case,
+                out=out_dir,
+                data=data,
+                step=_step_printer(quiet),
+                stream=verbose,
+                renderer=renderer,
             )
     except InfeasibleError as exc:
         stderr().print(f"[bold red]infeasible:[/] {exc}")
@@ -145,18 +174,16 @@ def run_cmd(
         raise typer.Exit(exc.exit_code) from None
     except SitingError as exc:
         _fail(exc)
-        return
     except KeyboardInterrupt:
         stderr().print("[bold red]interrupted[/]: no complete run folder was written")
         raise typer.Exit(130) from None
-    print_summary(result.solution, out_dir)
-    _maps_hint()
+    return result, out_dir
 
 
-def _maps_hint() -> None:
-    from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
+def _maps_hint(missing: list[str] | None) -> None:
+    """Say once what to install when the drawing process found the ``maps`` extra missing."""
+    from siting.report._deps import INSTALL_HINT
 
-    missing = missing_maps_dependencies()
     if missing:
         stderr().print(
             f"[yellow]note:[/] no map.png, map.html or report: {', '.join(missing)} not "

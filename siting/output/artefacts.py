@@ -56,12 +56,10 @@ def read_run(run_dir: str | Path) -> RunData:
     )
 
 
-def artefact_writers(
-    run: RunData, formats: Iterable[str] = ("png",), geojson: bool = False
-) -> dict[str, Callable[[Path], None]]:
-    """Writers for ``map.<fmt>``, ``map.html``, ``cost_breakdown.svg``, ``report.md``,
-    ``report.html`` (and ``geojson/<layer>.geojson``), keyed by file name in the run folder.
-    Raises MissingDependencyError, with the install hint, without the ``maps`` extra."""
+def render_artefacts(run: RunData, formats: Iterable[str] = ("png",)) -> dict[str, bytes]:
+    """The contents of ``map.<fmt>``, ``map.html``, ``cost_breakdown.svg``, ``report.md`` and
+    ``report.html``, keyed by file name in the run folder. Raises MissingDependencyError,
+    with the install hint, without the ``maps`` extra."""
     missing = missing_maps_dependencies()
     if missing:
         raise MissingDependencyError(
@@ -75,9 +73,7 @@ def artefact_writers(
     bad = [f for f in formats if f not in FIGURE_FORMATS]
     if bad:
         raise DataError(f"map format {bad[0]!r}: allowed {', '.join(FIGURE_FORMATS)}")
-    # everything is rendered here, before any file is touched, so a drawing error leaves
-    # the run folder as it was
-    fig = static_map(run)
+    fig = static_map(run)  # drawn once, saved in every format (and inlined in the report)
     contents: dict[str, bytes] = {f"map.{fmt}": _figure_bytes(fig, fmt) for fmt in formats}
     png = contents.get("map.png") or _figure_bytes(fig, "png")
     contents["map.html"] = offline_html(interactive_map(run)).encode()
@@ -86,15 +82,29 @@ def artefact_writers(
     sections = report_sections(run, cost_figure=chart)  # one content for both reports
     contents["report.md"] = report_markdown(run, sections=sections).encode()
     contents["report.html"] = report_html(run, map_png=png, sections=sections).encode()
-    writers: dict[str, Callable[[Path], None]] = {
-        name: (lambda p, data=data: p.write_bytes(data)) for name, data in contents.items()
-    }
+    return contents
+
+
+def artefact_writers(
+    run: RunData, formats: Iterable[str] = ("png",), geojson: bool = False
+) -> dict[str, Callable[[Path], None]]:
+    """Writers for ``map.<fmt>``, ``map.html``, ``cost_breakdown.svg``, ``report.md``,
+    ``report.html`` (and ``geojson/<layer>.geojson``), keyed by file name in the run folder.
+    Raises MissingDependencyError, with the install hint, without the ``maps`` extra."""
+    # everything is rendered here, before any file is touched, so a drawing error leaves
+    # the run folder as it was
+    writers = bytes_writers(render_artefacts(run, formats))
     if geojson:
         for name, frame in run.layers.items():
             writers[f"geojson/{name}.geojson"] = lambda p, f=frame: f.to_file(
                 p, driver="GeoJSON", engine="pyogrio"
             )
     return writers
+
+
+def bytes_writers(contents: dict[str, bytes]) -> dict[str, Callable[[Path], None]]:
+    """A writer for each file's contents, keyed by its name in the run folder."""
+    return {name: (lambda p, data=data: p.write_bytes(data)) for name, data in contents.items()}
 
 
 def _figure_bytes(fig: Any, fmt: str) -> bytes:

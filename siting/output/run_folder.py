@@ -36,6 +36,9 @@ from siting.report.qgis import LayerStyle, layer_styles
 from siting.solution import Solution
 from siting.solve import Outcome, SolveReport
 
+#: files written beside the tables, by name: a writer each, or a function that gives them
+ExtraFiles = dict[str, Callable[[Path], None]] | Callable[[], dict[str, Callable[[Path], None]]]
+
 TABLES = ("sites", "arcs", "nodes", "grid_nodes", "hubs", "serve", "cliques")
 INDEX_NAMES = {
     "sites": "site_id",
@@ -192,10 +195,12 @@ def write_run(
     layers: dict[str, gpd.GeoDataFrame],
     inputs_hash: str,
     timings: dict[str, float],
-    extra_files: dict[str, Callable[[Path], None]] | None = None,
+    extra_files: ExtraFiles | None = None,
 ) -> Path:
     """Write the run folder: GeoPackage (styled for QGIS), CSV tables, ``extra_files`` (maps,
-    report), solution/summary JSON, and the manifest last."""
+    report), solution/summary JSON, and the manifest last. ``extra_files`` maps file names to
+    writers, or is a function that returns them, called once the tables are written (so the
+    maps can be drawn elsewhere meanwhile)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / "manifest.json"
@@ -210,7 +215,8 @@ def write_run(
     write_csv(
         out / "tables" / "candidates.csv", pd.DataFrame(cand.drop(columns="geometry")), index=False
     )
-    for name, writer in (extra_files or {}).items():
+    extra = extra_files() if callable(extra_files) else extra_files
+    for name, writer in (extra or {}).items():
         with atomic_path(out / name) as tmp:
             writer(tmp)
     write_json(

@@ -1,0 +1,158 @@
+"""Draw a run's maps and report in a second process, started before the solve.
+
+``siting run`` starts a :class:`RenderProcess` before it reads the case's layers. The new
+process imports matplotlib, folium and the report modules while this one reads, builds and
+solves; when the plan is ready it is sent the run as :class:`~siting.report.RunData` and
+draws it with :func:`~siting.output.artefacts.render_artefacts` (the same function, so the
+same files as drawing here) while this process writes the GeoPackage and the tables.
+
+The process is started with ``spawn``: it shares nothing with this one but the run it is
+sent, whatever threads or libraries this process has loaded. It ignores Ctrl-C (this process
+stops it), and the warnings raised while drawing are sent back and raised here, where the
+caller's warning filters apply.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import multiprocessing as mp
+import signal
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from siting import errors
+
+if TYPE_CHECKING:
+    from siting.report.run import RunData
+
+logger = logging.getLogger(__name__)
+
+#: imported by the drawing process as soon as it starts; it needs them all to draw a run
+WARM_UP = (
+    "siting.output.artefacts",
+    "siting.report.static",
+    "siting.report.web",
+    "siting.report.document",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+)
+
+Contents = dict[str, bytes]
+
+
+class RenderProcess:
+    """A process that draws one run: start it early, :meth:`draw` when the run is solved,
+    call what :meth:`draw` returned for the files' contents, :meth:`close` when done (or use
+    it as a context manager)."""
+
+    def __init__(self) -> None:
+        ctx = mp.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self._process = ctx.Process(target=_serve, args=(child,), name="siting-render")
+        self._process.daemon = True
+        self._process.start()
+        child.close()
+        self._sender: threading.Thread | None = None
+        #: the packages of the ``maps`` extra the process could not import (after a drawing)
+        self.missing: list[str] | None = None
+
+    def draw(self, run: RunData, formats: Iterable[str] = ("png",)) -> Callable[[], Contents]:
+        """Send ``run`` to be drawn and return at once; the returned function waits for the
+        contents of the files (see :func:`~siting.output.artefacts.render_artefacts`) and
+        raises what drawing raised."""
+        if self._sender is not None:
+            raise RuntimeError("a RenderProcess draws one run")
+        job = ("draw", run, tuple(formats))
+        # the process takes the run only once its imports are done: send from a thread, so
+        # that this process writes the tables meanwhile
+        self._sender = threading.Thread(target=self._send, args=(job,), daemon=True)
+        self._sender.start()
+        return self._receive
+
+    def _send(self, job: tuple[Any, ...]) -> None:
+        with contextlib.suppress(OSError):  # a process that died is reported by _receive
+            self._conn.send(job)
+
+    def _receive(self) -> Contents:
+        assert self._sender is not None
+        self._sender.join()
+        try:
+            kind, payload, missing, caught = self._conn.recv()
+        except (EOFError, OSError):
+            raise RuntimeError(
+                f"the drawing process stopped (exit code {self._process.exitcode})"
+            ) from None
+        self.missing = missing
+        for category, message in caught:
+            warnings.warn(message, category, stacklevel=3)
+        if kind == "ok":
+            return payload  # type: ignore[no-any-return]
+        name, message = payload
+        cls = getattr(errors, name, None)
+        if isinstance(cls, type) and issubclass(cls, errors.SitingError):
+            raise cls(message)
+        raise RuntimeError(f"{name}: {message}")
+
+    def close(self) -> None:
+        """Stop the process (at once if it is still drawing)."""
+        if self._process.is_alive() and self._sender is None:
+            with contextlib.suppress(OSError):
+                self._conn.send(None)
+            self._process.join(timeout=2.0)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(timeout=2.0)
+        self._conn.close()
+
+    def __enter__(self) -> RenderProcess:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _serve(conn: Connection) -> None:
+    """The drawing process: import, wait for one run, draw it, send the contents back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the main process, which stops us
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        reply = _draw_one(conn)
+    if reply is not None:
+        conn.send((*reply, [(w.category, str(w.message)) for w in caught]))
+    conn.close()
+
+
+def _draw_one(conn: Connection) -> tuple[str, Any, list[str]] | None:
+    start = time.perf_counter()
+    from siting.report._deps import missing_maps_dependencies
+
+    missing = missing_maps_dependencies()
+    if not missing:
+        for module in WARM_UP:
+            importlib.import_module(module)
+    logger.debug("drawing process ready in %.2f s", time.perf_counter() - start)
+    try:
+        job = conn.recv()
+    except EOFError:
+        return None
+    if job is None:
+        return None
+    _kind, run, formats = job
+    from siting.output.artefacts import render_artefacts
+
+    try:
+        return "ok", render_artefacts(run, formats), missing
+    except Exception as exc:
+        return "error", (type(exc).__name__, str(exc)), missing
