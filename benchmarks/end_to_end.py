@@ -3,9 +3,10 @@ own solve time, measured in the same run, with where the rest goes.
 
 Each repeat runs ``python -m siting run CASE --out TMP`` as a fresh process and reads the
 step times it prints and HiGHS's run time from the run folder (``solution.json``). Prints,
-per repeat and as the median: wall time, start-up and imports before the first step, the
-data path (layers, network, candidates, model inputs), the solver side (checks, build,
-HiGHS, flow routing, checker), writing outputs, and wall / HiGHS.
+per repeat and as the median: wall time, CPU time of all its processes, start-up and
+imports before the first step, the data path (layers, network, candidates, model inputs),
+the solver side (checks, build, HiGHS, flow routing, checker), writing outputs, and wall /
+HiGHS.
 
     python benchmarks/end_to_end.py                      # the Russia main job, 3 repeats
     python benchmarks/end_to_end.py --gem [--spacing 10] # GEM national case (shared data)
@@ -26,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -47,10 +49,15 @@ def run_once(argv: list[str], env: dict[str, str]) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="siting-e2e-") as tmp:
         out = Path(tmp) / "run"
         start = time.perf_counter()
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.run(
             [*argv, "--out", str(out)], env=env, capture_output=True, text=True, check=False
         )
         wall = time.perf_counter() - start
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
+            cpu_after.ru_stime - cpu_before.ru_stime
+        )
         if proc.returncode != 0:
             sys.exit(f"siting run failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
         steps: dict[str, float] = {}
@@ -65,6 +72,7 @@ def run_once(argv: list[str], env: dict[str, str]) -> dict[str, float]:
     solver = sum(v for k, v in steps.items() if k not in DATA_PATH + OUTPUTS)
     return {
         "wall": wall,
+        "CPU (all processes)": cpu,
         "start-up": wall - sum(steps.values()),
         "data path": data,
         "solver side": solver,

@@ -5,11 +5,12 @@ list in its manifest.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyogrio
 
@@ -19,6 +20,9 @@ from siting.output.files import atomic_path, write_json
 from siting.output.run_folder import read_solution
 from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import RunData
+
+if TYPE_CHECKING:
+    from siting.report.document import Section
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 MAP_DPI = 200
@@ -56,33 +60,58 @@ def read_run(run_dir: str | Path) -> RunData:
     )
 
 
-def render_artefacts(run: RunData, formats: Iterable[str] = ("png",)) -> dict[str, bytes]:
+#: runs a function aside (in a forked process, say) and returns what waits for its result
+Aside = Callable[[Callable[[], Any]], Callable[[], Any]]
+
+
+def _later(fn: Callable[[], Any]) -> Callable[[], Any]:
+    return fn
+
+
+def render_artefacts(
+    run: RunData, formats: Iterable[str] = ("png",), aside: Aside = _later
+) -> dict[str, bytes]:
     """The contents of ``map.<fmt>``, ``map.html``, ``cost_breakdown.svg``, ``report.md`` and
     ``report.html``, keyed by file name in the run folder. Raises MissingDependencyError,
-    with the install hint, without the ``maps`` extra."""
+    with the install hint, without the ``maps`` extra.
+
+    The interactive map and the report's content do not need the static map: ``aside`` may
+    compute them elsewhere while the static map is drawn here (by default they are computed
+    after it, here)."""
     missing = missing_maps_dependencies()
     if missing:
         raise MissingDependencyError(
             f"the maps and the report need {', '.join(missing)}, not installed: {INSTALL_HINT}"
         )
-    from siting.report.document import report_html, report_markdown, report_sections
-    from siting.report.static import cost_chart, static_map
-    from siting.report.web import interactive_map, offline_html
+    from siting.report.document import report_html, report_markdown
+    from siting.report.static import static_map
 
     formats = tuple(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FIGURE_FORMATS]
     if bad:
         raise DataError(f"map format {bad[0]!r}: allowed {', '.join(FIGURE_FORMATS)}")
+    pages = aside(functools.partial(_pages, run))
     fig = static_map(run)  # drawn once, saved in every format (and inlined in the report)
     contents: dict[str, bytes] = {f"map.{fmt}": _figure_bytes(fig, fmt) for fmt in formats}
     png = contents.get("map.png") or _figure_bytes(fig, "png")
-    contents["map.html"] = offline_html(interactive_map(run)).encode()
-    chart = cost_chart(run)
-    contents["cost_breakdown.svg"] = _figure_bytes(chart, "svg")
-    sections = report_sections(run, cost_figure=chart)  # one content for both reports
+    web_map, chart_svg, sections = pages()
+    contents["map.html"] = web_map
+    contents["cost_breakdown.svg"] = chart_svg
     contents["report.md"] = report_markdown(run, sections=sections).encode()
     contents["report.html"] = report_html(run, map_png=png, sections=sections).encode()
     return contents
+
+
+def _pages(run: RunData) -> tuple[bytes, bytes, list[Section]]:
+    """The interactive map, the cost chart (SVG) and the report's sections, which share it."""
+    from siting.report.document import report_sections
+    from siting.report.static import cost_chart
+    from siting.report.web import interactive_map, offline_html
+
+    web_map = offline_html(interactive_map(run)).encode()
+    chart = cost_chart(run)
+    chart_svg = _figure_bytes(chart, "svg")
+    return web_map, chart_svg, report_sections(run, cost_figure=chart)
 
 
 def artefact_writers(

@@ -18,6 +18,7 @@ import contextlib
 import importlib
 import logging
 import multiprocessing as mp
+import os
 import signal
 import threading
 import time
@@ -25,7 +26,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from siting import errors
 
@@ -92,13 +93,9 @@ class RenderProcess:
         self.missing = missing
         for category, message in caught:
             warnings.warn(message, category, stacklevel=3)
-        if kind == "ok":
-            return payload  # type: ignore[no-any-return]
-        name, message = payload
-        cls = getattr(errors, name, None)
-        if isinstance(cls, type) and issubclass(cls, errors.SitingError):
-            raise cls(message)
-        raise RuntimeError(f"{name}: {message}")
+        if kind != "ok":
+            _raise(*payload)
+        return payload  # type: ignore[no-any-return]
 
     def close(self) -> None:
         """Stop the process (at once if it is still drawing)."""
@@ -153,6 +150,72 @@ def _draw_one(conn: Connection) -> tuple[str, Any, list[str]] | None:
     from siting.output.artefacts import render_artefacts
 
     try:
-        return "ok", render_artefacts(run, formats), missing
+        return "ok", render_artefacts(run, formats, aside=_forked), missing
     except Exception as exc:
-        return "error", (type(exc).__name__, str(exc)), missing
+        return "error", _error(exc), missing
+
+
+def _error(exc: BaseException) -> tuple[str, str]:
+    """An exception as plain text that any process can unpickle."""
+    if isinstance(exc, RemoteError):
+        return exc.name, exc.message
+    return type(exc).__name__, str(exc)
+
+
+class RemoteError(RuntimeError):
+    """An exception raised in another process: its class name and message."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.name, self.message = name, message
+
+
+def _raise(name: str, message: str) -> NoReturn:
+    """Raise here what another process raised: siting's own errors as themselves (their
+    message is meant for the user), anything else by name and message."""
+    cls = getattr(errors, name, None)
+    if isinstance(cls, type) and issubclass(cls, errors.SitingError):
+        raise cls(message)
+    raise RemoteError(name, message)
+
+
+def _forked(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """Run ``fn`` in a forked copy of this process (which has everything imported and the
+    run in memory already), so that it draws on the second core; return what waits for its
+    result. Where there is no ``fork``, ``fn`` runs here when its result is asked for."""
+    if not hasattr(os, "fork"):
+        return fn
+    receive, send = mp.Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:  # the copy: compute, send, leave without running any exit handler
+        code = 0
+        try:
+            receive.close()
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    reply: tuple[str, Any] = ("ok", fn())
+                except Exception as exc:
+                    reply = ("error", _error(exc))
+            send.send((*reply, [(w.category, str(w.message)) for w in caught]))
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    send.close()
+
+    def result() -> Any:
+        try:
+            kind, payload, caught = receive.recv()
+        except EOFError:
+            raise RuntimeError("the forked drawing process stopped without an answer") from None
+        finally:
+            receive.close()
+            os.waitpid(pid, 0)
+        for category, message in caught:
+            warnings.warn(message, category, stacklevel=2)
+        if kind == "error":
+            _raise(*payload)
+        return payload
+
+    return result

@@ -87,3 +87,28 @@ def test_a_process_that_draws_nothing_stops(example_rundata):
     renderer.close()
     assert not renderer._process.is_alive()
     assert renderer.missing is None
+
+
+def _warn_and_return() -> int:
+    import warnings
+
+    warnings.warn("drawn with care", UserWarning, stacklevel=1)
+    return 42
+
+
+def _fail_with(exc: Exception):
+    def fail():
+        raise exc
+
+    return fail
+
+
+def test_the_forked_half_returns_warns_and_raises_here():
+    from siting.output.render_process import RemoteError, _forked
+
+    with pytest.warns(UserWarning, match="drawn with care"):
+        assert _forked(_warn_and_return)() == 42
+    with pytest.raises(DataError, match="no layer"):
+        _forked(_fail_with(DataError("no layer")))()
+    with pytest.raises(RemoteError, match="ZeroDivisionError: boom"):
+        _forked(_fail_with(ZeroDivisionError("boom")))()
