@@ -8,6 +8,8 @@ from __future__ import annotations
 import functools
 import io
 import json
+import logging
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +25,8 @@ from siting.report.run import RunData
 
 if TYPE_CHECKING:
     from siting.report.document import Section
+
+logger = logging.getLogger(__name__)
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 MAP_DPI = 200
@@ -90,11 +94,18 @@ def render_artefacts(
     bad = [f for f in formats if f not in FIGURE_FORMATS]
     if bad:
         raise DataError(f"map format {bad[0]!r}: allowed {', '.join(FIGURE_FORMATS)}")
+    start = time.perf_counter()
     pages = aside(functools.partial(_pages, run))
     fig = static_map(run)  # drawn once, saved in every format (and inlined in the report)
     contents: dict[str, bytes] = {f"map.{fmt}": _figure_bytes(fig, fmt) for fmt in formats}
     png = contents.get("map.png") or _figure_bytes(fig, "png")
+    drawn = time.perf_counter()
     web_map, chart_svg, sections = pages()
+    logger.debug(
+        "static map drawn and saved in %.2f s; web map and report ready %.2f s later",
+        drawn - start,
+        time.perf_counter() - drawn,
+    )
     contents["map.html"] = web_map
     contents["cost_breakdown.svg"] = chart_svg
     contents["report.md"] = report_markdown(run, sections=sections).encode()
@@ -108,10 +119,13 @@ def _pages(run: RunData) -> tuple[bytes, bytes, list[Section]]:
     from siting.report.static import cost_chart
     from siting.report.web import interactive_map, offline_html
 
+    start = time.perf_counter()
     web_map = offline_html(interactive_map(run)).encode()
     chart = cost_chart(run)
     chart_svg = _figure_bytes(chart, "svg")
-    return web_map, chart_svg, report_sections(run, cost_figure=chart)
+    sections = report_sections(run, cost_figure=chart)
+    logger.debug("web map, cost chart and report sections in %.2f s", time.perf_counter() - start)
+    return web_map, chart_svg, sections
 
 
 def artefact_writers(

@@ -4,12 +4,15 @@
 process imports matplotlib, folium and the report modules while this one reads, builds and
 solves; when the plan is ready it is sent the run as :class:`~siting.report.RunData` and
 draws it with :func:`~siting.output.artefacts.render_artefacts` (the same function, so the
-same files as drawing here) while this process writes the GeoPackage and the tables.
+same files as drawing here) while this process writes the GeoPackage and the tables. It
+draws the static map itself and the web map and the report in a fork of itself, so that
+both cores draw.
 
-The process is started with ``spawn``: it shares nothing with this one but the run it is
-sent, whatever threads or libraries this process has loaded. It ignores Ctrl-C (this process
-stops it), and the warnings raised while drawing are sent back and raised here, where the
-caller's warning filters apply.
+The process is a fresh interpreter (``python -m siting.output.render_process``) that talks
+over its standard input and output: it shares nothing with this one but the run it is sent,
+whatever threads or libraries this process has loaded, and it does not import this
+process's main script. It ignores Ctrl-C (this process stops it), and the warnings raised
+while drawing are sent back and raised here, where the caller's warning filters apply.
 """
 
 from __future__ import annotations
@@ -17,16 +20,18 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-import multiprocessing as mp
 import os
+import pickle
 import signal
+import subprocess
+import sys
 import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from multiprocessing.connection import Connection
+from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from siting import errors
 
@@ -54,12 +59,16 @@ class RenderProcess:
     it as a context manager)."""
 
     def __init__(self) -> None:
-        ctx = mp.get_context("spawn")
-        self._conn, child = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, args=(child,), name="siting-render")
-        self._process.daemon = True
-        self._process.start()
-        child.close()
+        package_root = str(Path(__file__).resolve().parents[2])
+        path = os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))
+        # the process logs what this one would: at siting's level, to stderr
+        level = logging.getLogger("siting").getEffectiveLevel()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(level)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+        )
         self._sender: threading.Thread | None = None
         #: the packages of the ``maps`` extra the process could not import (after a drawing)
         self.missing: list[str] | None = None
@@ -71,25 +80,26 @@ class RenderProcess:
         if self._sender is not None:
             raise RuntimeError("a RenderProcess draws one run")
         job = ("draw", run, tuple(formats))
-        # the process takes the run only once its imports are done: send from a thread, so
+        # the process reads the run only once its imports are done: send from a thread, so
         # that this process writes the tables meanwhile
         self._sender = threading.Thread(target=self._send, args=(job,), daemon=True)
         self._sender.start()
         return self._receive
 
-    def _send(self, job: tuple[Any, ...]) -> None:
+    def _send(self, job: Any) -> None:
+        assert self._process.stdin is not None
         with contextlib.suppress(OSError):  # a process that died is reported by _receive
-            self._conn.send(job)
+            pickle.dump(job, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._process.stdin.flush()
 
     def _receive(self) -> Contents:
-        assert self._sender is not None
+        assert self._sender is not None and self._process.stdout is not None
         self._sender.join()
         try:
-            kind, payload, missing, caught = self._conn.recv()
-        except (EOFError, OSError):
-            raise RuntimeError(
-                f"the drawing process stopped (exit code {self._process.exitcode})"
-            ) from None
+            kind, payload, missing, caught = pickle.load(self._process.stdout)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            code = self._process.wait()
+            raise RuntimeError(f"the drawing process stopped (exit code {code})") from None
         self.missing = missing
         for category, message in caught:
             warnings.warn(message, category, stacklevel=3)
@@ -99,14 +109,21 @@ class RenderProcess:
 
     def close(self) -> None:
         """Stop the process (at once if it is still drawing)."""
-        if self._process.is_alive() and self._sender is None:
-            with contextlib.suppress(OSError):
-                self._conn.send(None)
-            self._process.join(timeout=2.0)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join(timeout=2.0)
-        self._conn.close()
+        if self._sender is None and self._process.poll() is None:
+            self._send(None)
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        try:
+            self._process.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+    @property
+    def running(self) -> bool:
+        return self._process.poll() is None
 
     def __enter__(self) -> RenderProcess:
         return self
@@ -120,18 +137,28 @@ class RenderProcess:
         self.close()
 
 
-def _serve(conn: Connection) -> None:
-    """The drawing process: import, wait for one run, draw it, send the contents back."""
+def serve(log_level: int = logging.WARNING) -> None:
+    """The drawing process: import, wait for one run, draw it, send the contents back on the
+    standard output it started with (anything else printed goes to standard error)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the main process, which stops us
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    if log_level < logging.WARNING:
+        logging.basicConfig(format="siting-render %(name)s: %(message)s")
+        logging.getLogger("siting").setLevel(log_level)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        reply = _draw_one(conn)
+        reply = _draw_one(sys.stdin.buffer)
     if reply is not None:
-        conn.send((*reply, [(w.category, str(w.message)) for w in caught]))
-    conn.close()
+        pickle.dump(
+            (*reply, [(w.category, str(w.message)) for w in caught]),
+            replies,
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+    replies.close()
 
 
-def _draw_one(conn: Connection) -> tuple[str, Any, list[str]] | None:
+def _draw_one(jobs: IO[bytes]) -> tuple[str, Any, list[str]] | None:
     start = time.perf_counter()
     from siting.report._deps import missing_maps_dependencies
 
@@ -141,7 +168,7 @@ def _draw_one(conn: Connection) -> tuple[str, Any, list[str]] | None:
             importlib.import_module(module)
     logger.debug("drawing process ready in %.2f s", time.perf_counter() - start)
     try:
-        job = conn.recv()
+        job = pickle.load(jobs)
     except EOFError:
         return None
     if job is None:
@@ -185,32 +212,33 @@ def _forked(fn: Callable[[], Any]) -> Callable[[], Any]:
     result. Where there is no ``fork``, ``fn`` runs here when its result is asked for."""
     if not hasattr(os, "fork"):
         return fn
-    receive, send = mp.Pipe(duplex=False)
+    read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the copy: compute, send, leave without running any exit handler
         code = 0
         try:
-            receive.close()
+            os.close(read_fd)
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 try:
                     reply: tuple[str, Any] = ("ok", fn())
                 except Exception as exc:
                     reply = ("error", _error(exc))
-            send.send((*reply, [(w.category, str(w.message)) for w in caught]))
+            with os.fdopen(write_fd, "wb") as out:
+                pickle.dump((*reply, [(w.category, str(w.message)) for w in caught]), out)
         except BaseException:
             code = 1
         finally:
             os._exit(code)
-    send.close()
+    os.close(write_fd)
 
     def result() -> Any:
         try:
-            kind, payload, caught = receive.recv()
-        except EOFError:
+            with os.fdopen(read_fd, "rb") as answer:
+                kind, payload, caught = pickle.load(answer)
+        except (EOFError, pickle.UnpicklingError):
             raise RuntimeError("the forked drawing process stopped without an answer") from None
         finally:
-            receive.close()
             os.waitpid(pid, 0)
         for category, message in caught:
             warnings.warn(message, category, stacklevel=2)
@@ -219,3 +247,11 @@ def _forked(fn: Callable[[], Any]) -> Callable[[], Any]:
         return payload
 
     return result
+
+
+if __name__ == "__main__":
+    # run as the package's module, not as __main__, so that its names (the logger, the
+    # classes pickled back) are the ones the main process knows
+    from siting.output import render_process
+
+    render_process.serve(int(sys.argv[1]) if len(sys.argv) > 1 else logging.WARNING)

@@ -85,7 +85,7 @@ def test_a_failed_drawing_still_writes_the_run(example_result, tmp_path):
 def test_a_process_that_draws_nothing_stops(example_rundata):
     renderer = RenderProcess()
     renderer.close()
-    assert not renderer._process.is_alive()
+    assert not renderer.running
     assert renderer.missing is None
 
 
