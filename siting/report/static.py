@@ -228,9 +228,8 @@ def static_map(
     _frame(ax, extent)
     ax.set_title(_title(run), fontsize=11, loc="left")
     _legend_below(fig, _legend_groups(pipelines_by))
-    if figsize is None:
-        _fit_page(fig, ax, extent)
-    _freeze(fig, ax)
+    laid_out = figsize is None and _fit_page(fig, ax, extent)
+    _freeze(fig, ax, laid_out)
     _graticule(ax, crs)
 
     points = _data_points(frames)
@@ -264,10 +263,11 @@ def _frame(ax: Axes, extent: Extent) -> None:
     ax.set_aspect("equal", adjustable="box")
 
 
-def _fit_page(fig: Figure, ax: Axes, extent: Extent) -> None:
+def _fit_page(fig: Figure, ax: Axes, extent: Extent) -> bool:
     """Make the page as tall as the map needs at its width: the title and the legend keep
     their size, the white bands above and below a wide map go. Never taller than the page
-    it started as."""
+    it started as. True when the last layout was run at the final size (it need not run
+    again)."""
     aspect = (extent[3] - extent[1]) / max(extent[2] - extent[0], 1e-9)
     max_height = float(fig.get_size_inches()[1])
     for _ in range(4):
@@ -277,15 +277,18 @@ def _fit_page(fig: Figure, ax: Axes, extent: Extent) -> None:
         spare_in = box.height * height_in - box.width * width_in * aspect
         height = min(max(height_in - spare_in, MIN_MAP_HEIGHT_IN), max_height)
         if abs(height - height_in) < 0.01:
-            break
+            return True
         fig.set_size_inches(width_in, height)
+    return False
 
 
-def _freeze(fig: Figure, ax: Axes) -> None:
-    """Run the layout once and keep it, then widen the extent in its short direction until
-    the map fills the whole axes. The legend, scale bar, north arrow and labels that follow
-    are placed in display coordinates and must not move afterwards."""
-    fig.draw_without_rendering()
+def _freeze(fig: Figure, ax: Axes, laid_out: bool = False) -> None:
+    """Run the layout once (unless ``laid_out``: it has just run on the figure as it is)
+    and keep it, then widen the extent in its short direction until the map fills the whole
+    axes. The legend, scale bar, north arrow and labels that follow are placed in display
+    coordinates and must not move afterwards."""
+    if not laid_out:
+        fig.draw_without_rendering()
     fig.set_layout_engine("none")
     box = ax.get_position(original=True)
     width_in, height_in = (float(v) for v in fig.get_size_inches())
@@ -843,9 +846,8 @@ def diff_map(a: RunData, b: RunData, figsize: tuple[float, float] | None = None)
         fontsize=8,
         frameon=False,
     )
-    if figsize is None:
-        _fit_page(fig, ax, extent)
-    _freeze(fig, ax)
+    laid_out = figsize is None and _fit_page(fig, ax, extent)
+    _freeze(fig, ax, laid_out)
     _graticule(ax, crs)
     points = _data_points({"sites": pts} if pts is not None else {})
     furniture = [_scale_bar(ax, points, [])]
