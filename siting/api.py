@@ -14,7 +14,7 @@ from siting.geodata import GeoData
 from siting.io.case_file import read_case
 from siting.io.layers import file_digest
 from siting.output.artefacts import bytes_writers, render_artefacts
-from siting.output.files import digest_json
+from siting.output.files import Writer, digest_json
 from siting.output.run_folder import network_report_files, tables_digest, write_run
 from siting.pipeline import RunResult, Step, _quiet, run
 from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
@@ -92,7 +92,7 @@ def write_result(
         else:
             drawn = functools.partial(render_artefacts, run)
 
-    def extra_files() -> dict[str, Callable[[Path], None]]:
+    def extra_files() -> dict[str, Writer]:
         files = network_report_files(result.prepared.network.report)
         if drawn is None:
             return files

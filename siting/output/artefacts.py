@@ -18,7 +18,7 @@ import pyogrio
 
 from siting.errors import DataError, MissingDependencyError
 from siting.gis import LAYERS
-from siting.output.files import atomic_path, write_json
+from siting.output.files import Writer, atomic_path, write_json
 from siting.output.run_folder import read_solution
 from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import RunData
@@ -130,7 +130,7 @@ def _pages(run: RunData) -> tuple[bytes, bytes, list[Section]]:
 
 def artefact_writers(
     run: RunData, formats: Iterable[str] = ("png",), geojson: bool = False
-) -> dict[str, Callable[[Path], None]]:
+) -> dict[str, Writer]:
     """Writers for ``map.<fmt>``, ``map.html``, ``cost_breakdown.svg``, ``report.md``,
     ``report.html`` (and ``geojson/<layer>.geojson``), keyed by file name in the run folder.
     Raises MissingDependencyError, with the install hint, without the ``maps`` extra."""
@@ -139,15 +139,25 @@ def artefact_writers(
     writers = bytes_writers(render_artefacts(run, formats))
     if geojson:
         for name, frame in run.layers.items():
-            writers[f"geojson/{name}.geojson"] = lambda p, f=frame: f.to_file(
-                p, driver="GeoJSON", engine="pyogrio"
-            )
+            writers[f"geojson/{name}.geojson"] = functools.partial(_write_geojson, frame)
     return writers
 
 
-def bytes_writers(contents: dict[str, bytes]) -> dict[str, Callable[[Path], None]]:
+def bytes_writers(contents: dict[str, bytes]) -> dict[str, Writer]:
     """A writer for each file's contents, keyed by its name in the run folder."""
-    return {name: (lambda p, data=data: p.write_bytes(data)) for name, data in contents.items()}
+    return {name: functools.partial(_write_bytes, data) for name, data in contents.items()}
+
+
+def _write_bytes(data: bytes, path: Path) -> None:
+    path.write_bytes(data)
+
+
+def _save_figure(fig: Any, fmt: str, path: Path) -> None:
+    fig.savefig(path, format=fmt, dpi=MAP_DPI)
+
+
+def _write_geojson(frame: Any, path: Path) -> None:
+    frame.to_file(path, driver="GeoJSON", engine="pyogrio")
 
 
 def _figure_bytes(fig: Any, fmt: str) -> bytes:
@@ -156,7 +166,7 @@ def _figure_bytes(fig: Any, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def write_files(out_dir: str | Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
+def write_files(out_dir: str | Path, writers: dict[str, Writer]) -> list[Path]:
     out = Path(out_dir)
     written = []
     for name, writer in writers.items():
@@ -194,9 +204,8 @@ def write_comparison(
     from siting.report.tables import compare_runs
 
     fig = diff_map(a, b)
-    writers: dict[str, Callable[[Path], None]] = {
-        f"diff_map.{fmt}": (lambda p, f=fmt: fig.savefig(p, format=f, dpi=MAP_DPI))
-        for fmt in formats
+    writers: dict[str, Writer] = {
+        f"diff_map.{fmt}": functools.partial(_save_figure, fig, fmt) for fmt in formats
     }
     writers["compare.csv"] = lambda p: compare_runs(a, b).to_csv(p)
     writers["compare.md"] = lambda p: p.write_text(compare_markdown(a, b), encoding="utf-8")

@@ -11,12 +11,15 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+#: writes one file at the path it is given (its return value is ignored)
+Writer = Callable[[Path], object]
 
 
 @contextlib.contextmanager

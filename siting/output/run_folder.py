@@ -28,6 +28,7 @@ from siting.gis import GEOMETRY_TYPES
 from siting.inputs import Params
 from siting.network import NetworkReport
 from siting.output.files import (
+    Writer,
     atomic_path,
     digest_json,
     finite,
@@ -41,7 +42,7 @@ from siting.solve import Outcome, SolveReport
 logger = logging.getLogger(__name__)
 
 #: files written beside the tables, by name: a writer each, or a function that gives them
-ExtraFiles = dict[str, Callable[[Path], None]] | Callable[[], dict[str, Callable[[Path], None]]]
+ExtraFiles = dict[str, Writer] | Callable[[], dict[str, Writer]]
 
 TABLES = ("sites", "arcs", "nodes", "grid_nodes", "hubs", "serve", "cliques")
 INDEX_NAMES = {
@@ -300,7 +301,7 @@ def read_solution(run_dir: str | Path) -> Solution:
     )
 
 
-def network_report_files(report: NetworkReport) -> dict[str, Callable[[Path], None]]:
+def network_report_files(report: NetworkReport) -> dict[str, Writer]:
     """The topology report as run-folder files: a JSON summary, the components and every
     feature or piece the builder left out, with its reason."""
     return {

@@ -16,7 +16,7 @@ import importlib
 import math
 import os
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import geopandas as gpd
 import numpy as np
@@ -35,7 +35,7 @@ from siting.report.tables import compare_runs, cost_breakdown, headline
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
     from matplotlib.legend import Legend
     from matplotlib.transforms import Bbox
 
@@ -66,6 +66,11 @@ def _figure(figsize: tuple[float, float], purpose: str) -> tuple[Figure, Axes]:
     fig = Figure(figsize=figsize, layout="constrained")
     _canvas_class()(fig)  # a renderer to measure labels with, before anything is saved
     return fig, fig.subplots()
+
+
+def canvas_renderer(fig: Figure | SubFigure) -> Any:
+    """The renderer of a figure made by :func:`_figure` (an Agg canvas, which has one)."""
+    return cast(Any, fig.canvas).get_renderer()
 
 
 @functools.cache
@@ -382,7 +387,7 @@ def _emptiest(
 
     fig = ax.get_figure()
     assert fig is not None
-    renderer = fig.canvas.get_renderer()
+    renderer = canvas_renderer(fig)
     best: tuple[float, Bbox, Sequence[Artist]] | None = None
     for make in options:
         artists = make()
@@ -436,7 +441,7 @@ def _size_legend(
     labels = [f"{mw:,.0f} MW" for mw in steps]
     fontsize = 8.0
 
-    def at(loc: str) -> Callable[[], Sequence[Artist]]:
+    def at(loc: Any) -> Callable[[], Sequence[Artist]]:
         def make() -> Sequence[Artist]:
             legend = Legend(
                 ax,
@@ -558,7 +563,7 @@ def _label_map(
     """Name the largest sites (nearest town and MW IT) that fit, then the fields."""
     fig = ax.get_figure()
     assert fig is not None
-    renderer = fig.canvas.get_renderer()
+    renderer = canvas_renderer(fig)
     obstacles = list(furniture)
     site_labels: list[Label] = []
     if sites is not None:
@@ -692,9 +697,8 @@ def _north_arrow(ax: Axes, crs: CRS, points: np.ndarray, taken: Sequence[Bbox]) 
     if not 0.04 <= x_frac <= 0.96:
         x_frac = 0.95
     spots = [(x_frac, 0.93), (x_frac, 0.19)]
-    return _emptiest(
-        ax, [lambda at=at: _draw_north_arrow(ax, at, to_geo, to_map) for at in spots], points, taken
-    )
+    options = [functools.partial(_draw_north_arrow, ax, at, to_geo, to_map) for at in spots]
+    return _emptiest(ax, options, points, taken)
 
 
 def _draw_north_arrow(

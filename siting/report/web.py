@@ -233,7 +233,7 @@ def interactive_map(run: RunData) -> folium.Map:
         "OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False, control=True
     ).add_to(m)
 
-    def group(name: str, show: bool = True) -> folium.FeatureGroup:
+    def group(name: str, show: bool = True) -> Any:
         return folium.FeatureGroup(name=name, show=show).add_to(m)
 
     if (country := layers.get("country")) is not None and len(country):
@@ -408,7 +408,7 @@ def _inline_assets(m: folium.Map, folium: Any) -> None:
     lf = leaflet()
     m.default_js = []
     m.default_css = []
-    root = m.get_root()
+    root: Any = m.get_root()  # a branca Figure, which has a header
     root.header.add_child(
         folium.Element(
             f"<!-- {LEAFLET_NOTICE.format(version=lf.version)} -->\n<script>{lf.js}</script>"
