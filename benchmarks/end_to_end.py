@@ -45,13 +45,21 @@ def shared_data() -> Path:
     return Path(os.environ.get("SITING_SHARED_DATA") or ROOT.parent / "shared" / "data")
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> dict[str, float]:
+def run_once(argv: list[str], root: Path) -> dict[str, float]:
+    """One run of ``argv`` with ``root``'s siting (from ``root``: ``python -m`` puts the
+    working folder first on the path)."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
     with tempfile.TemporaryDirectory(prefix="siting-e2e-") as tmp:
         out = Path(tmp) / "run"
         start = time.perf_counter()
         cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.run(
-            [*argv, "--out", str(out)], env=env, capture_output=True, text=True, check=False
+            [*argv, "--out", str(out)],
+            env=env,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         wall = time.perf_counter() - start
         cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -117,8 +125,7 @@ def main() -> None:
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in checkouts}
     for _ in range(repeat):
         for name, root in checkouts.items():
-            env = {**os.environ, "PYTHONPATH": str(root)}
-            runs[name].append(run_once(argv, env))
+            runs[name].append(run_once(argv, root))
     print(f"{what}: {repeat} run(s), {os.cpu_count()} cores")
     for name, root in checkouts.items():
         print(f"\n{name}: {root}")
