@@ -70,6 +70,7 @@ class RenderProcess:
             env={**os.environ, "PYTHONPATH": path},
         )
         self._sender: threading.Thread | None = None
+        self._answered = False
         #: the packages of the ``maps`` extra the process could not import (after a drawing)
         self.missing: list[str] | None = None
 
@@ -100,6 +101,7 @@ class RenderProcess:
         except (EOFError, OSError, pickle.UnpicklingError):
             code = self._process.wait()
             raise RuntimeError(f"the drawing process stopped (exit code {code})") from None
+        self._answered = True
         self.missing = missing
         for category, message in caught:
             warnings.warn(message, category, stacklevel=3)
@@ -108,15 +110,16 @@ class RenderProcess:
         return payload  # type: ignore[no-any-return]
 
     def close(self) -> None:
-        """Stop the process (at once if it is still drawing)."""
-        if self._sender is None and self._process.poll() is None:
-            self._send(None)
+        """Stop the process; at once unless it has sent its answer (a run that failed need
+        not wait for its imports or its drawing)."""
+        if not self._answered and self._process.poll() is None:
+            self._process.terminate()
         for pipe in (self._process.stdin, self._process.stdout):
             if pipe is not None:
                 with contextlib.suppress(OSError):
                     pipe.close()
         try:
-            self._process.wait(timeout=2.0)
+            self._process.wait(timeout=5.0)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
@@ -169,9 +172,7 @@ def _draw_one(jobs: IO[bytes]) -> tuple[str, Any, list[str]] | None:
     logger.debug("drawing process ready in %.2f s", time.perf_counter() - start)
     try:
         job = pickle.load(jobs)
-    except EOFError:
-        return None
-    if job is None:
+    except EOFError:  # the main process closed the pipe: nothing to draw
         return None
     _kind, run, formats = job
     from siting.output.artefacts import render_artefacts
