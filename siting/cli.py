@@ -105,63 +105,61 @@ def run_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
     """Solve a case and write the siting plan (GeoPackage, tables, summary, manifest)."""
-    from siting.output.render_process import RenderProcess
+    try:
+        overrides = {**_parse_sets(set_), **_layer_overrides(layer)}
+        if time_limit is not None:
+            overrides["solver.time_limit_s"] = time_limit
+        if example == (case_file is not None):
+            raise SitingError("give either a case file or --example")
+        if example:
+            from siting.examples import example_case, example_geodata
 
-    # the maps are drawn in a second process that imports its libraries while this one
-    # imports its own, reads and solves
-    with RenderProcess() as renderer:
-        try:
-            overrides = {**_parse_sets(set_), **_layer_overrides(layer)}
-            if time_limit is not None:
-                overrides["solver.time_limit_s"] = time_limit
-            if example == (case_file is not None):
-                raise SitingError("give either a case file or --example")
-            if example:
-                from siting.examples import example_case, example_geodata
+            case = example_case(**_nested(overrides))
+            data = example_geodata(case)
+            if scenario:
+                raise SitingError("the example has no scenarios")
+        else:
+            assert case_file is not None
+            # a bad case file fails here, before the solver and the data stack load
+            from siting.io.case_file import read_case
 
-                case = example_case(**_nested(overrides))
-                data = example_geodata(case)
-                if scenario:
-                    raise SitingError("the example has no scenarios")
-            else:
-                assert case_file is not None
-                # a bad case file fails here, before the solver and the data stack load
-                from siting.io.case_file import read_case
+            case = read_case(case_file, scenario=scenario, overrides=overrides)
+            data = None
+        out_dir = out or Path("results") / "-".join(filter(None, (case.name, case.scenario)))
+        if not quiet:
+            console().print(f"[bold]siting[/] {escape(case.label)}: {escape(case.description)}")
+        import warnings
 
-                case = read_case(case_file, scenario=scenario, overrides=overrides)
-                data = None
-            out_dir = out or Path("results") / "-".join(filter(None, (case.name, case.scenario)))
-            if not quiet:
-                console().print(f"[bold]siting[/] {escape(case.label)}: {escape(case.description)}")
-            import warnings
+        from siting.api import solve_case
+        from siting.output.render_process import RenderProcess
 
-            from siting.api import solve_case
+        # the maps are drawn in a second process that imports the plotting libraries while
+        # this one reads and solves
+        with RenderProcess() as renderer, warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
+            result = solve_case(
+                case,
+                out=out_dir,
+                data=data,
+                step=_step_printer(quiet),
+                stream=verbose,
+                renderer=renderer,
+            )
+    except InfeasibleError as exc:
+        stderr().print(f"[bold red]infeasible:[/] {exc}")
+        if exc.diagnosis is not None:
+            for line in exc.diagnosis.lines():  # type: ignore[attr-defined]
+                stderr().print(f"  • {line}")
+            if out is not None:
+                from siting.output.files import write_json
 
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
-                result = solve_case(
-                    case,
-                    out=out_dir,
-                    data=data,
-                    step=_step_printer(quiet),
-                    stream=verbose,
-                    renderer=renderer,
-                )
-        except InfeasibleError as exc:
-            stderr().print(f"[bold red]infeasible:[/] {exc}")
-            if exc.diagnosis is not None:
-                for line in exc.diagnosis.lines():  # type: ignore[attr-defined]
-                    stderr().print(f"  • {line}")
-                if out is not None:
-                    from siting.output.files import write_json
-
-                    write_json(Path(out) / "diagnosis.json", exc.diagnosis.to_dict())  # type: ignore[attr-defined]
-            raise typer.Exit(exc.exit_code) from None
-        except SitingError as exc:
-            _fail(exc)
-        except KeyboardInterrupt:
-            stderr().print("[bold red]interrupted[/]: no complete run folder was written")
-            raise typer.Exit(130) from None
+                write_json(Path(out) / "diagnosis.json", exc.diagnosis.to_dict())  # type: ignore[attr-defined]
+        raise typer.Exit(exc.exit_code) from None
+    except SitingError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        stderr().print("[bold red]interrupted[/]: no complete run folder was written")
+        raise typer.Exit(130) from None
     print_summary(result.solution, out_dir)
     _maps_hint(renderer.missing)
 

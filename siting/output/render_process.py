@@ -1,18 +1,21 @@
 """Draw a run's maps and report in a second process, started before the solve.
 
-``siting run`` starts a :class:`RenderProcess` before it reads the case's layers. The new
-process imports matplotlib, folium and the report modules while this one reads, builds and
-solves; when the plan is ready it is sent the run as :class:`~siting.report.RunData` and
-draws it with :func:`~siting.output.artefacts.render_artefacts` (the same function, so the
-same files as drawing here) while this process writes the GeoPackage and the tables. It
-draws the static map itself and the web map and the report in a fork of itself, so that
-both cores draw.
+``siting run`` starts a :class:`RenderProcess` once it has read the case, before it reads
+the layers. The new process imports matplotlib, folium and the report modules while this
+one reads, builds and solves; when the plan is ready it is sent the run as
+:class:`~siting.report.RunData` and draws it with
+:func:`~siting.output.artefacts.render_artefacts` (the same function, so the same files as
+drawing here) while this process writes the GeoPackage and the tables. It draws the static
+map itself and the web map and the report in a fork of itself, so that both cores draw.
 
-The process is a fresh interpreter (``python -m siting.output.render_process``) that talks
-over its standard input and output: it shares nothing with this one but the run it is sent,
-whatever threads or libraries this process has loaded, and it does not import this
-process's main script. It ignores Ctrl-C (this process stops it), and the warnings raised
-while drawing are sent back and raised here, where the caller's warning filters apply.
+On Linux, when this process runs no other thread, the drawing process is a fork of it: it
+starts with every module this one has imported (pandas, geopandas, siting) and imports only
+the plotting libraries. Elsewhere it is a fresh interpreter (``python -m
+siting.output.render_process``), which imports everything itself but shares nothing with
+this process and never imports its main script. Either way the run and the files travel
+pickled over two pipes; the process ignores Ctrl-C (this process stops it), and the
+warnings raised while drawing are sent back and raised here, where the caller's warning
+filters apply.
 """
 
 from __future__ import annotations
@@ -58,17 +61,15 @@ class RenderProcess:
     call what :meth:`draw` returned for the files' contents, :meth:`close` when done (or use
     it as a context manager)."""
 
-    def __init__(self) -> None:
-        package_root = str(Path(__file__).resolve().parents[2])
-        path = os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))
+    def __init__(self, fork: bool | None = None) -> None:
+        """``fork``: a fork of this process (True), a fresh interpreter (False), or a fork
+        where that is safe (None, see the module docstring)."""
         # the process logs what this one would: at siting's level, to stderr
         level = logging.getLogger("siting").getEffectiveLevel()
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(level)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": path},
-        )
+        if fork if fork is not None else _may_fork():
+            self._child: _Child = _Forked(level)
+        else:
+            self._child = _Fresh(level)
         self._sender: threading.Thread | None = None
         self._answered = False
         #: the packages of the ``maps`` extra the process could not import (after a drawing)
@@ -88,18 +89,17 @@ class RenderProcess:
         return self._receive
 
     def _send(self, job: Any) -> None:
-        assert self._process.stdin is not None
         with contextlib.suppress(OSError):  # a process that died is reported by _receive
-            pickle.dump(job, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self._process.stdin.flush()
+            pickle.dump(job, self._child.jobs, protocol=pickle.HIGHEST_PROTOCOL)
+            self._child.jobs.flush()
 
     def _receive(self) -> Contents:
-        assert self._sender is not None and self._process.stdout is not None
+        assert self._sender is not None
         self._sender.join()
         try:
-            kind, payload, missing, caught = pickle.load(self._process.stdout)
+            kind, payload, missing, caught = pickle.load(self._child.replies)
         except (EOFError, OSError, pickle.UnpicklingError):
-            code = self._process.wait()
+            code = self._child.wait()
             raise RuntimeError(f"the drawing process stopped (exit code {code})") from None
         self._answered = True
         self.missing = missing
@@ -112,21 +112,16 @@ class RenderProcess:
     def close(self) -> None:
         """Stop the process; at once unless it has sent its answer (a run that failed need
         not wait for its imports or its drawing)."""
-        if not self._answered and self._process.poll() is None:
-            self._process.terminate()
-        for pipe in (self._process.stdin, self._process.stdout):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
-        try:
-            self._process.wait(timeout=5.0)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        if not self._answered and self.running:
+            self._child.terminate()
+        for pipe in (self._child.jobs, self._child.replies):
+            with contextlib.suppress(OSError):
+                pipe.close()
+        self._child.wait()
 
     @property
     def running(self) -> bool:
-        return self._process.poll() is None
+        return self._child.running()
 
     def __enter__(self) -> RenderProcess:
         return self
@@ -140,18 +135,111 @@ class RenderProcess:
         self.close()
 
 
-def serve(log_level: int = logging.WARNING) -> None:
-    """The drawing process: import, wait for one run, draw it, send the contents back on the
-    standard output it started with (anything else printed goes to standard error)."""
+def _may_fork() -> bool:
+    """A fork is safe and cheap here: Linux (elsewhere system libraries may not survive a
+    fork without exec), and no other Python thread that could hold a lock."""
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+class _Child:
+    """The drawing process as the main process sees it: two pipes and a process id."""
+
+    jobs: IO[bytes]
+    replies: IO[bytes]
+
+    def running(self) -> bool:
+        raise NotImplementedError
+
+    def terminate(self) -> None:
+        raise NotImplementedError
+
+    def wait(self) -> int | None:
+        raise NotImplementedError
+
+
+class _Forked(_Child):
+    def __init__(self, log_level: int) -> None:
+        jobs_read, jobs_write = os.pipe()
+        replies_read, replies_write = os.pipe()
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
+            stream.flush()
+        self._pid = os.fork()
+        if self._pid == 0:
+            code = 1
+            try:
+                os.close(jobs_write)
+                os.close(replies_read)
+                serve(log_level, os.fdopen(jobs_read, "rb"), os.fdopen(replies_write, "wb"))
+                code = 0
+            finally:
+                os._exit(code)  # no exit handler of the main process runs here
+        os.close(jobs_read)
+        os.close(replies_write)
+        self.jobs = os.fdopen(jobs_write, "wb")
+        self.replies = os.fdopen(replies_read, "rb")
+        self._code: int | None = None
+
+    def running(self) -> bool:
+        if self._code is None:
+            pid, status = os.waitpid(self._pid, os.WNOHANG)
+            if pid:
+                self._code = os.waitstatus_to_exitcode(status)
+        return self._code is None
+
+    def terminate(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGTERM)
+
+    def wait(self) -> int | None:
+        if self._code is None:
+            _pid, status = os.waitpid(self._pid, 0)
+            self._code = os.waitstatus_to_exitcode(status)
+        return self._code
+
+
+class _Fresh(_Child):
+    def __init__(self, log_level: int) -> None:
+        package_root = str(Path(__file__).resolve().parents[2])
+        path = os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(log_level)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self.jobs, self.replies = self._process.stdin, self._process.stdout
+
+    def running(self) -> bool:
+        return self._process.poll() is None
+
+    def terminate(self) -> None:
+        self._process.terminate()
+
+    def wait(self) -> int | None:
+        return self._process.wait()
+
+
+def serve(
+    log_level: int = logging.WARNING,
+    jobs: IO[bytes] | None = None,
+    replies: IO[bytes] | None = None,
+) -> None:
+    """The drawing process: import, wait for one run, draw it, send the contents back.
+    Without pipes it talks over the standard input and output it started with (anything
+    else printed goes to standard error)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the main process, which stops us
-    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if jobs is None or replies is None:
+        jobs = sys.stdin.buffer
+        replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     if log_level < logging.WARNING:
         logging.basicConfig(format="siting-render %(name)s: %(message)s")
         logging.getLogger("siting").setLevel(log_level)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        reply = _draw_one(sys.stdin.buffer)
+        reply = _draw_one(jobs)
     if reply is not None:
         pickle.dump(
             (*reply, [(w.category, str(w.message)) for w in caught]),

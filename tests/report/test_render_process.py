@@ -24,9 +24,14 @@ def _same_page(a: bytes, b: bytes) -> bool:
     return RANDOM_IDS.sub("", a.decode()) == RANDOM_IDS.sub("", b.decode())
 
 
-def test_drawn_in_a_process_equals_drawn_here(example_rundata):
+@pytest.fixture(params=[True, False], ids=["fork", "fresh interpreter"])
+def fork(request):
+    return request.param
+
+
+def test_drawn_in_a_process_equals_drawn_here(example_rundata, fork):
     here = render_artefacts(example_rundata)
-    with RenderProcess() as renderer:
+    with RenderProcess(fork=fork) as renderer:
         there = renderer.draw(example_rundata)()
     assert renderer.missing == []
     assert (
@@ -46,9 +51,9 @@ def test_drawn_in_a_process_equals_drawn_here(example_rundata):
         assert _same_page(there[name], here[name]), name
 
 
-def test_run_folder_written_with_a_process_equals_one_written_here(example_result, tmp_path):
+def test_run_folder_written_with_a_process_equals_one_written_here(example_result, tmp_path, fork):
     write_result(example_result, tmp_path / "here")
-    with RenderProcess() as renderer:
+    with RenderProcess(fork=fork) as renderer:
         write_result(example_result, tmp_path / "there", renderer=renderer)
     here, there = tmp_path / "here", tmp_path / "there"
     files = sorted(p.relative_to(here) for p in here.rglob("*") if p.is_file())
@@ -65,8 +70,8 @@ class _BadFormat(RenderProcess):
         return super().draw(run, formats=("bmp",))
 
 
-def test_an_error_in_the_process_is_raised_here(example_rundata):
-    with _BadFormat() as renderer:
+def test_an_error_in_the_process_is_raised_here(example_rundata, fork):
+    with _BadFormat(fork=fork) as renderer:
         result = renderer.draw(example_rundata)
         with pytest.raises(DataError, match="map format 'bmp': allowed png, svg, pdf"):
             result()
@@ -82,8 +87,9 @@ def test_a_failed_drawing_still_writes_the_run(example_result, tmp_path):
     assert not (tmp_path / "map.png").exists() and not (tmp_path / "report.md").exists()
 
 
-def test_a_process_that_draws_nothing_stops(example_rundata):
-    renderer = RenderProcess()
+def test_a_process_that_draws_nothing_stops(fork):
+    renderer = RenderProcess(fork=fork)
+    assert renderer.running
     renderer.close()
     assert not renderer.running
     assert renderer.missing is None
