@@ -130,9 +130,9 @@ if TYPE_CHECKING:
     from siting.geodata import GeoData
     from siting.inputs import ModelInputs, Params
     from siting.io.orlib import read_orlib_cap
-    from siting.output.run_folder import read_solution
     from siting.io.spopt import read_spopt_network, read_spopt_sf
     from siting.outcome import Outcome, SolveReport
+    from siting.output.run_folder import read_solution
     from siting.pipeline import Prepared, RunResult, prepare, run, solve_inputs
     from siting.solution import Solution
     from siting.solver.handle import SolverHandle

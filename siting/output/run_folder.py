@@ -27,6 +27,7 @@ from siting.errors import DataError
 from siting.gis import GEOMETRY_TYPES
 from siting.inputs import Params
 from siting.network import NetworkReport
+from siting.outcome import Outcome, SolveReport
 from siting.output.files import (
     Writer,
     atomic_path,
@@ -35,7 +36,6 @@ from siting.output.files import (
     write_csv,
     write_json,
 )
-from siting.outcome import Outcome, SolveReport
 from siting.report.qgis import LayerStyle, layer_styles
 from siting.solution import Solution
 
