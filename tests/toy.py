@@ -79,7 +79,7 @@ def toy(
 
     node_df = pd.DataFrame(
         {
-            "kind": ["field" if v.get("supply", 0) > 0 else "hub" for v in nodes.values()],
+            "kind": ["field" if annual(v.get("supply", 0)) > 0 else "hub" for v in nodes.values()],
             "name": list(nodes),
             "lon": 0.0,
             "lat": 0.0,

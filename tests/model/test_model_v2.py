@@ -370,3 +370,41 @@ def test_the_checker_catches_a_broken_period_balance():
     sp.loc[("s", "winter"), "gas_mw"] = 40.0
     broken = check_solution(replace(sol, site_periods=sp), raise_on_error=False)
     assert {"power_balance", "gas_balance"} <= {v.family for v in broken.violations}
+
+
+def test_a_winter_shortage_is_named_before_solving():
+    """Winter deliverability 80 MW against 100 MW of committed winter demand: the graph
+    checks of the winter period find it before any solve (summer is fine)."""
+    inputs = toy(
+        {"F": {"supply": {"winter": 80.0, "summer": 200.0}}, "D": {"demand": 100.0}},
+        {"F>D": ("F", "D", 1000)},
+        {"s": {"node": "D"}},
+        periods=HALF,
+        target_mw=10,
+    )
+    with pytest.raises(InfeasibleError) as info:
+        solve_inputs(inputs, EXACT)
+    (finding,) = [f for f in info.value.diagnosis.findings if f.blocking]
+    assert finding.family == "field_capacity"
+    assert finding.where == "system in winter"
+    assert finding.message.startswith("winter: field_capacity:")
+    assert finding.amount == pytest.approx(20)
+
+
+def test_the_elastic_diagnosis_names_the_period():
+    """Winter spare 10 MW, no gas anywhere, target 20 MW: 10 MW more winter spare at g."""
+    inputs = toy(
+        {"F": {"supply": 100}, "S": {}},
+        {"F>S": ("F", "S", 1000)},
+        {"s": {"node": "S", "grid_id": "g"}},
+        grid={"g": {"winter": 10.0, "summer": 30.0}},
+        periods=HALF,
+        allow_gas=False,
+        target_mw=20,
+    )
+    with pytest.raises(InfeasibleError) as info:
+        solve_inputs(inputs, EXACT)
+    diag = info.value.diagnosis
+    assert diag.families == ["grid"]
+    assert diag.findings[0].where == "g in winter (10.0)"
+    assert diag.findings[0].amount == pytest.approx(10)
