@@ -61,6 +61,7 @@ def check_energy(c: _Checker, solution: Solution, it: np.ndarray) -> None:
         fuel = sp["gas_mw"].to_numpy(float)
     c.eq("technology", ids, sp["gas_mw"].to_numpy(float), fuel, "fuel = Σ_t power/η_t")
     c.eq("power_balance", ids, onsite + grid, pue * it[pos], "on-site + grid = PUE·IT")
+    c.eq("power_balance", ids, sp["onsite_mw"].to_numpy(float), onsite, "on-site as reported")
     for col in ("grid_mw", "gas_mw"):
         c.leq("non-negative", ids, -sp[col].to_numpy(float), np.zeros(len(sp)), f"{col} ≥ 0")
     if not p.allow_gas:
@@ -108,8 +109,19 @@ def _check_units(c: _Checker, solution: Solution, techs: list, pos: np.ndarray) 
     c.eq("technology", s.index, s["installed_mw"].to_numpy(float), installed, "installed MW")
     if "units" in solution.site_units.columns and len(solution.site_units):
         su = solution.site_units
+        ids_su = _ids(su.index)
+        site, tech_of = su.index.get_level_values(0), su.index.get_level_values(1)
         again = np.array([s.at[a, f"units_{b}"] for a, b in su.index], dtype=float)
-        c.eq("technology", _ids(su.index), su["units"].to_numpy(float), again, "site_units = sites")
+        c.eq("technology", ids_su, su["units"].to_numpy(float), again, "site_units = sites")
+        power = np.array([s.at[a, f"power_{b}_mw"] for a, b in su.index], dtype=float)
+        c.eq("technology", ids_su, su["power_mw"].to_numpy(float), power, "site_units power")
+        eta = tech["efficiency"].reindex(tech_of).to_numpy(float)
+        c.eq("technology", ids_su, su["fuel_mw"].to_numpy(float), power / eta, "fuel = power/η")
+        mw = again * tech["unit_mw"].reindex(tech_of).to_numpy(float)
+        c.eq("technology", ids_su, su["installed_mw"].to_numpy(float), mw, "installed = unit·units")
+        mult = s["capex_multiplier"].reindex(site).to_numpy(float)
+        cost = tech["cost_musd_per_mw_y"].reindex(tech_of).to_numpy(float) * mult * mw
+        c.eq("cost_terms", ids_su, su["cost_musd_y"].to_numpy(float), cost, "units' annual cost")
     if p.reliability == "n_plus_1":
         largest = np.max([np.where(units[t] > 0.5, unit[t], 0.0) for t in techs], axis=0)
         output = np.sum([sp[f"power_{t}_mw"].to_numpy(float) for t in techs], axis=0)
