@@ -520,8 +520,8 @@ class ObjectiveConfig(Strict):
     def _well_posed(self) -> ObjectiveConfig:
         if self.sense == "max_gas_use" and self.budget is None and self.ceiling_usd_per_mwh is None:
             raise ValueError(
-                "max_gas_use needs a cost ceiling or a budget, e.g. ceiling_usd_per_mwh: 280 "
-                "or budget: '20000 MUSD'"
+                "max_gas_use needs a budget or a cost ceiling, e.g. budget: '20000 MUSD' or "
+                "ceiling_usd_per_mwh: 280"
             )
         if (
             self.min_sites is not None
