@@ -52,9 +52,9 @@ from siting.solver.model._data import Data
 from siting.solver.model.variables import fuel_mw, indirect_mw, it_mw
 
 
-def _site_terms(m: pyo.ConcreteModel, d: Data, s: object, part: str) -> list:
-    """The cost terms of site s, in a fixed order: ``part`` is "all", "investment" or a
-    scenario name (the operating terms of that scenario's periods)."""
+def _site_terms(m: pyo.ConcreteModel, d: Data, s: object, invest: bool, periods: list) -> list:
+    """The cost terms of site s in a fixed order: its investment terms (if ``invest``) and
+    its operating terms in ``periods``."""
     c = getattr(m, "_cost_parts", None)
     if c is None:
         c = m._cost_parts = dict(
@@ -72,8 +72,7 @@ def _site_terms(m: pyo.ConcreteModel, d: Data, s: object, part: str) -> list:
             ).to_dict(),
         )
     grid_of, k_grid, w = d.grid_of, d.grid_price_factor, d.weight
-    invest, operate = part in ("all", "investment"), part != "investment"
-    periods = [q for q in d.periods if part == "all" or d.scenario_of[q] == part]
+    operate = bool(periods)
     terms: list = []
     if invest:
         terms += [c["c_open"][s] * m.open[s], c["c_it"][s] * c["it"][s]]
@@ -109,9 +108,8 @@ def _serve_terms(m: pyo.ConcreteModel, d: Data) -> object:
     )
 
 
-def _arc_terms(m: pyo.ConcreteModel, d: Data, part: str) -> object:
+def _arc_terms(m: pyo.ConcreteModel, d: Data, periods: list) -> object:
     arc_cost, w = d.arc("cost_musd_per_mw_y"), d.weight
-    periods = [q for q in d.periods if part == "all" or d.scenario_of[q] == part]
     return pyo.quicksum(
         arc_cost[a] * w[q] * m.flow_mw[a, q] for a in m.ARCS if arc_cost[a] for q in periods
     )
@@ -119,17 +117,18 @@ def _arc_terms(m: pyo.ConcreteModel, d: Data, part: str) -> object:
 
 def operating_cost_exprs(m: pyo.ConcreteModel, d: Data) -> dict[object, object]:
     """Per scenario k: Σ_{p ∈ k} w[p]·(fuel, variable O&M, grid energy and transport cost)."""
-    return {
-        k: pyo.quicksum(term for s in m.SITES for term in _site_terms(m, d, s, k))
-        + _arc_terms(m, d, k)
-        for k in d.scenarios
-    }
+    out = {}
+    for k in d.scenarios:
+        periods = [q for q in d.periods if d.scenario_of[q] == k]
+        sites = pyo.quicksum(t for s in m.SITES for t in _site_terms(m, d, s, False, periods))
+        out[k] = sites + _arc_terms(m, d, periods)
+    return out
 
 
 def investment_expr(m: pyo.ConcreteModel, d: Data) -> object:
     """The annualised cost that does not depend on the periods' operation."""
     return pyo.quicksum(
-        term for s in m.SITES for term in _site_terms(m, d, s, "investment")
+        term for s in m.SITES for term in _site_terms(m, d, s, True, [])
     ) + _serve_terms(m, d)
 
 
@@ -145,8 +144,11 @@ def gas_used_expr(m: pyo.ConcreteModel, d: Data) -> object:
 def cost_expr(m: pyo.ConcreteModel, d: Data) -> object:
     serve_terms = _serve_terms(m, d)
     if d.params.energy_system and d.inputs.is_v2:
-        site_terms = pyo.quicksum(term for s in m.SITES for term in _site_terms(m, d, s, "all"))
-        return site_terms + _arc_terms(m, d, "all") + serve_terms
+        periods = d.periods
+        site_terms = pyo.quicksum(
+            term for s in m.SITES for term in _site_terms(m, d, s, True, periods)
+        )
+        return site_terms + _arc_terms(m, d, periods) + serve_terms
     it = it_mw(m, d)
     c_open, c_it = d.site("open_cost_musd_y"), d.site("it_cost_musd_per_mw_y")
     if not d.params.energy_system:
