@@ -45,9 +45,100 @@ def build_candidates(network: Network, data: GeoData, case: Case) -> Candidates:
     if cfg.spacing_km:
         drawings = network.drawings if network.drawings is not None else Drawings.of(network.graph)
     points = candidate_points(network.graph, cfg.node_kinds, cfg.spacing_km, drawings)
+    graph = network.graph
+    if data.stranded is not None:
+        graph = with_stranded_nodes(graph, data.stranded, data.sources.get("stranded", "<memory>"))
+        points = with_stranded_points(points, data.stranded)
     attrs = site_attributes(points, data, case)
-    graph = insert_sites(network.graph, attrs[attrs["eligible"]], drawings)
+    if data.stranded is not None:
+        attrs = stranded_gas_prices(attrs, data, case)
+    graph = insert_sites(graph, attrs[attrs["eligible"]], drawings)
     return Candidates(attrs, graph)
+
+
+#: the graph node kind of off-network supply (a layer ``stranded`` point)
+STRANDED = "stranded"
+
+
+def with_stranded_nodes(graph: nx.Graph, stranded: pd.DataFrame, source: str) -> nx.Graph:
+    """A copy of ``graph`` with every off-network supply point as a node on no pipeline:
+    kind ``stranded``, its volume as supply, no committed demand. Its gas reaches only the
+    candidate site at the point."""
+    clash = [n for n in stranded["node_id"] if n in graph]
+    if clash:
+        raise DataError(
+            f"{source}: layer stranded: feature {clash[0]}: node_id is also a node of the gas "
+            "network; give off-network supply its own id"
+        )
+    g = graph.copy()
+    g.add_nodes_from(
+        (
+            n,
+            {
+                "name": name,
+                "kind": STRANDED,
+                "lon": float(x),
+                "lat": float(y),
+                "supply_mw": float(supply),
+                "demand_mw": 0.0,
+            },
+        )
+        for n, name, x, y, supply in zip(
+            stranded["node_id"],
+            stranded["name"],
+            stranded.geometry.x,
+            stranded.geometry.y,
+            stranded["supply_mw"],
+            strict=True,
+        )
+    )
+    return g
+
+
+def with_stranded_points(points: pd.DataFrame, stranded: pd.DataFrame) -> pd.DataFrame:
+    """The candidate points plus one at every off-network supply point (column ``stranded``
+    marks them)."""
+    rows = pd.DataFrame(
+        {
+            "site_id": stranded["node_id"].to_numpy(),
+            "node_id": stranded["node_id"].to_numpy(),
+            "lon": stranded.geometry.x.to_numpy(float),
+            "lat": stranded.geometry.y.to_numpy(float),
+            "on": "node",
+            "edge_u": None,
+            "edge_v": None,
+            "along_km": 0.0,
+            "corridor": stranded["name"].to_numpy(),
+        },
+        columns=POINT_COLUMNS,
+    )
+    out = pd.concat([points.assign(stranded=False), rows.assign(stranded=True)], ignore_index=True)
+    return out
+
+
+def stranded_gas_prices(attrs: gpd.GeoDataFrame, data: GeoData, case: Case) -> gpd.GeoDataFrame:
+    """The gas price of off-network sites: their own price (``costs.gas_price`` where the
+    layer gives none) plus local gathering, as a factor on the case's price like the
+    regional prices (relative to the cheapest priced node, else to ``costs.gas_price``)."""
+    assert data.stranded is not None
+    own = data.stranded.set_index("node_id")
+    base = case.costs.gas_price.to_internal(case.conversions)
+    node_prices = (
+        data.nodes["gas_price_usd_per_mwh"].to_numpy(float)
+        if "gas_price_usd_per_mwh" in data.nodes.columns
+        else np.full(0, np.nan)
+    )
+    priced = node_prices[np.isfinite(node_prices) & (node_prices > 0)]
+    reference = float(priced.min()) if len(priced) else base
+    at = attrs["stranded"].to_numpy(bool)
+    ids = attrs.loc[at, "node_id"]
+    price = own["gas_price_usd_per_mwh"].reindex(ids).to_numpy(float)
+    price = np.where(np.isfinite(price), price, reference)
+    delivered = price + own["gathering_cost_usd_per_mwh"].reindex(ids).to_numpy(float)
+    out = attrs.copy()
+    out.loc[at, "gas_price_usd_per_mwh"] = delivered
+    out.loc[at, "gas_price_factor"] = delivered / reference if reference > 0 else 1.0
+    return out
 
 
 def candidate_points(

@@ -44,6 +44,7 @@ MoneyPerLength = _quantity("money_per_length")
 MoneyPerPowerYear = _quantity("money_per_power_year")
 EnergyPrice = _quantity("energy_price")
 GasPrice = _quantity("gas_price")
+GasTariff = _quantity("gas_tariff")
 
 
 def _non_negative(v: Quantity) -> Quantity:
@@ -196,6 +197,9 @@ class Layers(Strict):
     country: LayerSpec | None = None
     borders: LayerSpec | None = None
     exclusions: tuple[LayerSpec, ...] = ()
+    #: off-network supply (isolated fields, flaring): points with their own gas, each a
+    #: candidate site on no pipeline
+    stranded: LayerSpec | None = None
 
     def specs(self) -> dict[str, LayerSpec]:
         out = {k: v for k, v in self if isinstance(v, LayerSpec)}
@@ -470,6 +474,11 @@ class CostsConfig(Strict):
     #: per MW of contracted grid capacity, overnight (annualised over the grid lifetime)
     grid_connection_charge: Annotated[MoneyPerPower, NonNegative] | None = None
     transport_tariff_usd_per_mwh_per_1000km: Annotated[float, Field(ge=0)] = 0.0
+    #: the same tariff with its unit, e.g. '20 RUB/1000m3/100km' (give one of the two). It is
+    #: paid on the gas the plan moves: the flows' tariff less the least tariff of moving the
+    #: committed demand alone. A delivered regional price (network.gas_price_column) already
+    #: holds transport: pair the tariff with prices at the producing end
+    gas_transport_tariff: Annotated[GasTariff, NonNegative] | None = None
     compute_value: Annotated[MoneyPerPowerYear, NonNegative] = Field(
         default="0 MUSD/MW/y", validate_default=True
     )
@@ -478,8 +487,23 @@ class CostsConfig(Strict):
     grid_line_cold_multiplier: Annotated[float, Field(ge=1)] = 1.0
     fiber_cold_multiplier: Annotated[float, Field(ge=1)] = 1.0
 
+    @model_validator(mode="after")
+    def _one_tariff(self) -> CostsConfig:
+        if self.gas_transport_tariff is not None and self.transport_tariff_usd_per_mwh_per_1000km:
+            raise ValueError(
+                "give the transport tariff once: gas_transport_tariff (with its unit) or "
+                "transport_tariff_usd_per_mwh_per_1000km, not both"
+            )
+        return self
+
     def crf(self, asset: str) -> float:
         return capital_recovery_factor(self.discount_rate, getattr(self.lifetime_years, asset))
+
+    def transport_tariff(self, conv: Conversions) -> float:
+        """The gas transport tariff in USD per MWh of fuel heat per 1,000 km."""
+        if self.gas_transport_tariff is not None:
+            return self.gas_transport_tariff.to_internal(conv)
+        return self.transport_tariff_usd_per_mwh_per_1000km
 
 
 class HubDemandConfig(Strict):

@@ -44,6 +44,7 @@ class GeoData:
     grid_lines: gpd.GeoDataFrame | None = None
     places: pd.DataFrame | None = None
     removed: pd.DataFrame = field(default_factory=lambda: removals_frame([]))
+    stranded: gpd.GeoDataFrame | None = None
 
 
 REMOVAL_COLUMNS = ["layer", "what", "id", "reason", "length_km"]
@@ -492,6 +493,55 @@ def standardise_nodes(
     for role, column in (("supply", cfg.supply_column), ("demand", cfg.demand_column)):
         values = period_quantities(raw, column, "gas_flow", conv, where, ids, periods)
         columns.update({f"{role}_{p}_mw": v for p, v in values.items()})
+    return gpd.GeoDataFrame(columns, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
+
+
+def standardise_stranded(
+    raw: gpd.GeoDataFrame,
+    cfg: NetworkConfig,
+    conv: Conversions,
+    source: str = "<memory>",
+    periods: tuple[str, ...] = (),
+) -> gpd.GeoDataFrame:
+    """Off-network supply (gas on no pipeline): ``node_id``, ``name``, ``kind`` (free text,
+    kept as ``stranded_kind``), the supply of ``network.supply_column`` (``supply_mw`` and
+    ``supply_<period>_mw``), its own ``gas_price`` and ``gathering_cost`` (USD/MWh of fuel
+    heat; NaN and 0 where absent) and ``capacity_source`` (text, where given)."""
+    where = _where(source, "stranded")
+    raw = _require_crs(raw, where)
+    ids = _ids(raw, "node_id", where)
+    _check_geometry(raw, ids, {"Point"}, where)
+    _column, supply = quantity_column(raw, cfg.supply_column, "gas_flow", conv, where, ids)
+    if np.isnan(supply).any():
+        i = int(np.flatnonzero(np.isnan(supply))[0])
+        raise DataError(
+            f"{where}: feature {ids.iloc[i]}: column {_column}: missing volume; off-network "
+            "supply needs the gas it can give"
+        )
+    price = np.full(len(raw), np.nan)
+    if _has_quantity(raw, "gas_price"):
+        _col, price = quantity_column(raw, "gas_price", "gas_price", conv, where, ids)
+    gathering = _optional_quantity(raw, "gathering_cost", "gas_price", conv, where, ids)
+    kind = (
+        raw["kind"].fillna("stranded").astype(str).to_numpy()
+        if "kind" in raw.columns
+        else np.full(len(raw), "stranded", dtype=object)
+    )
+    columns: dict[str, object] = {
+        "node_id": ids.to_numpy(),
+        "name": _names(raw, ids),
+        "stranded_kind": kind,
+        "supply_mw": supply,
+        "gas_price_usd_per_mwh": price,
+        "gathering_cost_usd_per_mwh": gathering,
+        "capacity_source": (
+            raw["capacity_source"].fillna("").astype(str).to_numpy()
+            if "capacity_source" in raw.columns
+            else np.full(len(raw), "", dtype=object)
+        ),
+    }
+    values = period_quantities(raw, cfg.supply_column, "gas_flow", conv, where, ids, periods)
+    columns.update({f"supply_{p}_mw": v for p, v in values.items()})
     return gpd.GeoDataFrame(columns, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
 
 

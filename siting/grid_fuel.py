@@ -60,10 +60,15 @@ def grid_v2_table(grid_ids: pd.Index, data: GeoData, graph: nx.Graph, case: Case
     return out
 
 
+#: graph node kinds that never feed a gas-fired grid node unless named as its gas_node
+NOT_FEEDS = ("site", "stranded")
+
+
 def _gas_feeds(layer: pd.DataFrame, graph: nx.Graph, case: Case, source: str) -> pd.DataFrame:
     where = f"{source}: layer grid"
     limit = case.network.grid_gas_snap_km
-    nodes = [(n, d) for n, d in graph.nodes(data=True) if d.get("kind") != "site"]
+    # the nearest feed is a node of the pipelines: neither a site nor off-network supply
+    nodes = [(n, d) for n, d in graph.nodes(data=True) if d.get("kind") not in NOT_FEEDS]
     node_ids = np.array([n for n, _ in nodes], dtype=object)
     lon = np.array([d["lon"] for _, d in nodes], float)
     lat = np.array([d["lat"] for _, d in nodes], float)

@@ -71,8 +71,11 @@ def _column_or_factor(
 
 
 def node_periods(nodes: pd.DataFrame, data: GeoData, case: Case) -> pd.DataFrame:
-    """``supply_max_mw`` and ``demand_mw`` of every model node in every period."""
+    """``supply_max_mw`` and ``demand_mw`` of every model node in every period (off-network
+    supply points from the ``stranded`` layer included)."""
     layer = data.nodes.set_index("node_id")
+    if data.stranded is not None:
+        layer = pd.concat([layer, data.stranded.set_index("node_id")])
     out: dict[str, dict[str, np.ndarray]] = {"supply_max_mw": {}, "demand_mw": {}}
     for p in case.period_names:
         for column, role, key in (

@@ -64,7 +64,7 @@ def toy(
     grid_charges: dict[str, dict[str, float]] | None = None,
     **params: Any,
 ) -> ModelInputs:
-    """nodes: {id: {supply, demand}}; arcs: {id: (from, to, capacity)}; sites: {id: {node, …}}."""
+    """nodes: {id: {supply, demand, kind}}; arcs: {id: (from, to, capacity)}; sites: {id: {node, …}}."""
     weights = periods or {}
 
     def annual(value: Any) -> float:
@@ -79,7 +79,10 @@ def toy(
 
     node_df = pd.DataFrame(
         {
-            "kind": ["field" if annual(v.get("supply", 0)) > 0 else "hub" for v in nodes.values()],
+            "kind": [
+                v.get("kind", "field" if annual(v.get("supply", 0)) > 0 else "hub")
+                for v in nodes.values()
+            ],
             "name": list(nodes),
             "lon": 0.0,
             "lat": 0.0,

@@ -39,6 +39,7 @@ from siting.geodata import (
     standardise_pipelines,
     standardise_points_table,
     standardise_polygons,
+    standardise_stranded,
 )
 from siting.io.raw import RawLayer, first_line
 from siting.units import unit_suffix
@@ -62,6 +63,8 @@ QUANTITY_KINDS = {
     "demand": "gas_flow",
     "spare": "power",
     "capacity_price": "money_per_power_year",
+    "gas_price": "gas_price",
+    "gathering_cost": "gas_price",
     "diameter": "length",
     "length": "length",
 }
@@ -75,6 +78,7 @@ ID_COLUMNS = {
     "fiber": "fiber_id",
     "hubs": "hub_id",
     "borders": "border_id",
+    "stranded": "node_id",
 }
 
 
@@ -502,6 +506,13 @@ def load_geodata(case: Case) -> GeoData:
             "towns layer (layers.towns)"
         )
     hubs = standardise_hubs(vector(layers.hubs, "hubs"), src["hubs"]) if layers.hubs else None
+    stranded = (
+        standardise_stranded(
+            vector(layers.stranded, "stranded"), net, conv, src["stranded"], periods
+        )
+        if layers.stranded
+        else None
+    )
     country = (
         standardise_polygons(vector(layers.country, "country"), "country", src["country"])
         if layers.country
@@ -543,6 +554,7 @@ def load_geodata(case: Case) -> GeoData:
             else None
         ),
         removed=removals_frame(removed),
+        stranded=stranded,
     )
 
 
