@@ -309,6 +309,15 @@ def _check_symmetry(c: _Checker, solution: Solution) -> None:
         c.leq("symmetry", ids, opened[1:], opened[:-1], "identical sites open in table order")
 
 
+def _committed_transport(solution: Solution) -> float:
+    """The transport cost of the committed demand alone that the objective leaves out:
+    the periods' weights times the baselines in the plan's parameters."""
+    baseline = np.asarray(solution.params.transport_baseline_musd_y, float)
+    if not len(baseline):
+        return 0.0
+    return float((solution.periods["weight"].to_numpy(float) * baseline).sum())
+
+
 def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:
     s, p = solution.sites, solution.params
     if solution.is_v2:
@@ -326,7 +335,9 @@ def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:
         w = solution.periods["weight"].reindex(ap.index.get_level_values("period")).to_numpy()
         unit_cost = solution.arcs["cost_musd_per_mw_y"].reindex(ap.index.get_level_values("arc_id"))
         transport = float((unit_cost.to_numpy(float) * w * ap["flow_mw"].to_numpy(float)).sum())
-        cost = float(sum(v.sum() for v in terms.values())) + transport
+        cost = (
+            float(sum(v.sum() for v in terms.values())) + transport - _committed_transport(solution)
+        )
         check_v2_system(c, solution, it, cost)
         _objective_row(c, solution, it, cost, gas_counted(solution))
         return
@@ -357,7 +368,7 @@ def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:
     for name, values in terms.items():
         c.eq("cost_terms", s.index, s[name].to_numpy(float), values, f"{name} as reported")
     transport = float((solution.arcs["cost_musd_per_mw_y"] * solution.arcs["flow_mw"]).sum())
-    cost = float(sum(v.sum() for v in terms.values())) + transport
+    cost = float(sum(v.sum() for v in terms.values())) + transport - _committed_transport(solution)
     _objective_row(c, solution, it, cost, float(s["gas_mw"].sum()))
 
 

@@ -86,6 +86,9 @@ class Params:
     ceiling_usd_per_mwh: float | None = None
     count_indirect: bool = False
     gas_use_it_weight: float = 0.0
+    # with a transport tariff: the least transport cost of the committed demand alone in
+    # each period, in period order (MUSD/y; empty: none), see siting.solver.baseline
+    transport_baseline_musd_y: tuple[float, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -98,7 +101,12 @@ class Params:
         values = dict(data)
         if "formulation" in values:
             values["formulation"] = FormulationConfig(**values["formulation"])
-        for key in ("pareto_metrics", "pareto_weights", "pareto_bounds"):
+        for key in (
+            "pareto_metrics",
+            "pareto_weights",
+            "pareto_bounds",
+            "transport_baseline_musd_y",
+        ):
             if values.get(key) is not None:
                 values[key] = tuple(values[key])
         return cls(**values)
@@ -209,6 +217,13 @@ class ModelInputs:
         return len(self.periods) > 1 or any(
             len(getattr(self, attr)) for attr, _i, _c in PERIOD_VALUES.values()
         )
+
+    @property
+    def transport_baseline_musd_y(self) -> dict:
+        """Per period: the least transport cost of the committed demand alone (MUSD/y, 0
+        without a tariff), which the plan's transport cost is counted above."""
+        values = self.params.transport_baseline_musd_y or (0.0,) * len(self.periods)
+        return dict(zip(self.period_names, values, strict=True))
 
     @property
     def has_menu(self) -> bool:
@@ -412,7 +427,7 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
     """Turn the network with sites, the layers and the case into model tables."""
     graph = candidates.graph
     nodes = _nodes_table(graph)
-    arcs = _arcs_table(graph, case.costs.transport_tariff_usd_per_mwh_per_1000km)
+    arcs = _arcs_table(graph, case.costs.transport_tariff(case.conversions))
     eligible = candidates.eligible.copy()
     eligible["node_id"] = np.where(
         eligible["on"] == "node", eligible["node_id"], eligible["site_id"]
@@ -437,7 +452,22 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
     hubs, serve = _hubs_tables(eligible, data, case)
     cliques = spacing_cliques(sites, case.objective.min_spacing_km)
     inputs = ModelInputs(nodes, arcs, sites, params, grid_nodes, hubs, serve, cliques)
-    return with_v2_tables(inputs, graph, data, case).validate()
+    return with_transport_baseline(with_v2_tables(inputs, graph, data, case)).validate()
+
+
+def with_transport_baseline(inputs: ModelInputs) -> ModelInputs:
+    """``inputs`` with each period's least transport cost of the committed demand alone
+    (``Params.transport_baseline_musd_y``, see :mod:`siting.solver.baseline`), when arcs
+    carry a transport cost; unchanged otherwise."""
+    if not inputs.params.energy_system or not inputs.arcs["cost_musd_per_mw_y"].any():
+        return inputs
+    from siting.solver.baseline import transport_baseline
+
+    baseline = transport_baseline(inputs).reindex(inputs.periods.index)
+    # a period whose committed demand cannot be met has no plan: the checks say why
+    return inputs.with_params(
+        transport_baseline_musd_y=tuple(baseline.fillna(0.0).to_numpy(float).tolist())
+    )
 
 
 def with_v2_tables(inputs: ModelInputs, graph: nx.Graph, data: GeoData, case: Case) -> ModelInputs:

@@ -20,6 +20,7 @@ from siting.inputs import (
     annual_periods,
 )
 from siting.outcome import SolveReport
+from siting.surplus import STRANDED, surplus_table
 
 #: site inputs the cost terms read
 _SITE_INPUTS = (
@@ -236,10 +237,20 @@ def pareto_metric_values(
     }
 
 
+def transport_baseline_total(s: Solution) -> float:
+    """Σ_p w[p]·B[p]: the least transport cost of the committed demand alone (MUSD/y), which
+    the plan's transport is counted above (0 without a tariff)."""
+    baseline = s.params.transport_baseline_musd_y
+    if not baseline:
+        return 0.0
+    return float(np.dot(s.periods["weight"].to_numpy(float), np.asarray(baseline, float)))
+
+
 def compute_totals(s: Solution) -> dict[str, float]:
     sites, p = s.sites, s.params
     site_cost = float(sites["cost_total_musd_y"].sum())
-    transport = float(s.arcs["cost_transport_musd_y"].sum())
+    baseline = transport_baseline_total(s)
+    transport = float(s.arcs["cost_transport_musd_y"].sum()) - baseline
     cost = site_cost + transport
     it = float(sites["it_mw"].sum())
     gas = float(sites["gas_mw"].sum())
@@ -247,12 +258,14 @@ def compute_totals(s: Solution) -> dict[str, float]:
     remoteness = (
         float((sites["town_km"] * sites["it_mw"]).sum()) if "town_km" in sites.columns else None
     )
-    supply_max = float(s.nodes["supply_max_mw"].sum())
-    demand = float(s.nodes["demand_mw"].sum())
+    piped = s.nodes["kind"] != STRANDED
+    supply_max = float(s.nodes.loc[piped, "supply_max_mw"].sum())
+    demand = float(s.nodes.loc[piped, "demand_mw"].sum())
     counted = gas
     if s.is_v2:
         w = s.periods["weight"]
-        per = s.node_periods.groupby(level="period")[["supply_max_mw", "demand_mw"]].sum()
+        on = s.node_periods[piped.reindex(s.node_periods.index, level="node_id").to_numpy()]
+        per = on.groupby(level="period")[["supply_max_mw", "demand_mw"]].sum()
         supply_max = float((per["supply_max_mw"] * w).sum())
         demand = float((per["demand_mw"] * w).sum())
         if p.count_indirect:
@@ -269,6 +282,7 @@ def compute_totals(s: Solution) -> dict[str, float]:
         "surplus_bcm_y": (supply_max - demand) / p.mw_per_bcm_y,
         "cost_musd_y": cost,
         "cost_transport_musd_y": transport,
+        "cost_transport_baseline_musd_y": baseline,
         "capex_musd": float(sites["capex_musd"].sum()),
         "value_musd_y": value,
         "cost_per_mw_it_musd_y": cost / it if it > 0 else float("nan"),
@@ -281,9 +295,27 @@ def compute_totals(s: Solution) -> dict[str, float]:
     for term in s.cost_terms:
         totals[term] = float(sites[term].sum())
     totals.update(binding_counts(s))
+    totals.update(surplus_totals(s, surplus_table(s)))
     if s.is_v2:
         totals.update(v2_totals(s))
     return totals
+
+
+def surplus_totals(s: Solution, table: pd.DataFrame) -> dict[str, float]:
+    """The surplus per period (gross, deliverable, the plan's pipeline gas) and the headline:
+    the least deliverable surplus of any period; off-network supply and its use beside it
+    (annual, weighted), in bcm/y."""
+    bcm = table / s.params.mw_per_bcm_y
+    out: dict[str, float] = {}
+    for q, row in bcm.iterrows():
+        out[f"surplus_gross_{q}_bcm_y"] = float(row["gross_mw"])
+        out[f"surplus_deliverable_{q}_bcm_y"] = float(row["deliverable_mw"])
+        out[f"gas_pipeline_{q}_bcm_y"] = float(row["pipeline_gas_mw"])
+    w = s.periods["weight"].reindex(table.index).to_numpy(float)
+    out["surplus_deliverable_bcm_y"] = float(bcm["deliverable_mw"].min())
+    out["stranded_supply_bcm_y"] = float((w * bcm["stranded_supply_mw"]).sum())
+    out["gas_stranded_bcm_y"] = float((w * bcm["stranded_gas_mw"]).sum())
+    return out
 
 
 def v2_totals(s: Solution) -> dict[str, float]:
@@ -292,7 +324,11 @@ def v2_totals(s: Solution) -> dict[str, float]:
     direct = float(sites["gas_direct_mw"].sum())
     indirect = float(sites["gas_indirect_mw"].sum())
     it = float(sites["it_mw"].sum())
-    cost = float(sites["cost_total_musd_y"].sum()) + float(s.arcs["cost_transport_musd_y"].sum())
+    cost = (
+        float(sites["cost_total_musd_y"].sum())
+        + float(s.arcs["cost_transport_musd_y"].sum())
+        - transport_baseline_total(s)
+    )
     out = {
         "gas_direct_mw": direct,
         "gas_indirect_mw": indirect,

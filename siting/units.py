@@ -94,6 +94,29 @@ def _per(base: dict[str, Factor], denominators: dict[str, float]) -> dict[str, F
 
 _MONEY = _money_units()
 
+_GAS_PRICE: Final[dict[str, Factor]] = {
+    **{f"{cur}/MWh": _energy_price(1.0, cur) for cur in _CURRENCIES},
+    **{f"{cur}/1000m3": _gas_price(1e3, cur) for cur in _CURRENCIES},
+    **{f"{cur}/m3": _gas_price(1.0, cur) for cur in _CURRENCIES},
+    **{
+        f"{cur}/MMBtu": (lambda cur_: lambda c: _money(1e6, cur_)(c) / (MJ_PER_MMBTU / 3600))(cur)
+        for cur in _CURRENCIES
+    },
+}
+
+
+def _gas_tariffs() -> dict[str, Factor]:
+    """Gas transport tariffs, a gas price per distance (``RUB/1000m3/100km``) → USD per MWh
+    of fuel heat per 1,000 km."""
+    out: dict[str, Factor] = {}
+    for cur in _CURRENCIES:
+        for gas in ("1000m3", "MWh"):
+            for per, km in (("km", 1.0), ("100km", 100.0), ("1000km", 1000.0)):
+                price = _GAS_PRICE[f"{cur}/{gas}"]
+                out[f"{cur}/{gas}/{per}"] = (lambda f, k: lambda c: f(c) * 1000.0 / k)(price, km)
+    return out
+
+
 #: kind → unit → factor to the internal unit (given the conversions)
 UNITS: Final[dict[str, dict[str, Factor]]] = {
     "power": {"W": _k(1e-6), "kW": _k(1e-3), "MW": _k(1.0), "GW": _k(1e3)},
@@ -118,17 +141,8 @@ UNITS: Final[dict[str, dict[str, Factor]]] = {
         **{f"{cur}/MWh": _energy_price(1.0, cur) for cur in _CURRENCIES},
         **{f"{cur}/kWh": _energy_price(1e-3, cur) for cur in _CURRENCIES},
     },
-    "gas_price": {
-        **{f"{cur}/MWh": _energy_price(1.0, cur) for cur in _CURRENCIES},
-        **{f"{cur}/1000m3": _gas_price(1e3, cur) for cur in _CURRENCIES},
-        **{f"{cur}/m3": _gas_price(1.0, cur) for cur in _CURRENCIES},
-        **{
-            f"{cur}/MMBtu": (lambda cur_: lambda c: _money(1e6, cur_)(c) / (MJ_PER_MMBTU / 3600))(
-                cur
-            )
-            for cur in _CURRENCIES
-        },
-    },
+    "gas_price": _GAS_PRICE,
+    "gas_tariff": _gas_tariffs(),
     "duration": {"s": _k(1.0), "min": _k(60.0), "h": _k(3600.0)},
     "latency": {"ms": _k(1.0), "s": _k(1e3)},
     "temperature": {"C": _k(1.0), "degC": _k(1.0)},
@@ -145,6 +159,7 @@ INTERNAL_UNIT: Final = {
     "money_per_power_year": "MUSD/MW/y",
     "energy_price": "USD/MWh",
     "gas_price": "USD/MWh",
+    "gas_tariff": "USD/MWh/1000km",
     "duration": "s",
     "latency": "ms",
     "temperature": "C",

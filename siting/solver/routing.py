@@ -29,10 +29,14 @@ from siting.solver.highs import HighsSolver
 from siting.solver.model._data import Data
 
 
-def build_routing_model(inputs: ModelInputs, burn_mw: dict[object, float]) -> pyo.ConcreteModel:
+def build_routing_model(
+    inputs: ModelInputs, burn_mw: dict[object, float], weight: str = "length_km"
+) -> pyo.ConcreteModel:
+    """The LP above; ``weight`` is the arc column it minimises the flows against (the
+    length, or the transport cost for :mod:`siting.solver.baseline`)."""
     d = Data(inputs)
     demand, supply_max = d.node("demand_mw"), d.node("supply_max_mw")
-    capacity, length = d.arc("capacity_mw"), d.arc("length_km")
+    capacity, length = d.arc("capacity_mw"), d.arc(weight)
     fields = set(d.fields)
     with PauseGC():
         m = pyo.ConcreteModel(name="siting-routing")

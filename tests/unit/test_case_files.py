@@ -161,7 +161,10 @@ def test_params_round_trip_through_json():
     from siting.inputs import Params
 
     params = Params(
-        min_sites=2, energy_system=False, formulation=FormulationConfig(tight_bounds=False)
+        min_sites=2,
+        energy_system=False,
+        formulation=FormulationConfig(tight_bounds=False),
+        transport_baseline_musd_y=(40.0, 10.0),
     )
     assert Params.from_dict(json.loads(json.dumps(params.to_dict()))) == params
     old = {k: v for k, v in params.to_dict().items() if k not in ("formulation", "min_sites")}
@@ -198,3 +201,26 @@ def test_highs_options_keep_their_highs_types(tmp_path, example_file):
     options = read_case(path).solver.highs_options
     assert options == {"mip_heuristic_effort": 0.0, "presolve": "off"}
     assert isinstance(options["mip_heuristic_effort"], float)
+
+
+def test_the_transport_tariff_takes_a_unit_once(tmp_path, example_file):
+    """costs.gas_transport_tariff is read with its unit; the unitless key beside it is one
+    line naming both."""
+    path = example_file.parent / "tariff.yaml"
+    text = example_file.read_text().replace(
+        "gas_price: 3870 RUB/1000m3",
+        "gas_price: 3870 RUB/1000m3\n  gas_transport_tariff: 20 RUB/1000m3/100km",
+    )
+    path.write_text(text)
+    costs = read_case(path).costs
+    assert costs.transport_tariff(read_case(path).conversions) == pytest.approx(0.2535926, rel=1e-6)
+    path.write_text(
+        text.replace(
+            "gas_transport_tariff:",
+            "transport_tariff_usd_per_mwh_per_1000km: 0.3\n  gas_transport_tariff:",
+        )
+    )
+    message = error_of(path)
+    assert "give the transport tariff once" in message and "\n" not in message
+    path.write_text(text.replace("20 RUB/1000m3/100km", "20 RUB/1000m3"))
+    assert "not a gas_tariff unit; allowed:" in error_of(path)

@@ -85,3 +85,13 @@ def test_column_suffixes():
     assert column_unit("spare_mw") == ("power", "MW")
     assert column_unit("length_km") == ("length", "km")
     assert column_unit("name") is None
+
+
+def test_a_gas_transport_tariff_per_100_km():
+    """20 RUB per 1,000 m³ per 100 km = 200 RUB per 1,000 m³ per 1,000 km; 1,000 m³ hold
+    33.8 GJ = 9.3889 MWh, and 200 RUB = 2.381 USD: 0.25359 USD per MWh per 1,000 km."""
+    conv = Conversions()
+    q = parse_quantity("20 RUB/1000m3/100km", "gas_tariff")
+    assert q.to_internal(conv) == pytest.approx(200 / 84 / (1000 * 33.8 / 3600), rel=1e-12)
+    assert parse_quantity("1 USD/MWh/1000km", "gas_tariff").to_internal(conv) == 1.0
+    assert parse_quantity("0.001 USD/MWh/km", "gas_tariff").to_internal(conv) == pytest.approx(1)

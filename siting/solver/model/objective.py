@@ -8,12 +8,14 @@ of period p (Σ w = 1; one period of weight 1 without representative periods):
                  + Σ_p w[p]·grid_cost·k_grid[g(s)]·grid_mw[s,p]
                  + (c_cap[g(s)] + c_conn[g(s)])·grid_cap_mw[s]
                  + Σ_h c_serve[s,h]·serve_mw[s,h] ]
-         + Σ_p w[p]·Σ_a c_arc[a]·flow_mw[a,p]
+         + Σ_p w[p]·(Σ_a c_arc[a]·flow_mw[a,p] − B[p])
 
     gen[s]  = c_gen[s]·gen_mw[s]                                  (no technology menu)
             = Σ_t c_t·m[s]·unit[t]·units[s,t] + Σ_p w[p]·Σ_t vom[t]·power_mw[s,t,p]   (menu)
 
-fuel[s,p] is the gas burnt on site (``gas_mw[s,p]``, or Σ_t power_mw[s,t,p]/η_t); c_t is the
+B[p] is the least transport cost of the committed demand alone in period p (0 without a
+tariff; :mod:`siting.solver.baseline`), so the plan pays for the gas it moves. fuel[s,p] is
+the gas burnt on site (``gas_mw[s,p]``, or Σ_t power_mw[s,t,p]/η_t); c_t is the
 annualised cost per MW of technology t (``siting.technologies``), m[s] the site's capex
 multiplier, vom[t] its variable O&M per MW generated all year; c_cap and c_conn are the grid
 capacity charge and the annualised connection charge per MW contracted. The operating part
@@ -109,10 +111,14 @@ def _serve_terms(m: pyo.ConcreteModel, d: Data) -> object:
 
 
 def _arc_terms(m: pyo.ConcreteModel, d: Data, periods: list) -> object:
+    """Transport in ``periods``: the flows' cost less the baseline B[p] (constants)."""
     arc_cost, w = d.arc("cost_musd_per_mw_y"), d.weight
-    return pyo.quicksum(
+    baseline = d.inputs.transport_baseline_musd_y
+    flows = pyo.quicksum(
         arc_cost[a] * w[q] * m.flow_mw[a, q] for a in m.ARCS if arc_cost[a] for q in periods
     )
+    paid = sum(w[q] * baseline[q] for q in periods)
+    return flows - paid if paid else flows
 
 
 def operating_cost_exprs(m: pyo.ConcreteModel, d: Data) -> dict[object, object]:
@@ -160,7 +166,6 @@ def cost_expr(m: pyo.ConcreteModel, d: Data) -> object:
     c_gen, k_gas = d.site("gen_cost_musd_per_mw_y"), d.site("gas_price_factor")
     c_link = d.site("grid_link_cost_musd_y")
     grid_of, k_grid = d.grid_of, d.grid_price_factor
-    arc_cost = d.arc("cost_musd_per_mw_y")
     (year,) = d.periods
     site_terms = pyo.quicksum(
         c_open[s] * m.open[s]
@@ -171,8 +176,7 @@ def cost_expr(m: pyo.ConcreteModel, d: Data) -> object:
         + (m.grid_energy_cost * k_grid[grid_of[s]] * m.grid_mw[s, year] if s in grid_of else 0)
         for s in m.SITES
     )
-    arc_terms = pyo.quicksum(arc_cost[a] * m.flow_mw[a, year] for a in m.ARCS if arc_cost[a])
-    return site_terms + arc_terms + serve_terms
+    return site_terms + _arc_terms(m, d, [year]) + serve_terms
 
 
 def metric_exprs(m: pyo.ConcreteModel, d: Data, names: tuple[str, ...]) -> dict[str, object]:
