@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from siting.config import Case
 from siting.errors import MissingDependencyError
 from siting.geodata import GeoData
@@ -22,6 +24,7 @@ from siting.report.run import from_result
 
 if TYPE_CHECKING:
     from siting.output.render_process import RenderProcess
+    from siting.scenario_report import ScenarioRun
 
 
 def load_case(
@@ -69,6 +72,34 @@ def solve_case(
         with step("writing outputs"):
             write_result(result, out, renderer=renderer)
     return result
+
+
+def solve_scenarios(
+    path: str | Path,
+    names: list[str] | None = None,
+    step: Step = _quiet,
+    overrides: dict[str, Any] | None = None,
+) -> list[ScenarioRun]:
+    """Solve a case file's base and its named scenarios (``names``: all of them), timing
+    each, for :func:`siting.scenario_report.scenario_table`."""
+    import time
+
+    from siting.io.case_file import list_scenarios
+    from siting.scenario_report import ScenarioRun
+
+    wanted = list(list_scenarios(path)) if names is None else names
+    runs = []
+    for name in [None, *wanted]:
+        with step(f"solving {name or 'the base case'}"):
+            start = time.perf_counter()
+            result = solve_case(load_case(path, scenario=name, overrides=overrides))
+            wall = time.perf_counter() - start
+        sites = result.prepared.candidates.sites
+        excluded = pd.DataFrame(
+            sites.loc[~sites["eligible"], ["site_id", "lat", "exclusion_reason"]]
+        ).reset_index(drop=True)
+        runs.append(ScenarioRun(name, result.prepared.case, result.solution, excluded, wall))
+    return runs
 
 
 def write_result(

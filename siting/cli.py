@@ -243,6 +243,8 @@ def print_summary(solution: Any, out_dir: Path | None = None) -> None:
             f"({(t['gas_bcm_y'] / t['surplus_bcm_y'] if t['surplus_bcm_y'] > 0 else 0):.1%})   "
             f"grid: {t['grid_mw']:,.0f} MW"
         )
+    for line in surplus_lines(solution):
+        console().print(line)
     console().print(
         f"cost: {t['cost_musd_y']:,.0f} MUSD/y ({t['cost_per_mw_it_musd_y']:.2f} MUSD per MW IT per year); "
         f"capex {t['capex_musd']:,.0f} MUSD ({t['capex_per_mw_it_musd']:.1f} MUSD/MW)"
@@ -260,14 +262,48 @@ def print_summary(solution: Any, out_dir: Path | None = None) -> None:
         console().print(f"written to {out_dir}/")
 
 
+def surplus_lines(solution: Any) -> list[str]:
+    """The plan's pipeline gas against the surplus, period by period (gross spare field
+    capacity, what the network can deliver to candidate sites, what the plan uses), the
+    headline against the period with the least deliverable surplus, and off-network gas."""
+    t, p = solution.totals, solution.periods.index
+    key = "surplus_deliverable_{}_bcm_y"
+    if not all(key.format(q) in t for q in p):
+        return []
+    least = min(p, key=lambda q: t[key.format(q)])
+    deliverable, used = t[key.format(least)], t[f"gas_pipeline_{least}_bcm_y"]
+    where = f"in {least}, " if len(p) > 1 else ""
+    share = f" ({used / deliverable:.1%})" if deliverable > 0 else ""
+    lines = [
+        f"pipeline gas against the surplus: {where}{used:.2f} of {deliverable:.1f} bcm/y "
+        f"deliverable to candidate sites{share}"
+    ]
+    if len(p) > 1:
+        lines.append(
+            "surplus by period, bcm/y (gross / deliverable / this plan): "
+            + ", ".join(
+                f"{q} {t[f'surplus_gross_{q}_bcm_y']:.1f} / {t[key.format(q)]:.1f} / "
+                f"{t[f'gas_pipeline_{q}_bcm_y']:.1f}"
+                for q in p
+            )
+        )
+    if t.get("stranded_supply_bcm_y", 0.0) > 0:
+        lines.append(
+            f"off-network gas (not in the pipeline surplus): {t['gas_stranded_bcm_y']:.2f} of "
+            f"{t['stranded_supply_bcm_y']:.1f} bcm/y used"
+        )
+    return lines
+
+
 def _print_energy_v2(solution: Any) -> None:
     """Direct and indirect gas, power by technology and the periods that bind."""
     t = solution.totals
     share = t["gas_total_bcm_y"] / t["surplus_bcm_y"] if t["surplus_bcm_y"] > 0 else 0.0
     console().print(
         f"gas used: {t['gas_direct_bcm_y']:.2f} bcm/y on site + {t['gas_indirect_bcm_y']:.2f} "
-        f"bcm/y behind the grid = {t['gas_total_bcm_y']:.2f} bcm/y of {t['surplus_bcm_y']:.1f} "
-        f"bcm/y surplus ({share:.1%})   grid: {t['grid_mw']:,.0f} MW (annual mean)"
+        f"bcm/y behind the grid = {t['gas_total_bcm_y']:.2f} bcm/y ({share:.1%} of the "
+        f"{t['surplus_bcm_y']:.1f} bcm/y gross surplus, weighted)   grid: {t['grid_mw']:,.0f} "
+        "MW (annual mean)"
     )
     techs = [x for x in solution.technologies.index if t.get(f"power_{x}_mw", 0.0) > 1e-6]
     if techs:
@@ -386,15 +422,90 @@ def _cell(value: Any) -> str:
 
 
 @app.command("scenarios")
-def scenarios_cmd(case_file: Path) -> None:
-    """List a case file's named scenarios."""
+def scenarios_cmd(
+    case_file: Path,
+    solve: Annotated[
+        bool,
+        typer.Option("--solve", help="Solve the base and the scenarios and say what each changes."),
+    ] = False,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Solve only this scenario (repeatable).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder for scenarios.csv and .md.")
+    ] = None,
+) -> None:
+    """List a case file's named scenarios; with --solve, solve each against the base plan."""
     from siting.io.case_file import list_scenarios
 
     try:
-        for name, desc in list_scenarios(case_file).items():
-            console().print(f"[bold]{name}[/]: {desc}")
+        listed = list_scenarios(case_file)
+        if not solve:
+            for name, desc in listed.items():
+                console().print(f"[bold]{name}[/]: {desc}")
+            return
+        unknown = sorted(set(only or ()) - set(listed))
+        if unknown:
+            raise SitingError(
+                f"--only {unknown[0]}: not a scenario of {case_file}; known: {', '.join(listed)}"
+            )
+        from siting.api import solve_scenarios
+        from siting.scenario_report import scenario_table
+
+        table = scenario_table(solve_scenarios(case_file, only, step=_step_printer(False)))
     except SitingError as exc:
         _fail(exc)
+        return
+    print_scenarios(table)
+    if out is not None:
+        from siting.scenario_report import scenarios_markdown
+
+        out.mkdir(parents=True, exist_ok=True)
+        table.to_csv(out / "scenarios.csv")
+        (out / "scenarios.md").write_text(scenarios_markdown(table), encoding="utf-8")
+        console().print(f"written to {out}/")
+
+
+def print_scenarios(table: Any) -> None:
+    """The scenario table, then what each scenario changes and whether it binds."""
+    from rich import box
+    from rich.table import Table
+
+    view = Table(title="Scenarios", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in (
+        "scenario",
+        "gap",
+        "HiGHS s",
+        "wall s",
+        "sites",
+        "MW IT",
+        "on-site MW",
+        "gas d/i bcm/y",
+        "pipeline gas / deliverable",
+        "on-site MW ≥60°N",
+        "MUSD/y",
+    ):
+        view.add_column(col, justify="left" if col == "scenario" else "right", no_wrap=True)
+    for name, r in table.iterrows():
+        view.add_row(
+            escape(str(name)),
+            f"{r['gap']:.3%}" if r["gap"] == r["gap"] and r["gap"] is not None else "n/a",
+            f"{r['highs_s']:.1f}",
+            f"{r['wall_s']:.1f}",
+            f"{r['sites']}",
+            f"{r['it_mw']:,.0f}",
+            f"{r['onsite_mw']:,.0f}",
+            f"{r['gas_direct_bcm_y']:.2f}/{r['gas_indirect_bcm_y']:.2f}",
+            f"{r['pipeline_gas_bcm_y']:.1f} / {r['deliverable_bcm_y']:.1f} ({r['least_period']})",
+            f"{r['onsite_north_mw']:,.0f}",
+            f"{r['cost_musd_y']:,.0f}",
+        )
+    console().print(view)
+    for name, r in table.iterrows():
+        if r["why"]:
+            console().print(f"[bold]{escape(str(name))}[/]: {escape(r['status'])}")
+            for line in str(r["why"]).split(" | "):
+                console().print(f"  • {escape(line)}")
 
 
 @app.command("validate")
