@@ -4,8 +4,8 @@ A scenario that gives the base plan under another name must say why. For each sc
 module compares its plan with the base plan and states, for every key the scenario sets,
 whether that constraint binds:
 
-- a national cap (``technology.menu.<t>.national_cap``): installed MW against the cap; it
-  binds when less than one unit is left;
+- a national cap (``technology.menu.<t>.national_cap``): it binds when the base plan installs
+  more than the cap allows; the line says whether this plan is at the cap or how much is left;
 - no on-site gas (``technology.allow_gas: false``): binds when the base plan burns gas on site;
 - an exclusion of candidates (``candidates.exclude_arctic`` and other candidate rules): binds
   when the base plan opens one of the excluded candidates;
@@ -16,7 +16,9 @@ whether that constraint binds:
 - periods: how many the scenario solves.
 
 The scenario's cost minus the base plan's cost is the price of its change (a finite-difference
-shadow price); a change that does not bind costs nothing within the MIP gap. Plain data in,
+shadow price); a change that does not bind costs nothing within the MIP gap, and a different
+plan within the two gaps is called a near-tie. A scenario that solves other periods than the
+base (one annual period) is also set beside the scenario that changes only the periods. Plain data in,
 plain data out: the solving is the caller's.
 """
 
@@ -143,8 +145,16 @@ def why_lines(run: ScenarioRun, base: ScenarioRun) -> list[str]:
             f"cost against the base plan: {delta:+,.1f} MUSD/y "
             f"({delta / b.totals['cost_musd_y']:+.2%}: the price of the scenario's change)"
         )
+    binding = any(binds for _text, binds in found)
+    if not same_plan(s, b) and s.params.objective == b.params.objective == "min_cost":
+        tolerance = _gap_musd_y(s) + _gap_musd_y(b)
+        delta = s.totals["cost_musd_y"] - b.totals["cost_musd_y"]
+        if abs(delta) <= tolerance and not binding:
+            lines.append(
+                f"another plan of the same cost within the MIP gaps ({tolerance:,.1f} MUSD/y): "
+                "nothing above binds, so the difference is the solver's choice among near-ties"
+            )
     if same_plan(s, b):
-        binding = any(binds for _text, binds in found)
         lines.append(
             "the base plan under another name: the same sites and sizes, "
             + (
@@ -154,6 +164,36 @@ def why_lines(run: ScenarioRun, base: ScenarioRun) -> list[str]:
             )
         )
     return lines
+
+
+def _gap_musd_y(s: Solution) -> float:
+    """The MIP gap of a min-cost plan in MUSD/y (objective − bound)."""
+    r = s.report
+    if r.objective is None or r.bound is None:
+        return float("inf")
+    return abs(r.objective - r.bound)
+
+
+def peer_lines(run: ScenarioRun, peers: list[ScenarioRun]) -> list[str]:
+    """For a scenario that solves other periods than the base (e.g. one annual period), the
+    comparison with the scenario that changes only the periods: the like-for-like base."""
+    if run.name is None or not any(_group(p) != "periods" for p, _v in scenario_keys(run.case)):
+        return []
+    for peer in peers:
+        if peer is run or peer.name is None:
+            continue
+        groups = {_group(p) for p, _v in scenario_keys(peer.case)}
+        same_periods = list(peer.solution.periods.index) == list(run.solution.periods.index)
+        if groups == {"periods"} and same_periods:
+            s, q = run.solution, peer.solution
+            delta = s.totals["cost_musd_y"] - q.totals["cost_musd_y"]
+            plan = "the same plan" if same_plan(s, q) else "another plan"
+            return [
+                f"against {peer.label} (the base in the same periods): {plan}, cost "
+                f"{delta:+,.1f} MUSD/y, gas-fired MW north of {NORTH_DEG:g}°N "
+                f"{onsite_north_mw(s):,.0f} against {onsite_north_mw(q):,.0f}"
+            ]
+    return []
 
 
 def _group(path: tuple[str, ...]) -> str:
@@ -173,7 +213,7 @@ def _explain(
 ) -> list[Why]:
     s, b = run.solution, base.solution
     if group.startswith("cap:"):
-        return [_cap_line(group[4:], s)]
+        return [_cap_line(group[4:], s, b)]
     if group == "technology.allow_gas":
         direct = b.totals.get("gas_direct_bcm_y", b.totals["gas_bcm_y"])
         binds = direct > 0
@@ -207,15 +247,31 @@ def _explain(
     return [(f"{'.'.join(path)}: {value}", None)]
 
 
-def _cap_line(tech: str, s: Solution) -> Why:
+def installed_mw(solution: Solution, tech: str) -> float:
+    """MW of ``tech`` installed at all sites (0 when the plan has no such technology)."""
+    techs = solution.technologies
+    column = f"units_{tech}"
+    if tech not in techs.index or column not in solution.sites.columns:
+        return 0.0
+    return float((solution.sites[column] * float(techs.at[tech, "unit_mw"])).sum())
+
+
+def _cap_line(tech: str, s: Solution, b: Solution) -> Why:
+    """A national cap binds when the base plan installs more than it allows; the line also
+    says whether this plan is at the cap (less than one unit left)."""
     techs = s.technologies
     cap = float(techs.at[tech, "national_cap_mw"])
     unit = float(techs.at[tech, "unit_mw"])
-    installed = float((s.sites[f"units_{tech}"] * unit).sum())
-    left = cap - installed
-    binds = left < unit - 1e-6
-    verdict = "binds" if binds else f"does not bind ({left:,.0f} MW to spare)"
-    return f"{tech}: {installed:,.0f} of {cap:,.0f} MW national cap: {verdict}", binds
+    built, before = installed_mw(s, tech), installed_mw(b, tech)
+    binds = before > cap + 1e-6
+    at_cap = cap - built < unit - 1e-6
+    verdict = (
+        f"binds: the base plan installs {before:,.0f} MW"
+        if binds
+        else f"does not bind: the base plan installs {before:,.0f} MW"
+    )
+    room = "at the cap" if at_cap else f"{cap - built:,.0f} MW to spare"
+    return f"{tech}: cap {cap:,.0f} MW, {verdict}; this plan {built:,.0f} MW ({room})", binds
 
 
 def _exclusion_line(run: ScenarioRun, base: ScenarioRun) -> Why:
@@ -294,7 +350,8 @@ def scenario_table(runs: list[ScenarioRun]) -> pd.DataFrame:
     for run in runs:
         row = plan_row(run)
         row["same_plan_as_base"] = run.name is not None and same_plan(run.solution, base.solution)
-        row["why"] = " | ".join(why_lines(run, base)) if run.name is not None else ""
+        lines = why_lines(run, base) + peer_lines(run, runs) if run.name is not None else []
+        row["why"] = " | ".join(lines)
         rows.append(row)
     return pd.DataFrame(rows).set_index("scenario")
 
