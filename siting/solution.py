@@ -345,7 +345,11 @@ def v2_totals(s: Solution) -> dict[str, float]:
     return out
 
 
-def binding_counts(s: Solution, share: float = 0.999) -> dict[str, int]:
+#: the share of a limit at which a pipeline, field or grid node counts as used up
+BINDING_SHARE = 0.999
+
+
+def binding_counts(s: Solution, share: float = BINDING_SHARE) -> dict[str, int]:
     """How many pipelines, fields and grid nodes the plan uses to (nearly) their limit (in
     some period)."""
     if s.is_v2:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from siting.report.run import RunData
 from siting.report.style import COST_TERMS
-from siting.solution import Solution
+from siting.solution import BINDING_SHARE, Solution
 
 #: relative tolerance for calling a constraint binding
 BINDING_TOL = 1e-6
@@ -393,12 +393,23 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
         )
     grid = solution.grid_nodes
     if len(grid):
-        for gid, g in grid[at_limit(grid["used_mw"], grid["spare_mw"])].iterrows():
+        used_up = (
+            grid["utilisation"] >= BINDING_SHARE
+            if solution.is_v2
+            else at_limit(grid["used_mw"], grid["spare_mw"])
+        )
+        for gid, g in grid[used_up].iterrows():
+            detail = f"{g['used_mw']:,.0f} of {g['spare_mw']:,.0f} MW spare used"
+            if solution.is_v2:
+                # the period in which it binds: the annual mean and the firm spare would mislead
+                q = g["binding_period"]
+                at = solution.grid_periods.loc[(gid, q)]
+                detail = f"{at['used_mw']:,.0f} of {at['spare_mw']:,.0f} MW spare used in {q}"
             rows.append(
                 {
                     "family": "grid node exhausted",
                     "where": named(gid),
-                    "detail": f"{g['used_mw']:,.0f} of {g['spare_mw']:,.0f} MW spare used",
+                    "detail": detail,
                     "id": gid,
                 }
             )
@@ -414,7 +425,13 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
             }
         )
     arcs = solution.arcs
-    full = arcs[at_limit(arcs["flow_mw"], arcs["capacity_mw"])]
+    # with periods an arc is full when it is full in some period (its peak utilisation), as
+    # the run summary counts it; the annual mean flow would hide a winter bottleneck
+    full = (
+        arcs[arcs["utilisation"] >= BINDING_SHARE]
+        if solution.is_v2
+        else arcs[at_limit(arcs["flow_mw"], arcs["capacity_mw"])]
+    )
     if len(full):
         corridor = full["corridor"].fillna("").astype(str) if "corridor" in full else None
         keys = (

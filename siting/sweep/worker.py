@@ -188,6 +188,9 @@ def _reused(run: PlannedRun, params: Params, step: Step) -> _Built | None:
     built = _STATE.models.get(run.chain)
     if built is None:
         return None
+    # a re-solve changes no key the transport baseline depends on (tariff, demand, network)
+    baseline = built.inputs.params.transport_baseline_musd_y
+    params = replace(params, transport_baseline_musd_y=baseline)
     try:
         if built.handle is not None:
             built.handle.update(params, run.case.solver, step=step)
@@ -210,7 +213,9 @@ def _build(
 ) -> _Built:
     t0 = time.perf_counter()
     prepared = prepare(run.case, data if data is not None else _geodata(run.case))
-    inputs = replace(prepared.inputs, params=params)
+    # the transport baseline is computed from the prepared tables, not read from the case
+    baseline = prepared.inputs.params.transport_baseline_musd_y
+    inputs = replace(prepared.inputs, params=replace(params, transport_baseline_musd_y=baseline))
     network = network_checks(inputs) if inputs.params.energy_system else Diagnosis()
     times["prepare_s"] = time.perf_counter() - t0
     sites = inputs.sites

@@ -263,15 +263,15 @@ def test_compare_totals_of_a_run_with_itself_is_zero(example_rundata):
 
 @pytest.mark.slow
 def test_russia_reasons_compare_like_with_like(russia_rundata):
-    """Russia's plan leans on spare grid capacity. A grid-powered site is compared with
+    """Russia's plan mixes on-site gas and spare grid capacity. A grid-powered site is compared with
     candidates on the grid (no generation or gas terms on either side, and only those whose
     grid node could carry its load), so its reasons are grid distance, remoteness or PUE,
     never "generation"; each site's power note prices its MW on the grid and on gas."""
     reasons = site_reasons(russia_rundata)
     sol = russia_rundata.solution
-    assert len(reasons) == len(sol.chosen) >= 10
+    assert len(reasons) == len(sol.chosen) >= 5
     grid_sites = reasons[reasons["source"] == "grid"]
-    assert len(grid_sites) >= 5
+    assert len(grid_sites) >= 1
     for sid, r in grid_sites.iterrows():
         assert r["generation vs avg"] == pytest.approx(0, abs=1e-9)
         assert r["gas vs avg"] == pytest.approx(0, abs=1e-9)
