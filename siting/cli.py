@@ -263,36 +263,48 @@ def print_summary(solution: Any, out_dir: Path | None = None) -> None:
 
 
 def surplus_lines(solution: Any) -> list[str]:
-    """The plan's pipeline gas against the surplus, period by period (gross spare field
-    capacity, what the network can deliver to candidate sites, what the plan uses), the
-    headline against the period with the least deliverable surplus, and off-network gas."""
+    """The plan's pipeline gas (on site and behind the grid) against the surplus, period by
+    period (gross spare field capacity, what the network can deliver to candidate sites and
+    gas-fired grid nodes, what the plan uses), the headline against the period with the least
+    deliverable surplus, and off-network gas beside it."""
     t, p = solution.totals, solution.periods.index
     key = "surplus_deliverable_{}_bcm_y"
     if not all(key.format(q) in t for q in p):
         return []
     least = min(p, key=lambda q: t[key.format(q)])
     deliverable, used = t[key.format(least)], t[f"gas_pipeline_{least}_bcm_y"]
-    where = f"in {least}, " if len(p) > 1 else ""
+    where = f"in {least} (the least of any period), " if len(p) > 1 else ""
     share = f" ({used / deliverable:.1%})" if deliverable > 0 else ""
+    split = _split(t, least)
     lines = [
-        f"pipeline gas against the surplus: {where}{used:.2f} of {deliverable:.1f} bcm/y "
-        f"deliverable to candidate sites{share}"
+        f"pipeline gas against the deliverable surplus: {where}{used:.2f}{split} of "
+        f"{deliverable:.1f} bcm/y{share}"
     ]
-    if len(p) > 1:
-        lines.append(
-            "surplus by period, bcm/y (gross / deliverable / this plan): "
-            + ", ".join(
-                f"{q} {t[f'surplus_gross_{q}_bcm_y']:.1f} / {t[key.format(q)]:.1f} / "
-                f"{t[f'gas_pipeline_{q}_bcm_y']:.1f}"
-                for q in p
-            )
+    lines.append(
+        "surplus by period, bcm/y (gross / deliverable / this plan on site + behind the grid): "
+        + ", ".join(
+            f"{q} {t[f'surplus_gross_{q}_bcm_y']:.1f} / {t[key.format(q)]:.1f} / "
+            f"{t.get(f'gas_pipeline_direct_{q}_bcm_y', float('nan')):.2f} + "
+            f"{t.get(f'gas_pipeline_indirect_{q}_bcm_y', float('nan')):.2f}"
+            for q in p
         )
+    )
     if t.get("stranded_supply_bcm_y", 0.0) > 0:
         lines.append(
             f"off-network gas (not in the pipeline surplus): {t['gas_stranded_bcm_y']:.2f} of "
             f"{t['stranded_supply_bcm_y']:.1f} bcm/y used"
         )
     return lines
+
+
+def _split(t: dict[str, float], q: str) -> str:
+    direct, indirect = (
+        t.get(f"gas_pipeline_direct_{q}_bcm_y"),
+        t.get(f"gas_pipeline_indirect_{q}_bcm_y"),
+    )
+    if direct is None or indirect is None or indirect == 0:
+        return ""
+    return f" ({direct:.2f} on site + {indirect:.2f} behind the grid)"
 
 
 def _print_energy_v2(solution: Any) -> None:

@@ -311,6 +311,8 @@ def surplus_totals(s: Solution, table: pd.DataFrame) -> dict[str, float]:
         out[f"surplus_gross_{q}_bcm_y"] = float(row["gross_mw"])
         out[f"surplus_deliverable_{q}_bcm_y"] = float(row["deliverable_mw"])
         out[f"gas_pipeline_{q}_bcm_y"] = float(row["pipeline_gas_mw"])
+        out[f"gas_pipeline_direct_{q}_bcm_y"] = float(row["pipeline_direct_mw"])
+        out[f"gas_pipeline_indirect_{q}_bcm_y"] = float(row["pipeline_indirect_mw"])
     w = s.periods["weight"].reindex(table.index).to_numpy(float)
     out["surplus_deliverable_bcm_y"] = float(bcm["deliverable_mw"].min())
     out["stranded_supply_bcm_y"] = float((w * bcm["stranded_supply_mw"]).sum())

@@ -40,6 +40,8 @@ SURPLUS_COLUMNS = [
     "gross_mw",
     "deliverable_mw",
     "pipeline_gas_mw",
+    "pipeline_direct_mw",
+    "pipeline_indirect_mw",
     "stranded_supply_mw",
     "stranded_gas_mw",
 ]
@@ -83,8 +85,8 @@ def deliverable_mw(
 
 
 def surplus_table(s: Solution) -> pd.DataFrame:
-    """Per period: gross and deliverable surplus, the plan's pipeline gas (on site and
-    behind the grid), and the off-network supply and its use (MW of fuel heat)."""
+    """Per period: gross and deliverable surplus, the plan's pipeline gas (in all, on site
+    and behind the grid), and the off-network supply and its use (MW of fuel heat)."""
     nodes = s.nodes
     periods = list(s.periods.index)
     off = nodes["kind"].to_numpy(object) == STRANDED
@@ -123,6 +125,8 @@ def surplus_table(s: Solution) -> pd.DataFrame:
                 "gross_mw": gross,
                 "deliverable_mw": deliverable,
                 "pipeline_gas_mw": float(used.reindex(on_network).sum()),
+                "pipeline_direct_mw": float(at["burn_mw"].reindex(on_network).sum()),
+                "pipeline_indirect_mw": float(at["indirect_mw"].reindex(on_network).sum()),
                 "stranded_supply_mw": float(at["supply_max_mw"].reindex(nodes.index[off]).sum()),
                 "stranded_gas_mw": float(used.reindex(nodes.index[off]).sum()),
             }

@@ -114,6 +114,8 @@ def test_gas_used_never_exceeds_the_deliverable_surplus_in_any_period(baseline, 
             assert t[f"surplus_deliverable_{q}_bcm_y"] * mw_per_bcm == pytest.approx(cap, rel=1e-6)
             assert t[f"gas_pipeline_{q}_bcm_y"] * mw_per_bcm == pytest.approx(used[q], rel=1e-6)
             assert cap <= t[f"surplus_gross_{q}_bcm_y"] * mw_per_bcm * (1 + 1e-9) + 1e-6
+            split = t[f"gas_pipeline_direct_{q}_bcm_y"] + t[f"gas_pipeline_indirect_{q}_bcm_y"]
+            assert split == pytest.approx(t[f"gas_pipeline_{q}_bcm_y"], rel=1e-9)
 
 
 def test_in_winter_no_grid_node_serves_more_than_its_winter_spare(baseline):
