@@ -243,6 +243,8 @@ def _explain(
     if path[0] == "solver":
         return []
     if path[0] == "objective":
+        if s.params.objective == "max_gas_use" and b.params.objective != "max_gas_use":
+            return [_absorb_line(s, b)] if path[-1] == "sense" else []
         return [(f"{'.'.join(path)}: {value} (another question: not costed like the base)", None)]
     return [(f"{'.'.join(path)}: {value}", None)]
 
@@ -254,6 +256,42 @@ def installed_mw(solution: Solution, tech: str) -> float:
     if tech not in techs.index or column not in solution.sites.columns:
         return 0.0
     return float((solution.sites[column] * float(techs.at[tech, "unit_mw"])).sum())
+
+
+def _absorb_line(s: Solution, b: Solution) -> Why:
+    """The most gas under the cost ceiling: the plan's gas, the solver's bound on it (the
+    objective is gas plus a small tie-break on IT, so the bound bounds the gas too), IT and
+    the average cost against the ceiling."""
+    t, p = s.totals, s.params
+    gas = t.get("gas_total_bcm_y" if p.count_indirect else "gas_direct_bcm_y", t["gas_bcm_y"])
+    bound = s.report.bound
+    upto = (
+        f"; the bound allows at most {bound / p.mw_per_bcm_y:.1f}"
+        if bound is not None and s.report.gap is not None and s.report.gap > p_gap(s)
+        else ""
+    )
+    ceiling = p.ceiling_usd_per_mwh
+    cost = t.get("cost_usd_per_mwh_it", float("nan"))
+    limit = ""
+    if ceiling is not None:
+        binds = cost >= ceiling * (1 - 1e-4)
+        limit = (
+            f" (ceiling {ceiling:g}: binds)"
+            if binds
+            else f" (ceiling {ceiling:g}: does not bind; sites, caps, spare or pipelines "
+            "stop the plan first)"
+        )
+    where = "on site and behind the grid" if p.count_indirect else "on site"
+    return (
+        f"the most gas: {gas:.1f} bcm/y{upto} ({where}; the base plan {b.totals.get('gas_total_bcm_y', b.totals['gas_bcm_y']):.1f}) on "
+        f"{t['it_mw'] / 1000:,.1f} GW of IT at {cost:,.0f} USD per MWh of IT{limit}",
+        None,
+    )
+
+
+def p_gap(s: Solution) -> float:
+    """The MIP gap the solve was asked for."""
+    return float(s.report.mip_gap_setting)
 
 
 def _cap_line(tech: str, s: Solution, b: Solution) -> Why:

@@ -10,7 +10,10 @@ on-site gas, and draws no grid power. Hence
   base's, and the report names the plan's northernmost site, the hub at 62.0°N;
 - ``dear-grid`` raises the grid price, which a plan drawing no grid power does not pay: the
   same plan at the same cost, reported as the base plan under another name because no
-  change binds.
+  change binds;
+- ``most-gas`` burns the most gas under a ceiling of 2,000 USD per MWh of IT, ten times what
+  a campus costs: the ceiling does not bind, and the plan stops at the example's largest
+  size, 3 sites (``max_sites``) × 6 modules × 50 MW = 900 MW of IT.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ scenarios:
   dear-grid:
     description: grid power at 200 USD/MWh
     costs: {grid_price: 200 USD/MWh}
+  most-gas:
+    description: the most gas under a ceiling no plan reaches
+    objective: {sense: max_gas_use, target_it: null, ceiling_usd_per_mwh: 2000}
 """
 
 
@@ -40,9 +46,9 @@ def table(tmp_path_factory):
 
 
 def test_the_base_comes_first_and_every_scenario_is_timed(table):
-    assert list(table.index) == ["base", "no-arctic", "dear-grid"]
+    assert list(table.index) == ["base", "no-arctic", "dear-grid", "most-gas"]
     assert (table["wall_s"] > 0).all() and (table["highs_s"] >= 0).all()
-    assert table["it_mw"].tolist() == pytest.approx([500.0] * 3)
+    assert table["it_mw"].tolist() == pytest.approx([500.0] * 3 + [900.0])
     assert table.at["base", "why"] == ""
 
 
@@ -67,3 +73,13 @@ def test_the_markdown_holds_one_row_and_one_note_per_scenario(table):
     text = scenarios_markdown(table)
     assert text.startswith("| scenario |") and text.count("\n| ") == len(table)
     assert "**no-arctic**" in text and "**dear-grid**" in text and "**base**" not in text
+
+
+def test_a_ceiling_no_plan_reaches_does_not_bind(table):
+    row = table.loc["most-gas"]
+    why = row["why"]
+    assert f"the most gas: {row['gas_direct_bcm_y']:.1f} bcm/y (on site;" in why
+    assert "on 0.9 GW of IT" in why
+    assert "(ceiling 2000: does not bind;" in why
+    assert row["cost_usd_per_mwh_it"] < 2000
+    assert "not costed like the base" not in why
