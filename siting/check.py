@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from siting import geo
+from siting.check_breakeven import check_breakeven
 from siting.check_energy import capex_v2, check_energy, check_v2_system, cost_terms_v2, gas_counted
 from siting.errors import CheckError
 from siting.inputs import SITE_COLUMNS
@@ -72,6 +73,11 @@ class _Checker:
         self.leq(family, ids, lhs, rhs, what)
         self.leq(family, ids, rhs, lhs, what)
 
+    def note(self, family: str, where: str, amount: float, detail: str) -> None:
+        """Record one violation found by a test that is not a comparison."""
+        self.report.checked.append(family)
+        self.report.violations.append(Violation(family, where, amount, detail))
+
 
 def check_solution(
     solution: Solution, tol: float = 1e-6, raise_on_error: bool = True
@@ -106,6 +112,7 @@ def check_solution(
     _check_system(c, solution, it)
     _check_strengthening(c, solution)
     _check_objective(c, solution, it)
+    check_breakeven(c, solution)
     if raise_on_error and not c.report.ok:
         raise CheckError(
             f"the solution fails the independent check: {c.report.summary()}",

@@ -251,6 +251,11 @@ def print_summary(solution: Any, out_dir: Path | None = None) -> None:
         f"binding: {t['arcs_full']} pipeline segments full, {t['fields_at_capacity']} fields at "
         f"capacity, {t['grid_nodes_exhausted']} grid nodes' spare capacity used up"
     )
+    if len(solution.breakeven.columns):
+        from siting.breakeven import breakeven_headline, breakeven_line
+
+        head = breakeven_headline(solution.breakeven, solution.params)
+        console().print(escape(breakeven_line(head)))
     gap = f"{r.gap:.4%}" if r.gap is not None else "n/a"
     console().print(
         f"objective {r.objective:,.3f}, bound {r.bound if r.bound is None else f'{r.bound:,.3f}'}, "

@@ -23,7 +23,12 @@ from siting.errors import DataError
 from siting.geodata import GeoData
 from siting.prices import price_factor
 from siting.technologies import TECH_COLUMNS, technology_table
-from siting.units import HOURS_PER_YEAR, bcm_per_year_to_mw
+from siting.units import (
+    HOURS_PER_YEAR,
+    Conversions,
+    bcm_per_year_to_mw,
+    currency_of,
+)
 
 if TYPE_CHECKING:
     from siting.candidates import Candidates
@@ -86,6 +91,12 @@ class Params:
     ceiling_usd_per_mwh: float | None = None
     count_indirect: bool = False
     gas_use_it_weight: float = 0.0
+    #: the currencies the case writes generation capex and the grid price in, and their
+    #: units per USD: break-even capex and grid prices are also stated in them
+    capex_currency: str = "USD"
+    capex_per_usd: float = 1.0
+    price_currency: str = "USD"
+    price_per_usd: float = 1.0
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -495,7 +506,30 @@ def params_from_case(case: Case) -> Params:
             if obj.gas_use_it_weight is not None
             else (GAS_USE_IT_WEIGHT if obj.ceiling_usd_per_mwh is not None else 0.0)
         ),
+        capex_currency=(capex_cur := capex_currency(case)),
+        capex_per_usd=currency_per_usd(capex_cur, conv),
+        price_currency=(price_cur := currency_of(case.costs.grid_price.unit)),
+        price_per_usd=currency_per_usd(price_cur, conv),
     )
+
+
+def capex_currency(case: Case) -> str:
+    """The currency the case writes on-site generation capex in: the most frequent one of
+    the menu's capex (or ``costs.generation_capex`` without a menu); USD on a tie."""
+    menu = case.technology.menu
+    units = [t.capex.unit for t in menu.values()] if menu else [case.costs.generation_capex.unit]
+    counts: dict[str, int] = {}
+    for unit in units:
+        cur = currency_of(unit)
+        counts[cur] = counts.get(cur, 0) + 1
+    best = max(counts.values())
+    tied = sorted(c for c, n in counts.items() if n == best)
+    return "USD" if "USD" in tied else tied[0]
+
+
+def currency_per_usd(currency: str, conv: Conversions) -> float:
+    """Units of ``currency`` per USD at the case's exchange rates."""
+    return {"USD": 1.0, "RUB": conv.rub_per_usd, "EUR": conv.eur_per_usd}[currency]
 
 
 def _nodes_table(graph: nx.Graph) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from siting.breakeven import breakeven_table
 from siting.inputs import (
     MUSD_Y_PER_USD_PER_MWH,
     PARETO_METRICS,
@@ -72,6 +73,9 @@ class Solution:
     arc_periods: pd.DataFrame = field(default_factory=pd.DataFrame)
     node_periods: pd.DataFrame = field(default_factory=pd.DataFrame)
     grid_periods: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the generation capex and grid price at which each chosen site's (and the best
+    #: unchosen ones') other power option would cost the same (``siting.breakeven``)
+    breakeven: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def chosen(self) -> pd.DataFrame:
@@ -178,7 +182,12 @@ def assemble_solution(
         params=p,
         report=report,
     )
-    return replace(solution, totals=compute_totals(solution))
+    return finished(solution)
+
+
+def finished(solution: Solution) -> Solution:
+    """The plan with its totals and its break-even table."""
+    return replace(solution, totals=compute_totals(solution), breakeven=breakeven_table(solution))
 
 
 def _sum_at(positions: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
@@ -568,7 +577,7 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
         node_periods=node_periods,
         grid_periods=grid_periods,
     )
-    return replace(solution, totals=compute_totals(solution))
+    return finished(solution)
 
 
 def _arcs_v2(

@@ -23,6 +23,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from siting.breakeven import breakeven_headline, breakeven_line
 from siting.errors import DataError
 from siting.gis import GEOMETRY_TYPES
 from siting.inputs import Params
@@ -228,6 +229,7 @@ def summary(solution: Solution, label: str) -> dict[str, Any]:
             **energy_summary(solution),
             "totals": t,
             **({"binding_periods": binding_periods(solution)} if v2 else {}),
+            **breakeven_summary(solution),
             "sites": [
                 {
                     "site_id": str(sid),
@@ -250,11 +252,34 @@ def summary(solution: Solution, label: str) -> dict[str, Any]:
                         if v2
                         else {}
                     ),
+                    **_site_breakeven(solution, sid),
                 }
                 for sid, row in chosen.iterrows()
             ],
         }
     )
+
+
+def breakeven_summary(solution: Solution) -> dict[str, Any]:
+    """The break-even statement (see :func:`siting.breakeven.breakeven_headline`), with its
+    sentence; nothing for a plan without a break-even table."""
+    if not len(solution.breakeven.columns):
+        return {}
+    head = breakeven_headline(solution.breakeven, solution.params)
+    return {"breakeven": {**(head or {}), "line": breakeven_line(head)}}
+
+
+def _site_breakeven(solution: Solution, sid: object) -> dict[str, Any]:
+    """A chosen site's break-even capex (millions of the capex currency per MW) and grid
+    price (the price currency per MWh)."""
+    table = solution.breakeven
+    if not len(table.columns) or sid not in table.index:
+        return {}
+    row = table.loc[sid]
+    return {
+        "breakeven_gen_capex_mln_per_mw": float(row["breakeven_gen_capex_mln_local_per_mw"]),
+        "breakeven_grid_price_per_mwh": float(row["breakeven_grid_price_local_per_mwh"]),
+    }
 
 
 def binding_periods(solution: Solution, share: float = 0.999) -> dict[str, dict[str, int]]:
@@ -308,6 +333,8 @@ def write_run(
         )
     for name, frame in tables.items():
         write_csv(out / "tables" / f"{name}.csv", frame, index=False)
+    if len(solution.breakeven.columns):
+        write_csv(out / "tables" / "breakeven.csv", solution.breakeven, index=True)
     write_csv(
         out / "tables" / "candidates.csv", pd.DataFrame(cand.drop(columns="geometry")), index=False
     )
@@ -384,6 +411,9 @@ def read_solution(run_dir: str | Path) -> Solution:
             frame["grid_id"] = frame["grid_id"].astype(object).where(frame["grid_id"].notna(), None)
         frames[name] = frame
     frames.update(_read_v2_tables(run))
+    breakeven = run / "tables" / "breakeven.csv"
+    if breakeven.exists():
+        frames["breakeven"] = read_breakeven(breakeven)
     rep = dict(meta["report"])
     rep["outcome"] = Outcome(rep["outcome"])
     params = dict(meta["params"])
@@ -408,6 +438,16 @@ def _read_v2_tables(run: Path) -> dict[str, pd.DataFrame]:
             frame["reason"] = frame["reason"].astype(object).fillna("").astype(str)
         out[name] = frame.set_index(keys if len(keys) > 1 else keys[0])
     return out
+
+
+def read_breakeven(path: Path) -> pd.DataFrame:
+    """``tables/breakeven.csv`` as the Solution holds it."""
+    frame = pd.read_csv(path, keep_default_na=True)
+    frame["site_id"] = frame["site_id"].astype(str)
+    frame["chosen"] = frame["chosen"].astype(bool)
+    for col in ("technology", "cheaper"):
+        frame[col] = frame[col].astype(object).fillna("").astype(str)
+    return frame.set_index("site_id")
 
 
 def network_report_files(report: NetworkReport) -> dict[str, Writer]:
