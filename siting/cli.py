@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from siting.errors import InfeasibleError, SitingError
-from siting.sweep.cli import sweep_cmd, sweep_report_cmd
+from siting.sweep.cli import sweep_cmd, sweep_report_cmd, tornado_cmd
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -426,6 +426,7 @@ def validate_cmd(
 
 app.command("sweep")(sweep_cmd)
 app.command("sweep-report")(sweep_report_cmd)
+app.command("tornado")(tornado_cmd)
 
 
 def main() -> None:

@@ -51,6 +51,8 @@ FLOAT_COLUMNS = (
     "it_mw",
     "gas_mw",
     "gas_bcm_y",
+    "gas_total_bcm_y",
+    "cost_usd_per_mwh_it",
     "grid_mw",
     "cost_musd_y",
     "capex_musd",

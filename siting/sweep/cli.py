@@ -202,3 +202,54 @@ def write_plots(out: Path, tables: Any) -> list[Path]:
     if "pareto_metrics" in runs.columns and not analysis.pareto_front(runs).empty:
         written.append(save_figure(analysis.plot_pareto(runs), out / "plots" / "pareto.png"))
     return written
+
+
+def tornado_cmd(
+    case: Annotated[Path, typer.Argument(help="Case file (YAML), e.g. models/russia-v2.yaml.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Sweep folder (resumed if it exists).")],
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", "-s", help="A named scenario of the case.")
+    ] = None,
+    spread: Annotated[
+        float, typer.Option(help="Low and high values at (1 ∓ spread) × the case's.")
+    ] = 0.25,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds per run (solver.time_limit_s).")
+    ] = None,
+    mip_gap: Annotated[
+        float | None, typer.Option("--mip-gap", help="Relative gap per run (solver.mip_gap).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", help="Local worker processes (default: CPUs).")
+    ] = None,
+    plots: Plots = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """One-at-a-time sensitivity: generation capex, reliability rule, grid price, gas price
+    and discount rate each at a low and a high value; tornado charts of cost and gas used."""
+    from siting.api import load_case
+    from siting.io.sweep_file import sweep_from_dict
+    from siting.sweep import run_sweep
+    from siting.sweep.tornado import bars, tornado_spec, tornado_table, write_tornado
+
+    try:
+        base = load_case(case, scenario=scenario)
+        fixed: dict[str, Any] = {}
+        if time_limit is not None:
+            fixed["solver.time_limit_s"] = time_limit
+        if mip_gap is not None:
+            fixed["solver.mip_gap"] = mip_gap
+        spec = tornado_spec(base, spread, scenario, fixed)
+        sweep = sweep_from_dict(spec, case=case.resolve())
+        result = run_sweep(sweep, out, workers=workers, progress=not quiet)
+        written = write_tornado(out, sweep, result.runs, plots=plots is not False)
+    except SitingError as exc:
+        _fail(exc)
+        return
+    table = tornado_table(sweep, result.runs)
+    for metric, unit in (("cost", "MUSD/y"), ("gas", "bcm/y")):
+        _console().print(f"tornado of {metric} ({unit}, change from the base run):")
+        for _, row in bars(table, metric).iterrows():
+            high = f", {row['high']}: {row['delta_high']:+,.3f}" if row["high"] else ""
+            _console().print(f"  {row['parameter']}: {row['low']}: {row['delta_low']:+,.3f}{high}")
+    _console().print(f"written: {', '.join(str(p) for p in written)}")

@@ -288,6 +288,10 @@ def _solution_fields(solution: Solution) -> dict[str, Any]:
         "sites": ";".join(map(str, chosen.index)),
         "gas_mw": t["gas_mw"],
         "gas_bcm_y": t["gas_bcm_y"],
+        # model v2: direct plus indirect gas (the direct gas without grid fuel), and the
+        # average cost per MWh of IT energy
+        "gas_total_bcm_y": t.get("gas_total_bcm_y", t["gas_bcm_y"]),
+        "cost_usd_per_mwh_it": t.get("cost_usd_per_mwh_it"),
         "grid_mw": t["grid_mw"],
         "cost_musd_y": t["cost_musd_y"],
         "capex_musd": t["capex_musd"],
