@@ -153,6 +153,8 @@ def _report(out: Path, min_share: float, plots: bool | None) -> None:
     _console().print(table)
     if "pareto_metrics" in runs.columns:
         _print_front(analysis.pareto_front(runs))
+    if analysis.is_absorption(runs):
+        _print_absorption(out, analysis.absorption_curve(runs))
     if plots is False:
         return
     try:
@@ -163,6 +165,29 @@ def _report(out: Path, min_share: float, plots: bool | None) -> None:
         _console().print(f"[dim]no plots: {exc}[/]")
         return
     _console().print(f"plots: {', '.join(str(p) for p in written)}")
+
+
+def _print_absorption(out: Path, curve: Any) -> None:
+    """The absorption curve as a table, and as ``absorption.csv`` in the sweep folder."""
+    from rich.table import Table
+
+    from siting.output.files import write_csv
+
+    write_csv(out / "absorption.csv", curve, index=False)
+    table = Table(title="Absorption curve (max_gas_use under a cost ceiling)", title_justify="left")
+    for col in ("ceiling USD/MWh", "gas bcm/y", "on site bcm/y", "IT GW", "USD/MWh IT", "sites"):
+        table.add_column(col, justify="right")
+    for _, row in curve.iterrows():
+        table.add_row(
+            f"{row['ceiling_usd_per_mwh']:,.0f}",
+            f"{row['gas_total_bcm_y']:.2f}",
+            f"{row['gas_direct_bcm_y']:.2f}",
+            f"{row['it_gw']:.2f}",
+            f"{row['cost_usd_per_mwh_it']:,.1f}",
+            str(row["sites_open"]),
+        )
+    _console().print(table)
+    _console().print(f"written: {out / 'absorption.csv'}")
 
 
 def _print_front(front: Any) -> None:
@@ -199,6 +224,9 @@ def write_plots(out: Path, tables: Any) -> list[Path]:
     if analysis.parameter_columns(runs) and not analysis.tradeoffs(runs).empty:
         fig = analysis.plot_tradeoffs(runs, units=tables.units)
         written.append(save_figure(fig, out / "plots" / "tradeoffs.png"))
+    if analysis.is_absorption(runs) and len(analysis.plans(runs)):
+        fig = analysis.plot_absorption(analysis.absorption_curve(runs))
+        written.append(save_figure(fig, out / "plots" / "absorption.png"))
     if "pareto_metrics" in runs.columns and not analysis.pareto_front(runs).empty:
         written.append(save_figure(analysis.plot_pareto(runs), out / "plots" / "pareto.png"))
     return written

@@ -175,15 +175,13 @@ def bars(table: pd.DataFrame, metric: str) -> pd.DataFrame:
 def plot_tornado(table: pd.DataFrame, metric: str) -> Any:
     """The tornado chart of one metric (``cost`` or ``gas``): a horizontal bar per input
     from the base value to the low-value run (light) and to the high-value run (dark)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from siting.sweep.analysis import _figure
 
     title = TORNADO_METRICS[metric][1]
     b = bars(table, metric).iloc[::-1]
     base = float(table[f"base_{metric}_{'musd_y' if metric == 'cost' else 'bcm_y'}"].iloc[0])
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(b) + 1.5))
+    fig = _figure(figsize=(8, 0.55 * len(b) + 1.5))
+    ax = fig.add_subplot()
     y = np.arange(len(b))
     low = b["delta_low"].fillna(0.0).to_numpy(float)
     high = b["delta_high"].fillna(0.0).to_numpy(float)
@@ -198,7 +196,6 @@ def plot_tornado(table: pd.DataFrame, metric: str) -> Any:
     ax.set_xlabel(f"{title}; base {base:,.4g}")
     ax.set_title(f"What moves the plan: {title}, one input at a time")
     ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
     return fig
 
 
@@ -248,12 +245,9 @@ def write_tornado(out: Path, sweep: Sweep, runs: pd.DataFrame, plots: bool = Tru
     write_csv(written[0], table, index=False)
     shown = []
     if plots:
-        import matplotlib.pyplot as plt
-
         for metric in TORNADO_METRICS:
             fig = plot_tornado(table, metric)
             written.append(save_figure(fig, out / "plots" / f"tornado_{metric}.png"))
-            plt.close(fig)
             shown.append(f"plots/tornado_{metric}.png")
     md = out / "tornado.md"
     md.write_text(tornado_markdown(table, sweep.name, shown), encoding="utf-8")
