@@ -71,8 +71,7 @@ def tornado_parameters(case: Case, spread: float = SPREAD) -> dict[str, dict[str
         for name in tech.menu:
             out[f"technology.menu.{name}.capex"] = factors
         rule = tech.reliability.rule if tech.reliability is not None else "none"
-        if tech.reliability is not None:
-            out["technology.reliability.rule"] = {"values": [r for r in RULES if r != rule]}
+        out["technology.reliability.rule"] = {"values": [r for r in RULES if r != rule]}
     else:
         out["costs.generation_capex"] = factors
         units = tech.n_plus_one_units

@@ -121,3 +121,17 @@ def test_a_bad_spread_is_one_line(case_path, tmp_path):
     )
     assert done.returncode != 0
     assert "spread 1.5" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_menu_case_varies_each_technology_and_the_other_rule():
+    """Russia v2: four technologies under N+1, so eight capex values and the rule ``none``."""
+    root = Path(__file__).resolve().parents[2]
+    params = tornado_parameters(load_case(root / "models" / "russia-v2.yaml"), 0.2)
+    capex = [p for p in params if p.endswith(".capex")]
+    assert capex == [
+        f"technology.menu.{t}.capex"
+        for t in ("ccgt", "gas_turbine", "gas_turbine_small", "gas_engine")
+    ]
+    assert all(params[p] == {"factors": [0.8, 1.2]} for p in capex)
+    assert params["technology.reliability.rule"] == {"values": ["none"]}
+    assert list(params)[-3:] == ["costs.grid_price", "costs.gas_price", "costs.discount_rate"]
