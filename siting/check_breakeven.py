@@ -17,7 +17,7 @@ minimum size.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,13 @@ def _pue_by_site(solution: Solution) -> dict[str, list[tuple[float, float]]]:
         return {str(s): [(1.0, float(v))] for s, v in solution.sites["pue"].items()}
     weight = {str(q): float(w) for q, w in solution.periods["weight"].items()}
     out: dict[str, list[tuple[float, float]]] = {}
-    for (site, period), value in solution.site_periods["pue"].items():
+    pue = solution.site_periods["pue"]
+    for site, period, value in zip(
+        pue.index.get_level_values(0),
+        pue.index.get_level_values(1),
+        pue.to_numpy(float),
+        strict=True,
+    ):
         out.setdefault(str(site), []).append((weight[str(period)], float(value)))
     return out
 
@@ -59,15 +65,23 @@ def _pue_by_site(solution: Solution) -> dict[str, list[tuple[float, float]]]:
 def _spare_by_node(solution: Solution) -> dict[str, float]:
     if solution.is_v2 and len(solution.grid_periods):
         out: dict[str, float] = {}
-        for (node, _period), value in solution.grid_periods["spare_mw"].items():
+        spare = solution.grid_periods["spare_mw"]
+        for node, value in zip(spare.index.get_level_values(0), spare.to_numpy(float), strict=True):
             out[str(node)] = min(out.get(str(node), math.inf), float(value))
         return out
     return {str(g): float(v) for g, v in solution.grid_nodes["spare_mw"].items()}
 
 
-def _row(solution: Solution, sid: str, it: float, pue: list, spare: dict) -> dict[str, object]:
+def _row(
+    solution: Solution,
+    sid: str,
+    it: float,
+    pue: list[tuple[float, float]],
+    spare: dict[str, float],
+) -> dict[str, Any]:
     """Every column of one site's break-even row, recomputed."""
-    p, s = solution.params, solution.sites.loc[sid]
+    p = solution.params
+    s: dict[Any, Any] = solution.sites.loc[sid].to_dict()
     mean = sum(w * v for w, v in pue) * it
     peak = max(v for _w, v in pue) * it
     m = float(s["capex_multiplier"])
@@ -75,8 +89,9 @@ def _row(solution: Solution, sid: str, it: float, pue: list, spare: dict) -> dic
     tech = solution.technologies
     candidates = []  # (annual cost, name, installed, a, f, capex, running)
     if len(tech):
-        for name, t in tech.iterrows():
-            if "available" in tech.columns and not bool(t["available"]):
+        rows: dict[Any, dict[Any, Any]] = tech.to_dict("index")
+        for name, t in rows.items():
+            if "available" in t and not bool(t["available"]):
                 continue
             unit = float(t["unit_mw"])
             units = math.ceil(peak / unit - 1e-9) + (1 if p.reliability == "n_plus_1" else 0)
@@ -99,12 +114,12 @@ def _row(solution: Solution, sid: str, it: float, pue: list, spare: dict) -> dic
     linked = isinstance(gid, str) and bool(p.allow_grid)
     grid_total = price_star = spare_mw = x_star = math.nan
     if linked:
-        g = solution.grid_nodes.loc[gid]
+        g: dict[Any, Any] = solution.grid_nodes.loc[gid].to_dict()
         factor = float(g["price_factor"])
         charge = sum(
             float(g[c])
             for c in ("capacity_charge_musd_per_mw_y", "connection_cost_musd_per_mw_y")
-            if c in g.index and g[c] == g[c]
+            if c in g and g[c] == g[c]
         )
         standing = charge * peak + float(s["grid_link_cost_musd_y"])
         grid_total = p.grid_energy_cost_musd_per_mw_y * factor * mean + standing
@@ -157,14 +172,13 @@ def check_breakeven(c: _Checker, solution: Solution, near: int = 10) -> None:
     opened = {str(sid) for sid in sites.index[sites["open"].to_numpy(float) > 0.5]}
     for sid in sorted(opened - set(listed)):
         c.note(FAMILY, sid, math.nan, "a chosen site missing from the break-even table")
-    rows = {}
-    for sid in sites.index:
-        sid = str(sid)
-        chosen = sid in opened
-        s = sites.loc[sid]
+    rows: dict[str, dict[str, Any]] = {}
+    records: dict[Any, dict[Any, Any]] = sites.to_dict("index")
+    for key, s in records.items():
+        sid = str(key)
         it = (
             float(s["it_mw"])
-            if chosen
+            if sid in opened
             else float(s["module_mw"]) * max(float(s["min_modules"]), 1.0)
         )
         rows[sid] = _row(solution, sid, it, pue[sid], spare)
@@ -182,10 +196,14 @@ def check_breakeven(c: _Checker, solution: Solution, near: int = 10) -> None:
             f"{len(shown_out)} listed, {want} expected",
         )
     elif want:
-        worst = max(float(rows[sid]["standalone_musd_per_mw_it_y"]) for sid in shown_out)  # type: ignore[arg-type]
-        cut = float(others[want - 1][0])  # type: ignore[arg-type]
+        worst = max(float(rows[sid]["standalone_musd_per_mw_it_y"]) for sid in shown_out)
+        cut = float(others[want - 1][0])
         c.leq(
-            FAMILY, pd.Index(["unchosen"]), [worst], [cut], "the cheapest unchosen sites are listed"
+            FAMILY,
+            pd.Index(["unchosen"]),
+            np.array([worst]),
+            np.array([cut]),
+            "the cheapest unchosen sites are listed",
         )
     known = [sid for sid in listed if sid in rows]
     ids = pd.Index(known)
@@ -199,7 +217,7 @@ def check_breakeven(c: _Checker, solution: Solution, near: int = 10) -> None:
     )
     for col in _NUMBERS:
         written = table.loc[known, col].to_numpy(float)
-        again = np.array([float(rows[sid][col]) for sid in known])  # type: ignore[arg-type]
+        again = np.array([float(rows[sid][col]) for sid in known])
         c.eq(
             FAMILY,
             ids,

@@ -275,7 +275,7 @@ def _site_breakeven(solution: Solution, sid: object) -> dict[str, Any]:
     table = solution.breakeven
     if not len(table.columns) or sid not in table.index:
         return {}
-    row = table.loc[sid]
+    row: dict[Any, Any] = table.loc[str(sid)].to_dict()
     return {
         "breakeven_gen_capex_mln_per_mw": float(row["breakeven_gen_capex_mln_local_per_mw"]),
         "breakeven_grid_price_per_mwh": float(row["breakeven_grid_price_local_per_mwh"]),

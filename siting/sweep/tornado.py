@@ -121,7 +121,7 @@ def tornado_table(sweep: Sweep, runs: pd.DataFrame) -> pd.DataFrame:
     def metric(i: int, column: str) -> float:
         if i not in by_point.index or by_point.at[i, "status"] not in ("optimal", "limit"):
             return float("nan")
-        value = by_point.at[i, column]
+        value: Any = by_point.at[i, column]
         if column == gas_col and pd.isna(value):
             value = by_point.at[i, "gas_bcm_y"]
         return float(value)
@@ -172,7 +172,9 @@ def bars(table: pd.DataFrame, metric: str) -> pd.DataFrame:
             "delta_high": table[f"{metric}_high_{unit}"] - base,
         }
     )
-    size = np.fmax(out["delta_low"].abs(), out["delta_high"].abs()).fillna(0.0)
+    size = np.nan_to_num(
+        np.fmax(out["delta_low"].abs().to_numpy(float), out["delta_high"].abs().to_numpy(float))
+    )
     return out.assign(size=size).sort_values("size", ascending=False, kind="stable")
 
 
@@ -220,8 +222,8 @@ def tornado_markdown(table: pd.DataFrame, name: str, plots: list[str]) -> str:
     gas = gas.set_index("parameter")
     for p, row in cost.iterrows():
 
-        def f(x: float, fmt: str) -> str:
-            return "—" if not np.isfinite(x) else fmt.format(x)
+        def f(x: Any, fmt: str) -> str:
+            return "—" if not np.isfinite(float(x)) else fmt.format(float(x))
 
         lines.append(
             f"| {p} | {row['low']} | {row['high']} | {f(row['delta_low'], '{:+,.1f}')} | "
