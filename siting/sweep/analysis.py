@@ -298,6 +298,7 @@ CEILING = "objective.ceiling_usd_per_mwh"
 ABSORPTION_COLUMNS = [
     "ceiling_usd_per_mwh",
     "status",
+    "gap",
     "gas_direct_bcm_y",
     "gas_total_bcm_y",
     "it_gw",
@@ -322,6 +323,7 @@ def absorption_curve(runs: pd.DataFrame) -> pd.DataFrame:
         {
             "ceiling_usd_per_mwh": solved[CEILING].astype(float),
             "status": solved["status"],
+            "gap": solved["gap"],
             "gas_direct_bcm_y": solved["gas_bcm_y"].astype(float),
             "gas_total_bcm_y": pd.Series(total, index=solved.index).fillna(solved["gas_bcm_y"]),
             "it_gw": solved["it_mw"].astype(float) / 1e3,
@@ -350,6 +352,17 @@ def plot_absorption(curve: pd.DataFrame, title: str = "Absorption curve") -> Any
     right.set_ylabel("IT built (GW)")
     ax.set_ylim(bottom=0)
     right.set_ylim(bottom=0)
+    stopped = curve["status"] != "optimal"
+    if stopped.any():
+        ax.plot(
+            x[stopped],
+            curve.loc[stopped, "gas_total_bcm_y"],
+            "o",
+            markersize=11,
+            markerfacecolor="none",
+            color="black",
+            label="stopped at a limit (not proven best)",
+        )
     lines = ax.get_legend_handles_labels()
     more = right.get_legend_handles_labels()
     ax.legend(lines[0] + more[0], lines[1] + more[1], loc="upper left", fontsize=8)
