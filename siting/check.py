@@ -15,7 +15,7 @@ import pandas as pd
 from siting import geo
 from siting.check_energy import capex_v2, check_energy, check_v2_system, cost_terms_v2, gas_counted
 from siting.errors import CheckError
-from siting.inputs import SITE_COLUMNS
+from siting.inputs import COVER_OBJECTIVES, SITE_COLUMNS
 from siting.solution import Solution
 
 
@@ -104,6 +104,7 @@ def check_solution(
     else:
         _check_energy(c, solution, it)
     _check_system(c, solution, it)
+    _check_predefined(c, solution)
     _check_strengthening(c, solution)
     _check_objective(c, solution, it)
     if raise_on_error and not c.report.ok:
@@ -234,6 +235,49 @@ def _check_system(c: _Checker, solution: Solution, it: np.ndarray) -> None:
         c.leq("demand_hubs", hubs.index, required, served, "served ≥ required")
         by_site = serve.groupby("site_id")["serve_mw"].sum().reindex(s.index).fillna(0.0).to_numpy()
         c.leq("demand_hubs", s.index, by_site, it, "Σ served ≤ IT")
+
+
+def _check_predefined(c: _Checker, solution: Solution) -> None:
+    """Predefined sites are open and, when they must be filled, serve their capacity."""
+    p, s = solution.params, solution.sites
+    if not p.predefined_sites:
+        return
+    fixed = s.loc[list(p.predefined_sites)]
+    ones = np.ones(len(fixed))
+    c.leq("predefined", fixed.index, ones, fixed["open"].to_numpy(float), "predefined open")
+    if p.fill_predefined:
+        serve = solution.serve
+        served = serve.groupby("site_id")["serve_mw"].sum().reindex(fixed.index).fillna(0.0)
+        c.leq(
+            "predefined",
+            fixed.index,
+            (fixed["module_mw"] * fixed["max_modules"]).to_numpy(float),
+            served.to_numpy(float),
+            "a filled predefined site serves its capacity",
+        )
+
+
+def covered_hubs(solution: Solution) -> np.ndarray:
+    """1 for each hub with an open site among its covering pairs (serve rows), else 0."""
+    serve, hubs, s = solution.serve, solution.hubs, solution.sites
+    is_open = s["open"].to_numpy(float) > 0.5
+    pair_open = is_open[s.index.get_indexer(serve["site_id"])]
+    hub_of_pair = hubs.index.get_indexer(serve["hub_id"])
+    covered = np.zeros(len(hubs), dtype=bool)
+    covered[hub_of_pair[pair_open]] = True
+    return covered.astype(float)
+
+
+def _check_cover(c: _Checker, solution: Solution) -> float:
+    """Coverage recomputed from the open sites: the table's ``covered`` column, every hub
+    covered under ``min_cover``; returns the objective (covered weight or open sites)."""
+    p, hubs = solution.params, solution.hubs
+    covered = covered_hubs(solution)
+    c.eq("coverage", hubs.index, hubs["covered"].to_numpy(float), covered, "covered as reported")
+    if p.objective == "min_cover":
+        c.leq("coverage", hubs.index, np.ones(len(hubs)), covered, "every hub covered")
+        return float(solution.sites["open"].sum())
+    return float(hubs["cover_weight"].to_numpy(float) @ covered)
 
 
 def _check_strengthening(c: _Checker, solution: Solution) -> None:
@@ -370,6 +414,8 @@ def _objective_row(
     value = p.compute_value_musd_per_mw_y * float(it.sum())
     if p.objective == "pareto":
         recomputed = _pareto(c, solution, it, cost, gas)
+    elif p.objective in COVER_OBJECTIVES:
+        recomputed = _check_cover(c, solution)
     else:
         gas_term = gas + p.gas_use_it_weight * float(it.sum()) if p.gas_use_it_weight else gas
         recomputed = {

@@ -549,6 +549,52 @@ class FormulationConfig(Strict):
     lagrangian_min_pairs: Annotated[int, Field(ge=0)] = 0
 
 
+class FacilityConfig(Strict):
+    """What a facility-location model (:mod:`siting.facility_location`) optimises.
+
+    - ``min_cost``: fixed plus serving cost (CFLP, UFLP; p-median with ``p``);
+    - ``max_cover``: the maximal covering location problem (MCLP): open ``p`` sites and
+      maximise the weight of the customers within ``radius`` of an open site;
+    - ``min_cover``: the location set covering problem (LSCP): the fewest sites that put
+      every customer within ``radius`` of an open site.
+
+    ``radius`` is in the unit of the instance's costs (metres of road for spopt's San
+    Francisco). ``predefined`` sites must stay open; with ``fill_predefined`` they also
+    serve their whole capacity (spopt's ``fulfill_predefined_fac``).
+    """
+
+    objective: Literal["min_cost", "max_cover", "min_cover"] = "min_cost"
+    p: Annotated[int, Field(ge=1)] | None = None
+    exactly: bool = True
+    radius: Annotated[float, Field(ge=0)] | None = None
+    predefined: tuple[str, ...] = ()
+    fill_predefined: bool = False
+
+    @model_validator(mode="after")
+    def _well_posed(self) -> FacilityConfig:
+        covering = self.objective in ("max_cover", "min_cover")
+        if covering and self.radius is None:
+            raise ValueError(f"{self.objective} needs a radius, e.g. radius: 5000")
+        if not covering and self.radius is not None:
+            raise ValueError("radius applies only to the max_cover and min_cover objectives")
+        if self.objective == "max_cover" and self.p is None:
+            raise ValueError("max_cover needs p, the number of sites to open")
+        if self.objective == "min_cover" and self.p is not None:
+            raise ValueError("min_cover chooses the number of sites itself: leave p out")
+        if self.fill_predefined and not self.predefined:
+            raise ValueError("fill_predefined needs predefined sites")
+        if self.fill_predefined and covering:
+            raise ValueError("fill_predefined applies only to the min_cost objective")
+        if len(set(self.predefined)) < len(self.predefined):
+            dup = next(s for s in self.predefined if self.predefined.count(s) > 1)
+            raise ValueError(f"predefined site {dup!r} is listed twice")
+        if self.p is not None and len(self.predefined) > self.p:
+            raise ValueError(
+                f"{len(self.predefined)} predefined sites cannot stay open with p = {self.p}"
+            )
+        return self
+
+
 def _checked_highs_options(options: dict[str, bool | int | float | str]) -> dict:
     """Check ``solver.highs_options`` against HiGHS itself (loaded only when options are set)."""
     if not options:

@@ -28,7 +28,7 @@ from siting.units import HOURS_PER_YEAR, bcm_per_year_to_mw
 if TYPE_CHECKING:
     from siting.candidates import Candidates
 
-Objective = Literal["min_cost", "max_profit", "max_gas_use", "pareto"]
+Objective = Literal["min_cost", "max_profit", "max_gas_use", "pareto", "max_cover", "min_cover"]
 
 #: metrics a Pareto front can pair: (direction, unit). Remoteness is the IT-weighted distance
 #: to the nearest town, Σ_s town_km[s]·IT[s].
@@ -43,6 +43,10 @@ MUSD_Y_PER_USD_PER_MWH = HOURS_PER_YEAR / 1e6
 #: max_gas_use with a cost ceiling: MW of gas one MW of IT is worth in the tie-break (more
 #: IT before lower cost among plans that burn the same gas)
 GAS_USE_IT_WEIGHT = 1e-3
+
+
+#: the covering objectives (maximal covering, location set covering)
+COVER_OBJECTIVES = ("max_cover", "min_cover")
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,11 @@ class Params:
     ceiling_usd_per_mwh: float | None = None
     count_indirect: bool = False
     gas_use_it_weight: float = 0.0
+    # facility location: sites that must stay open, and whether they serve their whole
+    # capacity; the covering objectives read each hub's ``cover_weight`` (see
+    # siting.solver.model.coverage)
+    predefined_sites: tuple[str, ...] = ()
+    fill_predefined: bool = False
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -98,7 +107,7 @@ class Params:
         values = dict(data)
         if "formulation" in values:
             values["formulation"] = FormulationConfig(**values["formulation"])
-        for key in ("pareto_metrics", "pareto_weights", "pareto_bounds"):
+        for key in ("pareto_metrics", "pareto_weights", "pareto_bounds", "predefined_sites"):
             if values.get(key) is not None:
                 values[key] = tuple(values[key])
         return cls(**values)
@@ -334,6 +343,18 @@ class ModelInputs:
             raise DataError(f"min_sites ({p.min_sites}) is larger than max_sites ({p.max_sites})")
         if not _known(self.cliques["site_id"], self.sites.index).all():
             raise DataError("cliques: a site_id is not a site")
+        unknown = [s for s in p.predefined_sites if s not in self.sites.index]
+        if unknown:
+            raise DataError(f"predefined site {unknown[0]!r} is not a candidate site")
+        if p.objective in COVER_OBJECTIVES:
+            if p.energy_system:
+                raise DataError(f"{p.objective} is a facility-location objective: no energy system")
+            weight = self.hubs.get("cover_weight")
+            if weight is None:
+                raise DataError(f"{p.objective} needs a cover_weight column in the hub table")
+            bad_w = ~np.isfinite(weight.to_numpy(float)) | (weight.to_numpy(float) < 0)
+            if bad_w.any():
+                raise DataError(f"hub {self.hubs.index[bad_w][0]}: cover_weight must be ≥ 0")
         self._validate_v2()
         return self
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from siting.inputs import (
+    COVER_OBJECTIVES,
     MUSD_Y_PER_USD_PER_MWH,
     PARETO_METRICS,
     ModelInputs,
@@ -166,6 +167,10 @@ def assemble_solution(
         served_mw=_sum_at(inputs.hubs.index.get_indexer(serve["hub_id"]), served, len(inputs.hubs)),
         required_mw=inputs.hubs["demand_mw"] + inputs.hubs["share_of_it"] * float(it_mw.sum()),
     )
+    if p.objective in COVER_OBJECTIVES:
+        pair_open = d["open"][site_of_pair] > 0.5
+        reach = _sum_at(inputs.hubs.index.get_indexer(serve["hub_id"]), pair_open, len(hubs))
+        hubs = hubs.assign(open_within_radius=reach.astype(int), covered=(reach > 0).astype(int))
 
     solution = Solution(
         sites=sites,
@@ -280,10 +285,29 @@ def compute_totals(s: Solution) -> dict[str, float]:
         totals["remoteness_km"] = remoteness / it if it > 0 else float("nan")
     for term in s.cost_terms:
         totals[term] = float(sites[term].sum())
+    if p.objective in COVER_OBJECTIVES:
+        totals.update(cover_totals(s))
+        totals["objective"] = (
+            totals["covered_weight"] if p.objective == "max_cover" else totals["sites_open"]
+        )
     totals.update(binding_counts(s))
     if s.is_v2:
         totals.update(v2_totals(s))
     return totals
+
+
+def cover_totals(s: Solution) -> dict[str, float]:
+    """A covering plan's hubs covered: their number, share and weight."""
+    covered = s.hubs["covered"].to_numpy(float)
+    weight = s.hubs["cover_weight"].to_numpy(float)
+    n = len(covered)
+    return {
+        "hubs_covered": int(covered.sum()),
+        "hubs_uncovered": int(n - covered.sum()),
+        "covered_share": float(covered.sum() / n) if n else float("nan"),
+        "covered_weight": float(weight @ covered),
+        "cover_weight_total": float(weight.sum()),
+    }
 
 
 def v2_totals(s: Solution) -> dict[str, float]:

@@ -98,6 +98,7 @@ def not_applicable(inputs: ModelInputs) -> str | None:
         "the objective is not min_cost": p.objective != "min_cost",
         "a target or budget is set": p.target_mw is not None or p.budget_musd is not None,
         "spacing cliques are set": len(inputs.cliques) > 0,
+        "sites are predefined": bool(p.predefined_sites),
         "there are no hubs": len(hubs) == 0 or float(hubs["demand_mw"].sum()) <= 0,
         "a hub asks for a share of IT": bool((hubs["share_of_it"] > 0).any()),
         "IT has a cost per MW": bool((sites["it_cost_musd_per_mw_y"] != 0).any()),
