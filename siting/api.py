@@ -9,14 +9,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from siting.config import Case
-from siting.errors import MissingDependencyError
+from siting.diagnose import Diagnosis, component_tables
+from siting.errors import InfeasibleError, MissingDependencyError
 from siting.geodata import GeoData
 from siting.io.case_file import read_case
 from siting.io.layers import file_digest
 from siting.output.artefacts import bytes_writers, render_artefacts
 from siting.output.files import Writer, digest_json
-from siting.output.run_folder import network_report_files, tables_digest, write_run
-from siting.pipeline import RunResult, Step, _quiet, run
+from siting.output.run_folder import (
+    network_report_files,
+    tables_digest,
+    write_failed_run,
+    write_run,
+)
+from siting.pipeline import Prepared, RunResult, Step, _quiet, run
 from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import from_result
 
@@ -64,11 +70,25 @@ def solve_case(
 ) -> RunResult:
     """Solve ``case`` end to end; with ``out``, also write the run folder (the maps and the
     report drawn by ``renderer`` when given, see :func:`write_result`)."""
-    result = run(case, data, step=step, stream=stream)
+    try:
+        result = run(case, data, step=step, stream=stream)
+    except InfeasibleError as exc:
+        if out is not None and isinstance(exc.prepared, Prepared):
+            exc.written = list(_write_failed(out, exc.prepared, exc.diagnosis))
+        raise
     if out is not None:
         with step("writing outputs"):
             write_result(result, out, renderer=renderer)
     return result
+
+
+def _write_failed(out: str | Path, prepared: Prepared, diagnosis: object) -> list[Path]:
+    """The network tables of a run that found no plan (see :func:`write_failed_run`)."""
+    inputs = prepared.inputs
+    components = diagnosis.components if isinstance(diagnosis, Diagnosis) else None
+    if components is None:
+        components = component_tables(inputs)
+    return write_failed_run(out, prepared.network.report, inputs.nodes, inputs.arcs, components)
 
 
 def write_result(

@@ -149,11 +149,17 @@ def run_cmd(
         stderr().print(f"[bold red]infeasible:[/] {exc}")
         if exc.diagnosis is not None:
             for line in exc.diagnosis.lines():  # type: ignore[attr-defined]
-                stderr().print(f"  • {line}")
-            if out is not None:
+                stderr().print(f"  • {escape(line)}")
+            if exc.written:
                 from siting.output.files import write_json
 
-                write_json(Path(out) / "diagnosis.json", exc.diagnosis.to_dict())  # type: ignore[attr-defined]
+                write_json(Path(out_dir) / "diagnosis.json", exc.diagnosis.to_dict())  # type: ignore[attr-defined]
+        if exc.written:
+            stderr().print(
+                "the network tables (nodes, arcs, each piece's supply against its committed "
+                f"demand) are in {escape(str(Path(out_dir) / 'tables'))}, the diagnosis in "
+                f"{escape(str(Path(out_dir) / 'diagnosis.json'))}"
+            )
         raise typer.Exit(exc.exit_code) from None
     except SitingError as exc:
         _fail(exc)

@@ -39,6 +39,10 @@ class InfeasibleError(SitingError):
         super().__init__(message)
         self.diagnosis = diagnosis
         self.report = report
+        #: what was built before the solve failed (``siting.pipeline.Prepared``), if any
+        self.prepared: object | None = None
+        #: the files written for the failed run (set by the caller that wrote them)
+        self.written: list[object] = []
 
 
 class CheckError(SitingError):

@@ -138,5 +138,9 @@ def run(
     timings = Timings()
     timed = timings.wrap(step)
     prepared = prepare(case, data, timed)
-    solution, check, precheck = solve_inputs(prepared.inputs, case.solver, timed, stream=stream)
+    try:
+        solution, check, precheck = solve_inputs(prepared.inputs, case.solver, timed, stream=stream)
+    except InfeasibleError as exc:
+        exc.prepared = prepared
+        raise
     return RunResult(prepared, solution, check, precheck, timings.steps)

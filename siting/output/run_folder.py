@@ -420,3 +420,40 @@ def network_report_files(report: NetworkReport) -> dict[str, Writer]:
         "tables/network_components.csv": lambda p: report.components_frame().to_csv(p, index=False),
         "tables/network_removed.csv": lambda p: report.removed.to_csv(p, index=False),
     }
+
+
+def write_failed_run(
+    out_dir: str | Path,
+    report: NetworkReport,
+    nodes: pd.DataFrame,
+    arcs: pd.DataFrame,
+    components: pd.DataFrame | None,
+) -> list[Path]:
+    """The network of an infeasible run, for finding what to fix: the topology report
+    (``network_report.json``, ``tables/network_components.csv``, ``tables/network_removed.csv``),
+    the model's nodes and arcs, and each piece's supply against its committed demand
+    (``tables/network_balance.csv``). No manifest: the run has no plan."""
+    out = Path(out_dir)
+    (out / "tables").mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, writer in network_report_files(report).items():
+        writer(out / name)
+        written.append(out / name)
+    label = pd.Series(dtype="Int64")
+    if components is not None:
+        write_csv(out / "tables" / "network_balance.csv", components, index=False)
+        written.append(out / "tables" / "network_balance.csv")
+        if "period" not in components.columns:
+            label = pd.Series(
+                {
+                    n: int(c)
+                    for c, ids in zip(components["component"], components["nodes"], strict=True)
+                    for n in ids.split(";")
+                }
+            )
+    for name, frame in (("nodes", nodes), ("arcs", arcs)):
+        if name == "nodes" and len(label):
+            frame = frame.assign(component=label.reindex(frame.index.astype(str)).to_numpy())
+        write_csv(out / "tables" / f"{name}.csv", frame)
+        written.append(out / "tables" / f"{name}.csv")
+    return written

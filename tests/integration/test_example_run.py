@@ -111,6 +111,11 @@ def test_cli_prints_a_diagnosis_not_a_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
     assert "infeasible" in proc.stderr and "target" in proc.stderr
     assert not (out / "manifest.json").exists()
+    # the network of the failed run is there to look at, and the console says where
+    for name in ("nodes", "arcs", "network_balance", "network_components"):
+        assert (out / "tables" / f"{name}.csv").exists(), name
+    assert (out / "network_report.json").exists() and (out / "diagnosis.json").exists()
+    assert "network tables" in proc.stderr
 
 
 def test_cli_bad_case_is_one_line(tmp_path):
