@@ -146,7 +146,8 @@ def component_balance(inputs: ModelInputs) -> pd.DataFrame:
     nodes, then the smallest node id). One row per component: ``nodes`` (ids, ';'-joined),
     ``supply_mw``, ``demand_mw``, ``shortfall_mw`` = max(0, demand − supply); for short
     components ``nearest_component``, ``gap_km`` (the geodesic distance between the closest
-    pair of their nodes) and that pair, ``gap_from`` and ``gap_to``.
+    pair of their nodes) and that pair, ``gap_from`` and ``gap_to``, and the same for the
+    nearest component with spare supply (``nearest_spare_component``, ``spare_gap_km``, …).
     """
     nodes, arcs = inputs.nodes, inputs.arcs
     g = nx.Graph()
@@ -174,26 +175,34 @@ def component_balance(inputs: ModelInputs) -> pd.DataFrame:
         }
     )
     table["shortfall_mw"] = (table["demand_mw"] - table["supply_mw"]).clip(lower=0.0)
-    table["nearest_component"] = pd.array([pd.NA] * len(table), dtype="Int64")
-    table["gap_km"] = np.nan
-    table["gap_from"] = table["gap_to"] = None
+    spare = (table["supply_mw"] - table["demand_mw"]).to_numpy(float)
     lon, lat = nodes["lon"].to_numpy(float), nodes["lat"].to_numpy(float)
     located = np.isfinite(lon) & np.isfinite(lat)
     lab = label.to_numpy()
-    for i in np.flatnonzero(table["shortfall_mw"].to_numpy() > _short_tolerance(table)):
-        k = i + 1
-        inside, outside = (lab == k) & located, (lab != k) & located
+    ids = nodes.index.astype(str).to_numpy()
+
+    def closest(inside: np.ndarray, outside: np.ndarray) -> list[object]:
+        """Nearest component, km and the node pair between two sets of nodes."""
         if not inside.any() or not outside.any():
-            continue
+            return [pd.NA, np.nan, None, None]
         idx, km = geo.nearest(lon[inside], lat[inside], lon[outside], lat[outside])
         j = int(np.argmin(km))
         target = np.flatnonzero(outside)[idx[j]]
-        table.loc[i, ["gap_km", "gap_from", "gap_to"]] = [
-            float(km[j]),
-            str(nodes.index[np.flatnonzero(inside)[j]]),
-            str(nodes.index[target]),
-        ]
-        table.loc[i, "nearest_component"] = int(lab[target])
+        return [int(lab[target]), float(km[j]), ids[np.flatnonzero(inside)[j]], ids[target]]
+
+    short = table["shortfall_mw"].to_numpy() > _short_tolerance(table)
+    with_spare = np.isin(lab, table["component"].to_numpy()[spare > 0])
+    near = [
+        closest((lab == k) & located, (lab != k) & located)
+        + closest((lab == k) & located, with_spare & located)
+        if is_short
+        else [pd.NA, np.nan, None, None] * 2
+        for k, is_short in zip(table["component"], short, strict=True)
+    ]
+    columns = ["nearest_component", "gap_km", "gap_from", "gap_to"]
+    columns += ["nearest_spare_component", "spare_gap_km", "spare_gap_from", "spare_gap_to"]
+    for c, values in zip(columns, zip(*near, strict=True), strict=True):
+        table[c] = pd.array(values, dtype="Int64") if c.endswith("component") else list(values)
     return table
 
 
@@ -229,6 +238,15 @@ def _component_findings(table: pd.DataFrame) -> list[Finding]:
             nearest = (
                 f"the nearest other component is {row.nearest_component}, "
                 f"{row.gap_km:,.1f} km away ({row.gap_from} – {row.gap_to})"
+            )
+        if pd.isna(row.nearest_spare_component):
+            nearest += "; no component has spare supply"
+        elif row.nearest_spare_component != row.nearest_component:
+            spare = table.loc[table["component"] == row.nearest_spare_component].iloc[0]
+            nearest += (
+                f"; the nearest with spare supply is {row.nearest_spare_component} "
+                f"({spare.supply_mw - spare.demand_mw:,.0f} MW spare), {row.spare_gap_km:,.1f} "
+                f"km away ({row.spare_gap_from} – {row.spare_gap_to})"
             )
         out.append(
             Finding(

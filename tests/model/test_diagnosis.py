@@ -122,3 +122,22 @@ def test_an_elastic_re_solve_stopped_by_its_time_limit_says_so(monkeypatch):
         assert first.startswith("the elastic re-solve stopped at the time limit")
         assert text in first
         assert diag.to_dict()["elastic_note"] == first
+
+
+def test_the_nearest_component_with_spare_supply_is_named_when_the_nearest_has_none():
+    """Add D3 (5 MW committed, no pipeline) at lat 1.2, between the island and the main
+    network. D3 is component 3 (0 km). The island's nearest piece is now D3: F2 (lat 1) to
+    D3, 0.2° of latitude near the equator, 22.1 km; D3 has no spare supply, so the finding
+    also names component 1 (100 − 30 = 70 MW spare), F2–F1 110.6 km as before."""
+    inputs = in_pieces()
+    nodes = inputs.nodes.copy()
+    nodes.loc["D3"] = nodes.loc["D2"]
+    nodes.loc["D3", ["name", "lat", "demand_mw"]] = ["D3", 1.2, 5.0]
+    with pytest.raises(InfeasibleError) as info:
+        solve_inputs(replace(inputs, nodes=nodes), EXACT)
+    found = {f.where: f for f in info.value.diagnosis.findings if f.blocking}
+    assert set(found) == {"component 2", "component 3"}
+    assert found["component 3"].amount == pytest.approx(5)
+    island = found["component 2"].message
+    assert "the nearest other component is 3, 22.1 km away (F2 – D3)" in island
+    assert "the nearest with spare supply is 1 (70 MW spare), 110.6 km away (F2 – F1)" in island
