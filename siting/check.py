@@ -321,7 +321,8 @@ def _check_symmetry(c: _Checker, solution: Solution) -> None:
     # only sites whose table row has a twin can be identical: a hash screen keeps the
     # exact comparison below to those few
     twins = pd.util.hash_pandas_object(s[list(SITE_COLUMNS)], index=False).duplicated(keep=False)
-    s = s[twins.to_numpy()]
+    # a predefined site must stay open: it is no longer interchangeable with its twins
+    s = s[twins.to_numpy() & ~s.index.isin(list(solution.params.predefined_sites))]
     if len(s) < 2:
         return
     serve = solution.serve[solution.serve["site_id"].isin(s.index)]

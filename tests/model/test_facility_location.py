@@ -601,3 +601,17 @@ def test_a_predefined_site_that_cannot_be_filled_is_diagnosed():
     assert diag.families == ["predefined_fill"]
     assert diag.findings[0].amount == pytest.approx(1)
     assert diag.findings[0].where.startswith("S1")
+
+
+def test_a_predefined_twin_is_not_ordered_behind_its_twin():
+    """A2 is a copy of A (same distances), and A2 must stay open; with p = 1 the plan is A2
+    alone, covering u and v (8). Ordering identical sites would force A open before A2
+    and leave no plan: a predefined site is no longer interchangeable."""
+    cost = {**COVER, "A2": COVER["A"]}
+    prob = problem(cost, WEIGHT, dict.fromkeys(cost, 0.0))
+    inputs = facility_inputs(prob, objective="max_cover", radius=10, p=1, predefined=["A2"])
+    assert identical_site_groups(inputs) == []
+    sol = solve(prob, objective="max_cover", radius=10, p=1, predefined=["A2"])
+    assert (opened(sol), sol.report.objective) == ({"A2"}, pytest.approx(8))
+    without = facility_inputs(prob, objective="max_cover", radius=10, p=1)
+    assert identical_site_groups(without) == [["A", "A2"]]

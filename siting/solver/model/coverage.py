@@ -6,10 +6,13 @@ within the covering radius r; hub h weighs w[h] (its ``cover_weight``) and asks 
 - ``max_cover`` (MCLP, Church & ReVelle 1974): with ``covered[h]`` ∈ [0, 1],
 
       covered[h] ≤ Σ_{s : (s,h) ∈ P} open[s]                          for every hub h
+      covered[h] ≥ open[s]                                           for (s, h) ∈ P
       maximise Σ_h w[h]·covered[h]        (with Σ_s open[s] = p from ``site_count``)
 
-  ``covered`` needs no integrality: for integral ``open`` some optimum sets covered[h] =
-  min(1, Σ open) ∈ {0, 1}.
+  ``covered`` needs no integrality: for integral ``open`` the two rows make covered[h] =
+  min(1, Σ open) ∈ {0, 1}. The second row never binds at an optimum (w ≥ 0); it makes
+  every plan the solver reports, optimal or stopped at a limit, count exactly the hubs
+  its open sites cover, so its objective is the one the checker recomputes.
 - ``min_cover`` (LSCP, Toregas et al. 1971):
 
       Σ_{s : (s,h) ∈ P} open[s] ≥ 1                                    for every hub h
@@ -55,6 +58,9 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
         m.cover_link = pyo.Constraint(
             m.HUBS,
             rule=lambda m, h: m.covered[h] <= pyo.quicksum(m.open[s] for s in sites_of[h]),
+        )
+        m.cover_floor = pyo.Constraint(
+            list(d.serve_pairs), rule=lambda m, s, h: m.covered[h] >= m.open[s]
         )
         return
     short = slack(m, d, FAMILY, m.HUBS) if elastic else None

@@ -8,6 +8,8 @@ them, so it costs nothing to ask that they open in order:
     open[s_i] ≥ open[s_{i+1}]        for consecutive identical sites
 
 Without it the branch-and-bound tree explores every permutation of the same plan.
+A predefined site (``predefined``) must stay open and so is no longer interchangeable: it
+belongs to no group.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def identical_site_groups(inputs: ModelInputs) -> list[list]:
     sites = inputs.sites
     if len(sites) < 2:
         return []
+    fixed = set(inputs.params.predefined_sites)
     # cheap screen: identical sites share their size, fixed cost and serving costs
     serve = inputs.serve
     pos = sites.index.get_indexer(serve["site_id"])
@@ -67,6 +70,7 @@ def identical_site_groups(inputs: ModelInputs) -> list[list]:
         # a 64-bit hash collision must never merge different sites
         reference = _signature(inputs, members[0])
         same = [s for s in members if _equal(_signature(inputs, s), reference)]
+        same = [s for s in same if s not in fixed]
         if len(same) > 1:
             groups.append(same)
     return groups
