@@ -150,10 +150,10 @@ def component_balance(inputs: ModelInputs) -> pd.DataFrame:
     nearest component with spare supply (``nearest_spare_component``, ``spare_gap_km``, …).
     """
     nodes, arcs = inputs.nodes, inputs.arcs
-    g = nx.Graph()
+    g: nx.Graph = nx.Graph()
     g.add_nodes_from(nodes.index)
-    for a in arcs.itertuples():
-        g.add_edge(a.from_node, a.to_node, length_km=float(a.length_km))
+    for u, v, km in zip(arcs["from_node"], arcs["to_node"], arcs["length_km"], strict=True):
+        g.add_edge(u, v, length_km=float(km))
     comps = []
     for comp in nx.connected_components(g):
         km = math.fsum(d["length_km"] for _, _, d in g.subgraph(comp).edges(data=True))
@@ -227,35 +227,35 @@ def _component_findings(table: pd.DataFrame) -> list[Finding]:
         return []
     out = []
     short = table[table["shortfall_mw"].to_numpy() > _short_tolerance(table)]
-    for row in short.itertuples():
-        members = str(row.nodes).split(";")
+    for row in short.to_dict("records"):
+        members = str(row["nodes"]).split(";")
         named = ", ".join(members[:5]) + (
             f" and {len(members) - 5} more" if len(members) > 5 else ""
         )
-        if pd.isna(row.nearest_component):
+        if pd.isna(row["nearest_component"]):
             nearest = "no other component has located nodes"
         else:
             nearest = (
-                f"the nearest other component is {row.nearest_component}, "
-                f"{row.gap_km:,.1f} km away ({row.gap_from} – {row.gap_to})"
+                f"the nearest other component is {row['nearest_component']}, "
+                f"{row['gap_km']:,.1f} km away ({row['gap_from']} – {row['gap_to']})"
             )
-        if pd.isna(row.nearest_spare_component):
+        if pd.isna(row["nearest_spare_component"]):
             nearest += "; no component has spare supply"
-        elif row.nearest_spare_component != row.nearest_component:
-            spare = table.loc[table["component"] == row.nearest_spare_component].iloc[0]
+        elif row["nearest_spare_component"] != row["nearest_component"]:
+            spare = table.loc[table["component"] == row["nearest_spare_component"]].iloc[0]
             nearest += (
-                f"; the nearest with spare supply is {row.nearest_spare_component} "
-                f"({spare.supply_mw - spare.demand_mw:,.0f} MW spare), {row.spare_gap_km:,.1f} "
-                f"km away ({row.spare_gap_from} – {row.spare_gap_to})"
+                f"; the nearest with spare supply is {row['nearest_spare_component']} "
+                f"({float(spare['supply_mw'] - spare['demand_mw']):,.0f} MW spare), {row['spare_gap_km']:,.1f} "
+                f"km away ({row['spare_gap_from']} – {row['spare_gap_to']})"
             )
         out.append(
             Finding(
                 "gas_balance",
-                f"component {row.component}",
-                float(row.shortfall_mw),
-                f"gas_balance: network component {row.component} ({named}) has "
-                f"{row.supply_mw:,.0f} MW of field supply against {row.demand_mw:,.0f} MW of "
-                f"committed demand, {row.shortfall_mw:,.0f} MW short; {nearest}: connect it "
+                f"component {row['component']}",
+                float(row["shortfall_mw"]),
+                f"gas_balance: network component {row['component']} ({named}) has "
+                f"{row['supply_mw']:,.0f} MW of field supply against {row['demand_mw']:,.0f} MW of "
+                f"committed demand, {row['shortfall_mw']:,.0f} MW short; {nearest}: connect it "
                 "(a larger network.snap_km, or the missing pipeline) or lower the committed "
                 "demand there",
             )
@@ -339,10 +339,9 @@ def _explained_by_components(balance: pd.DataFrame, reachable: pd.DataFrame) -> 
     """Σ over components of the committed demand reachable from a field beyond the
     component's own supply: the least the max-flow must fall short by because of them."""
     out = 0.0
-    for row in balance.itertuples():
-        members = set(str(row.nodes).split(";"))
-        inside = reachable[reachable.index.astype(str).isin(members)]
-        out += max(0.0, float(inside["demand_mw"].sum()) - float(row.supply_mw))
+    for nodes_, supply in zip(balance["nodes"], balance["supply_mw"], strict=True):
+        inside = reachable[reachable.index.astype(str).isin(nodes_.split(";"))]
+        out += max(0.0, float(inside["demand_mw"].sum()) - float(supply))
     return out
 
 

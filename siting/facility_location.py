@@ -79,7 +79,7 @@ class FacilityProblem:
 def facility_config(where: str, **settings: object) -> FacilityConfig:
     """The facility-location settings, checked strictly (one line per bad key)."""
     try:
-        return FacilityConfig(**settings)
+        return FacilityConfig.model_validate(settings)
     except ValidationError as exc:
         raise DataError(format_errors(exc, where, {}, FacilityConfig)) from None
 
@@ -141,7 +141,7 @@ def facility_inputs(
             raise DataError(
                 f"{where}: fill_predefined needs site capacities (the instance is uncapacitated)"
             )
-        filled = capacity[sites.get_indexer(list(config.predefined))].sum()
+        filled = capacity[sites.get_indexer(pd.Index(config.predefined))].sum()
         if filled > total * (1 + 1e-12):
             raise DataError(
                 f"{where}: the predefined sites hold {filled:g} but the demand is only "
