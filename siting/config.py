@@ -9,6 +9,7 @@ with their unit (``"5 GW"``, ``"3870 RUB/1000m3"``) and converted to internal un
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -27,22 +28,21 @@ from pydantic import (
 from siting.units import Conversions, Quantity, capital_recovery_factor, parse_quantity
 
 
-def _quantity(kind: str) -> Any:
-    return Annotated[
-        Quantity,
-        BeforeValidator(lambda v: parse_quantity(v, kind)),
-        PlainSerializer(str, return_type=str),
-    ]
+def _parser(kind: str) -> Callable[[object], Quantity]:
+    return lambda v: parse_quantity(v, kind)
 
 
-Power = _quantity("power")
-GasFlow = _quantity("gas_flow")
-Money = _quantity("money")
-MoneyPerPower = _quantity("money_per_power")
-MoneyPerLength = _quantity("money_per_length")
-MoneyPerPowerYear = _quantity("money_per_power_year")
-EnergyPrice = _quantity("energy_price")
-GasPrice = _quantity("gas_price")
+_AS_TEXT = PlainSerializer(str, return_type=str)
+Power = Annotated[Quantity, BeforeValidator(_parser("power")), _AS_TEXT]
+GasFlow = Annotated[Quantity, BeforeValidator(_parser("gas_flow")), _AS_TEXT]
+Money = Annotated[Quantity, BeforeValidator(_parser("money")), _AS_TEXT]
+MoneyPerPower = Annotated[Quantity, BeforeValidator(_parser("money_per_power")), _AS_TEXT]
+MoneyPerLength = Annotated[Quantity, BeforeValidator(_parser("money_per_length")), _AS_TEXT]
+MoneyPerPowerYear = Annotated[
+    Quantity, BeforeValidator(_parser("money_per_power_year")), _AS_TEXT
+]
+EnergyPrice = Annotated[Quantity, BeforeValidator(_parser("energy_price")), _AS_TEXT]
+GasPrice = Annotated[Quantity, BeforeValidator(_parser("gas_price")), _AS_TEXT]
 
 
 def _non_negative(v: Quantity) -> Quantity:

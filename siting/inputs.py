@@ -134,7 +134,7 @@ class ModelInputs:
     serve: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SERVE_COLUMNS))
     cliques: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLIQUE_COLUMNS))
 
-    def with_params(self, **changes: object) -> ModelInputs:
+    def with_params(self, **changes: Any) -> ModelInputs:
         return replace(self, params=replace(self.params, **changes))
 
     def validate(self) -> ModelInputs:
@@ -207,7 +207,7 @@ class ModelInputs:
 def _known(values: pd.Series, index: pd.Index) -> np.ndarray:
     """Whether each value is in ``index`` (a lookup in the index's hash table)."""
     if index.is_unique:
-        return np.asarray(index.get_indexer(values) >= 0)
+        return np.asarray(index.get_indexer(pd.Index(values)) >= 0)
     return values.isin(index).to_numpy()
 
 
@@ -345,6 +345,7 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
     fiber_km = candidates["fiber_km"].to_numpy(float)
     grid_km = candidates["grid_km"].to_numpy(float)
     has_grid = np.isfinite(grid_km) & candidates["grid_id"].notna().to_numpy()
+    no_grid = np.array(None, dtype=object)
     site_capex = costs.site_capex.to_internal(conv)
     fiber_capex = costs.fiber_capex.to_internal(conv) * np.where(
         cold, costs.fiber_cold_multiplier, 1.0
@@ -372,7 +373,7 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
             "it_cost_musd_per_mw_y": (crf["facility"] + costs.om_fraction) * facility * m,
             "gen_cost_musd_per_mw_y": (crf["generation"] + costs.om_fraction) * generation * m,
             "gas_price_factor": candidates["gas_price_factor"].to_numpy(float),
-            "grid_id": np.where(has_grid, candidates["grid_id"].to_numpy(dtype=object), None),
+            "grid_id": np.where(has_grid, candidates["grid_id"].to_numpy(dtype=object), no_grid),
             "grid_link_cost_musd_y": crf["grid"] * grid_link_capex,
             "open_capex_musd": site_capex * m + fiber_capex * fiber_km,
             "it_capex_musd_per_mw": facility * m,

@@ -76,7 +76,7 @@ def assemble_solution(
     it_mw = col["module_mw"] * d["modules"]
     grid_factor = base["grid_id"].map(inputs.grid_nodes["price_factor"]).to_numpy(float)
     serve_cost = served * inputs.serve["cost_musd_per_mw_y"].to_numpy(float)
-    site_of_pair = base.index.get_indexer(inputs.serve["site_id"])
+    site_of_pair = base.index.get_indexer(pd.Index(inputs.serve["site_id"]))
     costs = {
         "cost_open_musd_y": col["open_cost_musd_y"] * d["open"],
         "cost_it_musd_y": col["it_cost_musd_per_mw_y"] * it_mw,
@@ -123,19 +123,19 @@ def assemble_solution(
     )
     nodes = inputs.nodes.assign(
         supply_mw=supply,
-        burn_mw=_sum_at(inputs.nodes.index.get_indexer(base["node_id"]), d["gas_mw"], len(supply)),
+        burn_mw=_sum_at(inputs.nodes.index.get_indexer(pd.Index(base["node_id"])), d["gas_mw"], len(supply)),
         supply_bcm_y=supply / p.mw_per_bcm_y,
         demand_bcm_y=inputs.nodes["demand_mw"] / p.mw_per_bcm_y,
     )
     grid = inputs.grid_nodes
-    used = _sum_at(grid.index.get_indexer(base["grid_id"]), d["grid_mw"], len(grid))
+    used = _sum_at(grid.index.get_indexer(pd.Index(base["grid_id"])), d["grid_mw"], len(grid))
     spare = grid["spare_mw"].to_numpy(float)
     grid_nodes = grid.assign(
         used_mw=used,
         utilisation=np.divide(used, spare, out=np.zeros_like(used), where=spare > 0),
     )
     hubs = inputs.hubs.assign(
-        served_mw=_sum_at(inputs.hubs.index.get_indexer(serve["hub_id"]), served, len(inputs.hubs)),
+        served_mw=_sum_at(inputs.hubs.index.get_indexer(pd.Index(serve["hub_id"])), served, len(inputs.hubs)),
         required_mw=inputs.hubs["demand_mw"] + inputs.hubs["share_of_it"] * float(it_mw.sum()),
     )
 
