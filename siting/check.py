@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from siting import geo
 from siting.errors import CheckError
@@ -53,21 +54,21 @@ class _Checker:
         self.tol = tol
         self.report = CheckReport()
 
-    def leq(self, family: str, ids: pd.Index, lhs: np.ndarray, rhs: np.ndarray, what: str) -> None:
+    def leq(self, family: str, ids: pd.Index, lhs: ArrayLike, rhs: ArrayLike, what: str) -> None:
         """Record rows where lhs > rhs beyond a tolerance scaled by the magnitudes."""
         self.report.checked.append(family)
-        lhs, rhs = np.asarray(lhs, float), np.asarray(rhs, float)
-        excess = lhs - rhs
-        scale = np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs)))
+        left, right = np.asarray(lhs, float), np.asarray(rhs, float)
+        excess = left - right
+        scale = np.maximum(1.0, np.maximum(np.abs(left), np.abs(right)))
         bad = excess > self.tol * scale
         for i in np.flatnonzero(bad)[:20]:
             self.report.violations.append(
                 Violation(
-                    family, str(ids[i]), float(excess[i]), f"{what}: {lhs[i]:.6g} > {rhs[i]:.6g}"
+                    family, str(ids[i]), float(excess[i]), f"{what}: {left[i]:.6g} > {right[i]:.6g}"
                 )
             )
 
-    def eq(self, family: str, ids: pd.Index, lhs: np.ndarray, rhs: np.ndarray, what: str) -> None:
+    def eq(self, family: str, ids: pd.Index, lhs: ArrayLike, rhs: ArrayLike, what: str) -> None:
         self.leq(family, ids, lhs, rhs, what)
         self.leq(family, ids, rhs, lhs, what)
 

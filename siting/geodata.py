@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -52,6 +53,11 @@ REMOVAL_COLUMNS = ["layer", "what", "id", "reason", "length_km"]
 def removals_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """Features left out of the network, one row each: layer, what, id, reason, length_km."""
     return pd.DataFrame(rows, columns=REMOVAL_COLUMNS)
+
+
+def removal_records(removals: pd.DataFrame) -> list[dict[str, object]]:
+    """A removals table's rows as records (its columns are the names in REMOVAL_COLUMNS)."""
+    return cast(list[dict[str, object]], removals.to_dict("records"))
 
 
 def _where(sources: dict[str, str] | str, layer: str) -> str:
@@ -367,21 +373,19 @@ def select_pipelines(pipelines: gpd.GeoDataFrame, cfg: NetworkConfig) -> gpd.Geo
     return pipelines[pipelines["status"].isin(cfg.statuses)].reset_index(drop=True)
 
 
-def status_removals(pipelines: gpd.GeoDataFrame, cfg: NetworkConfig) -> pd.DataFrame:
-    """One row per pipeline feature left out by ``network.statuses``."""
+def status_removals(pipelines: gpd.GeoDataFrame, cfg: NetworkConfig) -> list[dict[str, object]]:
+    """One removal per pipeline feature left out by ``network.statuses``."""
     out = pipelines[~pipelines["status"].isin(cfg.statuses)]
-    return removals_frame(
-        [
-            {
-                "layer": "pipelines",
-                "what": "pipeline",
-                "id": pid,
-                "reason": f"status {st} is not in network.statuses",
-                "length_km": float("nan"),
-            }
-            for pid, st in zip(out["pipeline_id"], out["status"], strict=True)
-        ]
-    )
+    return [
+        {
+            "layer": "pipelines",
+            "what": "pipeline",
+            "id": pid,
+            "reason": f"status {st} is not in network.statuses",
+            "length_km": float("nan"),
+        }
+        for pid, st in zip(out["pipeline_id"], out["status"], strict=True)
+    ]
 
 
 def _names(raw: pd.DataFrame, ids: pd.Series) -> np.ndarray:

@@ -15,7 +15,7 @@ from siting.check import CheckReport, check_solution
 from siting.config import Case, SolverConfig
 from siting.diagnose import Diagnosis, graph_checks
 from siting.errors import InfeasibleError
-from siting.geodata import GeoData
+from siting.geodata import GeoData, removal_records
 from siting.inputs import ModelInputs, build_inputs
 from siting.network import Network, build_network
 from siting.solution import Solution
@@ -67,7 +67,7 @@ def prepare(case: Case, data: GeoData | None = None, step: Step = _quiet) -> Pre
             data = load_geodata(case)
     with step("building the gas network"):
         network = build_network(data.pipelines, data.nodes, case.network)
-        network.report.dropped[:0] = data.removed.to_dict("records")
+        network.report.dropped[:0] = removal_records(data.removed)
     with step("candidate sites"):
         candidates = build_candidates(network, data, case)
     with step("model inputs"):

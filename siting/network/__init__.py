@@ -140,7 +140,7 @@ def build_network(
             snapped_nodes=joins.snapped_nodes,
             junctions_added=joins.junctions_added,
             dropped=[
-                *status_removals(pipelines, cfg).to_dict("records"),
+                *status_removals(pipelines, cfg),
                 *parts.removed,
                 *drawn.slivers,
                 *by_id.removed,
@@ -153,7 +153,9 @@ def build_network(
             t_junctions=joins.t_junctions,
             crossings=joins.crossings,
             slivers_km=drawn.slivers_km,
-            capacity_sources=lines["capacity_source"].value_counts().to_dict()
+            capacity_sources={
+                str(k): int(n) for k, n in lines["capacity_source"].value_counts().items()
+            }
             if "capacity_source" in lines
             else {"data": len(lines)},
             reach=supply_reach(graph),

@@ -115,8 +115,12 @@ class NetworkReport:
             )
         if self.snapped_nodes:
             out.append(f"{self.snapped_nodes} node(s) put on the nearest line")
-        reasons = self.removed.groupby("reason", sort=False).size() if self.dropped else []
-        for reason, n in list(reasons.items())[:12] if len(reasons) else []:
+        reasons = (
+            self.removed.groupby("reason", sort=False).size()
+            if self.dropped
+            else pd.Series(dtype=int)
+        )
+        for reason, n in list(reasons.items())[:12]:
             out.append(f"left out {n} × {reason}")
         if len(reasons) > 12:
             out.append(f"… and {len(reasons) - 12} other reasons (see the removals table)")
@@ -171,7 +175,7 @@ def component_labels(graph: nx.Graph) -> dict[object, int]:
 
 def supply_reach(graph: nx.Graph) -> list[dict[str, object]]:
     """Which committed-demand nodes each supply node can reach along the flow directions."""
-    d = nx.DiGraph()
+    d: nx.DiGraph[str] = nx.DiGraph()
     d.add_nodes_from(graph.nodes)
     for _, _, e in graph.edges(data=True):
         if e["capacity_uv_mw"] > 0:
