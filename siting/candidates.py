@@ -175,7 +175,7 @@ class Points:
     @classmethod
     def of(cls, points: pd.DataFrame) -> Points:
         lon, lat = points["lon"].to_numpy(float), points["lat"].to_numpy(float)
-        return cls(lon, lat, shapely.points(lon, lat))
+        return cls(lon, lat, np.asarray(shapely.points(lon, lat)))
 
     def __len__(self) -> int:
         return len(self.lon)
@@ -590,7 +590,7 @@ def _corridor_cuts(g: nx.Graph, along: pd.DataFrame, drawings: Drawings) -> _Cut
     piece_of = np.repeat(np.arange(n_piece), count)
     pos = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
     out[offset[piece_of] + 1 + pos] = coords[inner[0][piece_of] + pos]
-    geometry = shapely.linestrings(out, indices=np.repeat(np.arange(n_piece), size))
+    geometry = np.asarray(shapely.linestrings(out, indices=np.repeat(np.arange(n_piece), size)))
     return _Cuts(
         edges=[(u, v) for u, v in edges],
         first=first.tolist(),

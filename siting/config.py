@@ -38,9 +38,7 @@ GasFlow = Annotated[Quantity, BeforeValidator(_parser("gas_flow")), _AS_TEXT]
 Money = Annotated[Quantity, BeforeValidator(_parser("money")), _AS_TEXT]
 MoneyPerPower = Annotated[Quantity, BeforeValidator(_parser("money_per_power")), _AS_TEXT]
 MoneyPerLength = Annotated[Quantity, BeforeValidator(_parser("money_per_length")), _AS_TEXT]
-MoneyPerPowerYear = Annotated[
-    Quantity, BeforeValidator(_parser("money_per_power_year")), _AS_TEXT
-]
+MoneyPerPowerYear = Annotated[Quantity, BeforeValidator(_parser("money_per_power_year")), _AS_TEXT]
 EnergyPrice = Annotated[Quantity, BeforeValidator(_parser("energy_price")), _AS_TEXT]
 GasPrice = Annotated[Quantity, BeforeValidator(_parser("gas_price")), _AS_TEXT]
 

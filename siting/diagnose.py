@@ -12,9 +12,11 @@ HiGHS gives no usable irreducible infeasible subsystem for a MIP, so we
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 import networkx as nx
+import pandas as pd
 
 from siting.inputs import ModelInputs
 
@@ -55,8 +57,8 @@ class Diagnosis:
         }
 
 
-def _digraph(inputs: ModelInputs) -> nx.DiGraph:
-    g = nx.DiGraph()
+def _digraph(inputs: ModelInputs) -> nx.DiGraph[Hashable]:
+    g: nx.DiGraph[Hashable] = nx.DiGraph()
     g.add_nodes_from(inputs.nodes.index)
     for a in inputs.arcs.itertuples():
         if g.has_edge(a.from_node, a.to_node):
@@ -187,9 +189,9 @@ def _potential_mw(inputs: ModelInputs) -> float:
     return float((capacity.nlargest(k) if k is not None else capacity).sum())
 
 
-def _max_flow_to_demand(g: nx.DiGraph, nodes: object) -> tuple[float, list[str]]:
+def _max_flow_to_demand(g: nx.DiGraph[Hashable], nodes: pd.DataFrame) -> tuple[float, list[str]]:
     h = g.copy()
-    for n, row in nodes.iterrows():  # type: ignore[attr-defined]
+    for n, row in nodes.iterrows():
         if row["supply_max_mw"] > 0:
             h.add_edge("__source__", n, capacity=float(row["supply_max_mw"]))
         if row["demand_mw"] > 0:
@@ -205,13 +207,16 @@ def _max_flow_to_demand(g: nx.DiGraph, nodes: object) -> tuple[float, list[str]]
     return float(value), cut
 
 
-def _site_gas_limits(g: nx.DiGraph, inputs: ModelInputs, fields: list) -> list[Finding]:
+def _site_gas_limits(
+    g: nx.DiGraph[Hashable], inputs: ModelInputs, fields: list[Hashable]
+) -> list[Finding]:
     """Sites whose minimum campus needs more gas than the network could ever bring them."""
     out = []
-    nodes, p = inputs.nodes, inputs.params
+    supply = inputs.nodes["supply_max_mw"].to_numpy(float)
+    position, p = inputs.nodes.index, inputs.params
     h = g.copy()
     for f in fields:
-        h.add_edge("__source__", f, capacity=float(nodes.at[f, "supply_max_mw"]))
+        h.add_edge("__source__", f, capacity=float(supply[position.get_loc(f)]))
     for s, row in inputs.sites.iterrows():
         need = row["min_modules"] * row["module_mw"] * row["pue"] / p.generator_efficiency
         if need <= 0:

@@ -123,7 +123,9 @@ def assemble_solution(
     )
     nodes = inputs.nodes.assign(
         supply_mw=supply,
-        burn_mw=_sum_at(inputs.nodes.index.get_indexer(pd.Index(base["node_id"])), d["gas_mw"], len(supply)),
+        burn_mw=_sum_at(
+            inputs.nodes.index.get_indexer(pd.Index(base["node_id"])), d["gas_mw"], len(supply)
+        ),
         supply_bcm_y=supply / p.mw_per_bcm_y,
         demand_bcm_y=inputs.nodes["demand_mw"] / p.mw_per_bcm_y,
     )
@@ -135,7 +137,9 @@ def assemble_solution(
         utilisation=np.divide(used, spare, out=np.zeros_like(used), where=spare > 0),
     )
     hubs = inputs.hubs.assign(
-        served_mw=_sum_at(inputs.hubs.index.get_indexer(pd.Index(serve["hub_id"])), served, len(inputs.hubs)),
+        served_mw=_sum_at(
+            inputs.hubs.index.get_indexer(pd.Index(serve["hub_id"])), served, len(inputs.hubs)
+        ),
         required_mw=inputs.hubs["demand_mw"] + inputs.hubs["share_of_it"] * float(it_mw.sum()),
     )
 

@@ -234,7 +234,7 @@ def _read_csv_geometry(spec: LayerSpec, role: str) -> gpd.GeoDataFrame:
                     f"{lon_col} = {lon[i]:g} could be: the columns look swapped; map them with "
                     f"lon: {lat_col} and lat: {lon_col}"
                 )
-        geom = shapely.points(lon, lat)
+        geom = np.asarray(shapely.points(lon, lat))
         geom[np.isnan(lon) | np.isnan(lat)] = None
         frame = df.drop(columns=[lon_col, lat_col])
         return gpd.GeoDataFrame(frame, geometry=geom, crs=spec.crs or "EPSG:4326")

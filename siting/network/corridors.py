@@ -22,6 +22,7 @@ from siting.network._planar import unique_pairs
 from siting.network.clean import Samples
 from siting.network.junctions import Junctions
 
+
 class Corridor(TypedDict):
     """A corridor between two nodes, as drawn from ``u`` to ``v``."""
 

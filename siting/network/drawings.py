@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -17,7 +18,7 @@ class Drawings:
     """Every corridor's drawing as flat lon/lat vertices with their geodesic segment
     lengths, measured once for placing the points along corridors and cutting there."""
 
-    edges: list[dict[str, object]]  # edge attributes, in graph order
+    edges: list[dict[str, Any]]  # edge attributes, in graph order
     position: dict[tuple[object, object], int]  # (u, v) of an edge → its place in ``edges``
     coords: np.ndarray  # (n, 2) lon/lat, drawing by drawing
     owner: np.ndarray  # the drawing of each vertex

@@ -9,9 +9,9 @@ dropped unless it has supply or demand.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from collections.abc import Mapping
 
 import networkx as nx
 import numpy as np

@@ -73,8 +73,9 @@ def write_geopackage(
     """Write every layer, and the QGIS styles into the ``layer_styles`` table."""
     with atomic_path(target) as tmp, _unsynced_sqlite():
         for name, frame in layers.items():
-            kind = {} if len(frame) else {"geometry_type": GEOMETRY_TYPES.get(name, "Point")}
-            frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", **kind)
+            # an empty layer has no geometry to infer its type from
+            kind = None if len(frame) else GEOMETRY_TYPES.get(name, "Point")
+            frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", geometry_type=kind)
         if styles:
             _embed_styles(tmp, styles)
 

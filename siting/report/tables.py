@@ -219,12 +219,13 @@ def site_reasons(run: RunData) -> pd.DataFrame:
     places = site_places(chosen)
     names = _grid_names(run)
     rows = []
-    for sid, row in chosen.iterrows():
+    for key, row in chosen.iterrows():
+        sid = str(key)
         it = float(row["it_mw"])
         share = float(shares.get(sid, 0.0))
         like = comparable(sol, it, share)
         average = powered_like(sol, it, share)[like].mean()
-        mine = actual.loc[sid]
+        mine = _row(actual, sid)
         delta = mine - average
         reasons = [
             _explain(term, sid, delta[term], context[like], context)
@@ -271,25 +272,33 @@ def readable_names(run: RunData) -> dict[str, str]:
     names = _grid_names(run)
     chosen = run.chosen
     if len(chosen):
-        places = site_places(chosen)
-        names.update({str(k): str(v) for k, v in places.items()})
+        places = {str(k): str(v) for k, v in site_places(chosen).items()}
+        names.update(places)
         if "node_id" in chosen.columns:
-            names.update({str(n): str(places[s]) for s, n in chosen["node_id"].items()})
+            names.update({str(n): places[str(s)] for s, n in chosen["node_id"].items()})
     return names
+
+
+def _row(table: pd.DataFrame, key: str) -> pd.Series:
+    """The row of ``key`` in a table with unique ids."""
+    row = table.loc[key]
+    if isinstance(row, pd.DataFrame):
+        raise KeyError(f"{key!r} names more than one row")
+    return row
 
 
 def _power_note(solution: Solution, sid: str, grid_names: dict[str, str]) -> str:
     """What a MW IT of this site costs per year on the grid and on gas, and what limited it."""
-    s, p = solution.sites.loc[sid], solution.params
+    s, p = _row(solution.sites, sid), solution.params
     it = float(s["it_mw"])
-    gas = float(powered_like(solution, it, 0.0).loc[sid, ["generation", "gas"]].sum())
-    grid = float(powered_like(solution, it, 1.0).loc[sid, ["grid connection", "grid energy"]].sum())
+    gas = _row(powered_like(solution, it, 0.0), sid)[["generation", "gas"]].sum()
+    grid = _row(powered_like(solution, it, 1.0), sid)[["grid connection", "grid energy"]].sum()
     node_id = str(s["grid_id"]) if isinstance(s.get("grid_id"), str) else ""
     node = grid_names.get(node_id, node_id)
     spare = used = 0.0
     if node_id in solution.grid_nodes.index:
-        spare = float(solution.grid_nodes.at[node_id, "spare_mw"])
-        used = float(solution.grid_nodes.at[node_id, "used_mw"])
+        spare = float(solution.grid_nodes["spare_mw"][node_id])
+        used = float(solution.grid_nodes["used_mw"][node_id])
     exhausted = spare > 0 and used >= spare * (1.0 - BINDING_TOL)
     costs = f"grid {grid:.2f} vs on-site gas {gas:.2f} MUSD/y per MW"
     if s["source"] == "grid":
@@ -422,8 +431,8 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
             if corridor is not None
             else full["from_node"] + " → " + full["to_node"]
         )
-        for (where, cap), group in full.groupby([keys, full["capacity_mw"]], sort=False):
-            parts = [f"{cap / mw_per_bcm:.2f} bcm/y"]
+        for (where, _), group in full.groupby([keys, full["capacity_mw"]], sort=False):
+            parts = [f"{group['capacity_mw'].iloc[0] / mw_per_bcm:.2f} bcm/y"]
             starts = set(group["from_node"]) - set(group["to_node"])
             ends = set(group["to_node"]) - set(group["from_node"])
             if len(group) > 1 and len(starts) == len(ends) == 1:

@@ -302,9 +302,9 @@ class _ParamUpdates:
         changed = np.flatnonzero(values != self.pushed_values)
         if changed.size == 0:
             return True
-        for i in changed:
+        for i in changed.tolist():
             if i not in self.slopes and values[i] != self.base_values[i]:
-                self.slopes[i] = self._learn(model, int(i), float(values[i]))
+                self.slopes[i] = self._learn(model, i, float(values[i]))
         delta = values - self.base_values
         moved = np.flatnonzero(delta)
         if any(self.slopes.get(int(i)) is None for i in moved):
@@ -313,8 +313,8 @@ class _ParamUpdates:
         offset = self.base.offset
         row_lower = self.base.row_lower.copy()
         row_upper = self.base.row_upper.copy()
-        for i in moved:
-            slope = self.slopes[int(i)]
+        for i in moved.tolist():
+            slope = self.slopes[i]
             assert slope is not None
             cost += delta[i] * slope.cost
             offset += delta[i] * slope.offset
@@ -325,7 +325,7 @@ class _ParamUpdates:
             highs.changeColsCost(cols.size, cols.astype(np.int32), cost[cols])
         rows = np.flatnonzero((row_lower != self.row_lower) | (row_upper != self.row_upper))
         if rows.size:
-            highs.changeRowsBounds(
+            highs.changeRowsBounds(  # type: ignore[attr-defined]  # in highspy, not in its stub
                 rows.size, rows.astype(np.int32), row_lower[rows], row_upper[rows]
             )
         if offset != self.offset:

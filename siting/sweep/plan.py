@@ -177,7 +177,9 @@ def make_plan(
     from siting.errors import CaseError
 
     if file_digest is None:
-        from siting.io.layers import file_digest
+        from siting.io.layers import file_digest as content_digest
+
+        file_digest = content_digest
 
     points = design_points(sweep)
     spec = sweep.spec
@@ -249,7 +251,10 @@ class Segment:
     ``skipped`` counts runs found already done (a resumed sweep)."""
 
     chain: str
-    skipped: int = 0
+
+    @property
+    def skipped(self) -> int:
+        return 0
 
     def next(self, done: Mapping[str, Mapping[str, Any]]) -> PlannedRun | None:
         raise NotImplementedError
@@ -274,6 +279,11 @@ class ListSegment(Segment):
         self.queue: deque[PlannedRun] = deque(runs)
         self.chain = chain
         self.current: PlannedRun | None = None
+        self._skipped = 0
+
+    @property
+    def skipped(self) -> int:
+        return self._skipped
 
     def next(self, done: Mapping[str, Mapping[str, Any]]) -> PlannedRun | None:
         if self.current is not None:
@@ -283,7 +293,7 @@ class ListSegment(Segment):
             if run.run_id not in done:
                 self.current = run
                 return run
-            self.skipped += 1
+            self._skipped += 1
         return None
 
     def finished(self, run: PlannedRun, record: Mapping[str, Any]) -> None:
@@ -322,7 +332,7 @@ class FrontSegment(Segment):
         self._own_skips = 0
         self._advance(None)
 
-    @property  # type: ignore[override]
+    @property
     def skipped(self) -> int:
         return self._own_skips + (self._tail.skipped if self._tail is not None else 0)
 

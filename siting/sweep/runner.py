@@ -313,11 +313,12 @@ def _text_progress() -> Iterator[Any]:
     import time
 
     start = time.monotonic()
-    shown = {"at": 0.0, "line": ""}
+    shown_at, shown_line = 0.0, ""
 
     def update(completed: int, todo: int, failed: int) -> None:
+        nonlocal shown_at, shown_line
         now = time.monotonic()
-        if now - shown["at"] < 0.5 and completed < todo:
+        if now - shown_at < 0.5 and completed < todo:
             return
         elapsed = now - start
         eta = elapsed / completed * (todo - completed) if completed else None
@@ -326,10 +327,10 @@ def _text_progress() -> Iterator[Any]:
             f"ETA {dt.timedelta(seconds=round(eta)) if eta is not None else '?'}"
             + (f", {failed} failed" if failed else "")
         )
-        if line != shown["line"]:
+        if line != shown_line:
             sys.stderr.write("\r" + line)
             sys.stderr.flush()
-            shown.update(at=now, line=line)
+            shown_at, shown_line = now, line
 
     yield update
     sys.stderr.write("\n")
