@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import functools
+import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +26,42 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Site data centres along a gas pipeline network (Pyomo + HiGHS MILP).",
 )
+
+
+class LogLevel(enum.StrEnum):
+    warning = "warning"
+    info = "info"
+    debug = "debug"
+
+
+@app.callback()
+def _options(
+    log_level: Annotated[
+        LogLevel,
+        typer.Option(
+            "--log-level",
+            help="Diagnostics to show on stderr: warning, info (what each step did) or debug.",
+            case_sensitive=False,
+        ),
+    ] = LogLevel.warning,
+) -> None:
+    configure_logging(log_level.value)
+
+
+class _LogHandler(logging.StreamHandler):
+    """The command line's log handler: plain lines on the current stderr."""
+
+
+def configure_logging(level: str) -> None:
+    """Route the package's log records at ``level`` and above to stderr, beside (not
+    inside) the console output."""
+    logger = logging.getLogger("siting")
+    logger.setLevel(level.upper())
+    for old in [h for h in logger.handlers if isinstance(h, _LogHandler)]:
+        logger.removeHandler(old)
+    handler = _LogHandler()
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))
+    logger.addHandler(handler)
 
 
 @functools.cache

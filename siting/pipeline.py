@@ -7,6 +7,7 @@ worker goes through the same :func:`solve_and_check` on a handle it keeps.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ from siting.steps import quiet as _quiet
 
 if TYPE_CHECKING:
     from siting.solver.handle import SolverHandle
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "Prepared",
@@ -68,10 +71,24 @@ def prepare(case: Case, data: GeoData | None = None, step: Step = _quiet) -> Pre
     with step("building the gas network"):
         network = build_network(data.pipelines, data.nodes, case.network)
         network.report.dropped[:0] = removal_records(data.removed)
+    for line in network.report.lines():
+        logger.info("network: %s", line)
     with step("candidate sites"):
         candidates = build_candidates(network, data, case)
+    logger.info(
+        "candidates: %d points, %d eligible", len(candidates.sites), len(candidates.eligible)
+    )
     with step("model inputs"):
         inputs = build_inputs(candidates, data, case)
+    logger.info(
+        "model inputs: %d nodes, %d arcs, %d sites, %d grid nodes, %d hubs, %d spacing cliques",
+        len(inputs.nodes),
+        len(inputs.arcs),
+        len(inputs.sites),
+        len(inputs.grid_nodes),
+        len(inputs.hubs),
+        inputs.cliques["clique_id"].nunique(),
+    )
     return Prepared(case, data, network, candidates, inputs)
 
 
@@ -98,6 +115,8 @@ def presolve_checks(
     computed once for a model that is re-solved); raises InfeasibleError if one blocks."""
     with step("pre-solve network checks"):
         precheck = graph_checks(inputs, network=network)
+    for finding in precheck.findings:
+        logger.info("pre-solve check: %s", finding)
     if precheck.blocking:
         raise InfeasibleError("the case is infeasible before solving", precheck)
     return precheck

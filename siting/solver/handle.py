@@ -17,6 +17,7 @@ hands the whole model to HiGHS again.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from siting.config import SolverConfig
@@ -33,6 +34,8 @@ from siting.solver.model import build_model, set_params
 from siting.solver.parameters import rebuild_reason
 from siting.solver.routing import route_flows
 from siting.steps import BUILD_STEPS, DIAGNOSE_STEP, READ_STEPS, SOLVE_STEP, Step, quiet
+
+logger = logging.getLogger(__name__)
 
 
 class SolverHandle:
@@ -57,6 +60,7 @@ class SolverHandle:
         if use_lagrangian(self.inputs):
             with step(BUILD_STEPS[0]):
                 self._fixings = lagrangian_bound(self.inputs)
+            logger.info("Lagrangian step: %s", self._fixings.to_dict())
         with step(BUILD_STEPS[1]):
             self._model = build_model(self.inputs, fixings=self._fixings)
         # the first solve starts from the Lagrangian plan, set on the model's variables
@@ -101,6 +105,15 @@ class SolverHandle:
                 mip_start=self._start_from_plan,
             )
         self._recompile = self._start_from_plan = False
+        logger.info(
+            "HiGHS: %s; objective %s, bound %s, %s nodes, %.2f s (hand-off %.2f s)",
+            report.describe(),
+            report.objective,
+            report.bound,
+            report.nodes,
+            report.solve_s,
+            report.handoff_s,
+        )
         if self._fixings is not None:
             report = replace(report, presolve=self._fixings.to_dict())
         self._raise_for_outcome(report, step)

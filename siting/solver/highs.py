@@ -16,6 +16,7 @@ else compiles and passes the model again.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Sequence
@@ -33,6 +34,8 @@ from siting.config import SolverConfig
 from siting.errors import SolveError
 from siting.outcome import Outcome, SolveReport
 from siting.solver.options import quiet_highs
+
+logger = logging.getLogger(__name__)
 
 _LIMITS = {
     "kTimeLimit": "time limit",
@@ -379,6 +382,7 @@ class _StandardForm:
         start_values: Any = None
         if same and not recompile and self._updates is not None and self._updates.push(model, h):
             self.last_handoff = "update"
+            logger.debug("changed parameters pushed to the HiGHS model in place")
             if warmstart and self._start is not None:
                 start_values = self._start
         else:
@@ -391,6 +395,13 @@ class _StandardForm:
             self._index_cache = {}
             self._updates = _ParamUpdates(model, arrays)
             self.last_handoff = "full"
+            logger.debug(
+                "model compiled and handed to HiGHS: %d columns, %d rows, %d nonzeros (%.2f s)",
+                len(arrays.columns),
+                h.getNumRow(),
+                h.getNumNz(),
+                time.perf_counter() - start,
+            )
             if warmstart and same and self._start is not None:
                 start_values = self._reordered_start()
         for key, value in self.options.items():

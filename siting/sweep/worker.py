@@ -12,6 +12,7 @@ goes wrong is recorded in the run's row, never raised: a sweep goes on.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import socket
 import threading
@@ -37,6 +38,8 @@ from siting.sweep.plan import PlannedRun
 
 if TYPE_CHECKING:
     from siting.solver.handle import SolverHandle
+
+logger = logging.getLogger(__name__)
 
 #: models kept per process (a slot works on one chain at a time; one spare for fronts)
 KEEP_MODELS = 2
@@ -116,6 +119,13 @@ def _execute(run: PlannedRun, data: GeoData | None, reuse: bool) -> dict[str, An
         record.update(_report_fields(solution.report))
         record.update(_solution_fields(solution))
     except Exception as exc:  # a sweep records every failure and goes on
+        logger.info(
+            "run %s (%s) failed: %s",
+            run.run_id,
+            run.label,
+            exc,
+            exc_info=logger.isEnabledFor(logging.DEBUG),
+        )
         report = getattr(exc, "report", None)
         if isinstance(report, SolveReport):
             record.update(_report_fields(report))
