@@ -20,10 +20,13 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 # Only typer is imported up front: each command imports what it needs, so ``siting --help``
-# and a bad command line answer at once.
+# and a bad command line answer at once. Help and usage errors are plain text: typer's rich
+# formatting imports rich's markdown, syntax and traceback modules, which would take most
+# of the start-up time.
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,
     help="Site data centres along a gas pipeline network (Pyomo + HiGHS MILP).",
 )
 
