@@ -63,6 +63,9 @@ class RunResult:
 
 def prepare(case: Case, data: GeoData | None = None, step: Step = _quiet) -> Prepared:
     """Read the layers (unless given) and build network, candidates and model inputs."""
+    from siting.solver.scipy_hook import drop_pyomo_scipy_hook
+
+    drop_pyomo_scipy_hook()  # before the data path loads scipy
     if data is None:
         from siting.io.layers import load_geodata
 
