@@ -620,7 +620,7 @@ def _grid_fuel(raw: pd.DataFrame, ids: pd.Series, where: str) -> dict[str, np.nd
         if "gas_node" in raw.columns
         else np.full(len(raw), None, dtype=object)
     )
-    out["gas_node"] = np.where(gas, node, None)
+    out["gas_node"] = np.where(gas, node, np.array(None, dtype=object))
     return out
 
 

@@ -265,7 +265,8 @@ class ModelInputs:
 
     def period_view(self, period: object) -> ModelInputs:
         """The inputs of one period as an annual model (its values in the annual columns)."""
-        changes: dict[str, pd.DataFrame] = {}
+        # tables by field name; typed Any as replace() checks ** against every field's type
+        changes: dict[str, Any] = {}
         for table, (attr, _id, columns) in PERIOD_VALUES.items():
             frame = getattr(self, table).copy()
             for column in columns:
@@ -446,7 +447,8 @@ def with_v2_tables(inputs: ModelInputs, graph: nx.Graph, data: GeoData, case: Ca
     from siting import periods as per
     from siting.grid_fuel import grid_v2_table
 
-    changes: dict[str, pd.DataFrame] = {}
+    # tables by field name; typed Any as replace() checks ** against every field's type
+    changes: dict[str, Any] = {}
     extra = grid_v2_table(inputs.grid_nodes.index, data, graph, case)
     if len(extra.columns):
         changes["grid_nodes"] = inputs.grid_nodes.join(extra)

@@ -401,6 +401,7 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
     open_ = d["open"].to_numpy(float)
     it_mw = base["module_mw"].to_numpy(float) * d["modules"].to_numpy(float)
     pue = inputs.per_period("sites", "pue").stack()
+    assert isinstance(pue, pd.Series)  # one level of columns stacks into a Series
     sp.insert(0, "pue", pue.reindex(sp.index).to_numpy(float))
     sp.insert(1, "it_mw", it_mw[site_pos])
     sp.insert(2, "facility_mw", sp["pue"] * sp["it_mw"])
@@ -431,12 +432,12 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
     per_tech: dict[str, np.ndarray] = {}
     unit_rows = []
     for t in built:
-        mw = units[t].to_numpy(float) * float(techs.at[t, "unit_mw"])
+        mw = units[t].to_numpy(float) * float(techs["unit_mw"][t])
         power = annual(f"power_{t}_mw")
         installed += mw
-        cost_t = float(techs.at[t, "cost_musd_per_mw_y"]) * mult * mw
-        capex_t = float(techs.at[t, "capex_musd_per_mw"]) * mult * mw
-        vom_t = float(techs.at[t, "variable_om_musd_per_mw_y"]) * power
+        cost_t = float(techs["cost_musd_per_mw_y"][t]) * mult * mw
+        capex_t = float(techs["capex_musd_per_mw"][t]) * mult * mw
+        vom_t = float(techs["variable_om_musd_per_mw_y"][t]) * power
         cost_gen += cost_t
         capex_gen += capex_t
         cost_vom += vom_t
@@ -447,11 +448,11 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
                 {
                     "site_id": base.index,
                     "tech_id": t,
-                    "unit_mw": float(techs.at[t, "unit_mw"]),
+                    "unit_mw": float(techs["unit_mw"][t]),
                     "units": units[t].to_numpy(int),
                     "installed_mw": mw,
                     "power_mw": power,
-                    "fuel_mw": power / float(techs.at[t, "efficiency"]),
+                    "fuel_mw": power / float(techs["efficiency"][t]),
                     "cost_musd_y": cost_t,
                     "cost_vom_musd_y": vom_t,
                     "capex_musd": capex_t,
@@ -475,7 +476,7 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
     grid_cap = d["grid_cap_mw"].to_numpy(float)
     served = plan.served
     serve_cost = served * inputs.serve["cost_musd_per_mw_y"].to_numpy(float)
-    site_of_pair = base.index.get_indexer(inputs.serve["site_id"])
+    site_of_pair = base.index.get_indexer(pd.Index(inputs.serve["site_id"]))
     link = d["grid_link"].to_numpy(float)
     costs = {
         "cost_open_musd_y": base["open_cost_musd_y"].to_numpy(float) * open_,
@@ -495,7 +496,7 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
     if built:
         share = np.column_stack([per_tech[f"power_{t}_mw"] for t in built])
         capacity = np.column_stack(
-            [units[t].to_numpy(float) * float(techs.at[t, "unit_mw"]) for t in built]
+            [units[t].to_numpy(float) * float(techs["unit_mw"][t]) for t in built]
         )
         pick = np.where(share.sum(axis=1) > 1e-9, share.argmax(axis=1), capacity.argmax(axis=1))
         main = np.where(installed > 1e-9, np.array(built, dtype=object)[pick], "")
@@ -546,7 +547,9 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
     grid_nodes, grid_periods = _grid_v2(inputs, sp, weight)
     it_total = float(it_mw.sum())
     hubs = inputs.hubs.assign(
-        served_mw=_sum_at(inputs.hubs.index.get_indexer(serve["hub_id"]), served, len(inputs.hubs)),
+        served_mw=_sum_at(
+            inputs.hubs.index.get_indexer(pd.Index(serve["hub_id"])), served, len(inputs.hubs)
+        ),
         required_mw=inputs.hubs["demand_mw"] + inputs.hubs["share_of_it"] * it_total,
     )
     site_units = (

@@ -549,7 +549,7 @@ def load_geodata(case: Case) -> GeoData:
 def geodata_key(case: Case) -> str:
     """A key for the parts of a case that :func:`load_geodata` reads: equal keys, equal data."""
     rem = case.candidates.remoteness
-    relevant = {
+    relevant: dict[str, object] = {
         "layers": case.layers.model_dump(mode="json") if case.layers else None,
         "network": case.network.model_dump(mode="json"),
         "units": case.units.model_dump(mode="json"),
