@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
 GEOD: Final = Geod(ellps="WGS84")
+#: how many sphere-nearest targets :func:`nearest` measures on the ellipsoid at first
+NEAREST_FIRST_K: Final = 4
 EARTH_RADIUS_KM: Final = 6371.0088
 MAX_RADIUS_KM: Final = 6399.6
 
@@ -86,17 +88,53 @@ def interpolate_along(coords: np.ndarray, distances_km: np.ndarray) -> np.ndarra
 def nearest(
     query_lon: np.ndarray, query_lat: np.ndarray, target_lon: np.ndarray, target_lat: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Index of and geodesic distance (km) to the nearest target point for each query point."""
+    """Index of and geodesic distance (km) to the nearest target point for each query point.
+
+    The KD-tree orders targets by great-circle distance on a sphere, which can rank a target
+    first that is up to about 0.7 % farther on the ellipsoid than another. So every target
+    whose great-circle distance is within the sphere-to-ellipsoid bounds
+    (:data:`SPHERE_TO_GEODESIC`) of the sphere's nearest is measured on the ellipsoid, and
+    the nearest of those is taken (on a tie, the one the sphere ranks first)."""
     query_lon = np.asarray(query_lon, float)
-    if len(target_lon) == 0:
-        return np.full(len(query_lon), -1), np.full(len(query_lon), np.inf)
-    tree = kdtree(unit_xyz(np.asarray(target_lon, float), np.asarray(target_lat, float)))
-    _, idx = tree.query(unit_xyz(query_lon, np.asarray(query_lat, float)))
-    idx = np.asarray(idx, dtype=int)
-    dist = geodesic_km(
-        query_lon, query_lat, np.asarray(target_lon)[idx], np.asarray(target_lat)[idx]
-    )
-    return idx, dist
+    query_lat = np.asarray(query_lat, float)
+    target_lon = np.asarray(target_lon, float)
+    target_lat = np.asarray(target_lat, float)
+    n_q, n_t = len(query_lon), len(target_lon)
+    if n_t == 0:
+        return np.full(n_q, -1), np.full(n_q, np.inf)
+    if n_q == 0:
+        return np.zeros(0, int), np.zeros(0)
+    tree = kdtree(unit_xyz(target_lon, target_lat))
+    xyz = unit_xyz(query_lon, query_lat)
+    k = min(NEAREST_FIRST_K, n_t)
+    chord, idx = tree.query(xyz, k=k)
+    chord = np.reshape(chord, (n_q, k))
+    idx = np.reshape(np.asarray(idx, dtype=int), (n_q, k))
+    low, high = SPHERE_TO_GEODESIC
+    angle = 2.0 * np.arcsin(np.minimum(chord[:, 0] / 2.0, 1.0))
+    reach = 2.0 * np.sin(np.minimum(angle * high / low, np.pi) / 2.0) * (1 + 1e-12)
+    # the candidates of each query: its k nearest on the sphere that lie within reach; a
+    # query whose k-th is still within reach takes every target within reach instead
+    within = chord <= reach[:, None]
+    more = within[:, -1] & (k < n_t)
+    within[more] = False
+    q_of, col = np.nonzero(within)
+    t_of = idx[q_of, col]
+    if more.any():
+        rows = np.flatnonzero(more)
+        hits = tree.query_ball_point(xyz[rows], reach[rows])
+        q_of = np.concatenate([q_of, np.repeat(rows, [len(h) for h in hits])])
+        t_of = np.concatenate([t_of, *[np.asarray(h, dtype=int) for h in hits]])
+    km = geodesic_km(query_lon[q_of], query_lat[q_of], target_lon[t_of], target_lat[t_of])
+    # per query the smallest km; on a tie, the sphere's nearest, then the lower index
+    not_first = t_of != idx[q_of, 0]
+    order = np.lexsort((t_of, not_first, km, q_of))
+    first = order[np.r_[True, q_of[order][1:] != q_of[order][:-1]]]
+    best_idx = np.empty(n_q, int)
+    best_km = np.empty(n_q)
+    best_idx[q_of[first]] = t_of[first]
+    best_km[q_of[first]] = km[first]
+    return best_idx, best_km
 
 
 def lonlat_from_xyz(xyz: np.ndarray) -> np.ndarray:
