@@ -50,15 +50,19 @@ Every feature or piece that is left out is listed in the report with its reason.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
 import networkx as nx
 import numpy as np
+import pandas as pd
 
+from siting import geo
 from siting.collector import paused
 from siting.config import PIPELINE_STATUSES, NetworkConfig
 from siting.geodata import status_removals
+from siting.network.checks import explicit_end_warnings
 from siting.network.clean import explicit_mask, line_parts, node_table, sample
 from siting.network.corridors import DrawnCorridors, drawn_corridors
 from siting.network.drawings import Drawings
@@ -73,6 +77,7 @@ from siting.network.report import (
     nodes_frame,
     supply_reach,
 )
+from siting.units import Conversions, bcm_per_year_to_mw
 
 __all__ = [
     "Drawings",
@@ -103,16 +108,25 @@ def _config(config: NetworkConfig | float) -> NetworkConfig:
 
 @paused()
 def build_network(
-    pipelines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, config: NetworkConfig | float
+    pipelines: gpd.GeoDataFrame,
+    nodes: gpd.GeoDataFrame,
+    config: NetworkConfig | float,
+    *,
+    conversions: Conversions | None = None,
+    sources: Mapping[str, str] | None = None,
 ) -> Network:
     """Build the undirected corridor graph; edge attributes carry directed capacities.
 
     ``config`` is the case's ``network`` section (a plain number is read as ``snap_km``
-    with every status selected)."""
+    with every status selected). ``conversions`` give the bcm/y of the report's text, and
+    ``sources`` the file of each layer for its messages."""
     cfg = _config(config)
+    conv = conversions or Conversions()
+    sources = sources or {}
     lines = pipelines[pipelines["status"].isin(cfg.statuses)].reset_index(drop=True)
     table = node_table(nodes)
     explicit = explicit_mask(lines)
+    warnings = explicit_end_warnings(lines[explicit].reset_index(drop=True), table, cfg, sources)
     drawn_lines = lines[~explicit].reset_index(drop=True)
     parts = line_parts(drawn_lines)
     drawn = DrawnCorridors([], [], [])
@@ -129,6 +143,7 @@ def build_network(
     corridors, middles = separate_parallel(drawn.corridors + by_id.corridors)
     assembled = assemble(table, drawn.junctions + middles + by_id.junctions, corridors)
     graph = assembled.graph
+    warnings += off_network_warnings(assembled.off_network, table, graph, cfg, conv, sources)
     lengths = {(c["u"], c["v"]): np.asarray(c["segment_km"]) for c in corridors}
     return Network(
         graph,
@@ -159,6 +174,59 @@ def build_network(
             reach=supply_reach(graph),
             node_snaps=joins.node_snaps,
             end_moves_km=joins.end_moves_km,
+            imputed=imputed_capacities(lines, conv),
+            warnings=warnings,
         ),
         Drawings.of(graph, lengths),
     )
+
+
+def imputed_capacities(lines: gpd.GeoDataFrame, conv: Conversions) -> list[dict[str, object]]:
+    """Every line whose capacity a ``network.fill_capacity`` rule gave, with what it used."""
+    if "capacity_source" not in lines:
+        return []
+    filled = lines[~lines["capacity_source"].isin(["data", ""])]
+    mw_per_bcm_y = bcm_per_year_to_mw(1.0, conv)
+    return [
+        {
+            "pipeline_id": str(row["pipeline_id"]),
+            "rule": str(row["capacity_source"]),
+            "capacity_mw": float(row["capacity_mw"]),
+            "capacity_bcm_y": float(row["capacity_mw"]) / mw_per_bcm_y,
+            "diameter_mm": float(row.get("diameter_mm", math.nan)),
+            "strings": float(row.get("strings", math.nan)),
+            "length_km": geo.line_length_km(row.geometry),
+        }
+        for _, row in filled.iterrows()
+    ]
+
+
+def off_network_warnings(
+    off_network: list[tuple[str, float]],
+    table: pd.DataFrame,
+    graph: nx.Graph,
+    cfg: NetworkConfig,
+    conv: Conversions,
+    sources: Mapping[str, str],
+) -> list[str]:
+    """A warning for each field on no selected pipeline: its supply is left out."""
+    if not off_network:
+        return []
+    at = table.drop_duplicates("node_id").set_index("node_id").loc[[n for n, _ in off_network]]
+    geoms = [d["geometry"] for _, _, d in graph.edges(data=True)]
+    if geoms:
+        km, _ = geo.distance_to_lines_km(
+            at["lon"].to_numpy(float), at["lat"].to_numpy(float), np.asarray(geoms, dtype=object)
+        )
+    else:
+        km = np.full(len(at), np.inf)
+    mw_per_bcm_y = bcm_per_year_to_mw(1.0, conv)
+    return [
+        f"{sources.get('nodes', '<memory>')}: layer nodes: {table.loc[table['node_id'] == n, 'kind'].iloc[0]} {n} "
+        f"({supply / mw_per_bcm_y:,.1f} bcm/y) is on no selected pipeline"
+        + (f" (the nearest lies {d:,.0f} km away)" if np.isfinite(d) else "")
+        + ": its supply is left out of the model and of the surplus; put it within "
+        f"node_snap_km ({cfg.node_tolerance_km:g} km) of its line, or select the pipeline "
+        "that serves it"
+        for (n, supply), d in zip(off_network, km, strict=True)
+    ]
