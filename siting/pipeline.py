@@ -7,7 +7,7 @@ worker goes through the same :func:`solve_and_check` on a handle it keeps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from siting.candidates import Candidates, build_candidates
@@ -18,6 +18,8 @@ from siting.errors import InfeasibleError
 from siting.geodata import GeoData
 from siting.inputs import ModelInputs, build_inputs
 from siting.network import Network, build_network
+from siting.notes import note, warn
+from siting.plausible import plausibility_warnings
 from siting.solution import Solution
 from siting.steps import CHECK_STEP, Step, Timings
 from siting.steps import quiet as _quiet
@@ -32,6 +34,7 @@ __all__ = [
     "Timings",
     "prepare",
     "presolve_checks",
+    "read_network",
     "run",
     "solve_and_check",
     "solve_inputs",
@@ -40,13 +43,14 @@ __all__ = [
 
 @dataclass
 class Prepared:
-    """Everything between the case and the model."""
+    """Everything between the case and the model, and the warnings about the inputs."""
 
     case: Case
     data: GeoData
     network: Network
     candidates: Candidates
     inputs: ModelInputs
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -59,20 +63,48 @@ class RunResult:
 
 
 def prepare(case: Case, data: GeoData | None = None, step: Step = _quiet) -> Prepared:
-    """Read the layers (unless given) and build network, candidates and model inputs."""
+    """Read the layers (unless given) and build network, candidates and model inputs.
+
+    What the inputs look like and what was done to them is said as it is found
+    (:mod:`siting.notes`): the column read for each quantity, every capacity imputed and
+    every feature left out, the candidate count; every warning is issued and kept in
+    ``Prepared.warnings`` (and in the network report)."""
     if data is None:
         from siting.io.layers import load_geodata
 
         with step("reading layers"):
             data = load_geodata(case)
-    with step("building the gas network"):
-        network = build_network(data.pipelines, data.nodes, case.network)
-        network.report.dropped[:0] = data.removed.to_dict("records")
+    for line in data.column_lines():
+        note(f"columns read: {line}")
+    warnings = plausibility_warnings(case, data)
+    warn(warnings)
+    network = read_network(case, data, step)
+    warnings += network.report.warnings
     with step("candidate sites"):
         candidates = build_candidates(network, data, case)
     with step("model inputs"):
         inputs = build_inputs(candidates, data, case)
-    return Prepared(case, data, network, candidates, inputs)
+    return Prepared(case, data, network, candidates, inputs, warnings)
+
+
+def read_network(case: Case, data: GeoData, step: Step = _quiet) -> Network:
+    """Build the gas network of ``data``, note what the builder did and issue its
+    warnings; its report also holds the columns read and the features the readers left
+    out."""
+    with step("building the gas network"):
+        network = build_network(
+            data.pipelines,
+            data.nodes,
+            case.network,
+            conversions=case.conversions,
+            sources=data.sources,
+        )
+        network.report.dropped[:0] = data.removed.to_dict("records")
+        network.report.columns = data.columns.to_dict("records")
+    for line in network.report.lines():
+        note(f"network: {line}")
+    warn(network.report.warnings)
+    return network
 
 
 def solve_inputs(
