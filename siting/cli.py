@@ -80,7 +80,7 @@ def _console_notes(quiet: bool) -> Iterator[None]:
 
     class Printer(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            console().print(f"  [dim]·[/] {escape(record.getMessage())}")
+            console().print(f"  [dim]·[/] {escape(record.getMessage())}", soft_wrap=True)
 
     def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
         if issubclass(category, InputWarning):
@@ -456,7 +456,8 @@ def validate_cmd(
     for r in prepared.data.read.itertuples(index=False):
         left = f", {r.left_out} left out by the reader" if r.left_out else ""
         console().print(
-            f"  {r.layer}: {escape(r.path)} ({r.format}, {r.crs}): {r.features:,} feature(s){left}"
+            f"  {r.layer}: {escape(r.path)} ({r.format}, {r.crs}): {r.features:,} feature(s){left}",
+            soft_wrap=True,
         )
     sites = prepared.candidates.sites
     console().print(

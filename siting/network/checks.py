@@ -102,6 +102,7 @@ def _drawn_ends(lines: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
         frames.append(
             pd.DataFrame(
                 {
+                    "row": np.flatnonzero(known),
                     "pipeline_id": lines["pipeline_id"].astype(str).to_numpy()[known],
                     "node_id": node_id[known],
                     "end": end,
@@ -113,7 +114,7 @@ def _drawn_ends(lines: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True).sort_values("row", kind="stable")
 
 
 def _swapped_km(lon: float, lat: float, rows: pd.DataFrame) -> float | None:
