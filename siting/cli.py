@@ -453,10 +453,11 @@ def validate_cmd(
         _fail(exc)
         return
     console().print("layers read:")
-    for r in prepared.data.read.itertuples(index=False):
-        left = f", {r.left_out} left out by the reader" if r.left_out else ""
+    for r in prepared.data.read.to_dict("records"):
+        left = f", {r['left_out']} left out by the reader" if r["left_out"] else ""
         console().print(
-            f"  {r.layer}: {escape(r.path)} ({r.format}, {r.crs}): {r.features:,} feature(s){left}",
+            f"  {r['layer']}: {escape(str(r['path']))} ({r['format']}, {r['crs']}): "
+            f"{r['features']:,} feature(s){left}",
             soft_wrap=True,
         )
     sites = prepared.candidates.sites

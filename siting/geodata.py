@@ -27,6 +27,11 @@ STATUS_ALIASES = {
 }
 
 
+REMOVAL_COLUMNS = ["layer", "what", "id", "reason", "length_km"]
+LAYER_SUMMARY_COLUMNS = ["layer", "path", "format", "features", "left_out", "crs"]
+RESOLVED_COLUMNS = ["layer", "quantity", "column", "unit", "how", "not_used"]
+
+
 @dataclass(frozen=True)
 class GeoData:
     """All layers of a case, validated, EPSG:4326, internal units."""
@@ -55,19 +60,15 @@ class GeoData:
         out = []
         for layer, rows in self.columns.groupby("layer", sort=False):
             parts = []
-            for r in rows.itertuples(index=False):
-                text = f"{r.quantity} ← {r.column} [{r.unit}]"
-                if r.how != "by its name":
-                    text += f" ({r.how})"
-                if r.not_used:
-                    text += f", not {r.not_used}"
+            for r in rows.to_dict("records"):
+                text = f"{r['quantity']} ← {r['column']} [{r['unit']}]"
+                if r["how"] != "by its name":
+                    text += f" ({r['how']})"
+                if r["not_used"]:
+                    text += f", not {r['not_used']}"
                 parts.append(text)
-            out.append(f"{layer}: " + "; ".join(parts))
+            out.append(str(layer) + ": " + "; ".join(parts))
         return out
-
-
-REMOVAL_COLUMNS = ["layer", "what", "id", "reason", "length_km"]
-LAYER_SUMMARY_COLUMNS = ["layer", "path", "format", "features", "left_out", "crs"]
 
 
 def columns_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
@@ -195,7 +196,6 @@ MAPPED_ATTR, FILE_COLUMNS_ATTR, DECLARED_ATTR = "mapped", "file_columns", "decla
 #: attribute of a standardised layer: the column resolved for each quantity (see
 #: :func:`resolved_columns`)
 RESOLVED_ATTR = "columns"
-RESOLVED_COLUMNS = ["layer", "quantity", "column", "unit", "how", "not_used"]
 
 
 def find_quantity_column(df: pd.DataFrame, name: str, kind: str, where: str) -> str:

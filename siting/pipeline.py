@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from siting.candidates import Candidates, build_candidates
 from siting.check import CheckReport, check_solution
 from siting.config import Case, SolverConfig
@@ -99,8 +101,8 @@ def read_network(case: Case, data: GeoData, step: Step = _quiet) -> Network:
             conversions=case.conversions,
             sources=data.sources,
         )
-        network.report.dropped[:0] = data.removed.to_dict("records")
-        network.report.columns = data.columns.to_dict("records")
+        network.report.dropped[:0] = records(data.removed)
+        network.report.columns = [{k: str(v) for k, v in r.items()} for r in records(data.columns)]
     for line in network.report.lines():
         note(f"network: {line}")
     warn(network.report.warnings)
@@ -143,6 +145,11 @@ def solve_and_check(
     with step(CHECK_STEP):
         check = check_solution(solution, tol=handle.settings.check_tolerance)
     return solution, check
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """The rows of a plain table as dictionaries keyed by column name."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def run(

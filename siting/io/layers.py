@@ -314,13 +314,14 @@ def _feature_ids(df: pd.DataFrame, role: str) -> list[str]:
     return [f"#{i + 1}" for i in range(len(df))]
 
 
-#: quantities of the schema whose name the case may change, and the key that names them
+#: quantities of the schema whose column the case names in ``network``: the default name,
+#: the key that may name another, and what the quantity is
 RENAMED_QUANTITIES = {
-    "pipelines": {"capacity": "capacity_column"},
+    "pipelines": {"capacity": ("capacity_column", "capacity")},
     "nodes": {
-        "production_capacity": "supply_column",
-        "demand": "demand_column",
-        "gas_price": "gas_price_column",
+        "production_capacity": ("supply_column", "supply"),
+        "demand": ("demand_column", "demand"),
+        "gas_price": ("gas_price_column", "gas price"),
     },
 }
 
@@ -373,13 +374,7 @@ def _rename(
     mapped: dict[str, str] = {}
     for dst, src in spec.columns.items():
         if dst in renamed and dst not in quantities:
-            key = renamed[dst]
-            read = {
-                "capacity_column": "capacity",
-                "supply_column": "supply",
-                "demand_column": "demand",
-                "gas_price_column": "gas price",
-            }[key]
+            key, read = renamed[dst]
             raise DataError(
                 f"{where}: columns: {{{dst}: {src}}} would not take effect: the case reads the "
                 f"{read} from the column named by network.{key}, not {dst!r}; map that name "
@@ -427,11 +422,11 @@ def _declare_units(df: pd.DataFrame, spec: LayerSpec, role: str) -> pd.DataFrame
         chosen = mapped.get(name, name)
         if chosen != name and chosen in df.columns:
             if chosen != f"{name}{suffix}":
+                named = column_unit(chosen)
                 raise DataError(
                     f"{spec.path}: layer {role}: units: {{{name}: {unit}}}: the column "
                     f"{files.get(chosen, chosen)} mapped to {name} names another unit, "
-                    f"{column_unit(chosen)[1] if column_unit(chosen) else '?'}; remove one "
-                    "of the two"
+                    f"{named[1] if named else '?'}; remove one of the two"
                 )
             declared[name] = unit
             continue

@@ -4,6 +4,10 @@ The builder turns drawings into topology in a fixed order of stages, each a modu
 takes plain data and returns plain data; every step is vectorised over all lines at once
 (numpy, a KD-tree, shapely's STRtree):
 
+- :mod:`~siting.network.checks` — before anything is built, each node named by lines with
+  explicit topology is checked against the drawn ends of its lines (a node with latitude
+  and longitude swapped is an error).
+
 - :mod:`~siting.network.clean` — geometry cleaning:
 
   1. **Select** the features whose status is in ``network.statuses`` (the others are listed).
@@ -38,7 +42,8 @@ takes plain data and returns plain data; every step is vectorised over all lines
      capacity in each direction. **Slivers** — dangling pieces shorter than ``sliver_km``
      ending in no node — are removed. Two corridors between the same two nodes stay apart
      (a junction is added halfway along the second) unless they are explicit parallel
-     pipes, whose capacities add up.
+     pipes, whose capacities add up. A field on no corridor keeps no supply (it could not
+     deliver it): it is left out of the model and the surplus, with a warning.
 
 - :mod:`~siting.network.report` — the :class:`NetworkReport`, components and reach.
 

@@ -48,7 +48,10 @@ def explicit_end_warnings(
         return []
     tol = max(cfg.node_tolerance_km, MIN_TOLERANCE_KM)
     ends["km"] = geo.geodesic_km(
-        ends["node_lon"], ends["node_lat"], ends["end_lon"], ends["end_lat"]
+        ends["node_lon"].to_numpy(float),
+        ends["node_lat"].to_numpy(float),
+        ends["end_lon"].to_numpy(float),
+        ends["end_lat"].to_numpy(float),
     )
     by_node = ends.groupby("node_id", sort=False)
     nearest_km = by_node["km"].min()
@@ -97,7 +100,7 @@ def _drawn_ends(lines: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
         ("to_node", "end", np.asarray(last)),
     ):
         node_id = lines[column].astype(str).to_numpy()
-        known = pos.index.get_indexer(node_id) >= 0
+        known = pos.index.get_indexer(pd.Index(node_id)) >= 0
         at = pos.reindex(node_id[known])
         frames.append(
             pd.DataFrame(
@@ -123,7 +126,10 @@ def _swapped_km(lon: float, lat: float, rows: pd.DataFrame) -> float | None:
     if abs(lon) > 90:
         return None
     km = geo.geodesic_km(
-        np.full(len(rows), lat), np.full(len(rows), lon), rows["end_lon"], rows["end_lat"]
+        np.full(len(rows), lat),
+        np.full(len(rows), lon),
+        rows["end_lon"].to_numpy(float),
+        rows["end_lat"].to_numpy(float),
     )
     return float(np.min(km))
 
