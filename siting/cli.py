@@ -469,8 +469,9 @@ def validate_cmd(
         console().print(json.dumps(case.model_dump(mode="json", exclude={"scenarios"}), indent=2))
     blocking = [f for f in findings.findings if f.blocking]
     for f in findings.findings:
-        style = "bold red" if f.blocking else "yellow"
-        stderr().print(f"[{style}]{'infeasible' if f.blocking else 'note'}:[/] {escape(str(f))}")
+        label = "infeasible" if f.blocking else "note"
+        text = str(f).removeprefix(f"{label}: ")
+        stderr().print(f"[{'bold red' if f.blocking else 'yellow'}]{label}:[/] {escape(text)}")
     n_warn = len(prepared.warnings)
     if blocking:
         raise typer.Exit(3)

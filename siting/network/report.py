@@ -168,7 +168,10 @@ class NetworkReport:
             out.append(f"{self.snapped_nodes} node(s) put on the nearest line")
         for r in self.removal_summary():
             km = f", {r['length_km']:,.0f} km" if r["length_km"] is not None else ""
-            out.append(f"left out {r['count']} {r['what']}(s){km}: {r['reason']}")
+            if r["what"] == "junction added":
+                out.append(f"added {r['count']} junction(s): {r['reason']}")
+            else:
+                out.append(f"left out {r['count']} {r['what']}(s){km}: {r['reason']}")
         if self.isolated_nodes:
             out.append(
                 f"{len(self.isolated_nodes)} node(s) not on any selected pipeline: "
