@@ -55,6 +55,16 @@ class GeoData:
     #: each file read: layer, path, format, features, left_out (by the reader), crs
     read: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LAYER_SUMMARY_COLUMNS))
 
+    def __post_init__(self) -> None:
+        if self.columns.empty:  # layers standardised in memory carry their choice with them
+            rows = [
+                row
+                for frame in (self.pipelines, self.nodes, self.grid)
+                if frame is not None
+                for row in frame.attrs.get(RESOLVED_ATTR, [])
+            ]
+            object.__setattr__(self, "columns", columns_frame(rows))
+
     def column_lines(self) -> list[str]:
         """One line per layer: the column (and unit) read for each quantity, and how."""
         out = []

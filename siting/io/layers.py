@@ -33,9 +33,7 @@ from siting.geodata import (
     FILE_COLUMNS_ATTR,
     LAYER_SUMMARY_COLUMNS,
     MAPPED_ATTR,
-    RESOLVED_ATTR,
     GeoData,
-    columns_frame,
     removals_frame,
     standardise_grid,
     standardise_hubs,
@@ -703,14 +701,6 @@ def load_geodata(case: Case) -> GeoData:
         ),
         removed=removals_frame(removed),
         read=pd.DataFrame(read, columns=LAYER_SUMMARY_COLUMNS),
-        columns=columns_frame(
-            [
-                row
-                for frame in (pipelines, nodes, grid)
-                if frame is not None
-                for row in frame.attrs.get(RESOLVED_ATTR, [])
-            ]
-        ),
     )
 
 
