@@ -35,6 +35,7 @@ from siting.geodata import (
     MAPPED_ATTR,
     GeoData,
     removals_frame,
+    standardise_climate,
     standardise_grid,
     standardise_hubs,
     standardise_lines,
@@ -64,6 +65,7 @@ QUANTITY_KINDS = {
     "production_capacity": "gas_flow",
     "demand": "gas_flow",
     "spare": "power",
+    "capacity_price": "money_per_power_year",
     "diameter": "length",
     "length": "length",
 }
@@ -338,8 +340,17 @@ def role_quantities(role: str, net: NetworkConfig) -> dict[str, str]:
             out[net.gas_price_column] = "gas_price"
         return out
     if role == "grid":
-        return {"spare": "power", "energy_price": "energy_price"}
+        return {
+            "spare": "power",
+            "energy_price": "energy_price",
+            "capacity_price": "money_per_power_year",
+        }
     return {}
+
+
+def _is_quantity(name: str, quantities: Mapping[str, str]) -> bool:
+    """A quantity the case reads, or one of its per-period columns (``capacity_winter``)."""
+    return name in quantities or any(name.startswith(f"{q}_") for q in quantities)
 
 
 def _suffix(column: str) -> str:
@@ -378,8 +389,9 @@ def _rename(
                 f"{read} from the column named by network.{key}, not {dst!r}; map that name "
                 f"instead, or set network.{key}: {dst}"
             )
-        target = dst + _suffix(src) if dst in quantities else dst
-        if dst in quantities:
+        quantity = _is_quantity(dst, quantities)
+        target = dst + _suffix(src) if quantity else dst
+        if quantity:
             mapped[dst] = target
         renames[src] = target
     taken = set(renames.values())
@@ -581,6 +593,7 @@ def load_geodata(case: Case) -> GeoData:
     if case.layers is None:
         raise DataError(f"case {case.name}: names no layers")
     layers, net, conv = case.layers, case.network, case.conversions
+    periods = tuple(case.periods or ())
     src = {k: str(s.path) for k, s in layers.specs().items()}
     removed: list[dict[str, object]] = []
 
@@ -617,10 +630,14 @@ def load_geodata(case: Case) -> GeoData:
         return frame
 
     pipelines = standardise_pipelines(
-        vector(layers.pipelines, "pipelines"), net, conv, src["pipelines"]
+        vector(layers.pipelines, "pipelines"), net, conv, src["pipelines"], periods
     )
-    nodes = standardise_nodes(vector(layers.nodes, "nodes"), net, conv, src["nodes"])
-    grid = standardise_grid(vector(layers.grid, "grid"), conv, src["grid"]) if layers.grid else None
+    nodes = standardise_nodes(vector(layers.nodes, "nodes"), net, conv, src["nodes"], periods)
+    grid = (
+        standardise_grid(vector(layers.grid, "grid"), conv, src["grid"], periods)
+        if layers.grid
+        else None
+    )
     grid_lines = (
         standardise_lines(
             vector(layers.grid_lines, "grid_lines"), "grid_lines", "line_id", src["grid_lines"]
@@ -634,9 +651,7 @@ def load_geodata(case: Case) -> GeoData:
         else None
     )
     climate = (
-        standardise_points_table(
-            table(layers.climate, "climate"), "climate", ["temp_mean_c"], src["climate"]
-        )
+        standardise_climate(table(layers.climate, "climate"), src["climate"], periods)
         if layers.climate
         else None
     )
@@ -713,6 +728,9 @@ def geodata_key(case: Case) -> str:
         "units": case.units.model_dump(mode="json"),
         "towns": [rem.use_geonames, rem.town_min_population],
     }
+    if case.periods:
+        # the period names choose the per-period columns that are read
+        relevant["periods"] = list(case.periods)
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
 
 

@@ -52,6 +52,16 @@ INDEX_NAMES = {
     "grid_nodes": "grid_id",
     "hubs": "hub_id",
 }
+#: the tables of a model v2 plan (written only for one), keyed by these columns
+V2_TABLES: dict[str, list[str]] = {
+    "periods": ["period"],
+    "technologies": ["tech_id"],
+    "site_units": ["site_id", "tech_id"],
+    "site_periods": ["site_id", "period"],
+    "arc_periods": ["arc_id", "period"],
+    "node_periods": ["node_id", "period"],
+    "grid_periods": ["grid_id", "period"],
+}
 PACKAGES = (
     "siting",
     "pyomo",
@@ -68,13 +78,19 @@ PACKAGES = (
 
 
 def write_geopackage(
-    target: Path, layers: dict[str, gpd.GeoDataFrame], styles: Sequence[LayerStyle] = ()
+    target: Path,
+    layers: dict[str, gpd.GeoDataFrame],
+    styles: Sequence[LayerStyle] = (),
+    tables: dict[str, pd.DataFrame] | None = None,
 ) -> None:
-    """Write every layer, and the QGIS styles into the ``layer_styles`` table."""
+    """Write every layer, the attribute ``tables`` (no geometry) and the QGIS styles into
+    the ``layer_styles`` table."""
     with atomic_path(target) as tmp, _unsynced_sqlite():
         for name, frame in layers.items():
             kind = {} if len(frame) else {"geometry_type": GEOMETRY_TYPES.get(name, "Point")}
             frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", **kind)
+        for name, table in (tables or {}).items():
+            pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
         if styles:
             _embed_styles(tmp, styles)
 
@@ -157,9 +173,47 @@ def tables_digest(frames: dict[str, pd.DataFrame], params: Params) -> str:
     return h.hexdigest()
 
 
+def v2_tables(solution: Solution) -> dict[str, pd.DataFrame]:
+    """The long tables of a model v2 plan with their keys as columns (none for a v1 plan)."""
+    if not solution.is_v2:
+        return {}
+    out = {}
+    for name in V2_TABLES:
+        frame = getattr(solution, name)
+        if len(frame.columns):
+            out[name] = frame.reset_index()
+    return out
+
+
+def energy_summary(solution: Solution) -> dict[str, Any]:
+    """Gas used on site (direct) and for grid power (indirect), bcm/y, and the average
+    power by source, MW (grid and each on-site technology)."""
+    s, t = solution.sites, solution.totals
+    if solution.is_v2:
+        gas = {
+            "direct": t["gas_direct_bcm_y"],
+            "indirect": t["gas_indirect_bcm_y"],
+            "total": t["gas_total_bcm_y"],
+        }
+        power = {"grid": t["power_grid_mw"]}
+        techs = [x for x in solution.technologies.index if f"power_{x}_mw" in s.columns]
+        if techs:
+            power.update({x: t[f"power_{x}_mw"] for x in techs})
+        else:
+            power["generation"] = float((s["facility_mw"] - s["grid_mw"]).sum())
+    else:
+        gas = {"direct": t["gas_bcm_y"], "indirect": 0.0, "total": t["gas_bcm_y"]}
+        power = {
+            "grid": t["grid_mw"],
+            "generation": float((s["facility_mw"] - s["grid_mw"]).sum()),
+        }
+    return {"gas_bcm_y": gas, "power_mw": power}
+
+
 def summary(solution: Solution, label: str) -> dict[str, Any]:
     r, t = solution.report, solution.totals
     chosen = solution.chosen
+    v2 = solution.is_v2
     return finite(
         {
             "case": label,
@@ -171,7 +225,9 @@ def summary(solution: Solution, label: str) -> dict[str, Any]:
             "mip_gap": r.gap,
             "solve_s": r.solve_s,
             "nodes": r.nodes,
+            **energy_summary(solution),
             "totals": t,
+            **({"binding_periods": binding_periods(solution)} if v2 else {}),
             "sites": [
                 {
                     "site_id": str(sid),
@@ -184,11 +240,42 @@ def summary(solution: Solution, label: str) -> dict[str, Any]:
                     "cost_musd_y": float(row["cost_total_musd_y"]),
                     "lon": float(row["lon"]),
                     "lat": float(row["lat"]),
+                    **(
+                        {
+                            "technology": row["technology"],
+                            "installed_mw": float(row["installed_mw"]),
+                            "gas_indirect_bcm_y": float(row["gas_indirect_mw"])
+                            / solution.params.mw_per_bcm_y,
+                        }
+                        if v2
+                        else {}
+                    ),
                 }
                 for sid, row in chosen.iterrows()
             ],
         }
     )
+
+
+def binding_periods(solution: Solution, share: float = 0.999) -> dict[str, dict[str, int]]:
+    """Per period: how many pipeline arcs, fields and grid nodes are used to their limit."""
+    ap, np_, gp = solution.arc_periods, solution.node_periods, solution.grid_periods
+    out = {}
+    for q in solution.periods.index:
+        arcs = ap.xs(q, level="period")
+        nodes = np_.xs(q, level="period")
+        grid = gp.xs(q, level="period") if len(gp) else gp
+        out[str(q)] = {
+            "arcs_full": int((arcs["utilisation"] >= share).sum()),
+            "fields_at_capacity": int(
+                (
+                    (nodes["supply_max_mw"] > 0)
+                    & (nodes["supply_mw"] >= share * nodes["supply_max_mw"])
+                ).sum()
+            ),
+            "grid_nodes_exhausted": int((grid["utilisation"] >= share).sum()) if len(grid) else 0,
+        }
+    return out
 
 
 def write_run(
@@ -215,11 +302,14 @@ def write_run(
         manifest.unlink()
     start = time.perf_counter()
     cand = layers["candidates"]
-    write_geopackage(out / "sites.gpkg", layers, layer_styles(layers))
+    tables = v2_tables(solution)
+    write_geopackage(out / "sites.gpkg", layers, layer_styles(layers), tables)
     for name in TABLES:
         write_csv(
             out / "tables" / f"{name}.csv", getattr(solution, name), index=name in INDEX_NAMES
         )
+    for name, frame in tables.items():
+        write_csv(out / "tables" / f"{name}.csv", frame, index=False)
     write_csv(
         out / "tables" / "candidates.csv", pd.DataFrame(cand.drop(columns="geometry")), index=False
     )
@@ -296,12 +386,31 @@ def read_solution(run_dir: str | Path) -> Solution:
         if "grid_id" in frame.columns:
             frame["grid_id"] = frame["grid_id"].astype(object).where(frame["grid_id"].notna(), None)
         frames[name] = frame
+    frames.update(_read_v2_tables(run))
     rep = dict(meta["report"])
     rep["outcome"] = Outcome(rep["outcome"])
     params = dict(meta["params"])
     return Solution(
         **frames, params=Params.from_dict(params), report=SolveReport(**rep), totals=meta["totals"]
     )
+
+
+def _read_v2_tables(run: Path) -> dict[str, pd.DataFrame]:
+    """The model v2 tables of a run folder (none for a v1 run)."""
+    out: dict[str, pd.DataFrame] = {}
+    for name, keys in V2_TABLES.items():
+        path = run / "tables" / f"{name}.csv"
+        if not path.exists():
+            continue
+        frame = pd.read_csv(path, keep_default_na=True)
+        for key in keys:
+            frame[key] = frame[key].astype(str)
+        if "available" in frame.columns:
+            frame["available"] = frame["available"].astype(bool)
+        if "reason" in frame.columns:
+            frame["reason"] = frame["reason"].astype(object).fillna("").astype(str)
+        out[name] = frame.set_index(keys if len(keys) > 1 else keys[0])
+    return out
 
 
 def network_report_files(report: NetworkReport) -> dict[str, Writer]:
