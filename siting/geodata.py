@@ -281,7 +281,12 @@ def resolved_columns(
             how = f"columns: {{{name}: {file_column}}}"
         else:
             how = "by its name"
-        others = [_file_column(raw, c) for c in _quantity_columns(raw, name, kind) if c != column]
+        # the same quantity in another unit (per-period and other variants are not rivals)
+        others = [
+            _file_column(raw, c)
+            for c in _quantity_columns(raw, name, kind)
+            if c != column and (c == name or _without_suffix(c) == name)
+        ]
         rows.append(
             {
                 "layer": layer,
@@ -458,6 +463,7 @@ def standardise_pipelines(
     else:
         direction = pd.Series([""] * len(raw), index=raw.index)
     per_period = period_quantities(raw, cfg.capacity_column, "gas_flow", conv, where, ids, periods)
+    chosen.update(_period_columns(raw, cfg.capacity_column, "gas_flow", where, per_period))
     default_dir = "forward" if cfg.direction == "as_drawn" else "both"
     ends = {
         c: (raw[c].astype(object).where(raw[c].notna(), None).to_numpy() if c in raw else None)
@@ -486,6 +492,16 @@ def standardise_pipelines(
     )
     out.attrs[RESOLVED_ATTR] = resolved_columns(raw, "pipelines", chosen)
     return out
+
+
+def _period_columns(
+    raw: pd.DataFrame, name: str, kind: str, where: str, per_period: dict[str, np.ndarray]
+) -> dict[str, tuple[str, str]]:
+    """The column read for each period of quantity ``name`` (for the columns report)."""
+    return {
+        f"{name}_{p}": (find_quantity_column(raw, f"{name}_{p}", kind, where), kind)
+        for p in per_period
+    }
 
 
 def _optional_given(raw: pd.DataFrame, name: str, kind: str) -> bool:
@@ -644,6 +660,7 @@ def standardise_nodes(
     for role, column in (("supply", cfg.supply_column), ("demand", cfg.demand_column)):
         values = period_quantities(raw, column, "gas_flow", conv, where, ids, periods)
         columns.update({f"{role}_{p}_mw": v for p, v in values.items()})
+        chosen.update(_period_columns(raw, column, "gas_flow", where, values))
     out = gpd.GeoDataFrame(columns, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
     out.attrs[RESOLVED_ATTR] = resolved_columns(raw, "nodes", chosen)
     return out
@@ -693,7 +710,9 @@ def standardise_grid(
         "spare_mw": spare,
         "energy_price_usd_per_mwh": price,
     }
-    for p, values in period_quantities(raw, "spare", "power", conv, where, ids, periods).items():
+    spare_periods = period_quantities(raw, "spare", "power", conv, where, ids, periods)
+    chosen.update(_period_columns(raw, "spare", "power", where, spare_periods))
+    for p, values in spare_periods.items():
         if np.isnan(values).any():
             i = int(np.flatnonzero(np.isnan(values))[0])
             raise DataError(
@@ -701,11 +720,12 @@ def standardise_grid(
                 f"period {p}"
             )
         columns[f"spare_{p}_mw"] = values
-    if _quantity_columns(raw, "capacity_price", "money_per_power_year"):
-        _col, cap_price = quantity_column(
+    if _optional_given(raw, "capacity_price", "money_per_power_year"):
+        c_col, cap_price = quantity_column(
             raw, "capacity_price", "money_per_power_year", conv, where, ids
         )
         columns["capacity_price_musd_per_mw_y"] = cap_price
+        chosen["capacity_price"] = (c_col, "money_per_power_year")
     columns.update(_grid_fuel(raw, ids, where))
     grid = gpd.GeoDataFrame(columns, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
     grid.attrs[RESOLVED_ATTR] = resolved_columns(raw, "grid", chosen)

@@ -30,6 +30,12 @@ fibre capex                   MUSD/km       0.002 – 2        long-haul fibre 0
 grid line capex               MUSD/km       0.05 – 20        110–750 kV overhead lines 0.2–3
 grid connection capex         MUSD          0.1 – 1,000      a substation bay and transformers 5–100
 compute value                 MUSD/MW/y     0.05 – 200       rent of AI capacity, 10–30 per MW of IT
+grid capacity charge          MUSD/MW/y     0.005 – 2        Russian capacity payments, 915,000 RUB
+                                                             per MW and month, are 0.13
+grid connection charge        MUSD/MW       0.01 – 5         connection fees per MW of new load
+menu technology capex         MUSD/MW       0.2 – 6          as generation capex, for each
+                                                             ``technology.menu`` entry
+menu variable O&M             USD/MWh       0.1 – 100        engines and turbines 2–15
 ============================  ============  ===============  ==========================================
 """
 
@@ -73,6 +79,13 @@ COST_RANGES: dict[str, Range] = {
     "costs.grid_line_capex": Range(0.05, 20.0, "MUSD/km", ""),
     "costs.grid_connection_capex": Range(0.1, 1000.0, "MUSD", ""),
     "costs.compute_value": Range(0.05, 200.0, "MUSD/MW/y", ""),
+    "costs.grid_capacity_charge": Range(0.005, 2.0, "MUSD/MW/y", ""),
+    "costs.grid_connection_charge": Range(0.01, 5.0, "MUSD/MW", ""),
+}
+#: plausible ranges of the fields of each ``technology.menu`` entry
+MENU_RANGES: dict[str, Range] = {
+    "capex": Range(0.2, 6.0, "MUSD/MW", ""),
+    "variable_om": Range(0.1, 100.0, "USD/MWh", ""),
 }
 
 
@@ -80,10 +93,17 @@ def plausibility_warnings(case: Case, data: GeoData | None = None) -> list[str]:
     """A warning for every price or cost of the case (and of the layers' price columns)
     outside its plausible range, with the value in internal units and a likely fix."""
     conv = case.conversions
+    checked: list[tuple[str, Quantity | None, Range]] = [
+        (key, getattr(getattr(case, key.split(".")[0]), key.split(".")[1], None), rng)
+        for key, rng in COST_RANGES.items()
+    ]
+    for tech, option in case.technology.menu.items():
+        for name, rng in MENU_RANGES.items():
+            checked.append((f"technology.menu.{tech}.{name}", getattr(option, name), rng))
     out = []
-    for key, rng in COST_RANGES.items():
-        section, name = key.split(".")
-        quantity: Quantity = getattr(getattr(case, section), name)
+    for key, quantity, rng in checked:
+        if quantity is None:
+            continue
         value = quantity.to_internal(conv)
         if not rng.contains(value):
             out.append(_message(f"{key}: {quantity}", value, rng, quantity))
