@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from siting.config import Case
+from siting.diagnose import Diagnosis, graph_checks
 from siting.errors import MissingDependencyError
 from siting.geodata import GeoData
 from siting.io.case_file import read_case
@@ -16,7 +17,7 @@ from siting.io.layers import file_digest
 from siting.output.artefacts import bytes_writers, render_artefacts
 from siting.output.files import Writer, digest_json
 from siting.output.run_folder import network_report_files, tables_digest, write_run
-from siting.pipeline import RunResult, Step, _quiet, run
+from siting.pipeline import Prepared, RunResult, Step, _quiet, prepare, run
 from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import from_result
 
@@ -29,6 +30,16 @@ def load_case(
 ) -> Case:
     """Read and validate a case file, with an optional scenario and ``{"a.b": value}`` overrides."""
     return read_case(path, scenario=scenario, overrides=overrides)
+
+
+def validate_case(case: Case, step: Step = _quiet) -> tuple[Prepared, Diagnosis]:
+    """Read and check every layer of ``case`` and build everything up to the model, without
+    solving: the prepared data (with its warnings) and the graph checks that come before a
+    solve (blocking findings are returned, not raised)."""
+    prepared = prepare(case, step=step)
+    with step("pre-solve network checks"):
+        findings = graph_checks(prepared.inputs)
+    return prepared, findings
 
 
 def inputs_hash(case: Case, result: RunResult | None = None) -> str:
@@ -119,6 +130,10 @@ def write_result(
         inputs_hash=inputs_hash(case, result),
         timings=result.timings,
         extra_files=extra_files,
+        inputs={
+            "columns": result.prepared.data.columns.to_dict("records"),
+            "warnings": result.prepared.warnings,
+        },
     )
 
 

@@ -63,6 +63,9 @@ def configure_logging(level: str) -> None:
     for old in [h for h in logger.handlers if isinstance(h, _LogHandler)]:
         logger.removeHandler(old)
     handler = _LogHandler()
+    # the handler's own level too: a logger below (siting.notes) may lower its level to
+    # print on the console, which must not reach stderr as well
+    handler.setLevel(level.upper())
     handler.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))
     logger.addHandler(handler)
 
@@ -110,6 +113,40 @@ def _step_printer(quiet: bool) -> Any:
     return step
 
 
+@contextlib.contextmanager
+def _console_notes(quiet: bool) -> Iterator[None]:
+    """Print the run's notes (what it did to the inputs) and its input warnings as they come:
+    notes on stdout unless ``quiet``, warnings on stderr always."""
+    import logging
+    import warnings
+
+    from siting.notes import InputWarning, logger
+
+    class Printer(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            console().print(f"  [dim]·[/] {escape(record.getMessage())}", soft_wrap=True)
+
+    def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, InputWarning):
+            stderr().print(f"[bold yellow]warning:[/] {escape(str(message))}")
+        else:
+            shown(message, category, *args, **kwargs)
+
+    handler, level = Printer(logging.INFO), logger.level
+    if not quiet:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", InputWarning)
+        shown = warnings.showwarning
+        warnings.showwarning = show
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+
 def _parse_sets(values: list[str] | None) -> dict[str, Any]:
     import yaml
 
@@ -142,6 +179,10 @@ def run_cmd(
         typer.Option("--layer", help="A layer's file: NAME=PATH (e.g. pipelines=routes.geojson)."),
     ] = None,
     time_limit: Annotated[float | None, typer.Option(help="Solver time limit in seconds.")] = None,
+    max_candidates: Annotated[
+        int | None,
+        typer.Option(help="Refuse a case with more candidate sites (candidates.max_candidates)."),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Stream the HiGHS log.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
@@ -150,6 +191,8 @@ def run_cmd(
         overrides = {**_parse_sets(set_), **_layer_overrides(layer)}
         if time_limit is not None:
             overrides["solver.time_limit_s"] = time_limit
+        if max_candidates is not None:
+            overrides["candidates.max_candidates"] = max_candidates
         if example == (case_file is not None):
             raise SitingError("give either a case file or --example")
         if example:
@@ -178,14 +221,15 @@ def run_cmd(
         # this one reads and solves
         with RenderProcess() as renderer, warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
-            result = solve_case(
-                case,
-                out=out_dir,
-                data=data,
-                step=_step_printer(quiet),
-                stream=verbose,
-                renderer=renderer,
-            )
+            with _console_notes(quiet):
+                result = solve_case(
+                    case,
+                    out=out_dir,
+                    data=data,
+                    step=_step_printer(quiet),
+                    stream=verbose,
+                    renderer=renderer,
+                )
     except InfeasibleError as exc:
         stderr().print(f"[bold red]infeasible:[/] {exc}")
         if exc.diagnosis is not None:
@@ -442,22 +486,68 @@ def scenarios_cmd(case_file: Path) -> None:
 def validate_cmd(
     case_file: Path,
     scenario: Annotated[str | None, typer.Option("--scenario", "-s")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Override: key.path=value.")
+    ] = None,
     layer: Annotated[
         list[str] | None, typer.Option("--layer", help="A layer's file: NAME=PATH.")
     ] = None,
+    max_candidates: Annotated[
+        int | None,
+        typer.Option(help="Refuse a case with more candidate sites (candidates.max_candidates)."),
+    ] = None,
+    show_case: Annotated[
+        bool, typer.Option("--json", help="Also print the resolved case as JSON.")
+    ] = False,
 ) -> None:
-    """Validate a case file (and scenario) without solving."""
+    """Check a case file and read and check every layer it names, without solving.
+
+    Reads each layer (CRS, columns and the case's mapping of them, units, geometry,
+    duplicate ids), builds the network (topology summary, what was left out or imputed),
+    the candidate sites and the model tables, and runs the graph checks that come before a
+    solve. Warnings are printed; the exit code is 0 unless something is wrong."""
     import json
 
-    from siting.api import load_case
+    from siting.api import load_case, validate_case
 
     try:
-        case = load_case(case_file, scenario=scenario, overrides=_layer_overrides(layer))
+        overrides = {**_parse_sets(set_), **_layer_overrides(layer)}
+        if max_candidates is not None:
+            overrides["candidates.max_candidates"] = max_candidates
+        case = load_case(case_file, scenario=scenario, overrides=overrides)
+        console().print(f"[bold]siting validate[/] {escape(case.label)}")
+        with _console_notes(quiet=False):
+            prepared, findings = validate_case(case, step=_step_printer(False))
     except SitingError as exc:
         _fail(exc)
         return
-    console().print(f"[green]ok[/]: {escape(case.label)}")
-    console().print(json.dumps(case.model_dump(mode="json", exclude={"scenarios"}), indent=2))
+    console().print("layers read:")
+    for r in prepared.data.read.to_dict("records"):
+        left = f", {r['left_out']} left out by the reader" if r["left_out"] else ""
+        console().print(
+            f"  {r['layer']}: {escape(str(r['path']))} ({r['format']}, {r['crs']}): "
+            f"{r['features']:,} feature(s){left}",
+            soft_wrap=True,
+        )
+    sites = prepared.candidates.sites
+    console().print(
+        f"  candidates: {len(sites):,} points, {int(sites['eligible'].sum()):,} eligible; model "
+        f"tables: {len(prepared.inputs.nodes):,} nodes, {len(prepared.inputs.arcs):,} arcs"
+    )
+    if show_case:
+        console().print(json.dumps(case.model_dump(mode="json", exclude={"scenarios"}), indent=2))
+    blocking = [f for f in findings.findings if f.blocking]
+    for f in findings.findings:
+        label = "infeasible" if f.blocking else "note"
+        text = str(f).removeprefix(f"{label}: ")
+        stderr().print(f"[{'bold red' if f.blocking else 'yellow'}]{label}:[/] {escape(text)}")
+    n_warn = len(prepared.warnings)
+    if blocking:
+        raise typer.Exit(3)
+    console().print(
+        f"[green]ok[/]: {escape(case.label)}"
+        + (f" with {n_warn} warning(s) (above)" if n_warn else "")
+    )
 
 
 app.command("sweep")(sweep_cmd)

@@ -271,7 +271,9 @@ class CandidatesConfig(Strict):
     place of at least 1,000 people (approximate within a few km of a border).
     ``exclusion_buffer_km``: sites this close to an exclusion polygon are excluded too.
     ``max_rtt_ms``: sites whose round trip to the nearest demand hub exceeds it are
-    excluded; the round trip is geodesic km × ``route_factor`` × ``rtt_ms_per_km``."""
+    excluded; the round trip is geodesic km × ``route_factor`` × ``rtt_ms_per_km``.
+    ``max_candidates``: a case with more candidate points is refused before they are built
+    (``siting run --max-candidates`` raises it; :mod:`siting.sizing` estimates the cost)."""
 
     node_kinds: tuple[NodeKind, ...] = ("hub", "compressor", "junction", "processing")
     spacing_km: PositiveKm | None = 50.0
@@ -289,6 +291,7 @@ class CandidatesConfig(Strict):
     max_rtt_ms: Annotated[float, Field(gt=0)] | None = None
     route_factor: Annotated[float, Field(ge=1)] = 1.3
     rtt_ms_per_km: Annotated[float, Field(gt=0)] = 0.01
+    max_candidates: Annotated[int, Field(ge=1)] = 20_000
 
 
 class PueCurve(Strict):

@@ -21,6 +21,7 @@ from siting.collector import paused
 from siting.config import ANNUAL_PERIOD, Case, CostsConfig, FormulationConfig
 from siting.errors import DataError
 from siting.geodata import GeoData
+from siting.notes import progress
 from siting.prices import price_factor
 from siting.technologies import TECH_COLUMNS, technology_table
 from siting.units import HOURS_PER_YEAR, bcm_per_year_to_mw
@@ -675,7 +676,10 @@ def spacing_cliques(sites: pd.DataFrame, min_spacing_km: float | None) -> pd.Dat
     nbrs, fewer_first = graph.neighbours, graph.negative_degree.__getitem__
     member_of: list[set[int]] = [set() for _ in range(len(sites))]
     cliques: list[list[int]] = []
-    for a, b in zip(graph.lead, graph.follow, strict=True):
+    advance = progress(f"spacing cliques of {len(sites):,} sites", len(graph.lead))
+    for k, (a, b) in enumerate(zip(graph.lead, graph.follow, strict=True)):
+        if k % 4096 == 0:
+            advance(k)
         if not member_of[a].isdisjoint(member_of[b]):
             continue
         clique = [a, b]

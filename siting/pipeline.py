@@ -8,17 +8,21 @@ worker goes through the same :func:`solve_and_check` on a handle it keeps.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from siting.candidates import Candidates, build_candidates
 from siting.check import CheckReport, check_solution
 from siting.config import Case, SolverConfig
 from siting.diagnose import Diagnosis, graph_checks
 from siting.errors import InfeasibleError
-from siting.geodata import GeoData, removal_records
+from siting.geodata import GeoData
 from siting.inputs import ModelInputs, build_inputs
 from siting.network import Network, build_network
+from siting.notes import note, warn
+from siting.plausible import plausibility_warnings
 from siting.solution import Solution
 from siting.steps import CHECK_STEP, Step, Timings
 from siting.steps import quiet as _quiet
@@ -35,6 +39,7 @@ __all__ = [
     "Timings",
     "prepare",
     "presolve_checks",
+    "read_network",
     "run",
     "solve_and_check",
     "solve_inputs",
@@ -43,13 +48,14 @@ __all__ = [
 
 @dataclass
 class Prepared:
-    """Everything between the case and the model."""
+    """Everything between the case and the model, and the warnings about the inputs."""
 
     case: Case
     data: GeoData
     network: Network
     candidates: Candidates
     inputs: ModelInputs
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -62,7 +68,12 @@ class RunResult:
 
 
 def prepare(case: Case, data: GeoData | None = None, step: Step = _quiet) -> Prepared:
-    """Read the layers (unless given) and build network, candidates and model inputs."""
+    """Read the layers (unless given) and build network, candidates and model inputs.
+
+    What the inputs look like and what was done to them is said as it is found
+    (:mod:`siting.notes`): the column read for each quantity, every capacity imputed and
+    every feature left out, the candidate count; every warning is issued and kept in
+    ``Prepared.warnings`` (and in the network report)."""
     from siting.solver.scipy_hook import drop_pyomo_scipy_hook
 
     drop_pyomo_scipy_hook()  # before the data path loads scipy
@@ -71,11 +82,12 @@ def prepare(case: Case, data: GeoData | None = None, step: Step = _quiet) -> Pre
 
         with step("reading layers"):
             data = load_geodata(case)
-    with step("building the gas network"):
-        network = build_network(data.pipelines, data.nodes, case.network)
-        network.report.dropped[:0] = removal_records(data.removed)
-    for line in network.report.lines():
-        logger.info("network: %s", line)
+    for line in data.column_lines():
+        note(f"columns read: {line}")
+    warnings = plausibility_warnings(case, data)
+    warn(warnings)
+    network = read_network(case, data, step)
+    warnings += network.report.warnings
     with step("candidate sites"):
         candidates = build_candidates(network, data, case)
     logger.info(
@@ -93,7 +105,27 @@ def prepare(case: Case, data: GeoData | None = None, step: Step = _quiet) -> Pre
         len(inputs.hubs),
         inputs.cliques["clique_id"].nunique(),
     )
-    return Prepared(case, data, network, candidates, inputs)
+    return Prepared(case, data, network, candidates, inputs, warnings)
+
+
+def read_network(case: Case, data: GeoData, step: Step = _quiet) -> Network:
+    """Build the gas network of ``data``, note what the builder did and issue its
+    warnings; its report also holds the columns read and the features the readers left
+    out."""
+    with step("building the gas network"):
+        network = build_network(
+            data.pipelines,
+            data.nodes,
+            case.network,
+            conversions=case.conversions,
+            sources=data.sources,
+        )
+        network.report.dropped[:0] = records(data.removed)
+        network.report.columns = [{k: str(v) for k, v in r.items()} for r in records(data.columns)]
+    for line in network.report.lines():
+        note(f"network: {line}")
+    warn(network.report.warnings)
+    return network
 
 
 def gas_feeds(inputs: ModelInputs) -> list[dict[str, object]]:
@@ -151,6 +183,11 @@ def solve_and_check(
     with step(CHECK_STEP):
         check = check_solution(solution, tol=handle.settings.check_tolerance)
     return solution, check
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """The rows of a plain table as dictionaries keyed by column name."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def run(

@@ -142,13 +142,19 @@ def _split_corridor(c: Corridor, n: int) -> list[Corridor]:
 @dataclass(frozen=True)
 class Assembled:
     graph: nx.Graph
-    removed: list[dict[str, object]]  # nodes on no pipeline, without supply or demand
-    isolated: list[str]  # nodes on no pipeline that are kept (they have supply or demand)
+    removed: list[dict[str, object]]  # nodes on no pipeline, without demand; supply left out
+    isolated: list[str]  # nodes on no pipeline that are kept (they have demand)
+    #: supply nodes on no pipeline, whose supply is left out: (node_id, supply_mw)
+    off_network: list[tuple[str, float]]
 
 
 def assemble(nodes: pd.DataFrame, junctions: list[NodeRow], corridors: list[Corridor]) -> Assembled:
-    """The undirected corridor graph; a node on no corridor is dropped unless it has
-    supply or demand."""
+    """The undirected corridor graph.
+
+    A node on no corridor is dropped unless it has committed demand. A field on no corridor
+    has no way to deliver its gas: its supply is left out (of the model and of every surplus
+    figure) and listed. Gas meant to be used where it is produced, off the network, belongs
+    in a layer of its own, not among the network's nodes."""
     graph: nx.Graph[str] = nx.Graph()
     rows: list[Mapping[Any, Any]] = [*nodes.to_dict("records"), *junctions]
     for row in rows:
@@ -176,19 +182,33 @@ def assemble(nodes: pd.DataFrame, junctions: list[NodeRow], corridors: list[Corr
         )
     removed: list[dict[str, object]] = []
     isolated: list[str] = []
+    off_network: list[tuple[str, float]] = []
     for n in [n for n in graph.nodes if graph.degree(n) == 0]:
         attrs = graph.nodes[n]
-        if attrs["supply_mw"] == 0 and attrs["demand_mw"] == 0:
-            graph.remove_node(n)
+        if attrs["supply_mw"] > 0:
+            off_network.append((str(n), float(attrs["supply_mw"])))
+            attrs["supply_mw"] = 0.0
             removed.append(
                 {
                     "layer": "nodes",
-                    "what": "node",
+                    "what": "supply",
                     "id": n,
-                    "reason": "not on any selected pipeline, no supply or demand",
+                    "reason": "a field on no selected pipeline: its supply is left out",
                     "length_km": float("nan"),
                 }
             )
+        if attrs["demand_mw"] == 0:
+            graph.remove_node(n)
+            if n not in dict(off_network):
+                removed.append(
+                    {
+                        "layer": "nodes",
+                        "what": "node",
+                        "id": n,
+                        "reason": "not on any selected pipeline, no supply or demand",
+                        "length_km": float("nan"),
+                    }
+                )
         else:
             isolated.append(n)
-    return Assembled(graph, removed, isolated)
+    return Assembled(graph, removed, isolated, off_network)

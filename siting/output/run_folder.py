@@ -289,11 +289,13 @@ def write_run(
     inputs_hash: str,
     timings: dict[str, float],
     extra_files: ExtraFiles | None = None,
+    inputs: dict[str, Any] | None = None,
 ) -> Path:
     """Write the run folder: GeoPackage (styled for QGIS), CSV tables, ``extra_files`` (maps,
     report), solution/summary JSON, and the manifest last. ``extra_files`` maps file names to
     writers, or is a function that returns them, called once the tables are written (so the
-    maps can be drawn elsewhere meanwhile)."""
+    maps can be drawn elsewhere meanwhile). ``inputs`` (the column read for each quantity,
+    the warnings about the inputs) goes into the manifest as it is."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / "manifest.json"
@@ -349,6 +351,7 @@ def write_run(
                 "versions": package_versions(),
                 "timings_s": timings,
                 "case_resolved": case_json,
+                "inputs": inputs or {},
                 "files": [
                     *sorted(
                         str(p.relative_to(out))
