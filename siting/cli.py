@@ -101,67 +101,107 @@ def run_cmd(
         typer.Option("--layer", help="A layer's file: NAME=PATH (e.g. pipelines=routes.geojson)."),
     ] = None,
     time_limit: Annotated[float | None, typer.Option(help="Solver time limit in seconds.")] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Replace files in --out that no previous run's manifest lists "
+            "(the files of a previous run are always replaced).",
+        ),
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Stream the HiGHS log.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
     """Solve a case and write the siting plan (GeoPackage, tables, summary, manifest)."""
-    try:
-        overrides = {**_parse_sets(set_), **_layer_overrides(layer)}
-        if time_limit is not None:
-            overrides["solver.time_limit_s"] = time_limit
-        if example == (case_file is not None):
-            raise SitingError("give either a case file or --example")
-        if example:
-            from siting.examples import example_case, example_geodata
+    with contextlib.ExitStack() as stack:
+        try:
+            overrides = {**_parse_sets(set_), **_layer_overrides(layer)}
+            if time_limit is not None:
+                overrides["solver.time_limit_s"] = time_limit
+            if example == (case_file is not None):
+                raise SitingError("give either a case file or --example")
+            if example:
+                from siting.examples import example_case, example_geodata
 
-            case = example_case(**_nested(overrides))
-            data = example_geodata(case)
-            if scenario:
-                raise SitingError("the example has no scenarios")
-        else:
-            assert case_file is not None
-            # a bad case file fails here, before the solver and the data stack load
-            from siting.io.case_file import read_case
+                case = example_case(**_nested(overrides))
+                data = example_geodata(case)
+                if scenario:
+                    raise SitingError("the example has no scenarios")
+            else:
+                assert case_file is not None
+                # a bad case file fails here, before the solver and the data stack load
+                from siting.io.case_file import read_case
 
-            case = read_case(case_file, scenario=scenario, overrides=overrides)
-            data = None
-        out_dir = out or Path("results") / "-".join(filter(None, (case.name, case.scenario)))
-        if not quiet:
-            console().print(f"[bold]siting[/] {escape(case.label)}: {escape(case.description)}")
-        import warnings
+                case = read_case(case_file, scenario=scenario, overrides=overrides)
+                data = None
+            out_dir = out or Path("results") / "-".join(filter(None, (case.name, case.scenario)))
+            # a folder that cannot take the run fails now, before any layer is read
+            from siting.output.run_folder import open_run_folder
 
-        from siting.api import solve_case
-        from siting.output.render_process import RenderProcess
+            folder = stack.enter_context(open_run_folder(out_dir, overwrite))
+            if not quiet:
+                console().print(f"[bold]siting[/] {escape(case.label)}: {escape(goal(case))}")
+                if folder.previous:
+                    console().print(
+                        f"[dim]replacing the previous run in {escape(str(out_dir))}/ "
+                        f"({len(folder.previous)} files)[/]"
+                    )
+            import warnings
 
-        # the maps are drawn in a second process that imports the plotting libraries while
-        # this one reads and solves
-        with RenderProcess() as renderer, warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
-            result = solve_case(
-                case,
-                out=out_dir,
-                data=data,
-                step=_step_printer(quiet),
-                stream=verbose,
-                renderer=renderer,
-            )
-    except InfeasibleError as exc:
-        stderr().print(f"[bold red]infeasible:[/] {exc}")
-        if exc.diagnosis is not None:
-            for line in exc.diagnosis.lines():  # type: ignore[attr-defined]
-                stderr().print(f"  • {line}")
-            if out is not None:
-                from siting.output.files import write_json
+            from siting.api import solve_case
+            from siting.output.render_process import RenderProcess
 
-                write_json(Path(out) / "diagnosis.json", exc.diagnosis.to_dict())  # type: ignore[attr-defined]
-        raise typer.Exit(exc.exit_code) from None
-    except SitingError as exc:
-        _fail(exc)
-    except KeyboardInterrupt:
-        stderr().print("[bold red]interrupted[/]: no complete run folder was written")
-        raise typer.Exit(130) from None
+            # the maps are drawn in a second process that imports the plotting libraries
+            # while this one reads and solves
+            with RenderProcess() as renderer, warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
+                result = solve_case(
+                    case,
+                    out=folder,
+                    data=data,
+                    step=_step_printer(quiet),
+                    stream=verbose,
+                    renderer=renderer,
+                )
+        except InfeasibleError as exc:
+            stderr().print(f"[bold red]infeasible:[/] {exc}")
+            if exc.diagnosis is not None:
+                for line in exc.diagnosis.lines():  # type: ignore[attr-defined]
+                    stderr().print(f"  • {line}")
+                if out is not None:
+                    from siting.output.files import write_json
+
+                    write_json(Path(out) / "diagnosis.json", exc.diagnosis.to_dict())  # type: ignore[attr-defined]
+            raise typer.Exit(exc.exit_code) from None
+        except SitingError as exc:
+            _fail(exc)
+        except KeyboardInterrupt:
+            stderr().print("[bold red]interrupted[/]: no complete run folder was written")
+            raise typer.Exit(130) from None
     print_summary(result.solution, out_dir)
     _maps_hint(renderer.missing)
+
+
+def goal(case: Any) -> str:
+    """What the run optimises, from the resolved case (its objective, target and budget,
+    after the scenario and every ``--set``), and the scenario's own description."""
+    o = case.objective
+    limits = []
+    if o.target_it is not None:
+        limits.append(f"at least {o.target_it} IT")
+    if o.budget is not None:
+        limits.append(f"capex at most {o.budget}")
+    if o.max_sites is not None:
+        limits.append(f"at most {o.max_sites} sites")
+    sense = {
+        "min_cost": "least annualised cost",
+        "max_profit": "most profit (value of compute minus annualised cost)",
+        "max_gas_use": "most gas burnt",
+    }[o.sense]
+    text = sense + (f", {', '.join(limits)}" if limits else "")
+    if case.scenario and case.scenarios.get(case.scenario, {}).get("description"):
+        text += f" (scenario: {case.scenarios[case.scenario]['description']})"
+    return text
 
 
 def _maps_hint(missing: list[str] | None) -> None:

@@ -56,3 +56,8 @@ class MissingDependencyError(SitingError):
     """An optional dependency is not installed: the message says what to install."""
 
     exit_code = 6
+
+
+class OutputError(SitingError):
+    """An output folder cannot be used (not writable, locked by another run, holding files
+    that are not this tool's): names the folder and the fix."""

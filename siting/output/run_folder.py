@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -32,10 +33,12 @@ from siting.output.files import (
     Writer,
     atomic_path,
     digest_json,
+    file_sha256,
     finite,
-    write_csv,
+    json_default,
     write_json,
 )
+from siting.output.folder import MANIFEST, RunFolder, claim
 from siting.report.qgis import LayerStyle, layer_styles
 from siting.solution import Solution
 
@@ -191,8 +194,39 @@ def summary(solution: Solution, label: str) -> dict[str, Any]:
     )
 
 
+#: the files every run writes (the maps and the report, when drawn, come beside them)
+FIXED_FILES = (
+    "sites.gpkg",
+    *(f"tables/{name}.csv" for name in (*TABLES, "candidates")),
+    "solution.json",
+    "summary.json",
+    MANIFEST,
+)
+#: every file a run may write: what a folder must not hold unless a previous run wrote it
+RUN_FILES = (
+    *FIXED_FILES,
+    "network_report.json",
+    "tables/network_components.csv",
+    "tables/network_removed.csv",
+    "map.png",
+    "map.html",
+    "cost_breakdown.svg",
+    "report.md",
+    "report.html",
+)
+
+
+def open_run_folder(
+    out_dir: str | Path, overwrite: bool = False, option: str = "--out"
+) -> RunFolder:
+    """Claim ``out_dir`` for a run (see :func:`siting.output.folder.claim`): writable,
+    locked, and holding no file a run writes unless a previous run's manifest lists it (or
+    ``overwrite``)."""
+    return claim(out_dir, RUN_FILES, overwrite=overwrite, option=option)
+
+
 def write_run(
-    out_dir: str | Path,
+    out_dir: str | Path | RunFolder,
     solution: Solution,
     *,
     label: str,
@@ -201,49 +235,100 @@ def write_run(
     inputs_hash: str,
     timings: dict[str, float],
     extra_files: ExtraFiles | None = None,
+    overwrite: bool = False,
+    notes: dict[str, Any] | None = None,
 ) -> Path:
     """Write the run folder: GeoPackage (styled for QGIS), CSV tables, ``extra_files`` (maps,
     report), solution/summary JSON, and the manifest last. ``extra_files`` maps file names to
     writers, or is a function that returns them, called once the tables are written (so the
-    maps can be drawn elsewhere meanwhile)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = out / "manifest.json"
-    if manifest.exists():
-        manifest.unlink()
+    maps can be drawn elsewhere meanwhile).
+
+    ``out_dir`` is a folder claimed with :func:`open_run_folder`, or a path claimed here
+    (``overwrite`` as there). The files a previous run wrote there are removed first; the
+    manifest lists this run's files only, each with the SHA-256 of its content. ``notes``
+    go into the manifest as they are."""
+    with contextlib.ExitStack() as stack:
+        if isinstance(out_dir, RunFolder):
+            folder = out_dir
+        else:
+            folder = stack.enter_context(open_run_folder(out_dir, overwrite, option="out"))
+        return _write_run(
+            folder,
+            solution,
+            label=label,
+            case_json=case_json,
+            layers=layers,
+            inputs_hash=inputs_hash,
+            timings=timings,
+            extra_files=extra_files,
+            notes=notes or {},
+        )
+
+
+def _write_run(
+    folder: RunFolder,
+    solution: Solution,
+    *,
+    label: str,
+    case_json: dict[str, Any],
+    layers: dict[str, gpd.GeoDataFrame],
+    inputs_hash: str,
+    timings: dict[str, float],
+    extra_files: ExtraFiles | None,
+    notes: dict[str, Any],
+) -> Path:
+    out = folder.path
+    removed = folder.clear_previous()
+    if removed:
+        logger.info("removed %d file(s) of the previous run in %s", len(removed), out)
+    written: dict[str, str] = {}
+
+    def put(name: str, writer: Writer) -> None:
+        with atomic_path(out / name) as tmp:
+            writer(tmp)
+        written[name] = file_sha256(out / name)
+
+    folder.writing(FIXED_FILES)
     start = time.perf_counter()
     cand = layers["candidates"]
-    write_geopackage(out / "sites.gpkg", layers, layer_styles(layers))
+    write_geopackage(out / "sites.gpkg", layers, layer_styles(layers))  # atomic itself
+    written["sites.gpkg"] = file_sha256(out / "sites.gpkg")
     for name in TABLES:
-        write_csv(
-            out / "tables" / f"{name}.csv", getattr(solution, name), index=name in INDEX_NAMES
+        table = getattr(solution, name)
+        put(
+            f"tables/{name}.csv",
+            functools.partial(_to_csv, table, index=name in INDEX_NAMES),
         )
-    write_csv(
-        out / "tables" / "candidates.csv", pd.DataFrame(cand.drop(columns="geometry")), index=False
+    put(
+        "tables/candidates.csv",
+        functools.partial(_to_csv, pd.DataFrame(cand.drop(columns="geometry")), index=False),
     )
     tables_done = time.perf_counter()
-    extra = extra_files() if callable(extra_files) else extra_files
+    extra = (extra_files() if callable(extra_files) else extra_files) or {}
     logger.debug(
         "GeoPackage and tables written in %.2f s; waited %.2f s for the other files",
         tables_done - start,
         time.perf_counter() - tables_done,
     )
-    for name, writer in (extra or {}).items():
-        with atomic_path(out / name) as tmp:
-            writer(tmp)
-    write_json(
-        out / "solution.json",
-        finite(
-            {
-                "params": solution.params.to_dict(),
-                "report": solution.report.to_dict(),
-                "totals": solution.totals,
-            }
+    folder.writing([*FIXED_FILES, *extra])
+    for name, writer in extra.items():
+        put(name, writer)
+    put(
+        "solution.json",
+        functools.partial(
+            _to_json,
+            finite(
+                {
+                    "params": solution.params.to_dict(),
+                    "report": solution.report.to_dict(),
+                    "totals": solution.totals,
+                }
+            ),
         ),
     )
-    write_json(out / "summary.json", summary(solution, label))
+    put("summary.json", functools.partial(_to_json, summary(solution, label)))
     write_json(
-        manifest,
+        out / MANIFEST,
         finite(
             {
                 "complete": True,
@@ -255,21 +340,26 @@ def write_run(
                     k: case_json.get("solver", {}).get(k)
                     for k in ("time_limit_s", "mip_gap", "threads", "seed")
                 },
+                **notes,
                 "versions": package_versions(),
                 "timings_s": timings,
                 "case_resolved": case_json,
-                "files": [
-                    *sorted(
-                        str(p.relative_to(out))
-                        for p in out.rglob("*")
-                        if p.is_file() and not p.name.startswith(".")
-                    ),
-                    "manifest.json",
-                ],
+                "files": dict(sorted(written.items())),
             }
         ),
     )
+    folder.done_writing()
     return out
+
+
+def _to_csv(frame: pd.DataFrame, path: Path, index: bool) -> None:
+    frame.to_csv(path, index=index)
+
+
+def _to_json(obj: Any, path: Path) -> None:
+    path.write_text(
+        json.dumps(obj, indent=2, default=json_default, allow_nan=False) + "\n", encoding="utf-8"
+    )
 
 
 def read_solution(run_dir: str | Path) -> Solution:

