@@ -348,14 +348,16 @@ def compare_cmd(
     run_a: Annotated[Path, typer.Argument(help="The reference run folder.")],
     run_b: Annotated[Path, typer.Argument(help="The run folder to compare with it.")],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Folder for the diff map and tables.")
+        Path | None,
+        typer.Option("--out", "-o", help="Write the diff map and tables into this folder."),
     ] = None,
     format_: Annotated[
         list[str] | None,
         typer.Option("--format", "-f", help="Diff map format: png, svg, pdf (repeatable)."),
     ] = None,
 ) -> None:
-    """Compare two runs: sites added, removed and resized, on a map and in a table."""
+    """Compare two runs: sites added, removed and resized, in tables (and with --out, on a
+    map and in files)."""
     from rich.table import Table
 
     from siting.output.artefacts import read_run, write_comparison
@@ -364,8 +366,7 @@ def compare_cmd(
 
     try:
         a, b = read_run(run_a), read_run(run_b)
-        out_dir = out or Path(f"compare-{run_a.name}-{run_b.name}")
-        written = write_comparison(out_dir, a, b, formats=format_ or ["png"])
+        written = [] if out is None else write_comparison(out, a, b, formats=format_ or ["png"])
     except SitingError as exc:
         _fail(exc)
         return
@@ -392,6 +393,10 @@ def compare_cmd(
     console().print(sites)
     for path in written:
         console().print(f"  [green]✓[/] {path}")
+    if out is None:
+        console().print(
+            "[dim]no files written; --out DIR writes diff_map.png, compare.csv, compare.md[/]"
+        )
 
 
 def _cell(value: Any) -> str:

@@ -29,6 +29,10 @@ _SITE_INPUTS = (
     "gen_capex_musd_per_mw",
     "grid_link_capex_musd",
 )
+#: relative tolerance (of the limit, and at least of 1) for calling a limit binding: a
+#: pipeline full, a field at capacity, a grid node's spare capacity used up. The console,
+#: summary.json, the report and the checker all count with it.
+BINDING_TOL = 1e-6
 SITE_COST_TERMS = (
     "cost_open_musd_y",
     "cost_it_musd_y",
@@ -239,16 +243,18 @@ def compute_totals(s: Solution) -> dict[str, float]:
     return totals
 
 
-def binding_counts(s: Solution, share: float = 0.999) -> dict[str, int]:
-    """How many pipelines, fields and grid nodes the plan uses to (nearly) their limit."""
-    fields = s.nodes[s.nodes["supply_max_mw"] > 0]
+def at_limit(value: object, limit: object) -> np.ndarray:
+    """Where a quantity has reached its positive limit, to :data:`BINDING_TOL`."""
+    value, limit = np.asarray(value, float), np.asarray(limit, float)
+    return (limit > 0) & (value >= limit - BINDING_TOL * np.maximum(1.0, np.abs(limit)))
+
+
+def binding_counts(s: Solution) -> dict[str, int]:
+    """How many pipelines, fields and grid nodes the plan uses to their limit."""
     return {
-        "arcs_full": int((s.arcs["utilisation"] >= share).sum()),
-        "fields_at_capacity": int((fields["supply_mw"] >= share * fields["supply_max_mw"]).sum()),
+        "arcs_full": int(at_limit(s.arcs["flow_mw"], s.arcs["capacity_mw"]).sum()),
+        "fields_at_capacity": int(at_limit(s.nodes["supply_mw"], s.nodes["supply_max_mw"]).sum()),
         "grid_nodes_exhausted": int(
-            (
-                (s.grid_nodes["used_mw"] >= share * s.grid_nodes["spare_mw"])
-                & (s.grid_nodes["spare_mw"] > 0)
-            ).sum()
+            at_limit(s.grid_nodes["used_mw"], s.grid_nodes["spare_mw"]).sum()
         ),
     }

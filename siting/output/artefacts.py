@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
 import pyogrio
 
 from siting.errors import DataError, MissingDependencyError
@@ -158,7 +160,16 @@ def _save_figure(fig: Any, fmt: str, path: Path) -> None:
 
 
 def _write_geojson(frame: Any, path: Path) -> None:
-    frame.to_file(path, driver="GeoJSON", engine="pyogrio")
+    """GeoJSON has no NaN or infinity: such numbers are written as null (GDAL would drop
+    the property with a warning)."""
+    plain = frame.copy()
+    for col in plain.select_dtypes("number").columns:
+        values = plain[col].to_numpy(float)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            plain[col] = pd.array(np.where(bad, 0.0, values), dtype="Float64")
+            plain.loc[bad, col] = pd.NA
+    plain.to_file(path, driver="GeoJSON", engine="pyogrio")
 
 
 def _figure_bytes(fig: Any, fmt: str) -> bytes:

@@ -40,7 +40,7 @@ from siting.output.files import (
 )
 from siting.output.folder import MANIFEST, RunFolder, claim
 from siting.report.qgis import LayerStyle, layer_styles
-from siting.solution import Solution
+from siting.solution import BINDING_TOL, Solution
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +175,7 @@ def summary(solution: Solution, label: str) -> dict[str, Any]:
             "solve_s": r.solve_s,
             "nodes": r.nodes,
             "totals": t,
+            "definitions": definitions(solution.params),
             "sites": [
                 {
                     "site_id": str(sid),
@@ -223,6 +224,26 @@ def open_run_folder(
     locked, and holding no file a run writes unless a previous run's manifest lists it (or
     ``overwrite``)."""
     return claim(out_dir, RUN_FILES, overwrite=overwrite, option=option)
+
+
+def definitions(p: Params) -> dict[str, str]:
+    """What the totals that are not plain sums of a decision mean, with this run's numbers."""
+    return {
+        "gen_mw": (
+            "on-site generation capacity built, reserve included: the power it produces "
+            f"({p.generator_efficiency:g} × gas_mw) plus an N+1 reserve of "
+            f"{p.reserve_margin:.1%} of it"
+        ),
+        "facility_mw": "IT load × PUE: what the campuses draw, cooling included",
+        "gas_mw": "fuel heat burnt on site (LHV)",
+        "gas_bcm_y": f"gas_mw / {p.mw_per_bcm_y:,.1f} MW per bcm/y",
+        "grid_mw": "power imported from the grid",
+        "surplus_bcm_y": "production capacity of the fields minus committed demand",
+        "binding": (
+            "arcs_full, fields_at_capacity and grid_nodes_exhausted count limits used to "
+            f"within {BINDING_TOL:g} of their value"
+        ),
+    }
 
 
 def write_run(

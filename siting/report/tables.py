@@ -15,10 +15,7 @@ import pandas as pd
 
 from siting.report.run import RunData
 from siting.report.style import COST_TERMS
-from siting.solution import Solution
-
-#: relative tolerance for calling a constraint binding
-BINDING_TOL = 1e-6
+from siting.solution import BINDING_TOL, Solution, at_limit
 
 #: per-MW cost terms of the site explanation: (label, Solution cost columns)
 UNIT_TERMS = {
@@ -290,7 +287,7 @@ def _power_note(solution: Solution, sid: str, grid_names: dict[str, str]) -> str
     if node_id in solution.grid_nodes.index:
         spare = float(solution.grid_nodes.at[node_id, "spare_mw"])
         used = float(solution.grid_nodes.at[node_id, "used_mw"])
-    exhausted = spare > 0 and used >= spare * (1.0 - BINDING_TOL)
+    exhausted = bool(at_limit(used, spare))
     costs = f"grid {grid:.2f} vs on-site gas {gas:.2f} MUSD/y per MW"
     if s["source"] == "grid":
         return costs if p.allow_gas else "grid (on-site gas not allowed)"
@@ -350,9 +347,6 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
     def named(key: Any) -> str:
         name = names.get(str(key))
         return f"{name} ({key})" if name and name != str(key) else str(key)
-
-    def at_limit(value: pd.Series, limit: pd.Series) -> pd.Series:
-        return (limit > 0) & (value >= limit - BINDING_TOL * np.maximum(1.0, limit.abs()))
 
     if p.target_mw is not None and t["it_mw"] <= p.target_mw * (1 + BINDING_TOL) + 1e-9:
         rows.append(

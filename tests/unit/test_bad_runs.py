@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from siting.api import solve_case
 from siting.examples import example_case, example_geodata
@@ -142,3 +145,88 @@ def test_an_unwritable_out_fails_before_reading_anything(tmp_path):
             f"error: --out {locked / 'run'}: cannot write there (Permission denied); "
             "choose another folder"
         ]
+
+
+def test_consistency_where_a_careful_reader_looks(tmp_path):
+    """One binding tolerance; "NOT OPTIMAL" never doubled; a banner that says what this run
+    optimises; `siting compare` without --out writes nothing; GeoJSON without NaN warnings;
+    summary.json says that gen_mw includes the reserve."""
+    from dataclasses import replace
+
+    from siting.api import load_case
+    from siting.cli import goal
+    from siting.outcome import Outcome
+    from siting.report import from_result
+    from siting.report.document import report_markdown
+    from siting.report.static import _title
+    from siting.report.tables import binding_constraints
+    from siting.report.web import interactive_map
+    from siting.solution import binding_counts
+
+    case = example_case()
+    result = solve_case(case, data=example_geodata(case))
+    sol = result.solution
+
+    # a grid node with 0.05 % of its spare capacity left is not exhausted, anywhere
+    grid = sol.grid_nodes.copy()
+    node = grid.index[0]
+    grid.loc[node, ["spare_mw", "used_mw"]] = [1000.0, 999.5]
+    nearly = replace(sol, grid_nodes=grid)
+    reported = (binding_constraints(nearly)["family"] == "grid node exhausted").sum()
+    assert binding_counts(nearly)["grid_nodes_exhausted"] == reported
+    grid.loc[node, "used_mw"] = 1000.0
+    full = replace(sol, grid_nodes=grid)
+    reported = (binding_constraints(full)["family"] == "grid node exhausted").sum()
+    assert binding_counts(full)["grid_nodes_exhausted"] == reported >= 1
+
+    # a time-limited plan is called NOT OPTIMAL once in each title and in the report
+    limited = replace(
+        result,
+        solution=replace(
+            sol, report=replace(sol.report, outcome=Outcome.LIMIT, message="time limit", gap=0.02)
+        ),
+    )
+    run = from_result(limited)
+    web = interactive_map(run).get_root().render()
+    for text in (_title(run), web, report_markdown(run)):
+        assert "NOT OPTIMAL" in text and not re.search(r"not optimal\W+not optimal", text, re.I)
+    assert _title(run).count("NOT OPTIMAL") == 1
+
+    # the banner states the objective as resolved, after the scenario and --set
+    russia = Path(__file__).resolve().parents[2] / "models" / "russia.yaml"
+    text = goal(load_case(russia, scenario="max-gas-use"))
+    assert text.startswith("most gas burnt, capex at most 60000 MUSD") and "least" not in text
+    assert goal(load_case(russia, overrides={"objective.target_it": "7 GW"})).startswith(
+        "least annualised cost, at least 7 GW IT"
+    )
+    proc = cli(
+        "run", "--example", "--out", str(tmp_path / "a"), "--set", "objective.target_it=400 MW"
+    )
+    assert proc.returncode == 0, proc.stderr
+    banner = proc.stdout.splitlines()[0]
+    assert "at least 400 MW IT" in banner and "500 MW" not in banner
+
+    # compare without --out: tables on the console, no file anywhere
+    example_run(tmp_path / "b")
+    work = tmp_path / "cwd"
+    work.mkdir()
+    proc = cli("compare", str(tmp_path / "a"), str(tmp_path / "b"), cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert list(work.iterdir()) == [] and "no files written" in proc.stdout
+
+    # GeoJSON layers: non-finite numbers written as null, without a warning
+    proc = cli("map", str(tmp_path / "b"), "--geojson")
+    assert proc.returncode == 0, proc.stderr
+    assert "NaN" not in proc.stderr and "Warning" not in proc.stderr
+    candidates = json.loads((tmp_path / "b" / "geojson" / "candidates.geojson").read_text())
+    assert any(v is None for f in candidates["features"] for v in f["properties"].values())
+
+    # gen_mw: the reserve is included, and summary.json says by how much
+    summary = json.loads((tmp_path / "b" / "summary.json").read_text())
+    p = sol.params
+    assert "reserve" in summary["definitions"]["gen_mw"]
+    assert f"{p.reserve_margin:.1%}" in summary["definitions"]["gen_mw"]
+    totals = summary["totals"]
+    assert totals["gen_mw"] == pytest.approx(
+        (1 + p.reserve_margin) * p.generator_efficiency * totals["gas_mw"]
+    )
