@@ -300,24 +300,33 @@ def print_summary(solution: Any, out_dir: Path | None = None) -> None:
 def check_cmd(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `siting run`.")],
 ) -> None:
-    """Re-check a run folder's solution from its tables alone."""
-    from siting.check import check_solution
-    from siting.output.run_folder import read_solution
+    """Re-check a run folder from its files alone: each file against the hash the run
+    recorded, every number against its recomputation."""
+    from siting.output.verify import check_run
 
     try:
-        solution = read_solution(run_dir)
-        report = check_solution(solution, raise_on_error=False)
+        result = check_run(run_dir)
     except SitingError as exc:
         _fail(exc)
         return
-    if report.ok:
+    report = result.numbers
+    for line in result.changed:
+        stderr().print(f"[bold red]changed:[/] {escape(line)}")
+    if report.ok and not result.changed:
         console().print(
             f"[green]ok[/]: {report.summary()}; objective {report.objective_recomputed:,.6g} "
-            f"= solver {report.objective_solver:,.6g}"
+            f"= solver {report.objective_solver:,.6g}; {result.matched} files match their "
+            "hashes in manifest.json"
         )
+        return
+    if not report.ok:
+        stderr().print(f"[bold red]failed[/]: {escape(report.summary())}")
     else:
-        stderr().print(f"[bold red]failed[/]: {report.summary()}")
-        raise typer.Exit(5)
+        stderr().print(
+            f"[bold red]failed[/]: {len(result.changed)} file(s) changed after the run; "
+            f"the numbers agree with each other ({report.summary()})"
+        )
+    raise typer.Exit(5)
 
 
 @app.command("map")

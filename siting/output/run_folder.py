@@ -386,15 +386,20 @@ def _to_json(obj: Any, path: Path) -> None:
 def read_solution(run_dir: str | Path) -> Solution:
     """Load a Solution from a complete run folder (for re-checking and re-rendering)."""
     run = Path(run_dir)
-    manifest = run / "manifest.json"
-    if not manifest.exists():
+    if not (run / MANIFEST).exists():
         raise DataError(f"{run}: no manifest.json: not a run folder, or the run did not finish")
     meta = json.loads((run / "solution.json").read_text(encoding="utf-8"))
-    frames: dict[str, pd.DataFrame] = {}
+    frames = {name: pd.read_csv(run / "tables" / f"{name}.csv") for name in TABLES}
+    return solution_from_files(frames, meta)
+
+
+def solution_from_files(frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> Solution:
+    """A Solution from its tables as read from CSV (``frames``, by name) and the content of
+    ``solution.json`` (``meta``)."""
+    tables: dict[str, pd.DataFrame] = {}
     for name in TABLES:
-        path = run / "tables" / f"{name}.csv"
+        frame = frames[name].copy()
         index = INDEX_NAMES.get(name)
-        frame = pd.read_csv(path, keep_default_na=True)
         if index is not None:
             frame[index] = frame[index].astype(str)
             frame = frame.set_index(index)
@@ -403,12 +408,12 @@ def read_solution(run_dir: str | Path) -> Solution:
                 frame[col] = frame[col].astype(str)
         if "grid_id" in frame.columns:
             frame["grid_id"] = frame["grid_id"].astype(object).where(frame["grid_id"].notna(), None)
-        frames[name] = frame
+        tables[name] = frame
     rep = dict(meta["report"])
     rep["outcome"] = Outcome(rep["outcome"])
     params = dict(meta["params"])
     return Solution(
-        **frames, params=Params.from_dict(params), report=SolveReport(**rep), totals=meta["totals"]
+        **tables, params=Params.from_dict(params), report=SolveReport(**rep), totals=meta["totals"]
     )
 
 

@@ -230,3 +230,29 @@ def test_consistency_where_a_careful_reader_looks(tmp_path):
     assert totals["gen_mw"] == pytest.approx(
         (1 + p.reserve_margin) * p.generator_efficiency * totals["gas_mw"]
     )
+
+
+def test_an_edited_output_is_named_by_check(tmp_path):
+    """The manifest holds each file's SHA-256: `siting check` names a file changed after
+    the run even when every number stays consistent (a word in report.md), and a table
+    whose number was changed by both its hash and the recomputation; exit code 5. (That
+    every written number is recomputed is tests/model/test_check_coverage.py.)"""
+    import pandas as pd
+
+    out = tmp_path / "run"
+    example_run(out)
+    proc = cli("check", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"\d+ files match their hashes in manifest.json", " ".join(proc.stdout.split()))
+    report = out / "report.md"
+    report.write_text(report.read_text().replace("MW", "GW", 1))
+    sites = pd.read_csv(out / "tables" / "sites.csv")
+    sites.loc[sites["open"] == 1, "facility_mw"] *= 1.01
+    sites.to_csv(out / "tables" / "sites.csv", index=False)
+    proc = cli("check", str(out))
+    assert proc.returncode == 5
+    lines = error_lines(proc)
+    changed = "changed after the run (its content no longer matches the SHA-256 in manifest.json)"
+    assert f"changed: report.md: {changed}" in lines
+    assert f"changed: tables/sites.csv: {changed}" in lines
+    assert any(ln.startswith("failed: ") and "facility_mw = PUE·IT" in ln for ln in lines)
