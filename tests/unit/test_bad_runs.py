@@ -243,7 +243,9 @@ def test_an_edited_output_is_named_by_check(tmp_path):
     example_run(out)
     proc = cli("check", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"\d+ files match their hashes in manifest.json", " ".join(proc.stdout.split()))
+    assert re.search(
+        r"\d+ files match their hashes in manifest.json", " ".join(proc.stdout.split())
+    )
     report = out / "report.md"
     report.write_text(report.read_text().replace("MW", "GW", 1))
     sites = pd.read_csv(out / "tables" / "sites.csv")
