@@ -258,3 +258,48 @@ def test_an_edited_output_is_named_by_check(tmp_path):
     assert f"changed: report.md: {changed}" in lines
     assert f"changed: tables/sites.csv: {changed}" in lines
     assert any(ln.startswith("failed: ") and "facility_mw = PUE·IT" in ln for ln in lines)
+
+
+def test_a_second_sweep_into_a_sweep_folder(tmp_path):
+    """A sweep folder takes one sweep: a different sweep is refused in one line and the
+    rows stay as they were; the same sweep resumes; a run is refused there too."""
+    import pandas as pd
+    import yaml
+
+    from siting.examples import write_example
+
+    write_example(tmp_path)
+
+    def sweep(name: str, parameters: dict) -> Path:
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(yaml.safe_dump({"case": "example.yaml", "parameters": parameters}))
+        return path
+
+    price = sweep("price", {"costs.gas_price": {"factors": [0.5, 1]}})
+    target = sweep("target", {"objective.target_it": {"values": ["300 MW", "400 MW"]}})
+    out = tmp_path / "out"
+    proc = cli("sweep", str(price), "--out", str(out), "--workers", "0", "-q", "--no-plots")
+    assert proc.returncode == 0, proc.stderr
+    before = pd.read_parquet(out / "runs.parquet")
+    assert len(before) == 2 and len(json.loads((out / "sweep.json").read_text())["spec_hash"]) == 64
+
+    proc = cli("sweep", str(target), "--out", str(out), "--workers", "0", "-q", "--no-plots")
+    assert proc.returncode == 2
+    lines = error_lines(proc)
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: --out {out}: holds 2 run(s) of the sweep 'price' (spec ")
+    assert f"that {target} (spec " in lines[0]
+    assert lines[0].endswith(
+        "a sweep folder takes one sweep (resumed or extended): choose another --out"
+    )
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), before)
+
+    proc = cli("sweep", str(price), "--out", str(out), "--workers", "0", "-q", "--no-plots")
+    assert proc.returncode == 0, proc.stderr
+    assert "this call computed 0 run(s); 2 were already done" in proc.stdout
+
+    proc = cli("run", "--example", "--out", str(out))
+    assert proc.returncode == 2
+    assert error_lines(proc) == [
+        f"error: --out {out}: a sweep folder (sweep.json); write the run into another folder"
+    ]
