@@ -14,6 +14,7 @@ from siting.errors import MissingDependencyError
 from siting.geodata import GeoData
 from siting.io.case_file import read_case
 from siting.io.layers import file_digest
+from siting.outcome import UNVERIFIED, SolveReport
 from siting.output.artefacts import bytes_writers, render_artefacts
 from siting.output.files import Writer, digest_json
 from siting.output.folder import RunFolder
@@ -144,7 +145,18 @@ def write_result(
         inputs_hash=inputs_hash(case, result),
         timings=result.timings,
         extra_files=extra_files,
+        notes={"solver_report": solver_notes(result.solution.report)},
     )
+
+
+def solver_notes(report: SolveReport) -> dict[str, Any]:
+    """For the manifest: whether HiGHS started from a plan, and whether what it reported
+    held against the plan recomputed (and what was done when it did not)."""
+    return {
+        "mip_start": report.mip_start,
+        "verified": report.status != UNVERIFIED,
+        **({"verification": report.verification} if report.verification else {}),
+    }
 
 
 def _warn_missing(missing: list[str]) -> None:

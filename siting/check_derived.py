@@ -30,6 +30,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from siting.outcome import SolveReport
 from siting.solution import BINDING_TOL, Solution
 
 #: the cost terms of a site, and the capex terms as (coefficient column, decision)
@@ -302,69 +303,93 @@ def reported_gap(objective: float, bound: float) -> float:
     return abs(objective - bound) / abs(objective) if objective != 0 else math.inf
 
 
-def check_report(
-    c: Checker,
-    solution: Solution,
-    recomputed: float | None,
-    tol: float,
-) -> None:
-    """What the solver reported about the plan, against the plan recomputed: its best bound
-    lies on the right side of the recomputed objective, its gap is the gap of its objective
-    and bound, a plan called optimal is within the gap setting, and the Lagrangian bounds
-    of a facility-location model bracket the plan. (The objective itself is compared in
-    :mod:`siting.check`.)"""
-    r = solution.report
+def report_problems(
+    report: SolveReport, recomputed: float | None, tol: float
+) -> list[tuple[str, float, str]]:
+    """Where HiGHS's report contradicts the plan recomputed, as (what, by how much, detail):
+    its objective differs from the recomputed one, its best bound lies on the wrong side of
+    it, its gap is not that of its objective and bound, a plan called optimal is not within
+    the gap setting, or the Lagrangian bounds of a facility-location model do not bracket
+    the plan."""
+    r = report
+    out: list[tuple[str, float, str]] = []
     if recomputed is None or not math.isfinite(recomputed):
-        return
+        return out
     scale = max(1.0, abs(recomputed))
     minimise = r.sense == "min"
+    if r.objective is not None and abs(r.objective - recomputed) > tol * scale:
+        out.append(
+            (
+                "objective",
+                abs(r.objective - recomputed),
+                f"HiGHS's objective {r.objective:.9g} is not the recomputed {recomputed:.9g} "
+                "of its own plan",
+            )
+        )
     if r.bound is not None:
         excess = (r.bound - recomputed) if minimise else (recomputed - r.bound)
-        side = "≤" if minimise else "≥"
         if excess > tol * scale:
-            c.note(
-                "solver_report",
-                "best bound",
-                excess,
-                f"HiGHS's best bound {r.bound:.9g} is not {side} the recomputed objective "
-                f"{recomputed:.9g} of its own plan",
+            out.append(
+                (
+                    "best bound",
+                    excess,
+                    f"HiGHS's best bound {r.bound:.9g} is not {'≤' if minimise else '≥'} the "
+                    f"recomputed objective {recomputed:.9g} of its own plan",
+                )
             )
     if r.gap is not None and r.objective is not None and r.bound is not None:
         gap = reported_gap(r.objective, r.bound)
         if abs(r.gap - gap) > 1e-6 and not (math.isinf(gap) and r.gap >= 1):
-            c.note(
-                "solver_report",
-                "gap",
-                abs(r.gap - gap),
-                f"the gap {r.gap:.6g} is not that of the objective and bound ({gap:.6g})",
+            out.append(
+                (
+                    "gap",
+                    abs(r.gap - gap),
+                    f"the gap {r.gap:.6g} is not that of the objective and bound ({gap:.6g})",
+                )
             )
     if r.is_optimal and r.bound is not None:
         gap = reported_gap(recomputed, r.bound)
         if gap > r.mip_gap_setting + max(tol, 1e-9):
-            c.note(
-                "solver_report",
-                "optimality",
-                gap,
-                f"called optimal, but the recomputed objective {recomputed:.9g} and the bound "
-                f"{r.bound:.9g} are {gap:.4%} apart (gap setting {r.mip_gap_setting:.4%})",
+            out.append(
+                (
+                    "optimality",
+                    gap,
+                    f"called optimal, but the recomputed objective {recomputed:.9g} and the "
+                    f"bound {r.bound:.9g} are {gap:.4%} apart (gap setting "
+                    f"{r.mip_gap_setting:.4%})",
+                )
             )
     lower = r.presolve.get("lagrangian_lower_bound")
     upper = r.presolve.get("lagrangian_upper_bound")
     if minimise and lower is not None and lower - recomputed > tol * scale:
-        c.note(
-            "solver_report",
-            "Lagrangian bound",
-            lower - recomputed,
-            f"the Lagrangian lower bound {lower:.9g} exceeds the plan's cost {recomputed:.9g}",
+        out.append(
+            (
+                "Lagrangian bound",
+                lower - recomputed,
+                f"the Lagrangian lower bound {lower:.9g} exceeds the plan's cost {recomputed:.9g}",
+            )
         )
-    if minimise and r.is_optimal and upper is not None:
-        # optimal within the gap: objective ≤ bound / (1 − gap) ≤ UB / (1 − gap)
-        limit = upper / (1 - r.mip_gap_setting) + tol * scale
-        if recomputed > limit:
-            c.note(
-                "solver_report",
+    # optimal within the gap: objective ≤ bound / (1 − gap) ≤ UB / (1 − gap)
+    if (
+        minimise
+        and r.is_optimal
+        and upper is not None
+        and recomputed > upper / (1 - r.mip_gap_setting) + tol * scale
+    ):
+        out.append(
+            (
                 "Lagrangian plan",
                 recomputed - upper,
                 f"the plan called optimal costs {recomputed:.9g}, more than the Lagrangian "
                 f"heuristic plan's {upper:.9g}",
             )
+        )
+    return out
+
+
+def check_report(c: Checker, solution: Solution, recomputed: float | None, tol: float) -> None:
+    """Record :func:`report_problems` (the objective itself is compared in
+    :mod:`siting.check`)."""
+    for where, amount, detail in report_problems(solution.report, recomputed, tol):
+        if where != "objective":
+            c.note("solver_report", where, amount, detail)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from siting.errors import InfeasibleError, SitingError
+from siting.outcome import UNVERIFIED
 from siting.sweep.cli import sweep_cmd, sweep_report_cmd
 
 if TYPE_CHECKING:
@@ -287,13 +288,31 @@ def print_summary(solution: Any, out_dir: Path | None = None) -> None:
         f"binding: {t['arcs_full']} pipeline segments full, {t['fields_at_capacity']} fields at "
         f"capacity, {t['grid_nodes_exhausted']} grid nodes' spare capacity used up"
     )
-    gap = f"{r.gap:.4%}" if r.gap is not None else "n/a"
-    console().print(
-        f"objective {r.objective:,.3f}, bound {r.bound if r.bound is None else f'{r.bound:,.3f}'}, "
-        f"MIP gap {gap}, {r.nodes} nodes, HiGHS {r.solve_s:.1f} s"
-    )
+    console().print(solver_line(r))
+    if r.verification:
+        v = r.verification
+        console().print(
+            f"[bold yellow]HiGHS's report contradicted its plan[/] ({escape(v['problems'][0])})"
+            + (f"; {v['action']}" if "action" in v else "")
+            + f": {v['result']}"
+        )
     if out_dir is not None:
         console().print(f"written to {out_dir}/")
+
+
+def solver_line(r: Any) -> str:
+    """Objective, bound, gap, nodes and time, as far as they could be verified."""
+    if r.status == UNVERIFIED:
+        return (
+            f"objective {r.objective:,.3f} (recomputed from the plan); no bound or gap: HiGHS's "
+            f"contradicted the plan; {r.nodes} nodes, HiGHS {r.solve_s:.1f} s"
+        )
+    gap = f"{r.gap:.4%}" if r.gap is not None else "n/a"
+    bound = "n/a" if r.bound is None else f"{r.bound:,.3f}"
+    return (
+        f"objective {r.objective:,.3f}, bound {bound}, MIP gap {gap}, {r.nodes} nodes, "
+        f"HiGHS {r.solve_s:.1f} s"
+    )
 
 
 @app.command("check")

@@ -7,23 +7,28 @@ worker goes through the same :func:`solve_and_check` on a handle it keeps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import logging
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from siting.candidates import Candidates, build_candidates
 from siting.check import CheckReport, check_solution
+from siting.check_derived import report_problems
 from siting.config import Case, SolverConfig
 from siting.diagnose import Diagnosis, graph_checks
-from siting.errors import InfeasibleError
+from siting.errors import CheckError, InfeasibleError
 from siting.geodata import GeoData
 from siting.inputs import ModelInputs, build_inputs
 from siting.network import Network, build_network
+from siting.outcome import UNVERIFIED, Outcome, SolveReport
 from siting.solution import Solution
-from siting.steps import CHECK_STEP, Step, Timings
+from siting.steps import CHECK_STEP, RESOLVE_STEP, Step, Timings
 from siting.steps import quiet as _quiet
 
 if TYPE_CHECKING:
     from siting.solver.handle import SolverHandle
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "Prepared",
@@ -35,6 +40,7 @@ __all__ = [
     "run",
     "solve_and_check",
     "solve_inputs",
+    "verify_report",
 ]
 
 
@@ -106,11 +112,78 @@ def presolve_checks(
 def solve_and_check(
     handle: SolverHandle, warm: bool = False, step: Step = _quiet
 ) -> tuple[Solution, CheckReport]:
-    """Solve the handle's model (``warm``: from its previous plan) and verify the plan."""
+    """Solve the handle's model (``warm``: from its previous plan) and verify the plan, and
+    what HiGHS reported about it (see :func:`verify_report`)."""
+    tol = handle.settings.check_tolerance
     solution = handle.solve(warm=warm, step=step)
     with step(CHECK_STEP):
-        check = check_solution(solution, tol=handle.settings.check_tolerance)
+        check = check_solution(solution, tol=tol, raise_on_error=False)
+    if report_problems(solution.report, check.objective_recomputed, tol):
+        solution, check = verify_report(handle, solution, check, step)
+    if not check.ok:
+        raise CheckError(
+            f"the solution fails the independent check: {check.summary()}", report=solution.report
+        )
     return solution, check
+
+
+def verify_report(
+    handle: SolverHandle, solution: Solution, check: CheckReport, step: Step = _quiet
+) -> tuple[Solution, CheckReport]:
+    """HiGHS reported an objective or bound that its own plan, recomputed, contradicts.
+
+    A solve that started from a given plan (a MIP start) is solved again from scratch, and
+    its plan is used if its report holds. A report that still does not hold is not shown:
+    the objective becomes the recomputed one and no bound or gap is claimed (status
+    :data:`~siting.outcome.UNVERIFIED`, not optimal). What happened is recorded in the
+    report's ``verification`` (and so in ``solution.json`` and the manifest).
+    """
+    tol = handle.settings.check_tolerance
+    first = solution.report
+    record: dict[str, Any] = {
+        "reported": _reported(first, check.objective_recomputed),
+        "problems": [d for _w, _a, d in report_problems(first, check.objective_recomputed, tol)],
+    }
+    if first.mip_start:
+        with step(RESOLVE_STEP):
+            solution = handle.solve_cold()
+            check = check_solution(solution, tol=tol, raise_on_error=False)
+        record["action"] = "solved again without the MIP start"
+        record["again"] = _reported(solution.report, check.objective_recomputed)
+    problems = report_problems(solution.report, check.objective_recomputed, tol)
+    if problems:
+        record["result"] = "still contradicted: the objective recomputed, no bound or gap claimed"
+        record["problems_again"] = [d for _w, _a, d in problems]
+        solution = replace(
+            solution,
+            report=replace(
+                solution.report,
+                outcome=Outcome.LIMIT,
+                status=UNVERIFIED,
+                message="HiGHS's report contradicts its plan",
+                objective=check.objective_recomputed,
+                bound=None,
+                gap=None,
+            ),
+        )
+        with step(CHECK_STEP):
+            check = check_solution(solution, tol=tol, raise_on_error=False)
+    else:
+        record["result"] = "verified"
+    logger.info("HiGHS's report contradicted its plan: %s", "; ".join(record["problems"]))
+    solution = replace(solution, report=replace(solution.report, verification=record))
+    return solution, check
+
+
+def _reported(report: SolveReport, recomputed: float | None) -> dict[str, Any]:
+    return {
+        "status": report.status,
+        "objective": report.objective,
+        "bound": report.bound,
+        "gap": report.gap,
+        "recomputed_objective": recomputed,
+        "mip_start": report.mip_start,
+    }
 
 
 def run(

@@ -114,6 +114,13 @@ class SolverHandle:
                 solution = route_flows(solution, inputs, self.settings)
         return solution
 
+    def solve_cold(self, step: Step = quiet) -> Solution:
+        """Solve again from scratch: the whole model handed to HiGHS anew, no MIP start (to
+        verify a report that contradicted its plan)."""
+        self._recompile = True
+        self._start_from_plan = False
+        return self.solve(warm=False, step=step)
+
     def _raise_for_outcome(self, report: SolveReport, step: Step) -> None:
         """Raise InfeasibleError (with a diagnosis) or SolveError unless the solve has a plan."""
         if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):

@@ -105,7 +105,9 @@ class HighsSolver:
         report = _report(
             highs, model, self.settings, solve_s, handoff_s, time.perf_counter() - started
         )
-        report = replace(report, handoff=self._backend.last_handoff)
+        report = replace(
+            report, handoff=self._backend.last_handoff, mip_start=self._backend.last_started
+        )
         if report.has_solution and load:
             self._backend.load(model)
         return report
@@ -349,6 +351,7 @@ class _StandardForm:
         self.columns: list[Any] = []
         self.scale = np.ones(0)
         self.last_handoff = "full"
+        self.last_started = False
         self._model: pyo.ConcreteModel | None = None
         self._updates: _ParamUpdates | None = None
         self._start: np.ndarray | None = None
@@ -401,7 +404,8 @@ class _StandardForm:
         # the root: after a solve that closed at the root that cost more than it saved (2.6x
         # the HiGHS time of a Russia price sweep), so it is skipped then unless RINS is off
         rins = self.options.get("mip_heuristic_run_rins", True)
-        if start_values is not None and (self._branched or mip_start or not rins):
+        self.last_started = start_values is not None and (self._branched or mip_start or not rins)
+        if self.last_started:
             sol = highspy.HighsSolution()
             sol.col_value = start_values
             sol.value_valid = True
@@ -479,6 +483,7 @@ class _Appsi:
         }
         self._model: pyo.ConcreteModel | None = None
         self.last_handoff = "full"
+        self.last_started = False
 
     def configure(self, settings: SolverConfig, stream: bool) -> None:
         self._opt.config.time_limit = settings.time_limit_s
@@ -498,6 +503,7 @@ class _Appsi:
     ) -> tuple[highspy.Highs, float, float]:
         self.last_handoff = "update" if model is self._model else "full"
         self._opt.config.warmstart = mip_start or (warmstart and model is self._model)
+        self.last_started = bool(self._opt.config.warmstart)
         timer = HierarchicalTimer()
         self._opt.solve(model, timer=timer)
         self._model = model

@@ -24,11 +24,13 @@ import re
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from siting.api import solve_case
+from siting.config import SolverConfig
 from siting.examples import example_case, example_geodata
 
 SITING = [sys.executable, "-m", "siting"]
@@ -303,3 +305,84 @@ def test_a_second_sweep_into_a_sweep_folder(tmp_path):
     assert error_lines(proc) == [
         f"error: --out {out}: a sweep folder (sweep.json); write the run into another folder"
     ]
+
+
+def test_a_solver_report_contradicted_by_its_own_plan(shared_data, tmp_path, monkeypatch, capsys):
+    """HiGHS 1.16 once reported, after a feasible MIP start with presolve on, an objective
+    and a best bound both below the true cost of its own plan (a facility-location model;
+    reproduced with plain highspy from an MPS file; right without the start). Searching
+    the OR-Library and spopt instances here with the Lagrangian start did not bring it
+    back, so such a report is injected at the HiGHS boundary (``HighsSolver.solve``):
+
+    - objective and bound 5 % low, only after a MIP start: the model is solved again from
+      scratch, that report holds and is used, and the first one is recorded;
+    - a best bound above the plan's cost, always: the plan is kept (it passes every check)
+      with its recomputed cost, no bound and no gap; it is not called optimal, and the
+      manifest and the console say why.
+    """
+    from siting.api import solver_notes
+    from siting.cli import print_summary
+    from siting.facility_location import facility_inputs
+    from siting.io.orlib import read_orlib_cap
+    from siting.outcome import UNVERIFIED, Outcome
+    from siting.pipeline import solve_inputs
+    from siting.solver.highs import HighsSolver
+
+    solve = HighsSolver.solve
+
+    def lowered(self, *args, **kwargs):
+        """After a MIP start: objective and bound both 5 % below the plan's cost."""
+        report = solve(self, *args, **kwargs)
+        if not report.mip_start:
+            return report
+        return replace(report, objective=report.objective * 0.95, bound=report.bound * 0.95)
+
+    def bound_above(self, *args, **kwargs):
+        """Always: a best bound 5 % above the plan's cost (a lower bound that cannot be)."""
+        report = solve(self, *args, **kwargs)
+        return replace(report, bound=report.objective * 1.05)
+
+    problem = read_orlib_cap(shared_data / "orlib-cap" / "instances" / "cap41.txt")
+    inputs = facility_inputs(problem)
+    truth, _, _ = solve_inputs(inputs, SolverConfig(mip_gap=0.0))
+    assert truth.report.mip_start and not truth.report.verification
+
+    monkeypatch.setattr(HighsSolver, "solve", lowered)
+    solution, check, _ = solve_inputs(inputs, SolverConfig(mip_gap=0.0))
+    r = solution.report
+    assert check.ok and r.is_optimal and not r.mip_start
+    assert r.objective == pytest.approx(truth.report.objective, rel=1e-9)
+    v = r.verification
+    assert v["action"] == "solved again without the MIP start" and v["result"] == "verified"
+    assert v["reported"]["objective"] == pytest.approx(0.95 * truth.report.objective)
+    assert any("HiGHS's objective" in p for p in v["problems"])
+    assert any("called optimal" in p for p in v["problems"])
+
+    monkeypatch.setattr(HighsSolver, "solve", bound_above)
+    solution, check, _ = solve_inputs(inputs, SolverConfig(mip_gap=0.0))
+    r = solution.report
+    assert check.ok, check.summary()
+    assert r.outcome is Outcome.LIMIT and r.status == UNVERIFIED and not r.is_optimal
+    assert r.bound is None and r.gap is None
+    assert r.objective == pytest.approx(truth.report.objective, rel=1e-9)  # recomputed
+    assert "gap" not in r.describe().replace("no bound or gap", "")
+    assert solver_notes(r)["verified"] is False
+    assert solver_notes(r)["verification"]["result"].startswith("still contradicted")
+    assert any("best bound" in p for p in r.verification["problems_again"])
+
+    # a run folder: manifest, summary.json and the console say the same, and it re-checks
+    case = example_case()
+    out = tmp_path / "run"
+    result = solve_case(case, out=out, data=example_geodata(case))
+    assert result.solution.report.status == UNVERIFIED
+    assert manifest(out)["solver_report"]["verified"] is False
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["best_bound"] is None and summary["mip_gap"] is None
+    assert summary["status"] == "limit" and summary["status_text"].startswith("NOT OPTIMAL")
+    print_summary(result.solution)
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "MIP gap" not in printed and "no bound or gap" in printed
+    assert "HiGHS's report contradicted its plan" in printed
+    monkeypatch.undo()
+    proc = cli("check", str(out))
+    assert proc.returncode == 0, proc.stderr
