@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from siting.errors import InfeasibleError, SitingError
+from siting.errors import InfeasibleError, SitingError, SolveInterrupted
 from siting.outcome import UNVERIFIED
 from siting.sweep.cli import sweep_cmd, sweep_report_cmd
 
@@ -176,11 +178,33 @@ def run_cmd(
             raise typer.Exit(exc.exit_code) from None
         except SitingError as exc:
             _fail(exc)
-        except KeyboardInterrupt:
-            stderr().print("[bold red]interrupted[/]: no complete run folder was written")
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as exc:
+            why = ""
+            if isinstance(exc, SolveInterrupted):
+                why = " (HiGHS had no plan that passes the check yet)"
+            stderr().print(f"[bold red]interrupted[/]: no complete run folder was written{why}")
+            _exit(130)
     print_summary(result.solution, out_dir)
     _maps_hint(renderer.missing)
+    r = result.solution.report
+    if r.interrupted:
+        stderr().print(
+            f"[bold yellow]interrupted[/]: HiGHS was stopped after {r.solve_s:.1f} s; the plan "
+            f"it had is written to {escape(str(out_dir))}/, marked NOT OPTIMAL"
+        )
+        _exit(130)
+
+
+def _exit(code: int) -> NoReturn:
+    """Exit with ``code``. A HiGHS solve that Ctrl-C could not stop at once is still
+    finishing on its own thread: leave without waiting for it (the run folder is complete,
+    or not written)."""
+    solver = sys.modules.get("siting.solver.interrupt")  # not loaded: no solve ran
+    if solver is not None and solver.still_running():
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(code)
+    raise typer.Exit(code)
 
 
 def goal(case: Any) -> str:

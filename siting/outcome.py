@@ -59,6 +59,12 @@ class SolveReport:
     def is_optimal(self) -> bool:
         return self.outcome is Outcome.OPTIMAL
 
+    @property
+    def interrupted(self) -> bool:
+        """Ctrl-C stopped the solve (the status HiGHS gave, even if verification replaced it)."""
+        first = self.verification.get("reported", {}).get("status")
+        return INTERRUPTED in (self.status, first)
+
     def to_dict(self) -> dict[str, object]:
         d = asdict(self)
         d["outcome"] = str(self.outcome)

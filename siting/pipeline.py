@@ -16,11 +16,11 @@ from siting.check import CheckReport, check_solution
 from siting.check_derived import report_problems
 from siting.config import Case, SolverConfig
 from siting.diagnose import Diagnosis, graph_checks
-from siting.errors import CheckError, InfeasibleError
+from siting.errors import CheckError, InfeasibleError, SolveInterrupted
 from siting.geodata import GeoData
 from siting.inputs import ModelInputs, build_inputs
 from siting.network import Network, build_network
-from siting.outcome import UNVERIFIED, Outcome, SolveReport
+from siting.outcome import INTERRUPTED, UNVERIFIED, Outcome, SolveReport
 from siting.solution import Solution
 from siting.steps import CHECK_STEP, RESOLVE_STEP, Step, Timings
 from siting.steps import quiet as _quiet
@@ -93,8 +93,33 @@ def solve_inputs(
 
     precheck = presolve_checks(inputs, step=step)
     handle = SolverHandle(inputs, settings, stream=stream, step=step)
-    solution, check = solve_and_check(handle, step=step)
+    try:
+        solution, check = solve_and_check(handle, step=step)
+    except SolveInterrupted as exc:
+        solution, check = interrupted_plan(exc, settings.check_tolerance, step)
     return solution, check, precheck
+
+
+def interrupted_plan(
+    exc: SolveInterrupted, tol: float, step: Step = _quiet
+) -> tuple[Solution, CheckReport]:
+    """The plan HiGHS had when Ctrl-C stopped it, checked like any other: kept, marked
+    interrupted (not optimal), when it passes; otherwise ``exc`` is raised again without it.
+    A report its plan contradicts is not solved again (the user asked to stop): the cost is
+    recomputed and no bound or gap is claimed."""
+    solution = exc.solution
+    if not isinstance(solution, Solution):
+        raise exc
+    with step(CHECK_STEP):
+        check = check_solution(solution, tol=tol, raise_on_error=False)
+        problems = report_problems(solution.report, check.objective_recomputed, tol)
+        if problems:
+            solution = _unverified(solution, check, [d for _w, _a, d in problems], {})
+            check = check_solution(solution, tol=tol, raise_on_error=False)
+    if not check.ok:
+        logger.info("the plan HiGHS had when interrupted fails the check: %s", check.summary())
+        raise SolveInterrupted(exc.report) from None
+    return solution, check
 
 
 def presolve_checks(
@@ -151,28 +176,43 @@ def verify_report(
         record["action"] = "solved again without the MIP start"
         record["again"] = _reported(solution.report, check.objective_recomputed)
     problems = report_problems(solution.report, check.objective_recomputed, tol)
-    if problems:
-        record["result"] = "still contradicted: the objective recomputed, no bound or gap claimed"
-        record["problems_again"] = [d for _w, _a, d in problems]
-        solution = replace(
-            solution,
-            report=replace(
-                solution.report,
-                outcome=Outcome.LIMIT,
-                status=UNVERIFIED,
-                message="HiGHS's report contradicts its plan",
-                objective=check.objective_recomputed,
-                bound=None,
-                gap=None,
-            ),
-        )
-        with step(CHECK_STEP):
-            check = check_solution(solution, tol=tol, raise_on_error=False)
-    else:
-        record["result"] = "verified"
     logger.info("HiGHS's report contradicted its plan: %s", "; ".join(record["problems"]))
-    solution = replace(solution, report=replace(solution.report, verification=record))
+    if not problems:
+        record["result"] = "verified"
+        return replace(solution, report=replace(solution.report, verification=record)), check
+    solution = _unverified(solution, check, [d for _w, _a, d in problems], record)
+    with step(CHECK_STEP):
+        check = check_solution(solution, tol=tol, raise_on_error=False)
     return solution, check
+
+
+def _unverified(
+    solution: Solution, check: CheckReport, problems: list[str], record: dict[str, Any]
+) -> Solution:
+    """The plan with its recomputed cost, no bound, no gap, not optimal; ``record`` (what
+    was tried) completed with the problems that remain."""
+    record = {
+        **record,
+        "result": "still contradicted: the objective recomputed, no bound or gap claimed",
+        ("problems_again" if "problems" in record else "problems"): problems,
+    }
+    if "reported" not in record:
+        record["reported"] = _reported(solution.report, check.objective_recomputed)
+    interrupted = solution.report.status == INTERRUPTED
+    return replace(
+        solution,
+        report=replace(
+            solution.report,
+            outcome=Outcome.LIMIT,
+            status=UNVERIFIED,
+            message="HiGHS's report contradicts its plan"
+            + (" (interrupted)" if interrupted else ""),
+            objective=check.objective_recomputed,
+            bound=None,
+            gap=None,
+            verification=record,
+        ),
+    )
 
 
 def _reported(report: SolveReport, recomputed: float | None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from siting.config import SolverConfig
 from siting.diagnose import Diagnosis
-from siting.errors import InfeasibleError, SolveError
+from siting.errors import InfeasibleError, SolveError, SolveInterrupted
 from siting.inputs import ModelInputs, Params
 from siting.outcome import Outcome, SolveReport
 from siting.solution import Solution
@@ -91,19 +91,33 @@ class SolverHandle:
 
         Raises InfeasibleError (with the elastic diagnosis when the settings ask for it)
         or SolveError when HiGHS ends without a plan; both carry the ``SolveReport``.
+        Ctrl-C during the solve raises SolveInterrupted with the plan HiGHS had (if any),
+        read like any other.
         """
+        interrupted = False
         with step(SOLVE_STEP):
-            report = self._solver.solve(
-                self._model,
-                warmstart=warm,
-                recompile=self._recompile,
-                load=False,
-                mip_start=self._start_from_plan,
-            )
+            try:
+                report = self._solver.solve(
+                    self._model,
+                    warmstart=warm,
+                    recompile=self._recompile,
+                    load=False,
+                    mip_start=self._start_from_plan,
+                )
+            except SolveInterrupted as exc:
+                interrupted, report = True, exc.report  # type: ignore[assignment]
         self._recompile = self._start_from_plan = False
         if self._fixings is not None:
             report = replace(report, presolve=self._fixings.to_dict())
+        if interrupted:
+            plan = self._read(report, step) if report.has_solution else None
+            raise SolveInterrupted(report, plan)
         self._raise_for_outcome(report, step)
+        return self._read(report, step)
+
+    def _read(self, report: SolveReport, step: Step) -> Solution:
+        """The plan HiGHS returned, as a Solution (gas routed along shortest paths when the
+        model prices no transport)."""
         with step(READ_STEPS[0]):
             solution = extract_solution(
                 self._model, self.inputs, report, values=self._solver.values

@@ -24,6 +24,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -386,3 +387,57 @@ def test_a_solver_report_contradicted_by_its_own_plan(shared_data, tmp_path, mon
     monkeypatch.undo()
     proc = cli("check", str(out))
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_highs_and_keeps_its_plan(tmp_path, root):
+    """A real solve of about 40 s (the Russia case at 12 km candidate spacing, proven to a
+    zero gap) gets SIGINT once HiGHS is branching. HiGHS stops (or, if it is in a phase
+    that checks for interrupts only rarely, is left to stop while its last plan is taken):
+    the plan is checked and written, marked NOT OPTIMAL: interrupted, with the gap it had;
+    the exit code is 130 and `siting check` passes the folder."""
+    out = tmp_path / "run"
+    proc = subprocess.Popen(
+        [
+            *SITING,
+            "run",
+            str(root / "models" / "russia.yaml"),
+            "--out",
+            str(out),
+            "--verbose",
+            "--set",
+            "candidates.spacing_km=12",
+            "--set",
+            "objective.min_spacing_km=15",
+            "--set",
+            "solver.mip_gap=0",
+            "--set",
+            "solver.time_limit_s=600",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:  # the HiGHS log, streamed
+        if "B&B Tree" in line:
+            break
+    else:
+        pytest.fail(f"HiGHS never branched: {proc.wait()} {proc.stderr.read()}")
+    time.sleep(2.0)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=300)
+    print(f"SIGINT to exit: {time.monotonic() - sent:.1f} s (stopping HiGHS, writing the folder)")
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert "interrupted: HiGHS was stopped after" in " ".join(err.split())
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "limit"
+    assert summary["status_text"].startswith("NOT OPTIMAL: interrupted after")
+    report = json.loads((out / "solution.json").read_text())["report"]
+    assert report["status"] == "kInterrupt" and report["solve_s"] < report["time_limit_s"]
+    assert manifest(out)["complete"]
+    check = cli("check", str(out))
+    assert check.returncode == 0, check.stderr
