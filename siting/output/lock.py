@@ -59,7 +59,7 @@ class FolderLock:
 
 def acquire(
     folder: Path,
-    what: str = "siting run",
+    what: str = "run",
     hint: str = "wait for it to finish or choose another --out",
 ) -> FolderLock:
     """Lock ``folder`` for this process (``what`` names this writer to the next one); raise

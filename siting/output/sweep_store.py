@@ -103,7 +103,7 @@ class SweepStore:
         self.out = Path(out)
         check_writable(self.out)
         self._lock: FolderLock | None = acquire(
-            self.out, "siting sweep", hint="wait for it to finish or choose another --out"
+            self.out, "sweep", hint="wait for it to finish or choose another --out"
         )
         if (self.out / MANIFEST).exists():
             self._lock.release()

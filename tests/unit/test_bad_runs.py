@@ -101,7 +101,7 @@ def test_two_runs_into_one_folder(tmp_path):
         proc = cli("run", "--example", "--out", str(out))
     assert proc.returncode == 2
     lines = error_lines(proc)
-    assert len(lines) == 1 and lines[0].startswith(f"error: {out}: another siting run (pid ")
+    assert len(lines) == 1 and lines[0].startswith(f"error: {out}: another run (pid ")
     assert lines[0].endswith(
         "is writing to this folder; wait for it to finish or choose another --out"
     )
