@@ -157,7 +157,6 @@ def test_consistency_where_a_careful_reader_looks(tmp_path):
     from dataclasses import replace
 
     from siting.api import load_case
-    from siting.cli import goal
     from siting.outcome import Outcome
     from siting.report import from_result
     from siting.report.document import report_markdown
@@ -196,6 +195,8 @@ def test_consistency_where_a_careful_reader_looks(tmp_path):
     assert _title(run).count("NOT OPTIMAL") == 1
 
     # the banner states the objective as resolved, after the scenario and --set
+    from siting.cli import goal
+
     russia = Path(__file__).resolve().parents[2] / "models" / "russia.yaml"
     text = goal(load_case(russia, scenario="max-gas-use"))
     assert text.startswith("most gas burnt, capex at most 60000 MUSD") and "least" not in text
