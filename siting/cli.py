@@ -174,7 +174,10 @@ def run_cmd(
                 if out is not None:
                     from siting.output.files import write_json
 
-                    write_json(Path(out) / "diagnosis.json", exc.diagnosis.to_dict())  # type: ignore[attr-defined]
+                    # the folder now holds this run: its diagnosis, recorded for the next run
+                    folder.clear_previous()
+                    folder.writing(["diagnosis.json"])
+                    write_json(folder.path / "diagnosis.json", exc.diagnosis.to_dict())  # type: ignore[attr-defined]
             raise typer.Exit(exc.exit_code) from None
         except SitingError as exc:
             _fail(exc)

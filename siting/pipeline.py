@@ -229,7 +229,12 @@ def _reported(report: SolveReport, recomputed: float | None) -> dict[str, Any]:
 def run(
     case: Case, data: GeoData | None = None, step: Step = _quiet, stream: bool = False
 ) -> RunResult:
-    """Prepare and solve a case end to end."""
+    """Prepare and solve a case end to end.
+
+    Ctrl-C (a notebook's interrupt) during the HiGHS solve stops HiGHS: the plan it had is
+    checked and returned, its report marked ``interrupted`` and not optimal; without a
+    plan that passes, :class:`~siting.errors.SolveInterrupted` (a KeyboardInterrupt) is
+    raised. Anywhere else Ctrl-C raises KeyboardInterrupt as usual."""
     timings = Timings()
     timed = timings.wrap(step)
     prepared = prepare(case, data, timed)

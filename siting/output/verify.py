@@ -156,17 +156,19 @@ def _summary(c: _Checker, solution: Solution, summary: dict[str, Any]) -> None:
     """summary.json says what solution.json and the tables say."""
     r = solution.report
     c.report.checked.append("summary")
-    for key, value in (("status", str(r.outcome)), ("status_text", r.describe())):
-        if summary.get(key) != value:
-            c.note("summary", key, math.nan, f"{summary.get(key)!r}, the run says {value!r}")
-    for key, value in (
-        ("objective", r.objective),
-        ("best_bound", r.bound),
-        ("mip_gap", r.gap),
-        ("solve_s", r.solve_s),
-        ("nodes", r.nodes),
-    ):
-        compare(c, "summary", key, summary.get(key, "missing"), value)
+    texts = {"status": str(r.outcome), "status_text": r.describe()}
+    for key, text in texts.items():
+        if summary.get(key) != text:
+            c.note("summary", key, math.nan, f"{summary.get(key)!r}, the run says {text!r}")
+    numbers = {
+        "objective": r.objective,
+        "best_bound": r.bound,
+        "mip_gap": r.gap,
+        "solve_s": r.solve_s,
+        "nodes": r.nodes,
+    }
+    for key, number in numbers.items():
+        compare(c, "summary", key, summary.get(key, "missing"), number)
     totals = summary.get("totals") or {}
     for key in sorted(set(totals) | set(solution.totals)):
         compare(c, "summary", f"totals.{key}", totals.get(key, "missing"), solution.totals.get(key))
