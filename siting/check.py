@@ -15,6 +15,7 @@ import pandas as pd
 
 from siting import geo
 from siting.check_derived import check_derived, check_report
+from siting.check_energy import capex_v2, check_energy, check_v2_system, cost_terms_v2, gas_counted
 from siting.errors import CheckError
 from siting.inputs import SITE_COLUMNS
 from siting.solution import Solution
@@ -105,7 +106,30 @@ def check_solution(
     c.leq("size", ids, s["min_modules"].to_numpy(float) * open_, modules, "modules ≥ min · open")
     c.leq("size", ids, modules, s["max_modules"].to_numpy(float) * open_, "modules ≤ max · open")
 
-    # power balance and generation
+    if solution.is_v2:
+        check_energy(c, solution, it)
+    else:
+        _check_energy(c, solution, it)
+    _check_system(c, solution, it)
+    _check_strengthening(c, solution)
+    _check_objective(c, solution, it)
+    check_derived(c, solution)
+    check_report(c, solution, c.report.objective_recomputed, tol)
+    if raise_on_error and not c.report.ok:
+        raise CheckError(
+            f"the solution fails the independent check: {c.report.summary()}",
+            report=solution.report,
+        )
+    return c.report
+
+
+def _check_energy(c: _Checker, solution: Solution, it: np.ndarray) -> None:
+    """Power balance, generation, grid and gas network of an annual (v1) plan."""
+    s, p = solution.sites, solution.params
+    ids = s.index
+    zero = np.zeros(len(s))
+    open_ = s["open"].to_numpy(float)
+    link = s["grid_link"].to_numpy(float)
     eta = p.generator_efficiency
     gas, grid, gen = (s[k].to_numpy(float) for k in ("gas_mw", "grid_mw", "gen_mw"))
     if p.energy_system:
@@ -140,17 +164,6 @@ def check_solution(
     )
 
     _check_network(c, solution)
-    _check_system(c, solution, it)
-    _check_strengthening(c, solution)
-    _check_objective(c, solution, it)
-    check_derived(c, solution)
-    check_report(c, solution, c.report.objective_recomputed, tol)
-    if raise_on_error and not c.report.ok:
-        raise CheckError(
-            f"the solution fails the independent check: {c.report.summary()}",
-            report=solution.report,
-        )
-    return c.report
 
 
 def _check_network(c: _Checker, solution: Solution) -> None:
@@ -184,7 +197,7 @@ def _check_system(c: _Checker, solution: Solution, it: np.ndarray) -> None:
     one = pd.Index(["system"])
     if p.target_mw is not None:
         c.leq("target", one, [p.target_mw], [it.sum()], "Σ IT ≥ target")
-    if p.budget_musd is not None:
+    if p.budget_musd is not None and not solution.is_v2:
         capex = (
             s["open_capex_musd"] * s["open"]
             + s["it_capex_musd_per_mw"] * it
@@ -294,6 +307,9 @@ def _check_symmetry(c: _Checker, solution: Solution) -> None:
             lambda v: ",".join(map(str, sorted(v)))
         )
         key = key + "#" + members.reindex(s.index).fillna("")
+    if solution.is_v2:
+        pue = solution.site_periods["pue"].unstack("period").reindex(s.index)
+        key = key + "#" + pue.map(repr).agg("|".join, axis=1)
     for _, group in s.groupby(key, sort=False):
         if len(group) < 2:
             continue
@@ -304,6 +320,25 @@ def _check_symmetry(c: _Checker, solution: Solution) -> None:
 
 def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:
     s, p = solution.sites, solution.params
+    if solution.is_v2:
+        terms = cost_terms_v2(solution, it)
+        for name, values in terms.items():
+            c.eq("cost_terms", s.index, s[name].to_numpy(float), values, f"{name} as reported")
+        c.eq(
+            "cost_terms",
+            s.index,
+            s["capex_musd"].to_numpy(float),
+            capex_v2(solution),
+            "capex as reported",
+        )
+        ap = solution.arc_periods
+        w = solution.periods["weight"].reindex(ap.index.get_level_values("period")).to_numpy()
+        unit_cost = solution.arcs["cost_musd_per_mw_y"].reindex(ap.index.get_level_values("arc_id"))
+        transport = float((unit_cost.to_numpy(float) * w * ap["flow_mw"].to_numpy(float)).sum())
+        cost = float(sum(v.sum() for v in terms.values())) + transport
+        check_v2_system(c, solution, it, cost)
+        _objective_row(c, solution, it, cost, gas_counted(solution))
+        return
     grid_factor = s["grid_id"].map(solution.grid_nodes["price_factor"]).fillna(0.0).to_numpy(float)
     serve_cost = (
         (solution.serve["serve_mw"] * solution.serve["cost_musd_per_mw_y"])
@@ -332,15 +367,24 @@ def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:
         c.eq("cost_terms", s.index, s[name].to_numpy(float), values, f"{name} as reported")
     transport = float((solution.arcs["cost_musd_per_mw_y"] * solution.arcs["flow_mw"]).sum())
     cost = float(sum(v.sum() for v in terms.values())) + transport
-    gas = float(s["gas_mw"].sum())
+    _objective_row(c, solution, it, cost, float(s["gas_mw"].sum()))
+
+
+def _objective_row(
+    c: _Checker, solution: Solution, it: np.ndarray, cost: float, gas: float
+) -> None:
+    """The objective recomputed from the cost and the gas it counts, against the totals and
+    against HiGHS."""
+    p = solution.params
     value = p.compute_value_musd_per_mw_y * float(it.sum())
     if p.objective == "pareto":
         recomputed = _pareto(c, solution, it, cost, gas)
     else:
+        gas_term = gas + p.gas_use_it_weight * float(it.sum()) if p.gas_use_it_weight else gas
         recomputed = {
             "min_cost": cost,
             "max_profit": value - cost,
-            "max_gas_use": gas - p.gas_use_cost_weight * cost,
+            "max_gas_use": gas_term - p.gas_use_cost_weight * cost,
         }[p.objective]
     c.report.objective_recomputed = recomputed
     c.report.objective_solver = solution.report.objective

@@ -20,6 +20,11 @@ hubs                   served_mw = Σ_s serve, required_mw = demand + share·Σ 
 serve                  cost_musd_y = serve_mw·cost
 totals                 every key (sums, ratios, counts of binding limits, objective)
 =====================  ==========================================================
+
+A model v2 plan's annual columns are weighted sums (or peaks) of its periods, checked
+against them in :mod:`siting.check_energy`; here its facility MW, burn, grid use and
+utilisations are left to that module, its capex and source follow its own rules, and its
+per-period utilisations, binding counts and v2 totals are recomputed.
 """
 
 from __future__ import annotations
@@ -30,19 +35,10 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from siting.inputs import MUSD_Y_PER_USD_PER_MWH
 from siting.outcome import SolveReport
 from siting.solution import BINDING_TOL, Solution
 
-#: the cost terms of a site, and the capex terms as (coefficient column, decision)
-SITE_COST_COLUMNS = (
-    "cost_open_musd_y",
-    "cost_it_musd_y",
-    "cost_gen_musd_y",
-    "cost_gas_musd_y",
-    "cost_grid_link_musd_y",
-    "cost_grid_energy_musd_y",
-    "cost_serve_musd_y",
-)
 #: below this a decision counts as zero when naming a site's power source (as the model's
 #: extraction does)
 SOURCE_EPS_MW = 1e-6
@@ -64,6 +60,8 @@ def check_derived(c: Checker, solution: Solution) -> None:
     it = _site_columns(c, solution)
     _network_columns(c, solution)
     _hub_columns(c, solution, it)
+    if solution.is_v2:
+        _v2_columns(c, solution)
     check_totals(c, solution)
 
 
@@ -80,7 +78,9 @@ def _site_columns(c: Checker, solution: Solution) -> np.ndarray:
     s, p = solution.sites, solution.params
     ids = s.index
     it = _col(s, "module_mw") * _col(s, "modules")
-    c.eq("derived", ids, _col(s, "facility_mw"), _col(s, "pue") * it, "facility_mw = PUE·IT")
+    v2 = solution.is_v2
+    if not v2:  # v2: weighted over the periods, in siting.check_energy
+        c.eq("derived", ids, _col(s, "facility_mw"), _col(s, "pue") * it, "facility_mw = PUE·IT")
     c.eq(
         "derived",
         ids,
@@ -100,7 +100,7 @@ def _site_columns(c: Checker, solution: Solution) -> np.ndarray:
         "derived",
         ids,
         _col(s, "cost_total_musd_y"),
-        np.sum([_col(s, term) for term in SITE_COST_COLUMNS], axis=0),
+        np.sum([_col(s, term) for term in solution.cost_terms], axis=0),
         "cost_total_musd_y = Σ cost terms",
     )
     c.eq(
@@ -110,18 +110,34 @@ def _site_columns(c: Checker, solution: Solution) -> np.ndarray:
         p.compute_value_musd_per_mw_y * it,
         "value_musd_y = value · IT",
     )
-    capex = (
-        _col(s, "open_capex_musd") * _col(s, "open")
-        + _col(s, "it_capex_musd_per_mw") * it
-        + _col(s, "gen_capex_musd_per_mw") * _col(s, "gen_mw")
-        + _col(s, "grid_link_capex_musd") * _col(s, "grid_link")
-    )
+    if v2:
+        from siting.check_energy import capex_v2  # it imports this module's users
+
+        capex = capex_v2(solution)
+    else:
+        capex = (
+            _col(s, "open_capex_musd") * _col(s, "open")
+            + _col(s, "it_capex_musd_per_mw") * it
+            + _col(s, "gen_capex_musd_per_mw") * _col(s, "gen_mw")
+            + _col(s, "grid_link_capex_musd") * _col(s, "grid_link")
+        )
     c.eq("derived", ids, _col(s, "capex_musd"), capex, "capex_musd = Σ capex terms")
-    gas, grid = _col(s, "gas_mw"), _col(s, "grid_mw")
+    grid = _col(s, "grid_mw")
+    # the power made on site: v1 from the fuel, v2 weighted over the periods
+    onsite = _col(s, "gas_mw")
+    if v2:
+        w = solution.periods["weight"]
+        sp = solution.site_periods["onsite_mw"]
+        weight = w.reindex(sp.index.get_level_values("period")).to_numpy(float)
+        onsite = _sum_by(
+            pd.Series(sp.to_numpy(float) * weight),
+            pd.Series(sp.index.get_level_values("site_id")),
+            ids,
+        )
     source = np.where(
         (_col(s, "open") == 0) | (not p.energy_system),
         "",
-        np.where(grid <= SOURCE_EPS_MW, "gas", np.where(gas <= SOURCE_EPS_MW, "grid", "hybrid")),
+        np.where(grid <= SOURCE_EPS_MW, "gas", np.where(onsite <= SOURCE_EPS_MW, "grid", "hybrid")),
     )
     written = s["source"].fillna("").astype(str).to_numpy()
     for i in np.flatnonzero(written != source)[:20]:
@@ -132,28 +148,15 @@ def _site_columns(c: Checker, solution: Solution) -> np.ndarray:
 def _network_columns(c: Checker, solution: Solution) -> None:
     arcs, nodes, grid, s = solution.arcs, solution.nodes, solution.grid_nodes, solution.sites
     per_bcm = solution.params.mw_per_bcm_y
+    v2 = solution.is_v2
     flow, capacity = _col(arcs, "flow_mw"), _col(arcs, "capacity_mw")
     c.eq("derived", arcs.index, _col(arcs, "flow_bcm_y"), flow / per_bcm, "flow_bcm_y")
-    c.eq(
-        "derived",
-        arcs.index,
-        _col(arcs, "utilisation"),
-        np.divide(flow, capacity, out=np.zeros_like(flow), where=capacity > 0),
-        "utilisation = flow / capacity",
-    )
     c.eq(
         "derived",
         arcs.index,
         _col(arcs, "cost_transport_musd_y"),
         _col(arcs, "cost_musd_per_mw_y") * flow,
         "cost_transport_musd_y = cost · flow",
-    )
-    c.eq(
-        "derived",
-        nodes.index,
-        _col(nodes, "burn_mw"),
-        _sum_by(s["gas_mw"], s["node_id"], nodes.index),
-        "burn_mw = Σ gas burnt at the node",
     )
     c.eq(
         "derived",
@@ -169,16 +172,150 @@ def _network_columns(c: Checker, solution: Solution) -> None:
         _col(nodes, "demand_mw") / per_bcm,
         "demand_bcm_y",
     )
+    if v2:
+        _period_utilisation(c, solution)
+        return
+    c.eq(
+        "derived",
+        arcs.index,
+        _col(arcs, "utilisation"),
+        _ratio(flow, capacity),
+        "utilisation = flow / capacity",
+    )
+    c.eq(
+        "derived",
+        nodes.index,
+        _col(nodes, "burn_mw"),
+        _sum_by(s["gas_mw"], s["node_id"], nodes.index),
+        "burn_mw = Σ gas burnt at the node",
+    )
     used = _sum_by(s["grid_mw"], s["grid_id"], grid.index)
-    spare = _col(grid, "spare_mw")
     c.eq("derived", grid.index, _col(grid, "used_mw"), used, "used_mw = Σ grid import at the node")
     c.eq(
         "derived",
         grid.index,
         _col(grid, "utilisation"),
-        np.divide(used, spare, out=np.zeros_like(used), where=spare > 0),
+        _ratio(used, _col(grid, "spare_mw")),
         "utilisation = used / spare",
     )
+
+
+def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.divide(a, b, out=np.zeros_like(a), where=b > 0)
+
+
+def _period_utilisation(c: Checker, solution: Solution) -> None:
+    """Model v2: each period's utilisation of an arc, field or grid node is use / limit,
+    and the annual column of the grid nodes and nodes is the highest over the periods (the
+    arcs' is checked in :mod:`siting.check_energy`)."""
+    tables = (
+        (solution.arc_periods, "flow_mw", "capacity_mw", None, "arc_id"),
+        (solution.grid_periods, "used_mw", "spare_mw", solution.grid_nodes, "grid_id"),
+        (solution.node_periods, "supply_mw", "supply_max_mw", solution.nodes, "node_id"),
+    )
+    for frame, use, limit, annual, level in tables:
+        if not len(frame):
+            continue
+        ratio = _ratio(_col(frame, use), _col(frame, limit))
+        if "utilisation" in frame.columns:
+            ids = pd.Index([f"{a} in {b}" for a, b in frame.index])
+            c.eq(
+                "derived", ids, _col(frame, "utilisation"), ratio, f"utilisation = {use} / {limit}"
+            )
+        if annual is not None and "utilisation" in annual.columns:
+            peak = pd.Series(ratio, index=frame.index).groupby(level=level).max()
+            c.eq(
+                "derived",
+                annual.index,
+                _col(annual, "utilisation"),
+                peak.reindex(annual.index).fillna(0.0).to_numpy(float),
+                "utilisation = highest over the periods",
+            )
+
+
+def _v2_columns(c: Checker, solution: Solution) -> None:
+    """Model v2 columns not checked in :mod:`siting.check_energy`: the units' size, variable
+    O&M and capex, the indirect gas of each grid node, and the period of each peak."""
+    su, tech, s = solution.site_units, solution.technologies, solution.sites
+    if len(su):
+        t_of = su.index.get_level_values("tech_id")
+        site_of = su.index.get_level_values("site_id")
+        ids = pd.Index([f"{a} {b}" for a, b in su.index])
+        unit = tech["unit_mw"].reindex(t_of).to_numpy(float)
+        c.eq("derived", ids, _col(su, "unit_mw"), unit, "unit_mw as in the technology table")
+        vom = tech["variable_om_musd_per_mw_y"].reindex(t_of).to_numpy(float)
+        c.eq("derived", ids, _col(su, "cost_vom_musd_y"), vom * _col(su, "power_mw"), "O&M")
+        capex = (
+            tech["capex_musd_per_mw"].reindex(t_of).to_numpy(float)
+            * s["capex_multiplier"].reindex(site_of).to_numpy(float)
+            * _col(su, "installed_mw")
+        )
+        c.eq("derived", ids, _col(su, "capex_musd"), capex, "capex = capex/MW · multiplier · MW")
+    grid, gp, sp = solution.grid_nodes, solution.grid_periods, solution.site_periods
+    if len(grid) and "gas_indirect_mw" in gp.columns:
+        site_of = sp.index.get_level_values("site_id")
+        grid_of = s["grid_id"].reindex(site_of).to_numpy(object)
+        has = np.array([g is not None and g == g for g in grid_of])
+        per = (
+            pd.Series(_col(sp, "gas_indirect_mw")[has])
+            .groupby([grid_of[has], sp.index.get_level_values("period")[has]])
+            .sum()
+            if has.any()
+            else pd.Series(dtype=float)
+        )
+        expected = per.reindex(gp.index).fillna(0.0).to_numpy(float) if len(per) else 0.0
+        ids = pd.Index([f"{a} in {b}" for a, b in gp.index])
+        c.eq(
+            "derived",
+            ids,
+            _col(gp, "gas_indirect_mw"),
+            np.broadcast_to(expected, len(gp)),
+            "indirect gas = Σ at the node's sites",
+        )
+        weight = solution.periods["weight"].reindex(gp.index.get_level_values("period"))
+        annual = (
+            pd.Series(_col(gp, "gas_indirect_mw") * weight.to_numpy(float), index=gp.index)
+            .groupby(level="grid_id")
+            .sum()
+        )
+        c.eq(
+            "derived",
+            grid.index,
+            _col(grid, "gas_indirect_mw"),
+            annual.reindex(grid.index).fillna(0.0).to_numpy(float),
+            "gas_indirect_mw = Σ_p w·indirect[p]",
+        )
+    for annual_frame, frame, level in (
+        (solution.arcs, solution.arc_periods, "arc_id"),
+        (solution.nodes, solution.node_periods, "node_id"),
+        (grid, gp, "grid_id"),
+    ):
+        if "binding_period" in annual_frame.columns and "utilisation" in frame.columns:
+            _peak_periods(c, annual_frame, frame, level)
+
+
+def _peak_periods(c: Checker, annual: pd.DataFrame, frame: pd.DataFrame, level: str) -> None:
+    """``binding_period`` names a period where the utilisation is at its highest, and is
+    empty where it is zero in every period."""
+    util = pd.Series(_col(frame, "utilisation"), index=frame.index)
+    top = util.groupby(level=level).max().reindex(annual.index).fillna(0.0)
+    written = annual["binding_period"].astype(object).where(annual["binding_period"].notna(), "")
+    for key, period in written.items():
+        peak = float(top.get(key, 0.0))
+        if peak <= 1e-9:
+            if str(period) != "":
+                c.note(
+                    "derived", str(key), peak, f"binding_period {period!r}, no use in any period"
+                )
+            continue
+        at = util.get((key, str(period)), math.nan) if period != "" else math.nan
+        if not (at >= peak - 1e-9 * max(1.0, peak)):
+            c.note(
+                "derived",
+                str(key),
+                peak,
+                f"binding_period {period!r} is not a period of the highest utilisation",
+            )
 
 
 def _hub_columns(c: Checker, solution: Solution, it: np.ndarray) -> None:
@@ -212,8 +349,17 @@ def _binding(value: np.ndarray, limit: np.ndarray) -> int:
     return int(((limit > 0) & (value >= limit - BINDING_TOL * np.maximum(1.0, limit))).sum())
 
 
+def _binding_ever(frame: pd.DataFrame, use: str, limit: str, level: str) -> int:
+    """How many entities reach their limit in some period."""
+    if not len(frame):
+        return 0
+    value, cap = _col(frame, use), _col(frame, limit)
+    hit = (cap > 0) & (value >= cap - BINDING_TOL * np.maximum(1.0, cap))
+    return int(pd.Series(hit, index=frame.index).groupby(level=level).any().sum())
+
+
 def recomputed_totals(solution: Solution) -> dict[str, float]:
-    """Every total a run writes, recomputed from the tables."""
+    """Every total a run writes, recomputed from the tables (the objective aside)."""
     s, arcs, nodes, grid, p = (
         solution.sites,
         solution.arcs,
@@ -221,15 +367,35 @@ def recomputed_totals(solution: Solution) -> dict[str, float]:
         solution.grid_nodes,
         solution.params,
     )
+    v2 = solution.is_v2
     it = float((_col(s, "module_mw") * _col(s, "modules")).sum())
     gas = float(_col(s, "gas_mw").sum())
-    terms = {term: float(_col(s, term).sum()) for term in SITE_COST_COLUMNS}
+    terms = {term: float(_col(s, term).sum()) for term in solution.cost_terms}
     transport = float((_col(arcs, "cost_musd_per_mw_y") * _col(arcs, "flow_mw")).sum())
     cost = sum(terms.values()) + transport
     capex = float(_col(s, "capex_musd").sum())
     value = p.compute_value_musd_per_mw_y * it
-    surplus = float(_col(nodes, "supply_max_mw").sum() - _col(nodes, "demand_mw").sum())
-    used = _sum_by(s["grid_mw"], s["grid_id"], grid.index)
+    if v2:
+        np_, w = solution.node_periods, solution.periods["weight"]
+        weight = w.reindex(np_.index.get_level_values("period")).to_numpy(float)
+        surplus = float(((_col(np_, "supply_max_mw") - _col(np_, "demand_mw")) * weight).sum())
+        binding = {
+            "arcs_full": _binding_ever(solution.arc_periods, "flow_mw", "capacity_mw", "arc_id"),
+            "fields_at_capacity": _binding_ever(np_, "supply_mw", "supply_max_mw", "node_id"),
+            "grid_nodes_exhausted": _binding_ever(
+                solution.grid_periods, "used_mw", "spare_mw", "grid_id"
+            ),
+        }
+        facility = float(_col(s, "facility_mw").sum())  # weighted: siting.check_energy
+    else:
+        surplus = float(_col(nodes, "supply_max_mw").sum() - _col(nodes, "demand_mw").sum())
+        used = _sum_by(s["grid_mw"], s["grid_id"], grid.index)
+        binding = {
+            "arcs_full": _binding(_col(arcs, "flow_mw"), _col(arcs, "capacity_mw")),
+            "fields_at_capacity": _binding(_col(nodes, "supply_mw"), _col(nodes, "supply_max_mw")),
+            "grid_nodes_exhausted": _binding(used, _col(grid, "spare_mw")),
+        }
+        facility = float((_col(s, "pue") * it_per_site(s)).sum())
 
     def per_it(x: float) -> float:
         return x / it if it > 0 else math.nan
@@ -237,7 +403,7 @@ def recomputed_totals(solution: Solution) -> dict[str, float]:
     out: dict[str, float] = {
         "sites_open": float(_col(s, "open").sum()),
         "it_mw": it,
-        "facility_mw": float((_col(s, "pue") * _col(s, "module_mw") * _col(s, "modules")).sum()),
+        "facility_mw": facility,
         "gas_mw": gas,
         "gas_bcm_y": gas / p.mw_per_bcm_y,
         "grid_mw": float(_col(s, "grid_mw").sum()),
@@ -251,15 +417,35 @@ def recomputed_totals(solution: Solution) -> dict[str, float]:
         "cost_per_mw_it_musd_y": per_it(cost),
         "capex_per_mw_it_musd": per_it(capex),
         **terms,
-        "arcs_full": _binding(_col(arcs, "flow_mw"), _col(arcs, "capacity_mw")),
-        "fields_at_capacity": _binding(_col(nodes, "supply_mw"), _col(nodes, "supply_max_mw")),
-        "grid_nodes_exhausted": _binding(used, _col(grid, "spare_mw")),
+        **binding,
     }
     if "town_km" in s.columns:
-        remoteness = float((_col(s, "town_km") * _col(s, "module_mw") * _col(s, "modules")).sum())
+        remoteness = float((_col(s, "town_km") * it_per_site(s)).sum())
         out["remoteness_mw_km"] = remoteness
         out["remoteness_km"] = per_it(remoteness)
+    if v2:
+        direct, indirect = gas, float(_col(s, "gas_indirect_mw").sum())
+        out.update(
+            {
+                "gas_direct_mw": direct,
+                "gas_indirect_mw": indirect,
+                "gas_total_mw": direct + indirect,
+                "gas_direct_bcm_y": direct / p.mw_per_bcm_y,
+                "gas_indirect_bcm_y": indirect / p.mw_per_bcm_y,
+                "gas_total_bcm_y": (direct + indirect) / p.mw_per_bcm_y,
+                "installed_mw": float(_col(s, "installed_mw").sum()),
+                "power_grid_mw": float(_col(s, "grid_mw").sum()),
+                "cost_usd_per_mwh_it": cost / (it * MUSD_Y_PER_USD_PER_MWH) if it > 0 else math.nan,
+            }
+        )
+        for t in solution.technologies.index:
+            if f"power_{t}_mw" in s.columns:
+                out[f"power_{t}_mw"] = float(_col(s, f"power_{t}_mw").sum())
     return out
+
+
+def it_per_site(s: pd.DataFrame) -> np.ndarray:
+    return _col(s, "module_mw") * _col(s, "modules")
 
 
 def check_totals(c: Checker, solution: Solution) -> None:
@@ -359,6 +545,36 @@ def report_problems(
                     f"{r.mip_gap_setting:.4%})",
                 )
             )
+    sign = 1.0 if minimise else -1.0
+    lp_bound = r.presolve.get("start_lp_bound")
+    if (
+        lp_bound is not None
+        and math.isfinite(lp_bound)
+        and (lp_bound - recomputed) * sign > (tol * scale)
+    ):
+        out.append(
+            (
+                "LP bound",
+                abs(lp_bound - recomputed),
+                f"the LP relaxation's bound {lp_bound:.9g} of the starting plan lies beyond "
+                f"the plan's recomputed objective {recomputed:.9g}",
+            )
+        )
+    start = r.presolve.get("start_objective")
+    if (
+        r.is_optimal
+        and start is not None
+        and math.isfinite(start)
+        and (recomputed - start) * sign > r.mip_gap_setting * abs(start) + tol * scale
+    ):
+        out.append(
+            (
+                "starting plan",
+                abs(recomputed - start),
+                f"the plan called optimal ({recomputed:.9g}) is worse than the starting plan "
+                f"HiGHS was given ({start:.9g})",
+            )
+        )
     lower = r.presolve.get("lagrangian_lower_bound")
     upper = r.presolve.get("lagrangian_upper_bound")
     if minimise and lower is not None and lower - recomputed > tol * scale:

@@ -282,6 +282,7 @@ def print_summary(solution: Any, out_dir: Path | None = None) -> None:
             min_width=6 if col == "power" else len(col),
         )
     chosen = solution.chosen.sort_values("it_mw", ascending=False)
+    v2 = solution.is_v2
     for sid, row in chosen.iterrows():
         place = row.get("place") if isinstance(row.get("place"), str) else None
         name = f"{place} ({sid})" if place else str(sid)
@@ -302,11 +303,14 @@ def print_summary(solution: Any, out_dir: Path | None = None) -> None:
     console().print(
         f"sites: {t['sites_open']}   IT: {t['it_mw']:,.0f} MW   facility: {t['facility_mw']:,.0f} MW"
     )
-    console().print(
-        f"gas burnt: {t['gas_bcm_y']:.2f} bcm/y of {t['surplus_bcm_y']:.1f} bcm/y surplus "
-        f"({(t['gas_bcm_y'] / t['surplus_bcm_y'] if t['surplus_bcm_y'] > 0 else 0):.1%})   "
-        f"grid: {t['grid_mw']:,.0f} MW"
-    )
+    if v2:
+        _print_energy_v2(solution)
+    else:
+        console().print(
+            f"gas burnt: {t['gas_bcm_y']:.2f} bcm/y of {t['surplus_bcm_y']:.1f} bcm/y surplus "
+            f"({(t['gas_bcm_y'] / t['surplus_bcm_y'] if t['surplus_bcm_y'] > 0 else 0):.1%})   "
+            f"grid: {t['grid_mw']:,.0f} MW"
+        )
     console().print(
         f"cost: {t['cost_musd_y']:,.0f} MUSD/y ({t['cost_per_mw_it_musd_y']:.2f} MUSD per MW IT per year); "
         f"capex {t['capex_musd']:,.0f} MUSD ({t['capex_per_mw_it_musd']:.1f} MUSD/MW)"
@@ -340,6 +344,36 @@ def solver_line(r: Any) -> str:
         f"objective {r.objective:,.3f}, bound {bound}, MIP gap {gap}, {r.nodes} nodes, "
         f"HiGHS {r.solve_s:.1f} s"
     )
+
+
+def _print_energy_v2(solution: Any) -> None:
+    """Direct and indirect gas, power by technology and the periods that bind."""
+    t = solution.totals
+    share = t["gas_total_bcm_y"] / t["surplus_bcm_y"] if t["surplus_bcm_y"] > 0 else 0.0
+    console().print(
+        f"gas used: {t['gas_direct_bcm_y']:.2f} bcm/y on site + {t['gas_indirect_bcm_y']:.2f} "
+        f"bcm/y behind the grid = {t['gas_total_bcm_y']:.2f} bcm/y of {t['surplus_bcm_y']:.1f} "
+        f"bcm/y surplus ({share:.1%})   grid: {t['grid_mw']:,.0f} MW (annual mean)"
+    )
+    techs = [x for x in solution.technologies.index if t.get(f"power_{x}_mw", 0.0) > 1e-6]
+    if techs:
+        mix = ", ".join(f"{x} {t[f'power_{x}_mw']:,.0f} MW" for x in techs)
+        console().print(f"on site: {mix} (installed {t['installed_mw']:,.0f} MW)")
+    import pandas as pd
+
+    from siting.solution import at_limit
+
+    ap = solution.arc_periods
+    full = (
+        pd.Series(at_limit(ap["flow_mw"], ap["capacity_mw"]), index=ap.index)
+        .groupby(level="period")
+        .sum()
+    )
+    if full.any():
+        console().print(
+            "pipeline segments full by period: "
+            + ", ".join(f"{q} {int(full.get(q, 0))}" for q in solution.periods.index)
+        )
 
 
 @app.command("check")

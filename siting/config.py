@@ -9,6 +9,7 @@ with their unit (``"5 GW"``, ``"3870 RUB/1000m3"``) and converted to internal un
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -234,6 +235,9 @@ class NetworkConfig(Strict):
         "default",
     )
     default_capacity: GasFlow | None = None
+    #: a grid node's gas share burns gas at its ``gas_node`` (or the nearest network node):
+    #: farther than this from the grid node is an error
+    grid_gas_snap_km: NonNegativeKm = 100.0
 
     @property
     def node_tolerance_km(self) -> float:
@@ -306,8 +310,80 @@ class PueCurve(Strict):
         return self
 
 
+def _fixed_om(value: Any) -> Any:
+    """A fraction of capex per year (a plain number) or a money per power per year."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not 0 <= value <= 1:
+            raise ValueError(
+                f"a fraction of capex per year must lie in [0, 1], got {value!r}; or give it "
+                "as money per power per year, e.g. '50 kUSD/MW/y'"
+            )
+        return float(value)
+    return parse_quantity(value, "money_per_power_year")
+
+
+class TechnologyOption(Strict):
+    """One on-site power technology of ``technology.menu``: integer units of ``unit_size``.
+
+    ``capex`` is overnight, per MW of electric capacity; the annualised cost per MW is
+    (CRF(r, lifetime) · IDC + fixed O&M share) · capex · site capex multiplier, where IDC =
+    ((1+r)^L − 1)/(r·L) is the interest during construction over the lead time L (1 for
+    L = 0). ``fixed_om``: a fraction of capex per year, or money per power per year
+    (default ``costs.om_fraction``). ``variable_om``: money per MWh generated.
+    ``national_cap``: the most MW of this technology that can be installed in all sites
+    together (equipment supply)."""
+
+    unit_size: Annotated[
+        Power, NonNegative, Field(description="unit size, a power such as '25 MW'")
+    ]
+    efficiency: Annotated[
+        float, Field(gt=0, le=1, description="electric efficiency (LHV), a number in (0, 1]")
+    ]
+    capex: Annotated[
+        MoneyPerPower,
+        NonNegative,
+        Field(description="overnight capex per MW, a money per power such as '1.3 MUSD/MW'"),
+    ]
+    fixed_om: (
+        Annotated[
+            float | Quantity,
+            BeforeValidator(_fixed_om),
+            PlainSerializer(lambda v: v if isinstance(v, float) else str(v)),
+        ]
+        | None
+    ) = None
+    variable_om: Annotated[EnergyPrice, NonNegative] = Field(
+        default="0 USD/MWh", validate_default=True
+    )
+    lifetime_years: Annotated[float, Field(gt=0)] | None = None
+    lead_time_years: Annotated[float, Field(ge=0)] = 0.0
+    national_cap: Annotated[Power, NonNegative] | None = None
+
+    @model_validator(mode="after")
+    def _unit(self) -> TechnologyOption:
+        if self.unit_size.value <= 0:
+            raise ValueError("unit_size must be positive")
+        return self
+
+
+class ReliabilityConfig(Strict):
+    """The reliability rule of on-site generation from ``technology.menu``.
+
+    ``rule: n_plus_1``: a site's firm on-site capacity (its capacity minus its largest unit)
+    plus ``grid_firm_share`` times the unused part of its contracted grid capacity covers its
+    on-site output in every period. ``none``: capacity covers output."""
+
+    rule: Literal["none", "n_plus_1"] = "none"
+    grid_firm_share: Fraction = 0.0
+
+
 class TechnologyConfig(Strict):
-    """Campus modules, on-site generation and grid supply."""
+    """Campus modules, on-site generation and grid supply.
+
+    Without a ``menu`` on-site generation is one continuous technology
+    (``generator_efficiency``, ``costs.generation_capex``, the reserve of
+    ``n_plus_one_units``); with one it is built in integer units of the listed technologies
+    under the ``reliability`` rule."""
 
     module_size: Annotated[Power, NonNegative] = Field(default="50 MW", validate_default=True)
     min_modules: Annotated[int, Field(ge=0)] = 1
@@ -318,6 +394,8 @@ class TechnologyConfig(Strict):
     allow_gas: bool = True
     allow_grid: bool = True
     pue: PueCurve = PueCurve()
+    menu: dict[str, TechnologyOption] = Field(default_factory=dict)
+    reliability: ReliabilityConfig | None = None
 
     @model_validator(mode="after")
     def _modules(self) -> TechnologyConfig:
@@ -327,6 +405,22 @@ class TechnologyConfig(Strict):
             )
         if self.module_size.value <= 0:
             raise ValueError("module_size must be positive")
+        if self.menu and self.n_plus_one_units is not None:
+            raise ValueError(
+                "n_plus_one_units is the reserve of generation without a menu; with "
+                "technology.menu give the rule as reliability: {rule: n_plus_1}"
+            )
+        if self.reliability is not None and not self.menu:
+            raise ValueError(
+                "reliability applies to the units of technology.menu; without a menu use "
+                "n_plus_one_units"
+            )
+        for name in self.menu:
+            if not _IDENTIFIER.fullmatch(name):
+                raise ValueError(
+                    f"menu: {name!r}: a technology name is letters, digits and underscores, "
+                    "starting with a letter"
+                )
         return self
 
 
@@ -336,6 +430,9 @@ class LifetimesConfig(Strict):
     grid: Annotated[float, Field(gt=0)] = 40.0
     fiber: Annotated[float, Field(gt=0)] = 25.0
     site: Annotated[float, Field(gt=0)] = 30.0
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 class CostsConfig(Strict):
@@ -367,6 +464,11 @@ class CostsConfig(Strict):
     grid_price: Annotated[EnergyPrice, NonNegative] = Field(
         default="40 USD/MWh", validate_default=True
     )
+    #: per MW of contracted grid capacity (a grid node's capacity_price column, where
+    #: given, replaces it there)
+    grid_capacity_charge: Annotated[MoneyPerPowerYear, NonNegative] | None = None
+    #: per MW of contracted grid capacity, overnight (annualised over the grid lifetime)
+    grid_connection_charge: Annotated[MoneyPerPower, NonNegative] | None = None
     transport_tariff_usd_per_mwh_per_1000km: Annotated[float, Field(ge=0)] = 0.0
     compute_value: Annotated[MoneyPerPowerYear, NonNegative] = Field(
         default="0 MUSD/MW/y", validate_default=True
@@ -403,11 +505,24 @@ class ObjectiveConfig(Strict):
     min_spacing_km: NonNegativeKm | None = None
     hubs: HubDemandConfig | None = None
     gas_use_cost_weight: Annotated[float, Field(ge=0)] = 1e-4
+    #: max_gas_use: the highest average cost per MWh of IT energy (annualised cost / IT
+    #: energy), USD/MWh
+    ceiling_usd_per_mwh: Annotated[float, Field(ge=0)] | None = None
+    #: max_gas_use: count the gas burnt for grid power drawn from gas-fired grid nodes
+    count_indirect: bool = False
+    #: max_gas_use: MW of gas a MW of IT is worth in the objective's tie-break (more IT
+    #: before lower cost at equal gas); default 1e-3 with a ceiling, else 0
+    gas_use_it_weight: Annotated[float, Field(ge=0)] | None = None
+    #: leave out technologies of the menu whose lead time exceeds this many years
+    online_within_years: Annotated[float, Field(ge=0)] | None = None
 
     @model_validator(mode="after")
     def _well_posed(self) -> ObjectiveConfig:
-        if self.sense == "max_gas_use" and self.budget is None:
-            raise ValueError("max_gas_use needs a budget, e.g. budget: '20000 MUSD'")
+        if self.sense == "max_gas_use" and self.budget is None and self.ceiling_usd_per_mwh is None:
+            raise ValueError(
+                "max_gas_use needs a budget or a cost ceiling, e.g. budget: '20000 MUSD' or "
+                "ceiling_usd_per_mwh: 280"
+            )
         if (
             self.min_sites is not None
             and self.max_sites is not None
@@ -451,10 +566,38 @@ class SolverConfig(Strict):
     interface: Literal["standard_form", "appsi"] = "standard_form"
     elastic_diagnosis: bool = True
     check_tolerance: Annotated[float, Field(gt=0)] = 1e-5
+    #: start the MIP from the plan of the MIP restricted to the sites its LP relaxation
+    #: opens (siting/solver/start.py); None: for models with a technology menu
+    restricted_start: bool | None = None
     #: further HiGHS options by their HiGHS name (checked against HiGHS on load)
     highs_options: Annotated[
         dict[str, bool | int | float | str], AfterValidator(_checked_highs_options)
     ] = Field(default_factory=dict)
+
+
+class PeriodFactors(Strict):
+    """Per-period multipliers of annual values, used where a layer has no per-period column:
+    committed ``demand`` and field ``supply`` (nodes), arc ``capacity`` (pipelines), grid
+    ``spare`` capacity and site ``pue``."""
+
+    demand: Annotated[float, Field(ge=0)] | None = None
+    supply: Annotated[float, Field(ge=0)] | None = None
+    capacity: Annotated[float, Field(ge=0)] | None = None
+    spare: Annotated[float, Field(ge=0)] | None = None
+    pue: Annotated[float, Field(gt=0)] | None = None
+
+
+class PeriodConfig(Strict):
+    """A representative period: its share of the year (``weight``), the scenario it belongs
+    to (a later robust model stacks scenarios as periods) and factors on annual values."""
+
+    weight: Annotated[float, Field(gt=0, le=1)]
+    scenario: str = "base"
+    factors: PeriodFactors = PeriodFactors()
+
+
+#: the one period of a case without ``periods``
+ANNUAL_PERIOD = "year"
 
 
 class Case(Strict):
@@ -472,7 +615,33 @@ class Case(Strict):
     objective: ObjectiveConfig = ObjectiveConfig()
     formulation: FormulationConfig = FormulationConfig()
     solver: SolverConfig = SolverConfig()
+    #: representative periods (name → weight, scenario, factors); none: one annual period
+    periods: dict[str, PeriodConfig] | None = None
     scenarios: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _periods(self) -> Case:
+        if not self.periods:
+            return self
+        for name in self.periods:
+            if not _IDENTIFIER.fullmatch(name):
+                raise ValueError(
+                    f"periods: {name!r}: a period name is letters, digits and underscores, "
+                    "starting with a letter (it names layer columns such as demand_<period>)"
+                )
+        total = sum(p.weight for p in self.periods.values())
+        if abs(total - 1.0) > 1e-6:
+            shown = " + ".join(f"{p.weight:g}" for p in self.periods.values())
+            raise ValueError(
+                f"periods: the weights sum to {total:.6g} ({shown}); they are shares of the "
+                "year and must sum to 1"
+            )
+        return self
+
+    @property
+    def period_names(self) -> tuple[str, ...]:
+        """The case's periods in order (the one annual period without ``periods``)."""
+        return tuple(self.periods) if self.periods else (ANNUAL_PERIOD,)
 
     @property
     def conversions(self) -> Conversions:

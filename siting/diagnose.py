@@ -102,7 +102,26 @@ def parameter_checks(inputs: ModelInputs) -> list[Finding]:
 
 
 def network_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
-    """The checks of the network and sites alone (unchanged by re-solves of one model)."""
+    """The checks of the network and sites alone (unchanged by re-solves of one model); with
+    representative periods, in every period (each finding names its period)."""
+    if not inputs.has_periods:
+        return _network_checks(inputs, max_flow_sites)
+    diag = Diagnosis()
+    seen: set[str] = set()
+    for q in inputs.period_names:
+        for f in _network_checks(inputs.period_view(q), max_flow_sites).findings:
+            if not f.blocking:
+                if f.message not in seen:
+                    seen.add(f.message)
+                    diag.findings.append(f)
+                continue
+            diag.findings.append(
+                Finding(f.family, f"{f.where} in {q}", f.amount, f"{q}: {f.message}", f.blocking)
+            )
+    return diag
+
+
+def _network_checks(inputs: ModelInputs, max_flow_sites: int = 300) -> Diagnosis:
     diag = Diagnosis()
     nodes, p = inputs.nodes, inputs.params
     g = _digraph(inputs)
@@ -212,8 +231,12 @@ def _site_gas_limits(g: nx.DiGraph, inputs: ModelInputs, fields: list) -> list[F
     h = g.copy()
     for f in fields:
         h.add_edge("__source__", f, capacity=float(nodes.at[f, "supply_max_mw"]))
+    tech = inputs.technologies
+    available = tech[tech["available"].astype(bool)] if inputs.has_menu else tech
+    # with a technology menu, the most efficient one needs the least gas
+    eta = float(available["efficiency"].max()) if len(available) else p.generator_efficiency
     for s, row in inputs.sites.iterrows():
-        need = row["min_modules"] * row["module_mw"] * row["pue"] / p.generator_efficiency
+        need = row["min_modules"] * row["module_mw"] * row["pue"] / eta
         if need <= 0:
             continue
         reach = (

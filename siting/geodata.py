@@ -188,8 +188,12 @@ def quantity_column(
             f"columns: and units: keys"
         )
     if len(candidates) > 1:
-        exact = [c for c in candidates if c == name]
-        if not exact:
+        # the column that is the name itself, or the name and a unit suffix, is the one
+        # meant; longer names (demand_2024_winter_bcm_y for demand_2024) are other columns
+        exact = [c for c in candidates if c == name] or [
+            c for c in candidates if _without_suffix(c) == name
+        ]
+        if len(exact) != 1:
             raise DataError(
                 f"{where}: several columns match {name!r}: {', '.join(candidates)}; "
                 "name one of them in the case file"
@@ -209,6 +213,48 @@ def quantity_column(
     if ids is not None:
         _non_negative(values, ids, column, where)
     return column, values * factor
+
+
+def _without_suffix(column: str) -> str:
+    """A column name without its unit suffix (unchanged if it has none)."""
+    for suffix in sorted(COLUMN_SUFFIXES, key=len, reverse=True):
+        if column.endswith(suffix):
+            return column[: -len(suffix)]
+    return column
+
+
+def _has_quantity(df: pd.DataFrame, name: str) -> bool:
+    """Whether ``df`` has a column ``name`` or ``name`` with a unit suffix."""
+    return any(str(c) == name or _without_suffix(str(c)) == name for c in df.columns)
+
+
+def period_quantities(
+    df: pd.DataFrame,
+    name: str,
+    kind: str,
+    conv: Conversions,
+    where: str,
+    ids: pd.Series,
+    periods: tuple[str, ...],
+) -> dict[str, np.ndarray]:
+    """Per-period values of quantity ``name`` from the columns ``<name>_<period>[_<unit>]``
+    (internal units, NaN where a feature leaves one empty).
+
+    Either every period has its column or none has (then the result is empty); a column
+    for some periods only is an error naming the layer, the column and the period."""
+    found = {p: _has_quantity(df, f"{name}_{p}") for p in periods}
+    if not any(found.values()):
+        return {}
+    missing = [p for p, has in found.items() if not has]
+    if missing:
+        given = next(p for p, has in found.items() if has)
+        column = next(str(c) for c in df.columns if _without_suffix(str(c)) in (f"{name}_{given}",))
+        raise DataError(
+            f"{where}: column {column} gives {name!r} for period {given} but there is no "
+            f"{name}_{missing[0]} column for period {missing[0]}; give a per-period column for "
+            f"every period ({', '.join(periods)}) or for none"
+        )
+    return {p: quantity_column(df, f"{name}_{p}", kind, conv, where, ids)[1] for p in periods}
 
 
 def _example_unit(kind: str) -> str:
@@ -244,12 +290,17 @@ def capacity_from_diameter_bcm_y(diameter_mm: np.ndarray) -> np.ndarray:
 
 
 def standardise_pipelines(
-    raw: gpd.GeoDataFrame, cfg: NetworkConfig, conv: Conversions, source: str = "<memory>"
+    raw: gpd.GeoDataFrame,
+    cfg: NetworkConfig,
+    conv: Conversions,
+    source: str = "<memory>",
+    periods: tuple[str, ...] = (),
 ) -> gpd.GeoDataFrame:
     """Pipelines in the common schema: one row per (Multi)LineString feature.
 
     A missing capacity is filled by the rules of ``cfg.fill_capacity`` in order; the rule
-    used is kept in ``capacity_source`` (``data``, ``system``, ``diameter``, ``default``)."""
+    used is kept in ``capacity_source`` (``data``, ``system``, ``diameter``, ``default``).
+    With ``periods``, per-period capacity columns become ``capacity_<period>_mw``."""
     where = _where(source, "pipelines")
     raw = _require_crs(raw, where)
     ids = _ids(raw, "pipeline_id", where)
@@ -296,6 +347,7 @@ def standardise_pipelines(
             )
     else:
         direction = pd.Series([""] * len(raw), index=raw.index)
+    per_period = period_quantities(raw, cfg.capacity_column, "gas_flow", conv, where, ids, periods)
     default_dir = "forward" if cfg.direction == "as_drawn" else "both"
     ends = {
         c: (raw[c].astype(object).where(raw[c].notna(), None).to_numpy() if c in raw else None)
@@ -316,6 +368,7 @@ def standardise_pipelines(
             "diameter_mm": diameter,
             "from_node": ends["from_node"] if ends["from_node"] is not None else None,
             "to_node": ends["to_node"] if ends["to_node"] is not None else None,
+            **{f"capacity_{p}_mw": v for p, v in per_period.items()},
         },
         geometry=raw.geometry.to_numpy(),
         crs="EPSG:4326",
@@ -401,9 +454,15 @@ def _optional_quantity(
 
 
 def standardise_nodes(
-    raw: gpd.GeoDataFrame, cfg: NetworkConfig, conv: Conversions, source: str = "<memory>"
+    raw: gpd.GeoDataFrame,
+    cfg: NetworkConfig,
+    conv: Conversions,
+    source: str = "<memory>",
+    periods: tuple[str, ...] = (),
 ) -> gpd.GeoDataFrame:
-    """Nodes in the common schema with ``supply_mw`` and ``demand_mw``."""
+    """Nodes in the common schema with ``supply_mw`` and ``demand_mw``; with ``periods``,
+    also ``supply_<period>_mw`` and ``demand_<period>_mw`` where the layer has per-period
+    columns (NaN where a feature leaves one empty)."""
     where = _where(source, "nodes")
     raw = _require_crs(raw, where)
     ids = _ids(raw, "node_id", where)
@@ -422,23 +481,34 @@ def standardise_nodes(
     price = np.full(len(raw), np.nan)
     if cfg.gas_price_column is not None:
         _col, price = quantity_column(raw, cfg.gas_price_column, "gas_price", conv, where, ids)
-    return gpd.GeoDataFrame(
-        {
-            "node_id": ids.to_numpy(),
-            "name": _names(raw, ids),
-            "kind": kind.to_numpy(),
-            "supply_mw": supply,
-            "demand_mw": demand,
-            "gas_price_usd_per_mwh": price,
-        },
-        geometry=raw.geometry.to_numpy(),
-        crs="EPSG:4326",
-    )
+    columns = {
+        "node_id": ids.to_numpy(),
+        "name": _names(raw, ids),
+        "kind": kind.to_numpy(),
+        "supply_mw": supply,
+        "demand_mw": demand,
+        "gas_price_usd_per_mwh": price,
+    }
+    for role, column in (("supply", cfg.supply_column), ("demand", cfg.demand_column)):
+        values = period_quantities(raw, column, "gas_flow", conv, where, ids, periods)
+        columns.update({f"{role}_{p}_mw": v for p, v in values.items()})
+    return gpd.GeoDataFrame(columns, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
+
+
+#: the fuels a grid node's power may come from (columns ``fuel_<name>``, shares 0–1)
+GRID_FUELS = ("gas", "coal", "nuclear", "hydro", "other")
 
 
 def standardise_grid(
-    raw: gpd.GeoDataFrame, conv: Conversions, source: str = "<memory>"
+    raw: gpd.GeoDataFrame,
+    conv: Conversions,
+    source: str = "<memory>",
+    periods: tuple[str, ...] = (),
 ) -> gpd.GeoDataFrame:
+    """Grid nodes with ``spare_mw`` and the energy price; with ``periods``,
+    ``spare_<period>_mw`` where the layer has per-period columns. Optional fuel columns
+    (``fuel_gas`` … ``fuel_other``, ``gas_heat_rate`` or ``gas_efficiency``, ``gas_node``)
+    and a capacity price (``capacity_price_<unit>``) are kept when given."""
     where = _where(source, "grid")
     raw = _require_crs(raw, where)
     ids = _ids(raw, "grid_id", where)
@@ -457,17 +527,97 @@ def standardise_grid(
         if "voltage_kv" in raw.columns
         else np.full(len(raw), np.nan)
     )
-    return gpd.GeoDataFrame(
-        {
-            "grid_id": ids.to_numpy(),
-            "name": _names(raw, ids),
-            "voltage_kv": voltage,
-            "spare_mw": spare,
-            "energy_price_usd_per_mwh": price,
-        },
-        geometry=raw.geometry.to_numpy(),
-        crs="EPSG:4326",
+    columns: dict[str, object] = {
+        "grid_id": ids.to_numpy(),
+        "name": _names(raw, ids),
+        "voltage_kv": voltage,
+        "spare_mw": spare,
+        "energy_price_usd_per_mwh": price,
+    }
+    for p, values in period_quantities(raw, "spare", "power", conv, where, ids, periods).items():
+        if np.isnan(values).any():
+            i = int(np.flatnonzero(np.isnan(values))[0])
+            raise DataError(
+                f"{where}: feature {ids.iloc[i]}: column spare_{p}: missing spare capacity for "
+                f"period {p}"
+            )
+        columns[f"spare_{p}_mw"] = values
+    if _quantity_columns(raw, "capacity_price", "money_per_power_year"):
+        _col, cap_price = quantity_column(
+            raw, "capacity_price", "money_per_power_year", conv, where, ids
+        )
+        columns["capacity_price_musd_per_mw_y"] = cap_price
+    columns.update(_grid_fuel(raw, ids, where))
+    return gpd.GeoDataFrame(columns, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
+
+
+def _grid_fuel(raw: pd.DataFrame, ids: pd.Series, where: str) -> dict[str, np.ndarray]:
+    """The fuel columns of a grid layer: shares in [0, 1] summing to at most 1, the heat
+    rate of the gas share (MWh of fuel per MWh of power) and the node that feeds it."""
+    given = [f for f in GRID_FUELS if f"fuel_{f}" in raw.columns]
+    if not given:
+        for column in ("gas_heat_rate", "gas_efficiency", "gas_node"):
+            if column in raw.columns:
+                raise DataError(
+                    f"{where}: column {column} needs the fuel shares it belongs to: give "
+                    f"fuel_gas (and fuel_{', fuel_'.join(GRID_FUELS[1:])}), each 0–1"
+                )
+        return {}
+    out: dict[str, np.ndarray] = {}
+    for fuel in GRID_FUELS:
+        column = f"fuel_{fuel}"
+        if column not in raw.columns:
+            out[column] = np.zeros(len(raw))
+            continue
+        values = pd.to_numeric(raw[column], errors="coerce").to_numpy(dtype=float)
+        bad = raw[column].notna().to_numpy() & np.isnan(values)
+        bad |= (values < 0) | (values > 1)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataError(
+                f"{where}: feature {ids.iloc[i]}: column {column}: {raw[column].iloc[i]!r} is "
+                "not a share; a fuel share is a number from 0 to 1"
+            )
+        out[column] = np.nan_to_num(values, nan=0.0)
+    total = np.sum([out[f"fuel_{f}"] for f in GRID_FUELS], axis=0)
+    over = total > 1 + 1e-6
+    if over.any():
+        i = int(np.flatnonzero(over)[0])
+        shares = ", ".join(f"{f} {out[f'fuel_{f}'][i]:g}" for f in GRID_FUELS)
+        raise DataError(
+            f"{where}: feature {ids.iloc[i]}: the fuel shares sum to {total[i]:.4g} ({shares}); "
+            "they are shares of the power that serves new load and may sum to at most 1"
+        )
+    heat_rate = np.full(len(raw), np.nan)
+    if "gas_heat_rate" in raw.columns:
+        heat_rate = pd.to_numeric(raw["gas_heat_rate"], errors="coerce").to_numpy(dtype=float)
+    if "gas_efficiency" in raw.columns:
+        eff = pd.to_numeric(raw["gas_efficiency"], errors="coerce").to_numpy(dtype=float)
+        bad_eff = (eff <= 0) | (eff > 1)
+        if bad_eff.any():
+            i = int(np.flatnonzero(bad_eff)[0])
+            raise DataError(
+                f"{where}: feature {ids.iloc[i]}: column gas_efficiency: {eff[i]:g}; an "
+                "efficiency is a number in (0, 1]"
+            )
+        heat_rate = np.where(np.isnan(heat_rate), 1.0 / eff, heat_rate)
+    gas = out["fuel_gas"] > 0
+    missing = gas & ~(np.isfinite(heat_rate) & (heat_rate >= 1))
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        raise DataError(
+            f"{where}: feature {ids.iloc[i]}: fuel_gas is {out['fuel_gas'][i]:g} but "
+            "gas_efficiency (0–1) or gas_heat_rate (MWh of fuel per MWh, ≥ 1) is missing or "
+            "impossible"
+        )
+    out["gas_heat_rate"] = np.where(gas, heat_rate, 0.0)
+    node = (
+        raw["gas_node"].astype(object).where(raw["gas_node"].notna(), None).to_numpy()
+        if "gas_node" in raw.columns
+        else np.full(len(raw), None, dtype=object)
     )
+    out["gas_node"] = np.where(gas, node, None)
+    return out
 
 
 def standardise_lines(
@@ -520,6 +670,25 @@ def standardise_points_table(
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(f"{where}: row {i + 1}: lat/lon out of range; are they swapped?")
     return out.reset_index(drop=True)
+
+
+def standardise_climate(
+    raw: pd.DataFrame, source: str = "<memory>", periods: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Climate stations with ``temp_mean_c``, and ``temp_mean_<period>_c`` for every period
+    when the table gives one for any (a column for some periods only is an error)."""
+    where = _where(source, "climate")
+    given = [p for p in periods if f"temp_mean_{p}_c" in raw.columns]
+    if given and len(given) < len(periods):
+        absent = next(p for p in periods if p not in given)
+        raise DataError(
+            f"{where}: column temp_mean_{given[0]}_c gives the temperature of period "
+            f"{given[0]} but there is no temp_mean_{absent}_c for period {absent}; give a "
+            f"column for every period ({', '.join(periods)}) or for none"
+        )
+    return standardise_points_table(
+        raw, "climate", ["temp_mean_c", *(f"temp_mean_{p}_c" for p in given)], source
+    )
 
 
 def standardise_hubs(raw: gpd.GeoDataFrame, source: str = "<memory>") -> gpd.GeoDataFrame:

@@ -85,6 +85,15 @@ def corridor_flows(edges: gpd.GeoDataFrame, solution: Solution) -> gpd.GeoDataFr
     out["free_capacity_mw"] = np.maximum(cap - out["net_flow_mw"].abs(), 0.0)
     out["net_flow_bcm_y"] = out["net_flow_mw"] / solution.params.mw_per_bcm_y
     out["free_capacity_bcm_y"] = out["free_capacity_mw"] / solution.params.mw_per_bcm_y
+    if solution.is_v2:
+        # with periods: the flows above are annual means; the peak is each corridor's
+        # highest utilisation in any period and direction, and the period it occurs in
+        peak, when = arcs["utilisation"].to_dict(), arcs["binding_period"].to_dict()
+        pairs = list(zip(out["u"], out["v"], strict=True))
+        both = [(f"{u}>{v}", f"{v}>{u}") for u, v in pairs]
+        top = [max(ab, key=lambda a: peak.get(a, 0.0)) for ab in both]
+        out["peak_utilisation"] = [peak.get(a, 0.0) for a in top]
+        out["binding_period"] = [when.get(a, "") or "" for a in top]
     return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
 
 
@@ -168,7 +177,10 @@ def run_layers(
     }
     if nodes_geo is not None:
         nodes = nodes_geo.drop(columns=[c for c in ("supply_mw",) if c in nodes_geo.columns])
-        used = solution.nodes[["supply_max_mw", "supply_mw", "burn_mw"]]
+        node_columns = ["supply_max_mw", "supply_mw", "burn_mw"]
+        if solution.is_v2:
+            node_columns += ["indirect_mw", "binding_period"]
+        used = solution.nodes[node_columns]
         layers["nodes"] = nodes.merge(used, left_on="node_id", right_index=True, how="left")
         fields = layers["nodes"][layers["nodes"]["kind"] == "field"].copy()
         fields["supply_max_bcm_y"] = fields["supply_max_mw"] / solution.params.mw_per_bcm_y
@@ -182,7 +194,10 @@ def run_layers(
     if data is None:
         return layers
     if data.grid is not None:
-        use = solution.grid_nodes[["used_mw", "utilisation"]]
+        grid_columns = ["used_mw", "utilisation"]
+        if solution.is_v2:
+            grid_columns += ["gas_indirect_mw", "binding_period"]
+        use = solution.grid_nodes[grid_columns]
         layers["grid"] = data.grid.merge(use, left_on="grid_id", right_index=True, how="left")
     if data.fiber is not None:
         layers["fiber"] = data.fiber

@@ -18,10 +18,11 @@ import pandas as pd
 
 from siting import geo
 from siting.collector import paused
-from siting.config import Case, CostsConfig, FormulationConfig
+from siting.config import ANNUAL_PERIOD, Case, CostsConfig, FormulationConfig
 from siting.errors import DataError
 from siting.geodata import GeoData
 from siting.prices import price_factor
+from siting.technologies import TECH_COLUMNS, technology_table
 from siting.units import HOURS_PER_YEAR, bcm_per_year_to_mw
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ PARETO_METRICS: dict[str, tuple[str, str]] = {
 
 #: USD/MWh of a constant 1 MW flow over a year → MUSD/y
 MUSD_Y_PER_USD_PER_MWH = HOURS_PER_YEAR / 1e6
+#: max_gas_use with a cost ceiling: MW of gas one MW of IT is worth in the tie-break (more
+#: IT before lower cost among plans that burn the same gas)
+GAS_USE_IT_WEIGHT = 1e-3
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,13 @@ class Params:
     pareto_metrics: tuple[str, str] | None = None
     pareto_weights: tuple[float, float] = (1.0, 0.0)
     pareto_bounds: tuple[float | None, float | None] = (None, None)
+    # model v2: the reliability rule of the technology menu, the firm share credited to a
+    # grid connection, and the max_gas_use objective's ceiling and counting
+    reliability: Literal["none", "n_plus_1"] = "none"
+    grid_firm_share: float = 0.0
+    ceiling_usd_per_mwh: float | None = None
+    count_indirect: bool = False
+    gas_use_it_weight: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -117,13 +128,58 @@ SITE_COLUMNS = [
 ]
 GRID_COLUMNS = ["spare_mw", "price_factor"]
 HUB_COLUMNS = ["demand_mw", "share_of_it"]
+#: grid node columns of model v2 (absent: no gas share, no capacity or connection charge)
+GRID_V2_COLUMNS = [
+    "gas_share",
+    "gas_heat_rate",
+    "gas_node",
+    "capacity_charge_musd_per_mw_y",
+    "connection_charge_musd_per_mw",
+    "connection_cost_musd_per_mw_y",
+]
+PERIOD_TABLE_COLUMNS = ["weight", "scenario"]
+#: per-period values: table → (long table attribute, its id column, the annual columns)
+PERIOD_VALUES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "nodes": ("node_periods", "node_id", ("supply_max_mw", "demand_mw")),
+    "arcs": ("arc_periods", "arc_id", ("capacity_mw",)),
+    "grid_nodes": ("grid_periods", "grid_id", ("spare_mw",)),
+    "sites": ("site_periods", "site_id", ("pue",)),
+}
 SERVE_COLUMNS = ["site_id", "hub_id", "rtt_ms", "cost_musd_per_mw_y"]
 CLIQUE_COLUMNS = ["clique_id", "site_id"]
 
 
+def annual_periods() -> pd.DataFrame:
+    """The one period of a model without representative periods: the year, weight 1."""
+    return pd.DataFrame(
+        {"weight": [1.0], "scenario": ["base"]}, index=pd.Index([ANNUAL_PERIOD], name="period")
+    )
+
+
+def _empty_long(id_column: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    index = pd.MultiIndex.from_arrays([[], []], names=[id_column, "period"])
+    return pd.DataFrame({c: pd.Series(dtype=float) for c in columns}, index=index)
+
+
+def _long_default(table: str) -> pd.DataFrame:
+    _attr, id_column, columns = PERIOD_VALUES[table]
+    return _empty_long(id_column, columns)
+
+
 @dataclass(frozen=True)
 class ModelInputs:
-    """The MILP's data. Indexed tables; ``validate()`` checks their consistency."""
+    """The MILP's data. Indexed tables; ``validate()`` checks their consistency.
+
+    Model v2 adds (each optional; without them the model is the annual one-technology model):
+
+    - ``periods``: representative periods with their weight (Σ = 1) and scenario;
+    - ``node_periods``, ``arc_periods``, ``grid_periods``, ``site_periods``: long tables keyed
+      (id, period) with the per-period values of the annual columns named in
+      :data:`PERIOD_VALUES` (empty: the annual value in every period);
+    - ``technologies``: the on-site technology menu (empty: one continuous technology);
+    - grid node columns :data:`GRID_V2_COLUMNS` (gas share and its heat rate and feeding
+      node, capacity and connection charges).
+    """
 
     nodes: pd.DataFrame
     arcs: pd.DataFrame
@@ -133,9 +189,90 @@ class ModelInputs:
     hubs: pd.DataFrame = field(default_factory=lambda: _empty(HUB_COLUMNS, "hub_id"))
     serve: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SERVE_COLUMNS))
     cliques: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLIQUE_COLUMNS))
+    periods: pd.DataFrame = field(default_factory=annual_periods)
+    technologies: pd.DataFrame = field(default_factory=lambda: _empty(TECH_COLUMNS, "tech_id"))
+    node_periods: pd.DataFrame = field(default_factory=lambda: _long_default("nodes"))
+    arc_periods: pd.DataFrame = field(default_factory=lambda: _long_default("arcs"))
+    grid_periods: pd.DataFrame = field(default_factory=lambda: _long_default("grid_nodes"))
+    site_periods: pd.DataFrame = field(default_factory=lambda: _long_default("sites"))
 
     def with_params(self, **changes: object) -> ModelInputs:
         return replace(self, params=replace(self.params, **changes))
+
+    @property
+    def period_names(self) -> list:
+        return self.periods.index.tolist()
+
+    @property
+    def has_periods(self) -> bool:
+        """More than one period, or per-period values that differ from the annual ones."""
+        return len(self.periods) > 1 or any(
+            len(getattr(self, attr)) for attr, _i, _c in PERIOD_VALUES.values()
+        )
+
+    @property
+    def has_menu(self) -> bool:
+        return len(self.technologies) > 0
+
+    @property
+    def has_grid_fuel(self) -> bool:
+        g = self.grid_nodes
+        return "gas_share" in g.columns and bool((g["gas_share"] > 0).any())
+
+    @property
+    def has_grid_charges(self) -> bool:
+        """Whether sites contract a grid capacity: a capacity or connection charge, or a
+        firm share credited to the grid connection."""
+        g = self.grid_nodes
+        charged = any(
+            c in g.columns and bool((g[c] > 0).any())
+            for c in ("capacity_charge_musd_per_mw_y", "connection_cost_musd_per_mw_y")
+        )
+        return charged or (self.has_menu and self.params.grid_firm_share > 0)
+
+    @property
+    def is_v2(self) -> bool:
+        """Whether any model v2 feature is in use (else the model is the v1 model)."""
+        return (
+            self.has_periods
+            or self.has_menu
+            or self.has_grid_fuel
+            or self.has_grid_charges
+            or self.params.ceiling_usd_per_mwh is not None
+        )
+
+    def grid_column(self, column: str) -> pd.Series:
+        """A model v2 grid node column, zeros (or None for ``gas_node``) where absent."""
+        g = self.grid_nodes
+        if column in g.columns:
+            return g[column]
+        if column == "gas_node":
+            return pd.Series([None] * len(g), index=g.index, dtype=object)
+        return pd.Series(0.0, index=g.index)
+
+    def per_period(self, table: str, column: str) -> pd.DataFrame:
+        """The values of ``column`` of ``table`` (nodes, arcs, grid_nodes, sites) in every
+        period: one row per id, one column per period."""
+        attr, _id, _cols = PERIOD_VALUES[table]
+        base = getattr(self, table)
+        periods = self.period_names
+        long = getattr(self, attr)
+        if len(long) == 0:
+            values = np.repeat(base[column].to_numpy(float)[:, None], len(periods), axis=1)
+            return pd.DataFrame(values, index=base.index, columns=pd.Index(periods, name="period"))
+        wide = long[column].unstack("period")
+        return wide.reindex(index=base.index, columns=periods).astype(float)
+
+    def period_view(self, period: object) -> ModelInputs:
+        """The inputs of one period as an annual model (its values in the annual columns)."""
+        changes: dict[str, pd.DataFrame] = {}
+        for table, (attr, _id, columns) in PERIOD_VALUES.items():
+            frame = getattr(self, table).copy()
+            for column in columns:
+                frame[column] = self.per_period(table, column)[period].to_numpy(float)
+            changes[table] = frame
+            changes[attr] = _long_default(table)
+        return replace(self, **changes, periods=annual_periods())
 
     def validate(self) -> ModelInputs:
         """Raise DataError on dangling references or impossible values."""
@@ -197,7 +334,60 @@ class ModelInputs:
             raise DataError(f"min_sites ({p.min_sites}) is larger than max_sites ({p.max_sites})")
         if not _known(self.cliques["site_id"], self.sites.index).all():
             raise DataError("cliques: a site_id is not a site")
+        self._validate_v2()
         return self
+
+    def _validate_v2(self) -> None:
+        """The model v2 tables: periods, per-period values, technologies, grid fuel."""
+        w = self.periods["weight"].to_numpy(float)
+        if len(w) == 0 or not np.isfinite(w).all() or (w <= 0).any():
+            raise DataError("periods: every period needs a weight > 0")
+        if abs(w.sum() - 1.0) > 1e-6:
+            raise DataError(f"periods: the weights sum to {w.sum():.6g}; they must sum to 1")
+        periods = set(self.period_names)
+        for table, (attr, id_column, columns) in PERIOD_VALUES.items():
+            long = getattr(self, attr)
+            if len(long) == 0:
+                continue
+            ids = getattr(self, table).index
+            expected = pd.MultiIndex.from_product([ids, self.period_names])
+            if len(long) != len(expected) or not long.index.isin(expected).all():
+                raise DataError(
+                    f"{attr}: needs one row per {id_column} and period "
+                    f"({len(ids)} × {len(periods)}), has {len(long)}"
+                )
+            for column in columns:
+                values = long[column].to_numpy(float)
+                bad = ~np.isfinite(values) | (values < 0)
+                if bad.any():
+                    raise DataError(f"{attr} {long.index[bad][0]}: {column} must be finite and ≥ 0")
+        tech = self.technologies
+        for column, low in (("unit_mw", 0.0), ("efficiency", 0.0)):
+            values = tech[column].to_numpy(float)
+            bad = ~np.isfinite(values) | (values <= low)
+            if bad.any():
+                raise DataError(f"technology {tech.index[bad][0]}: {column} must be > 0")
+        if (tech["efficiency"].to_numpy(float) > 1).any():
+            raise DataError("technology: an efficiency above 1 is impossible")
+        g = self.grid_nodes
+        if "gas_share" in g.columns:
+            share = g["gas_share"].to_numpy(float)
+            rate = g["gas_heat_rate"].to_numpy(float)
+            bad = (share < 0) | (share > 1) | ((share > 0) & ~(rate >= 1))
+            if bad.any():
+                raise DataError(
+                    f"grid node {g.index[bad][0]}: gas_share must be in [0, 1] and its "
+                    "gas_heat_rate ≥ 1"
+                )
+            fed = g.index[share > 0]
+            unknown = [x for x in g.loc[fed, "gas_node"] if x not in set(self.nodes.index)]
+            if unknown:
+                raise DataError(f"grid: gas_node {unknown[0]!r} is not a network node")
+        p = self.params
+        if not 0 <= p.grid_firm_share <= 1:
+            raise DataError("grid_firm_share must be in [0, 1]")
+        if p.reliability != "none" and not self.has_menu:
+            raise DataError("a reliability rule needs a technology menu")
 
     @property
     def max_it_mw(self) -> pd.Series:
@@ -246,7 +436,29 @@ def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInpu
     params = params_from_case(case)
     hubs, serve = _hubs_tables(eligible, data, case)
     cliques = spacing_cliques(sites, case.objective.min_spacing_km)
-    return ModelInputs(nodes, arcs, sites, params, grid_nodes, hubs, serve, cliques).validate()
+    inputs = ModelInputs(nodes, arcs, sites, params, grid_nodes, hubs, serve, cliques)
+    return with_v2_tables(inputs, graph, data, case).validate()
+
+
+def with_v2_tables(inputs: ModelInputs, graph: nx.Graph, data: GeoData, case: Case) -> ModelInputs:
+    """``inputs`` with the model v2 tables the case asks for: periods and per-period values,
+    the technology menu, and the grid nodes' fuel and charges (unchanged for a v1 case)."""
+    from siting import periods as per
+    from siting.grid_fuel import grid_v2_table
+
+    changes: dict[str, pd.DataFrame] = {}
+    extra = grid_v2_table(inputs.grid_nodes.index, data, graph, case)
+    if len(extra.columns):
+        changes["grid_nodes"] = inputs.grid_nodes.join(extra)
+    if case.technology.menu:
+        changes["technologies"] = technology_table(case)
+    if case.periods:
+        changes["periods"] = per.periods_table(case)
+        changes["node_periods"] = per.node_periods(inputs.nodes, data, case)
+        changes["arc_periods"] = per.arc_periods(inputs.arcs, graph, data, case)
+        changes["grid_periods"] = per.grid_periods(inputs.grid_nodes, data, case)
+        changes["site_periods"] = per.site_periods(inputs.sites, data, case)
+    return replace(inputs, **changes) if changes else inputs
 
 
 def params_from_case(case: Case) -> Params:
@@ -274,6 +486,15 @@ def params_from_case(case: Case) -> Params:
         max_rtt_ms=obj.hubs.max_rtt_ms if obj.hubs is not None else None,
         mw_per_bcm_y=bcm_per_year_to_mw(1.0, conv),
         formulation=case.formulation,
+        reliability=tech.reliability.rule if tech.menu and tech.reliability else "none",
+        grid_firm_share=tech.reliability.grid_firm_share if tech.menu and tech.reliability else 0.0,
+        ceiling_usd_per_mwh=obj.ceiling_usd_per_mwh,
+        count_indirect=obj.count_indirect,
+        gas_use_it_weight=(
+            obj.gas_use_it_weight
+            if obj.gas_use_it_weight is not None
+            else (GAS_USE_IT_WEIGHT if obj.ceiling_usd_per_mwh is not None else 0.0)
+        ),
     )
 
 

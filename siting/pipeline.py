@@ -78,7 +78,25 @@ def prepare(case: Case, data: GeoData | None = None, step: Step = _quiet) -> Pre
         candidates = build_candidates(network, data, case)
     with step("model inputs"):
         inputs = build_inputs(candidates, data, case)
+    network.report.gas_feeds = gas_feeds(inputs)
     return Prepared(case, data, network, candidates, inputs)
+
+
+def gas_feeds(inputs: ModelInputs) -> list[dict[str, object]]:
+    """The network node that feeds each gas-fired grid node, for the network report."""
+    g = inputs.grid_nodes
+    if "gas_node_source" not in g.columns:
+        return []
+    fed = g[g["gas_share"] > 0]
+    return [
+        {
+            "grid_id": str(i),
+            "gas_node": str(r.gas_node),
+            "km": float(r.gas_node_km),
+            "source": str(r.gas_node_source),
+        }
+        for i, r in fed.iterrows()
+    ]
 
 
 def solve_inputs(

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 Step = Callable[[str], AbstractContextManager[None]]
 
 #: the steps of a solve, by what they do (the sweep worker times them as such)
-BUILD_STEPS = ("Lagrangian bound and site fixing", "building the model")
+BUILD_STEPS = (
+    "Lagrangian bound and site fixing",
+    "building the model",
+    "a starting plan from the LP relaxation",
+)
 SOLVE_STEP = "solving with HiGHS"
 READ_STEPS = ("reading the solution", "routing gas flows")
 DIAGNOSE_STEP = "diagnosing infeasibility (elastic re-solve)"

@@ -111,7 +111,9 @@ UNITS: Final[dict[str, dict[str, Factor]]] = {
     "money": _MONEY,
     "money_per_power": _per(_MONEY, {"MW": 1.0, "kW": 1e-3, "GW": 1e3}),
     "money_per_length": _per(_MONEY, {"km": 1.0, "m": 1e-3, "mi": 1.609344}),
-    "money_per_power_year": _per(_MONEY, {"MW/y": 1.0, "kW/y": 1e-3}),
+    "money_per_power_year": _per(
+        _MONEY, {"MW/y": 1.0, "kW/y": 1e-3, "MW/month": 1.0 / 12.0, "kW/month": 1e-3 / 12.0}
+    ),
     "energy_price": {
         **{f"{cur}/MWh": _energy_price(1.0, cur) for cur in _CURRENCIES},
         **{f"{cur}/kWh": _energy_price(1e-3, cur) for cur in _CURRENCIES},
@@ -248,6 +250,10 @@ COLUMN_SUFFIXES: Final = {
     "_usd_mwh": ("gas_price", "USD/MWh"),
     "_usd_mmbtu": ("gas_price", "USD/MMBtu"),
     "_rub_mwh": ("energy_price", "RUB/MWh"),
+    "_rub_mw_month": ("money_per_power_year", "RUB/MW/month"),
+    "_usd_mw_month": ("money_per_power_year", "USD/MW/month"),
+    "_rub_mw_y": ("money_per_power_year", "RUB/MW/y"),
+    "_usd_mw_y": ("money_per_power_year", "USD/MW/y"),
     "_mw": ("power", "MW"),
     "_gw": ("power", "GW"),
     "_km": ("length", "km"),

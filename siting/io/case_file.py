@@ -290,7 +290,8 @@ def _explain(err: Mapping[str, Any], loc: tuple[str, ...], root: type[BaseModel]
         hint = f"; allowed: {', '.join(allowed)}" if allowed else ""
         return f"unknown key{guess}{hint}"
     if kind == "missing":
-        return "required key is missing"
+        described = _description(loc, root)
+        return "required key is missing" + (f": give the {described}" if described else "")
     if kind == "literal_error":
         return msg.replace("Input should be", "must be one of")
     if kind in {"float_parsing", "int_parsing", "float_type", "int_type", "bool_parsing"}:
@@ -310,6 +311,25 @@ def _allowed_keys(loc: tuple[str, ...], root: type[BaseModel] = Case) -> list[st
     if isinstance(model, type) and issubclass(model, BaseModel):
         return list(model.model_fields)
     return []
+
+
+def _description(loc: tuple[str, ...], root: type[BaseModel] = Case) -> str | None:
+    """The description of the field at ``loc`` (what a missing key must hold)."""
+    model: Any = root
+    for key in loc[:-1]:
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            field = model.model_fields.get(key)
+            if field is not None:
+                model = _model_in(field.annotation)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)) or not loc:
+        return None
+    field = model.model_fields.get(loc[-1])
+    if field is not None and field.description:
+        return field.description
+    for meta in field.metadata if field is not None else ():
+        if getattr(meta, "description", None):
+            return str(meta.description)
+    return None
 
 
 def _model_in(annotation: Any) -> Any:

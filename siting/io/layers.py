@@ -31,6 +31,7 @@ from siting.errors import DataError
 from siting.geodata import (
     GeoData,
     removals_frame,
+    standardise_climate,
     standardise_grid,
     standardise_hubs,
     standardise_lines,
@@ -60,6 +61,7 @@ QUANTITY_KINDS = {
     "production_capacity": "gas_flow",
     "demand": "gas_flow",
     "spare": "power",
+    "capacity_price": "money_per_power_year",
     "diameter": "length",
     "length": "length",
 }
@@ -446,6 +448,7 @@ def load_geodata(case: Case) -> GeoData:
     if case.layers is None:
         raise DataError(f"case {case.name}: names no layers")
     layers, net, conv = case.layers, case.network, case.conversions
+    periods = tuple(case.periods or ())
     src = {k: str(s.path) for k, s in layers.specs().items()}
     removed: list[dict[str, object]] = []
 
@@ -455,10 +458,14 @@ def load_geodata(case: Case) -> GeoData:
         return raw.frame  # type: ignore[return-value]
 
     pipelines = standardise_pipelines(
-        vector(layers.pipelines, "pipelines"), net, conv, src["pipelines"]
+        vector(layers.pipelines, "pipelines"), net, conv, src["pipelines"], periods
     )
-    nodes = standardise_nodes(vector(layers.nodes, "nodes"), net, conv, src["nodes"])
-    grid = standardise_grid(vector(layers.grid, "grid"), conv, src["grid"]) if layers.grid else None
+    nodes = standardise_nodes(vector(layers.nodes, "nodes"), net, conv, src["nodes"], periods)
+    grid = (
+        standardise_grid(vector(layers.grid, "grid"), conv, src["grid"], periods)
+        if layers.grid
+        else None
+    )
     grid_lines = (
         standardise_lines(
             vector(layers.grid_lines, "grid_lines"), "grid_lines", "line_id", src["grid_lines"]
@@ -472,9 +479,7 @@ def load_geodata(case: Case) -> GeoData:
         else None
     )
     climate = (
-        standardise_points_table(
-            read_table(layers.climate, "climate"), "climate", ["temp_mean_c"], src["climate"]
-        )
+        standardise_climate(read_table(layers.climate, "climate"), src["climate"], periods)
         if layers.climate
         else None
     )
@@ -550,6 +555,9 @@ def geodata_key(case: Case) -> str:
         "units": case.units.model_dump(mode="json"),
         "towns": [rem.use_geonames, rem.town_min_population],
     }
+    if case.periods:
+        # the period names choose the per-period columns that are read
+        relevant["periods"] = list(case.periods)
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
 
 

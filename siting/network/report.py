@@ -40,6 +40,9 @@ class NetworkReport:
     reach: list[dict[str, object]] = field(default_factory=list)
     node_snaps: list[dict[str, object]] = field(default_factory=list)
     end_moves_km: list[float] = field(default_factory=list)
+    #: grid nodes whose gas share burns gas at a network node (model v2): grid_id,
+    #: gas_node, km and whether the layer gave the node or the nearest was taken
+    gas_feeds: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def removed(self) -> pd.DataFrame:
@@ -85,6 +88,7 @@ class NetworkReport:
             "reach": self.reach,
             "isolated_nodes": self.isolated_nodes,
             "removed": len(self.dropped),
+            **({"grid_gas_feeds": self.gas_feeds} if self.gas_feeds else {}),
         }
 
     def lines(self) -> list[str]:
@@ -125,6 +129,14 @@ class NetworkReport:
                 f"{len(self.isolated_nodes)} node(s) not on any selected pipeline: "
                 + ", ".join(self.isolated_nodes[:10])
                 + (" …" if len(self.isolated_nodes) > 10 else "")
+            )
+        if self.gas_feeds:
+            nearest = [f for f in self.gas_feeds if f["source"] == "nearest"]
+            far = max(self.gas_feeds, key=lambda f: float(f["km"]))  # type: ignore[arg-type]
+            out.append(
+                f"{len(self.gas_feeds)} gas-fired grid node(s) fed from the network, "
+                f"{len(nearest)} from the nearest node; the farthest feed is {far['grid_id']} → "
+                f"{far['gas_node']}, {float(far['km']):,.0f} km"  # type: ignore[arg-type]
             )
         return out
 

@@ -40,7 +40,7 @@ from siting.output.files import (
 )
 from siting.output.folder import MANIFEST, RunFolder, claim
 from siting.report.qgis import LayerStyle, layer_styles
-from siting.solution import BINDING_TOL, Solution
+from siting.solution import BINDING_TOL, Solution, at_limit
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,16 @@ INDEX_NAMES = {
     "nodes": "node_id",
     "grid_nodes": "grid_id",
     "hubs": "hub_id",
+}
+#: the tables of a model v2 plan (written only for one), keyed by these columns
+V2_TABLES: dict[str, list[str]] = {
+    "periods": ["period"],
+    "technologies": ["tech_id"],
+    "site_units": ["site_id", "tech_id"],
+    "site_periods": ["site_id", "period"],
+    "arc_periods": ["arc_id", "period"],
+    "node_periods": ["node_id", "period"],
+    "grid_periods": ["grid_id", "period"],
 }
 PACKAGES = (
     "siting",
@@ -71,13 +81,19 @@ PACKAGES = (
 
 
 def write_geopackage(
-    target: Path, layers: dict[str, gpd.GeoDataFrame], styles: Sequence[LayerStyle] = ()
+    target: Path,
+    layers: dict[str, gpd.GeoDataFrame],
+    styles: Sequence[LayerStyle] = (),
+    tables: dict[str, pd.DataFrame] | None = None,
 ) -> None:
-    """Write every layer, and the QGIS styles into the ``layer_styles`` table."""
+    """Write every layer, the attribute ``tables`` (no geometry) and the QGIS styles into
+    the ``layer_styles`` table."""
     with atomic_path(target) as tmp, _unsynced_sqlite():
         for name, frame in layers.items():
             kind = {} if len(frame) else {"geometry_type": GEOMETRY_TYPES.get(name, "Point")}
             frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", **kind)
+        for name, table in (tables or {}).items():
+            pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
         if styles:
             _embed_styles(tmp, styles)
 
@@ -160,9 +176,47 @@ def tables_digest(frames: dict[str, pd.DataFrame], params: Params) -> str:
     return h.hexdigest()
 
 
+def v2_tables(solution: Solution) -> dict[str, pd.DataFrame]:
+    """The long tables of a model v2 plan with their keys as columns (none for a v1 plan)."""
+    if not solution.is_v2:
+        return {}
+    out = {}
+    for name in V2_TABLES:
+        frame = getattr(solution, name)
+        if len(frame.columns):
+            out[name] = frame.reset_index()
+    return out
+
+
+def energy_summary(solution: Solution) -> dict[str, Any]:
+    """Gas used on site (direct) and for grid power (indirect), bcm/y, and the average
+    power by source, MW (grid and each on-site technology)."""
+    s, t = solution.sites, solution.totals
+    if solution.is_v2:
+        gas = {
+            "direct": t["gas_direct_bcm_y"],
+            "indirect": t["gas_indirect_bcm_y"],
+            "total": t["gas_total_bcm_y"],
+        }
+        power = {"grid": t["power_grid_mw"]}
+        techs = [x for x in solution.technologies.index if f"power_{x}_mw" in s.columns]
+        if techs:
+            power.update({x: t[f"power_{x}_mw"] for x in techs})
+        else:
+            power["generation"] = float((s["facility_mw"] - s["grid_mw"]).sum())
+    else:
+        gas = {"direct": t["gas_bcm_y"], "indirect": 0.0, "total": t["gas_bcm_y"]}
+        power = {
+            "grid": t["grid_mw"],
+            "generation": float((s["facility_mw"] - s["grid_mw"]).sum()),
+        }
+    return {"gas_bcm_y": gas, "power_mw": power}
+
+
 def summary(solution: Solution, label: str) -> dict[str, Any]:
     r, t = solution.report, solution.totals
     chosen = solution.chosen
+    v2 = solution.is_v2
     return finite(
         {
             "case": label,
@@ -174,8 +228,10 @@ def summary(solution: Solution, label: str) -> dict[str, Any]:
             "mip_gap": r.gap,
             "solve_s": r.solve_s,
             "nodes": r.nodes,
+            **energy_summary(solution),
             "totals": t,
-            "definitions": definitions(solution.params),
+            "definitions": definitions(solution),
+            **({"binding_periods": binding_periods(solution)} if v2 else {}),
             "sites": [
                 {
                     "site_id": str(sid),
@@ -188,11 +244,40 @@ def summary(solution: Solution, label: str) -> dict[str, Any]:
                     "cost_musd_y": float(row["cost_total_musd_y"]),
                     "lon": float(row["lon"]),
                     "lat": float(row["lat"]),
+                    **(
+                        {
+                            "technology": row["technology"],
+                            "installed_mw": float(row["installed_mw"]),
+                            "gas_indirect_bcm_y": float(row["gas_indirect_mw"])
+                            / solution.params.mw_per_bcm_y,
+                        }
+                        if v2
+                        else {}
+                    ),
                 }
                 for sid, row in chosen.iterrows()
             ],
         }
     )
+
+
+def binding_periods(solution: Solution) -> dict[str, dict[str, int]]:
+    """Per period: how many pipeline arcs, fields and grid nodes are used to their limit,
+    to :data:`~siting.solution.BINDING_TOL`."""
+    ap, np_, gp = solution.arc_periods, solution.node_periods, solution.grid_periods
+    out = {}
+    for q in solution.periods.index:
+        arcs = ap.xs(q, level="period")
+        nodes = np_.xs(q, level="period")
+        grid = gp.xs(q, level="period") if len(gp) else gp
+        out[str(q)] = {
+            "arcs_full": int(at_limit(arcs["flow_mw"], arcs["capacity_mw"]).sum()),
+            "fields_at_capacity": int(at_limit(nodes["supply_mw"], nodes["supply_max_mw"]).sum()),
+            "grid_nodes_exhausted": int(at_limit(grid["used_mw"], grid["spare_mw"]).sum())
+            if len(grid)
+            else 0,
+        }
+    return out
 
 
 #: the files every run writes (the maps and the report, when drawn, come beside them)
@@ -209,6 +294,7 @@ RUN_FILES = (
     "network_report.json",
     "tables/network_components.csv",
     "tables/network_removed.csv",
+    *(f"tables/{name}.csv" for name in V2_TABLES),
     "map.png",
     "map.html",
     "cost_breakdown.svg",
@@ -226,22 +312,32 @@ def open_run_folder(
     return claim(out_dir, RUN_FILES, overwrite=overwrite, option=option)
 
 
-def definitions(p: Params) -> dict[str, str]:
+def definitions(solution: Solution) -> dict[str, str]:
     """What the totals that are not plain sums of a decision mean, with this run's numbers."""
+    p = solution.params
+    periods = " (weighted over the periods)" if solution.is_v2 else ""
+    if p.reliability == "n_plus_1":
+        reserve = "the N+1 rule's spare: the largest unit at each site stands by"
+        if p.grid_firm_share > 0:
+            reserve += f", less {p.grid_firm_share:.0%} of the grid connection credited as firm"
+    elif p.reserve_margin > 0:
+        reserve = f"an N+1 reserve of {p.reserve_margin:.1%} of the power it produces"
+    else:
+        reserve = "no reserve (none configured)"
     return {
         "gen_mw": (
-            "on-site generation capacity built, reserve included: the power it produces "
-            f"({p.generator_efficiency:g} × gas_mw) plus an N+1 reserve of "
-            f"{p.reserve_margin:.1%} of it"
+            "on-site generation capacity built, reserve included: the power the sites draw "
+            f"from it ({p.generator_efficiency:g} × gas_mw without a technology menu) plus "
+            f"{reserve}"
         ),
-        "facility_mw": "IT load × PUE: what the campuses draw, cooling included",
-        "gas_mw": "fuel heat burnt on site (LHV)",
+        "facility_mw": f"IT load × PUE: what the campuses draw, cooling included{periods}",
+        "gas_mw": f"fuel heat burnt on site (LHV){periods}",
         "gas_bcm_y": f"gas_mw / {p.mw_per_bcm_y:,.1f} MW per bcm/y",
-        "grid_mw": "power imported from the grid",
-        "surplus_bcm_y": "production capacity of the fields minus committed demand",
+        "grid_mw": f"power imported from the grid{periods}",
+        "surplus_bcm_y": f"production capacity of the fields minus committed demand{periods}",
         "binding": (
             "arcs_full, fields_at_capacity and grid_nodes_exhausted count limits used to "
-            f"within {BINDING_TOL:g} of their value"
+            f"within {BINDING_TOL:g} of their value" + (" in some period" if periods else "")
         ),
     }
 
@@ -309,10 +405,12 @@ def _write_run(
             writer(tmp)
         written[name] = file_sha256(out / name)
 
-    folder.writing(FIXED_FILES)
+    tables = v2_tables(solution)
+    fixed = [*FIXED_FILES, *(f"tables/{name}.csv" for name in tables)]
+    folder.writing(fixed)
     start = time.perf_counter()
     cand = layers["candidates"]
-    write_geopackage(out / "sites.gpkg", layers, layer_styles(layers))  # atomic itself
+    write_geopackage(out / "sites.gpkg", layers, layer_styles(layers), tables)  # atomic itself
     written["sites.gpkg"] = file_sha256(out / "sites.gpkg")
     for name in TABLES:
         table = getattr(solution, name)
@@ -320,6 +418,8 @@ def _write_run(
             f"tables/{name}.csv",
             functools.partial(_to_csv, table, index=name in INDEX_NAMES),
         )
+    for name, frame in tables.items():
+        put(f"tables/{name}.csv", functools.partial(_to_csv, frame, index=False))
     put(
         "tables/candidates.csv",
         functools.partial(_to_csv, pd.DataFrame(cand.drop(columns="geometry")), index=False),
@@ -331,7 +431,7 @@ def _write_run(
         tables_done - start,
         time.perf_counter() - tables_done,
     )
-    folder.writing([*FIXED_FILES, *extra])
+    folder.writing([*fixed, *extra])
     for name, writer in extra.items():
         put(name, writer)
     put(
@@ -389,13 +489,17 @@ def read_solution(run_dir: str | Path) -> Solution:
     if not (run / MANIFEST).exists():
         raise DataError(f"{run}: no manifest.json: not a run folder, or the run did not finish")
     meta = json.loads((run / "solution.json").read_text(encoding="utf-8"))
-    frames = {name: pd.read_csv(run / "tables" / f"{name}.csv") for name in TABLES}
+    frames = {
+        name: pd.read_csv(path)
+        for name in (*TABLES, *V2_TABLES)
+        if (path := run / "tables" / f"{name}.csv").exists()
+    }
     return solution_from_files(frames, meta)
 
 
 def solution_from_files(frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> Solution:
-    """A Solution from its tables as read from CSV (``frames``, by name) and the content of
-    ``solution.json`` (``meta``)."""
+    """A Solution from its tables as read from CSV (``frames``, by name; the model v2
+    tables when the run has them) and the content of ``solution.json`` (``meta``)."""
     tables: dict[str, pd.DataFrame] = {}
     for name in TABLES:
         frame = frames[name].copy()
@@ -409,12 +513,30 @@ def solution_from_files(frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -
         if "grid_id" in frame.columns:
             frame["grid_id"] = frame["grid_id"].astype(object).where(frame["grid_id"].notna(), None)
         tables[name] = frame
+    tables.update(_v2_tables(frames))
     rep = dict(meta["report"])
     rep["outcome"] = Outcome(rep["outcome"])
     params = dict(meta["params"])
     return Solution(
         **tables, params=Params.from_dict(params), report=SolveReport(**rep), totals=meta["totals"]
     )
+
+
+def _v2_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The model v2 tables among ``frames`` as read (none for a v1 run), keyed."""
+    out: dict[str, pd.DataFrame] = {}
+    for name, keys in V2_TABLES.items():
+        if name not in frames:
+            continue
+        frame = frames[name].copy()
+        for key in keys:
+            frame[key] = frame[key].astype(str)
+        if "available" in frame.columns:
+            frame["available"] = frame["available"].astype(bool)
+        if "reason" in frame.columns:
+            frame["reason"] = frame["reason"].astype(object).fillna("").astype(str)
+        out[name] = frame.set_index(keys if len(keys) > 1 else keys[0])
+    return out
 
 
 def network_report_files(report: NetworkReport) -> dict[str, Writer]:

@@ -32,10 +32,12 @@ from siting.errors import DataError
 from siting.output.files import file_sha256
 from siting.output.folder import MANIFEST
 from siting.output.run_folder import TABLES, solution_from_files
-from siting.solution import Solution
+from siting.solution import BINDING_TOL, Solution
 
 #: keys of a solve report that are measurements or settings, not results: how long each
-#: step took, how many nodes and iterations, the limits it ran with
+#: step took, how many nodes, iterations and sites kept, the limits it ran with, and the
+#: restricted start's own objective and LP bound (a plan and a relaxation the run does not
+#: write; report_problems checks that neither contradicts the recomputed plan)
 MEASURED = (
     "solve_s",
     "handoff_s",
@@ -47,6 +49,12 @@ MEASURED = (
     "lagrangian_s",
     "sites_fixed_closed",
     "sites_fixed_open",
+    "start_sites_kept",
+    "start_compile_s",
+    "start_lp_s",
+    "start_mip_s",
+    "start_objective",
+    "start_lp_bound",
 )
 #: the plan's columns joined onto the candidates table, and site data both tables hold
 CANDIDATE_PLAN_COLUMNS = ("open", "modules", "it_mw", "gas_mw", "grid_mw", "cost_total_musd_y")
@@ -172,6 +180,7 @@ def _summary(c: _Checker, solution: Solution, summary: dict[str, Any]) -> None:
     totals = summary.get("totals") or {}
     for key in sorted(set(totals) | set(solution.totals)):
         compare(c, "summary", f"totals.{key}", totals.get(key, "missing"), solution.totals.get(key))
+    _summary_energy(c, solution, summary)
     sites = {str(row.get("site_id")): row for row in summary.get("sites") or []}
     chosen = solution.chosen
     for sid in sorted(set(sites) ^ {str(i) for i in chosen.index}):
@@ -185,6 +194,64 @@ def _summary(c: _Checker, solution: Solution, summary: dict[str, Any]) -> None:
             )
         if row.get("source") != chosen.at[sid, "source"]:
             c.note("summary", f"sites.{sid}.source", math.nan, f"{row.get('source')!r}")
+        if solution.is_v2:
+            compare(
+                c,
+                "summary",
+                f"sites.{sid}.installed_mw",
+                row.get("installed_mw", "missing"),
+                chosen.at[sid, "installed_mw"],
+            )
+            compare(
+                c,
+                "summary",
+                f"sites.{sid}.gas_indirect_bcm_y",
+                row.get("gas_indirect_bcm_y", "missing"),
+                float(chosen.at[sid, "gas_indirect_mw"]) / solution.params.mw_per_bcm_y,
+            )
+            if row.get("technology") != chosen.at[sid, "technology"]:
+                c.note("summary", f"sites.{sid}.technology", math.nan, f"{row.get('technology')!r}")
+
+
+def _summary_energy(c: _Checker, solution: Solution, summary: dict[str, Any]) -> None:
+    """The gas (direct, indirect, total), power by source and per-period binding counts of
+    summary.json, recomputed from the tables."""
+    s, per_bcm = solution.sites, solution.params.mw_per_bcm_y
+    direct = float(s["gas_mw"].sum())
+    indirect = float(s["gas_indirect_mw"].sum()) if solution.is_v2 else 0.0
+    gas = summary.get("gas_bcm_y") or {}
+    for key, value in (
+        ("direct", direct),
+        ("indirect", indirect),
+        ("total", direct + indirect),
+    ):
+        compare(c, "summary", f"gas_bcm_y.{key}", gas.get(key, "missing"), value / per_bcm)
+    power = summary.get("power_mw") or {}
+    expected = {"grid": float(s["grid_mw"].sum())}
+    techs = [t for t in solution.technologies.index if f"power_{t}_mw" in s.columns]
+    if solution.is_v2 and techs:
+        expected.update({t: float(s[f"power_{t}_mw"].sum()) for t in techs})
+    else:
+        expected["generation"] = float((s["facility_mw"] - s["grid_mw"]).sum())
+    for key in sorted(set(power) | set(expected)):
+        compare(c, "summary", f"power_mw.{key}", power.get(key, "missing"), expected.get(key))
+    if not solution.is_v2:
+        return
+    written = summary.get("binding_periods") or {}
+    for q in solution.periods.index:
+        counts = written.get(str(q)) or {}
+        for key, frame, use, limit in (
+            ("arcs_full", solution.arc_periods, "flow_mw", "capacity_mw"),
+            ("fields_at_capacity", solution.node_periods, "supply_mw", "supply_max_mw"),
+            ("grid_nodes_exhausted", solution.grid_periods, "used_mw", "spare_mw"),
+        ):
+            part = frame.xs(q, level="period") if len(frame) else frame
+            value = part[use].to_numpy(float) if len(part) else np.zeros(0)
+            cap = part[limit].to_numpy(float) if len(part) else np.zeros(0)
+            hit = (cap > 0) & (value >= cap - BINDING_TOL * np.maximum(1.0, cap))
+            compare(
+                c, "summary", f"binding_periods.{q}.{key}", counts.get(key, "missing"), hit.sum()
+            )
 
 
 def _candidates(c: _Checker, solution: Solution, candidates: pd.DataFrame) -> None:

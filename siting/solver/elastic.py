@@ -14,6 +14,15 @@ from siting.solver.highs import HighsSolver
 from siting.solver.model import build_model
 
 
+def _where(key: object, periods: list) -> str:
+    """A slack's index as text: ``g`` for (g, period) with one period, ``g in winter`` with
+    several."""
+    if isinstance(key, tuple) and len(key) >= 2 and key[-1] in periods:
+        rest = key[0] if len(key) == 2 else key[:-1]
+        return str(rest) if len(periods) == 1 else f"{rest} in {key[-1]}"
+    return str(key)
+
+
 def elastic_diagnosis(inputs: ModelInputs, settings: SolverConfig) -> Diagnosis:
     """Re-solve with penalised slacks on every family and report the slacks that are used."""
     m = build_model(inputs, elastic=True)
@@ -21,9 +30,10 @@ def elastic_diagnosis(inputs: ModelInputs, settings: SolverConfig) -> Diagnosis:
     diag = Diagnosis(elastic_outcome=str(report.outcome))
     if not report.has_solution:
         return diag
+    periods = inputs.period_names
     for family, var, _w in m.elastic_slacks:
         items = var.items() if var.is_indexed() else [("system", var)]
-        values = [(str(k), pyo.value(v, exception=False) or 0.0) for k, v in items]
+        values = [(_where(k, periods), pyo.value(v, exception=False) or 0.0) for k, v in items]
         used = sorted((v, k) for k, v in values if v > 1e-6)
         if not used:
             continue

@@ -4,6 +4,7 @@
 call. Its life:
 
     SolverHandle(inputs, settings)   Lagrangian site fixing (when it applies) → build
+                                     → a starting plan from the LP relaxation (when it applies)
     handle.update(params)            move the mutable parameters (or refuse: rebuild)
     handle.solve(warm=True)          HiGHS → outcome (elastic diagnosis if infeasible)
                                      → decisions → shortest gas routes → Solution
@@ -32,6 +33,7 @@ from siting.solver.lagrangian import LagrangianResult, lagrangian_bound, use_lag
 from siting.solver.model import build_model, set_params
 from siting.solver.parameters import rebuild_reason
 from siting.solver.routing import route_flows
+from siting.solver.start import RestrictedStart, restricted_start, use_restricted_start
 from siting.steps import BUILD_STEPS, DIAGNOSE_STEP, READ_STEPS, SOLVE_STEP, Step, quiet
 
 
@@ -61,6 +63,11 @@ class SolverHandle:
             self._model = build_model(self.inputs, fixings=self._fixings)
         # the first solve starts from the Lagrangian plan, set on the model's variables
         self._start_from_plan = self._fixings is not None and self._fixings.has_plan
+        self._start: RestrictedStart | None = None
+        if not self._start_from_plan and use_restricted_start(self.inputs, self.settings):
+            with step(BUILD_STEPS[2]):
+                self._start = restricted_start(self._model, self.settings)
+            self._start_from_plan = self._start.objective is not None
 
     def update(
         self, params: Params, settings: SolverConfig | None = None, step: Step = quiet
@@ -109,6 +116,10 @@ class SolverHandle:
         self._recompile = self._start_from_plan = False
         if self._fixings is not None:
             report = replace(report, presolve=self._fixings.to_dict())
+        if self._start is not None:
+            # the starting plan served the first solve only
+            report = replace(report, presolve={**report.presolve, **self._start.to_dict()})
+            self._start = None
         if interrupted:
             plan = self._read(report, step) if report.has_solution else None
             raise SolveInterrupted(report, plan)

@@ -161,3 +161,10 @@ class Solve:
 def _finite(value: float) -> float | None:
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def run_or_stop(highs: highspy.Highs) -> None:
+    """Run ``highs`` (a helper solve whose plan is of no use half done); Ctrl-C stops it as
+    above and raises KeyboardInterrupt."""
+    if Solve(highs).run() is not None:
+        raise KeyboardInterrupt

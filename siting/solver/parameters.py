@@ -51,6 +51,13 @@ MUTABLE: tuple[MutableParam, ...] = (
     MutableParam("budget_musd", "budget_musd", "objective.budget", _RHS, optional=True),
     MutableParam("max_sites", "max_sites", "objective.max_sites", _RHS, optional=True),
     MutableParam(
+        "ceiling_usd_per_mwh",
+        "cost_ceiling",
+        "objective.ceiling_usd_per_mwh",
+        "the cost ceiling's coefficient in the built model",
+        optional=True,
+    ),
+    MutableParam(
         "pareto_weights", "pareto_weight", None, "the Pareto objective's weights", indexed=True
     ),
     MutableParam(

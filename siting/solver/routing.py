@@ -9,11 +9,15 @@ burn at every site is fixed and this LP gives every MW the shortest route availa
              = demand_mw[n] + burn_mw[n]                          for every node n
          0 ≤ flow_mw[a] ≤ capacity_mw[a],   0 ≤ supply_mw[f] ≤ supply_max_mw[f]
 
+With representative periods the LP is solved for each period with its own demand, supply,
+capacities and burn (on site and, for grid power from gas-fired nodes, at their gas nodes).
+
 The siting decisions, the gas burnt and the cost of the plan do not change.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
@@ -61,7 +65,10 @@ def pyo_value(var: pyo.Var) -> float:
 
 
 def route_flows(solution: Solution, inputs: ModelInputs, settings: SolverConfig) -> Solution:
-    """Replace the plan's arbitrary routing by shortest routes (the LP above)."""
+    """Replace the plan's arbitrary routing by shortest routes (the LP above; in every
+    period, with the gas burnt on site and for grid power there)."""
+    if solution.is_v2:
+        return _route_periods(solution, inputs, settings)
     burn = solution.sites.groupby("node_id")["gas_mw"].sum().to_dict()
     model = build_routing_model(inputs, burn)
     report = HighsSolver(settings).solve(model)
@@ -74,3 +81,34 @@ def route_flows(solution: Solution, inputs: ModelInputs, settings: SolverConfig)
     for f in model.FIELDS:
         supply[f] = pyo_value(model.supply_mw[f])
     return with_flows(solution, inputs, flows.clip(lower=0.0), supply.clip(lower=0.0))
+
+
+def _route_periods(solution: Solution, inputs: ModelInputs, settings: SolverConfig) -> Solution:
+    node_periods = solution.node_periods
+    flows, supply = [], []
+    for q in inputs.period_names:
+        view = inputs.period_view(q)
+        at = node_periods.xs(q, level="period")
+        burn = (at["burn_mw"] + at["indirect_mw"]).to_dict()
+        model = build_routing_model(view, burn)
+        report = HighsSolver(settings).solve(model)
+        if not report.is_optimal:
+            return solution  # the plan's own routing is feasible; keep it
+        flows += [max(pyo_value(model.flow_mw[a]), 0.0) for a in inputs.arcs.index]
+        used = {f: max(pyo_value(model.supply_mw[f]), 0.0) for f in model.FIELDS}
+        supply += [used.get(n, 0.0) for n in inputs.nodes.index]
+    arc_index = pd.MultiIndex.from_product(
+        [inputs.arcs.index, inputs.period_names], names=["arc_id", "period"]
+    )
+    node_index = pd.MultiIndex.from_product(
+        [inputs.nodes.index, inputs.period_names], names=["node_id", "period"]
+    )
+    n_p = len(inputs.period_names)
+    flow_values = np.array(flows).reshape(n_p, len(inputs.arcs)).T.ravel()
+    supply_values = np.array(supply).reshape(n_p, len(inputs.nodes)).T.ravel()
+    return with_flows(
+        solution,
+        inputs,
+        pd.Series(flow_values, index=arc_index),
+        pd.Series(supply_values, index=node_index),
+    )

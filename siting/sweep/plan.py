@@ -8,8 +8,9 @@ share, and the order that keeps each previous solution a feasible warm start.
   model: prices and compute value are objective coefficients, target, budget and site
   limit are right-hand sides, solver settings are options. Anything else (network,
   candidates, technology, other costs) changes the model's tables and needs a rebuild.
-- **Order**: within a chain, the target falls and the budget and site limit grow from run to
-  run, so each solution stays feasible for the next one and HiGHS can start from it.
+- **Order**: within a chain, the target falls and the budget, site limit and cost ceiling
+  grow from run to run, so each solution stays feasible for the next one and HiGHS can
+  start from it.
 """
 
 from __future__ import annotations
@@ -228,15 +229,17 @@ def label(point: Point) -> str:
 
 
 def relaxing_order(runs: Iterable[PlannedRun]) -> list[PlannedRun]:
-    """Target falling, budget and site limit growing: each solution stays feasible next."""
+    """Target falling, budget, site limit and cost ceiling growing: each solution stays
+    feasible next."""
 
-    def key(run: PlannedRun) -> tuple[float, float, float, int]:
+    def key(run: PlannedRun) -> tuple[float, float, float, float, int]:
         conv = run.case.conversions
         obj = run.case.objective
         target = obj.target_it.to_internal(conv) if obj.target_it is not None else 0.0
         budget = obj.budget.to_internal(conv) if obj.budget is not None else 0.0
         sites = float(obj.max_sites) if obj.max_sites is not None else 0.0
-        return (-target, budget, sites, run.point)
+        ceiling = obj.ceiling_usd_per_mwh if obj.ceiling_usd_per_mwh is not None else 0.0
+        return (-target, budget, sites, ceiling, run.point)
 
     return sorted(runs, key=key)
 

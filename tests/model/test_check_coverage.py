@@ -1,7 +1,9 @@
 """The checker covers every number a run writes.
 
-Two example runs fill every table (the second serves a latency hub, so ``serve`` and
-``hubs`` have rows, and buys cheap grid power, so a site is hybrid and a grid node full). Every numeric column of every ``tables/*.csv`` and every number in
+Three example runs fill every table: the second serves a latency hub, so ``serve`` and
+``hubs`` have rows, and buys cheap grid power, so a site is hybrid and a grid node full;
+the third is a model v2 plan (two periods, an engine menu under N+1), with its per-period,
+technology and unit tables. Every numeric column of every ``tables/*.csv`` and every number in
 ``summary.json`` and in the report and totals of ``solution.json`` is changed in turn, in
 one row, by 0.1 %; :func:`siting.output.verify.check_files` must then fail. The only
 numbers exempt are the model's data (the columns of the ``ModelInputs`` tables, the
@@ -30,9 +32,19 @@ from siting.output.verify import MEASURED, RunFiles, check_files, read_run_files
 #: the network builder's record (input side): only these columns are recomputed
 NETWORK_CHECKED = {"network_components": ("supply_mw", "demand_mw", "share")}
 MODEL_TABLES = ("sites", "arcs", "nodes", "grid_nodes", "hubs", "serve", "cliques")
+#: the tables of a model v2 plan whose input columns are those of the ModelInputs table
+V2_TABLES = (
+    "periods",
+    "technologies",
+    "site_periods",
+    "arc_periods",
+    "node_periods",
+    "grid_periods",
+)
+ENGINE = {"unit_size": "1.5 MW", "efficiency": 0.4, "capex": "1.3 MUSD/MW"}
 
 
-@pytest.fixture(scope="module", params=["example", "example-hubs"])
+@pytest.fixture(scope="module", params=["example", "example-hubs", "example-v2"])
 def run(request, tmp_path_factory) -> tuple[RunFiles, dict[str, set[str]]]:
     """A run folder read back, and the columns of each table that are model data."""
     overrides: dict[str, Any] = {}
@@ -41,13 +53,23 @@ def run(request, tmp_path_factory) -> tuple[RunFiles, dict[str, set[str]]]:
             "objective": {"hubs": {"share_of_it": 0.3, "max_rtt_ms": 30}},
             "costs": {"grid_price": "5 USD/MWh"},
         }
+    if request.param == "example-v2":  # two periods, an engine menu under N+1, a hub
+        overrides = {
+            "periods": {
+                "winter": {"weight": 0.3, "factors": {"spare": 0.5}},
+                "summer": {"weight": 0.7},
+            },
+            "technology": {"menu": {"gas_engine": ENGINE}, "reliability": {"rule": "n_plus_1"}},
+            "costs": {"grid_capacity_charge": "50 kUSD/MW/month", "grid_price": "20 USD/MWh"},
+            "objective": {"hubs": {"share_of_it": 0.3, "max_rtt_ms": 30}},
+        }
     case = example_case(**overrides)
     out = tmp_path_factory.mktemp(request.param)
     result = solve_case(case, out=out, data=example_geodata(case))
     inputs = result.prepared.inputs
     data: dict[str, set[str]] = {
-        name: {*getattr(inputs, name).columns, getattr(inputs, name).index.name}
-        for name in MODEL_TABLES
+        name: {*getattr(inputs, name).columns, *getattr(inputs, name).index.names}
+        for name in (*MODEL_TABLES, *V2_TABLES)
     }
     data["candidates"] = set(result.prepared.candidates.sites.columns)
     files = read_run_files(out)

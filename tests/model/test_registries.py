@@ -61,6 +61,34 @@ def everything(**params):
     )
 
 
+def everything_v2(**params):
+    """Every model v2 family at once: two periods, a technology menu with a national cap
+    under the N+1 rule with a grid firm share, a grid node whose gas share is fed from S,
+    with a capacity charge, and a cost ceiling. Optimum: 20 MW of IT."""
+    return toy(
+        {"F": {"supply": 1000}, "S": {}},
+        {"F>S": ("F", "S", 1000)},
+        {"a": {"node": "S", "grid_id": "g", "pue": {"w": 1.2, "s": 1.1}}},
+        grid={"g": {"w": 10.0, "s": 30.0}},
+        periods={"w": 0.4, "s": 0.6},
+        techs={
+            "big": {"unit": 20, "efficiency": 0.5, "cost": 1.0, "capex": 5.0, "cap": 40},
+            "small": {"unit": 5, "efficiency": 0.4, "cost": 1.2, "capex": 6.0, "vom": 0.1},
+        },
+        grid_fuel={"g": {"gas_share": 0.5, "heat_rate": 2.5, "gas_node": "S"}},
+        grid_charges={"g": {"capacity": 0.2, "connection": 0.1, "connection_capex": 1.0}},
+        **{
+            "reliability": "n_plus_1",
+            "grid_firm_share": 0.5,
+            "grid_energy_cost_musd_per_mw_y": 0.5,
+            "target_mw": 20,
+            "budget_musd": 1e6,
+            "ceiling_usd_per_mwh": 1e4,
+            **params,
+        },
+    )
+
+
 def front(**params):
     """The Pareto objective with an ε bound on gas burnt."""
     return everything(
@@ -87,7 +115,7 @@ def test_a_family_with_a_slack_must_say_what_it_means():
 def test_the_elastic_slacks_are_exactly_the_declared_ones():
     """Every slack names a declared family; every family that declares a slack gets it."""
     slacks = set()
-    for inputs in (everything(), front()):
+    for inputs in (everything(), front(), everything_v2()):
         for family, _var, weight in build_model(inputs, elastic=True).elastic_slacks:
             assert SPECS[family.name] is family
             assert weight > 0
@@ -97,7 +125,7 @@ def test_the_elastic_slacks_are_exactly_the_declared_ones():
 
 def test_the_checker_checks_every_declared_family():
     checked = set()
-    for inputs in (everything(), front()):
+    for inputs in (everything(), front(), everything_v2()):
         solution, _, _ = solve_inputs(inputs, EXACT)
         checked |= set(check_solution(solution).checked)
     missing = {spec.check_name for spec in SPECS.values()} - checked
@@ -181,16 +209,21 @@ def mutable_components(model) -> set[str]:
 
 
 def test_the_model_holds_exactly_the_declared_mutable_parameters():
-    held = mutable_components(build_model(everything())) | mutable_components(build_model(front()))
+    held = (
+        mutable_components(build_model(everything()))
+        | mutable_components(build_model(front()))
+        | mutable_components(build_model(everything_v2()))
+    )
     assert held == {q.component for q in MUTABLE}
 
 
 @pytest.mark.parametrize("q", SCALARS, ids=lambda q: q.field)
 def test_set_params_moves_each_declared_parameter(q):
-    model = build_model(everything())
-    value = float(getattr(everything().params, q.field)) + 3.0
-    assert set_params(model, everything(**{q.field: value})) is False
+    case = next(c for c in (everything, everything_v2) if getattr(c().params, q.field) is not None)
+    model = build_model(case())
+    value = float(getattr(case().params, q.field)) + 3.0
+    assert set_params(model, case(**{q.field: value})) is False
     assert pyo.value(model.component(q.component)) == value
     if q.optional:
         with pytest.raises(ValueError, match="set and unset"):
-            set_params(model, everything(**{q.field: None}))
+            set_params(model, case(**{q.field: None}))

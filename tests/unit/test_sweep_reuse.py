@@ -14,7 +14,7 @@ from siting.solver.model import MUTABLE_PARAMS
 from siting.solver.parameters import MUTABLE
 from siting.sweep.plan import _PRESENCE, REUSED
 
-BUDGET = {"objective": {"budget": "8000 MUSD"}}
+BUDGET = {"objective": {"budget": "8000 MUSD", "ceiling_usd_per_mwh": 10000.0}}
 CHANGES = {
     "costs.gas_price": "9 USD/MWh",
     "costs.grid_price": "80 USD/MWh",
@@ -22,6 +22,7 @@ CHANGES = {
     "objective.target_it": "700 MW",
     "objective.budget": "9000 MUSD",
     "objective.max_sites": 2,
+    "objective.ceiling_usd_per_mwh": 500.0,
     "solver.time_limit_s": 5,
     "solver.mip_gap": 0.01,
     "solver.seed": 3,

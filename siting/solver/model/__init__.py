@@ -23,6 +23,7 @@ from siting.solver.lagrangian import LagrangianResult
 from siting.solver.model import (
     arc_capacity,
     capacity_cover,
+    ceiling,
     demand_hubs,
     field_capacity,
     fixing,
@@ -33,11 +34,13 @@ from siting.solver.model import (
     objective,
     pareto,
     power_balance,
+    reliability,
     site_count,
     size,
     spacing,
     symmetry,
     targets,
+    technology,
     variables,
 )
 from siting.solver.model._data import Data
@@ -50,9 +53,12 @@ FAMILIES = (
     field_capacity,
     power_balance,
     generation,
+    technology,
+    reliability,
     size,
     grid,
     targets,
+    ceiling,
     site_count,
     spacing,
     demand_hubs,
@@ -61,7 +67,17 @@ FAMILIES = (
     symmetry,
 )
 
-ENERGY_FAMILIES = (gas_balance, arc_capacity, field_capacity, power_balance, generation, grid)
+ENERGY_FAMILIES = (
+    gas_balance,
+    arc_capacity,
+    field_capacity,
+    power_balance,
+    generation,
+    technology,
+    reliability,
+    grid,
+    ceiling,
+)
 
 
 def declared_families(module: object) -> tuple[FamilySpec, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from functools import cached_property
 
@@ -38,10 +39,106 @@ class Data:
     def max_it_mw(self) -> dict:
         return self._col(self.inputs.sites.assign(max_it=self.inputs.max_it_mw), "max_it")
 
+    # -- periods ------------------------------------------------------------------------
+    @cached_property
+    def periods(self) -> list:
+        return self.inputs.period_names
+
+    @cached_property
+    def weight(self) -> dict:
+        return self._col(self.inputs.periods, "weight")
+
+    @cached_property
+    def scenarios(self) -> list:
+        return list(dict.fromkeys(self.inputs.periods["scenario"].tolist()))
+
+    @cached_property
+    def scenario_of(self) -> dict:
+        return self._col(self.inputs.periods, "scenario")
+
+    def per_period(self, table: str, column: str) -> dict[tuple, float]:
+        """{(id, period): value} of a per-period column (see ``ModelInputs.per_period``)."""
+        wide = self.inputs.per_period(table, column)
+        ids = wide.index.tolist()
+        values = wide.to_numpy(float)
+        return {
+            (i, p): float(values[r, c])
+            for r, i in enumerate(ids)
+            for c, p in enumerate(self.periods)
+        }
+
+    @cached_property
+    def pue(self) -> dict[tuple, float]:
+        return self.per_period("sites", "pue")
+
+    @cached_property
+    def facility_mw(self) -> dict[tuple, float]:
+        """PUE[s,p]·max_IT[s]: the most power site s ever draws in period p."""
+        max_it = self.max_it_mw
+        return {(s, p): v * max_it[s] for (s, p), v in self.pue.items()}
+
     @cached_property
     def max_facility_mw(self) -> dict:
-        s = self.inputs.sites
-        return dict(zip(s.index.tolist(), (s["pue"] * self.inputs.max_it_mw).tolist(), strict=True))
+        if not self.inputs.has_periods:
+            s = self.inputs.sites
+            return dict(
+                zip(s.index.tolist(), (s["pue"] * self.inputs.max_it_mw).tolist(), strict=True)
+            )
+        out: dict = {}
+        for (s, _p), v in self.facility_mw.items():
+            out[s] = max(out.get(s, 0.0), v)
+        return out
+
+    # -- technologies ---------------------------------------------------------------------
+    @cached_property
+    def techs(self) -> list:
+        """The menu's technologies that may be built (available), in table order."""
+        t = self.inputs.technologies
+        return t.index[t["available"].astype(bool).to_numpy()].tolist() if len(t) else []
+
+    def tech(self, column: str) -> dict:
+        return self._col(self.inputs.technologies, column)
+
+    @cached_property
+    def unit_bound(self) -> dict[tuple, int]:
+        """U[s,t] = ⌈max facility MW / unit_t⌉ + 1 units, and no more than the national cap
+        allows (⌊cap_t / unit_t⌋): no plan needs more."""
+        unit, cap = self.tech("unit_mw"), self.tech("national_cap_mw")
+        out = {}
+        for s, fac in self.max_facility_mw.items():
+            for t in self.techs:
+                bound = math.ceil(fac / unit[t] - 1e-9) + 1
+                if cap[t] == cap[t]:
+                    bound = min(bound, math.floor(cap[t] / unit[t] + 1e-9))
+                out[s, t] = max(int(bound), 0)
+        return out
+
+    # -- grid -------------------------------------------------------------------------------
+    @cached_property
+    def grid_spare_p(self) -> dict[tuple, float]:
+        return self.per_period("grid_nodes", "spare_mw")
+
+    @cached_property
+    def indirect_factor(self) -> dict:
+        """σ_gas[g]·HR[g]: MW of gas burnt at g's gas node per MW drawn from grid node g."""
+        g = self.inputs.grid_nodes
+        if not self.inputs.has_grid_fuel:
+            return {}
+        factor = g["gas_share"].to_numpy(float) * g["gas_heat_rate"].to_numpy(float)
+        return {gid: f for gid, f in zip(g.index.tolist(), factor.tolist(), strict=True) if f > 0}
+
+    @cached_property
+    def indirect_at(self) -> dict[object, list[tuple]]:
+        """Per network node: (site, σ·HR of its grid node) of every site whose grid power
+        burns gas there."""
+        out: dict[object, list[tuple]] = defaultdict(list)
+        if not self.indirect_factor:
+            return out
+        feed = self.inputs.grid_column("gas_node")
+        for g, f in self.indirect_factor.items():
+            for s in self.grid_sites.get(g, ()):
+                out[feed[g]].append((s, f))
+        return out
 
     @cached_property
     def largest_module_mw(self) -> float:
@@ -51,12 +148,22 @@ class Data:
 
     @cached_property
     def fields(self) -> list:
+        """Nodes with supply (in some period)."""
+        if self.inputs.has_periods:
+            wide = self.inputs.per_period("nodes", "supply_max_mw")
+            return wide.index[(wide > 0).any(axis=1).to_numpy()].tolist()
         n = self.inputs.nodes
         return n.index[n["supply_max_mw"] > 0].tolist()
 
     @cached_property
     def total_supply_mw(self) -> float:
         return float(self.inputs.nodes["supply_max_mw"].sum())
+
+    @cached_property
+    def total_supply_p(self) -> dict:
+        """Σ_f supply_max[f,p] per period."""
+        wide = self.inputs.per_period("nodes", "supply_max_mw")
+        return {q: float(wide[q].sum()) for q in self.periods}
 
     @cached_property
     def arcs_in(self) -> dict[object, list]:

@@ -1,11 +1,11 @@
-"""Arc capacity.
+"""Arc capacity in every period.
 
-For each directed arc a ∈ A:
+For each directed arc a ∈ A and period p ∈ P:
 
-    flow_mw[a] ≤ capacity_mw[a]
+    flow_mw[a,p] ≤ capacity_mw[a,p]
 
 In normal mode this is the variable's upper bound (HiGHS presolve would make it one anyway).
-Elastic mode states it as a constraint with ``overflow[a] ≥ 0`` on the right: the extra
+Elastic mode states it as a constraint with ``overflow[a,p] ≥ 0`` on the right: the extra
 pipeline capacity the data would need.
 """
 
@@ -26,10 +26,13 @@ FAMILY = FamilySpec(
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
-    capacity = d.arc("capacity_mw")
+    capacity = d.per_period("arcs", "capacity_mw")
     if not elastic:
-        for a in m.ARCS:
-            m.flow_mw[a].setub(capacity[a])
+        for key, var in m.flow_mw.items():
+            var.setub(capacity[key])
         return
-    over = slack(m, d, FAMILY, m.ARCS)
-    m.arc_capacity = pyo.Constraint(m.ARCS, rule=lambda m, a: m.flow_mw[a] <= capacity[a] + over[a])
+    index = [(a, q) for a in m.ARCS for q in m.PERIODS]
+    over = slack(m, d, FAMILY, index)
+    m.arc_capacity = pyo.Constraint(
+        index, rule=lambda m, a, q: m.flow_mw[a, q] <= capacity[a, q] + over[a, q]
+    )

@@ -1,11 +1,11 @@
-"""Field capacity.
+"""Field capacity in every period.
 
-For each field f ∈ F:
+For each field f ∈ F and period p ∈ P:
 
-    supply_mw[f] ≤ supply_max_mw[f]
+    supply_mw[f,p] ≤ supply_max_mw[f,p]
 
-Normal mode sets it as the variable's upper bound. Elastic mode adds ``extra[f] ≥ 0``: the
-production the data would need beyond what the field can deliver.
+Normal mode sets it as the variable's upper bound. Elastic mode adds ``extra[f,p] ≥ 0``:
+the production the data would need beyond what the field can deliver.
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ FAMILY = FamilySpec(
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
-    supply_max = d.node("supply_max_mw")
+    supply_max = d.per_period("nodes", "supply_max_mw")
     if not elastic:
-        for f in m.FIELDS:
-            m.supply_mw[f].setub(supply_max[f])
+        for key, var in m.supply_mw.items():
+            var.setub(supply_max[key])
         return
-    extra = slack(m, d, FAMILY, m.FIELDS)
+    index = [(f, q) for f in m.FIELDS for q in m.PERIODS]
+    extra = slack(m, d, FAMILY, index)
     m.field_capacity = pyo.Constraint(
-        m.FIELDS, rule=lambda m, f: m.supply_mw[f] <= supply_max[f] + extra[f]
+        index, rule=lambda m, f, q: m.supply_mw[f, q] <= supply_max[f, q] + extra[f, q]
     )

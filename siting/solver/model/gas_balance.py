@@ -1,15 +1,19 @@
-"""Gas balance at every network node.
+"""Gas balance at every network node in every period.
 
-For each node n ∈ N, with F the fields, S(n) the sites at n and A⁻(n), A⁺(n) the arcs into
-and out of n:
+For each node n ∈ N and period p ∈ P, with F the fields, S(n) the sites at n, A⁻(n), A⁺(n)
+the arcs into and out of n, and G(n) the grid nodes whose gas share is fed from n:
 
-    supply_mw[n]·[n ∈ F] + Σ_{a ∈ A⁻(n)} flow_mw[a] − Σ_{a ∈ A⁺(n)} flow_mw[a]
-        = demand_mw[n] + Σ_{s ∈ S(n)} gas_mw[s]
+    supply_mw[n,p]·[n ∈ F] + Σ_{a ∈ A⁻(n)} flow_mw[a,p] − Σ_{a ∈ A⁺(n)} flow_mw[a,p]
+        = demand_mw[n,p] + Σ_{s ∈ S(n)} fuel[s,p]
+          + Σ_{g ∈ G(n)} σ_gas[g]·HR[g] · Σ_{s : g(s) = g} grid_mw[s,p]
 
 ``demand_mw`` is the committed offtake (domestic use, exports still flowing) and must be met
-exactly. Elastic mode adds ``shortfall[n] ≥ 0`` on the left at nodes with demand: committed
-demand that the network cannot deliver. It is weighted twice a capacity slack, so the
-diagnosis names missing capacity before it drops committed demand.
+exactly. fuel[s,p] is the gas burnt on site (``gas_mw[s,p]``, or Σ_t power_mw[s,t,p]/η_t with
+a technology menu). The last term is the indirect gas: grid power drawn from the gas share
+σ_gas of a grid node burns gas at heat rate HR in the plant that its pipeline node feeds.
+Elastic mode adds ``shortfall[n,p] ≥ 0`` on the left at nodes with demand: committed demand
+that the network cannot deliver. It is weighted twice a capacity slack, so the diagnosis
+names missing capacity before it drops committed demand.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from siting.errors import InfeasibleError
 from siting.solver.model._data import Data
 from siting.solver.model._elastic import slack
 from siting.solver.model._family import FamilySpec
+from siting.solver.model.variables import fuel_mw, indirect_mw
 
 FAMILY = FamilySpec(
     "gas_balance",
@@ -30,26 +35,35 @@ FAMILY = FamilySpec(
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
-    demand = d.node("demand_mw")
+    demand = d.per_period("nodes", "demand_mw")
     fields = set(d.fields)
     arcs_in, arcs_out, sites_at = d.arcs_in, d.arcs_out, d.sites_at
-    short = slack(m, d, FAMILY, [n for n in m.NODES if demand[n] > 0]) if elastic else None
+    fuel, indirect = fuel_mw(m, d), indirect_mw(m, d)
+    short = (
+        slack(m, d, FAMILY, [(n, q) for n in m.NODES for q in m.PERIODS if demand[n, q] > 0])
+        if elastic
+        else None
+    )
 
-    def rule(m: pyo.ConcreteModel, n: object) -> object:
+    def rule(m: pyo.ConcreteModel, n: object, q: object) -> object:
         lhs = (
-            (m.supply_mw[n] if n in fields else 0)
-            + sum(m.flow_mw[a] for a in arcs_in.get(n, ()))
-            - sum(m.flow_mw[a] for a in arcs_out.get(n, ()))
+            (m.supply_mw[n, q] if n in fields else 0)
+            + sum(m.flow_mw[a, q] for a in arcs_in.get(n, ()))
+            - sum(m.flow_mw[a, q] for a in arcs_out.get(n, ()))
         )
-        if short is not None and demand[n] > 0:
-            lhs += short[n]
-        burn = sum(m.gas_mw[s] for s in sites_at.get(n, ()))
+        if short is not None and demand[n, q] > 0:
+            lhs += short[n, q]
+        burn = sum(fuel[s, q] for s in sites_at.get(n, ()))
+        if (n, q) in indirect:
+            burn = burn + indirect[n, q]
         if isinstance(lhs, int | float) and isinstance(burn, int | float):
-            if lhs == demand[n] + burn:
+            if lhs == demand[n, q] + burn:
                 return pyo.Constraint.Skip
             raise InfeasibleError(
-                f"node {n} has committed demand {demand[n]:,.0f} MW but no pipeline reaches it"
+                f"node {n} has committed demand {demand[n, q]:,.0f} MW"
+                + (f" in period {q}" if len(d.periods) > 1 else "")
+                + " but no pipeline reaches it"
             )
-        return lhs == demand[n] + burn
+        return lhs == demand[n, q] + burn
 
-    m.gas_balance = pyo.Constraint(m.NODES, rule=rule)
+    m.gas_balance = pyo.Constraint(m.NODES, m.PERIODS, rule=rule)

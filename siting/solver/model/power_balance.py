@@ -1,11 +1,12 @@
-"""Power balance at each site.
+"""Power balance at each site in every period.
 
-For each site s ∈ S, with IT[s] = module_mw[s]·modules[s]:
+For each site s ∈ S and period p ∈ P, with IT[s] = module_mw[s]·modules[s]:
 
-    η · gas_mw[s] + grid_mw[s] = PUE[s] · IT[s]
+    onsite[s,p] + grid_mw[s,p] = PUE[s,p] · IT[s]
 
-The facility draws PUE·IT continuously (AI campuses run flat out); it is met by on-site
-generation from gas at efficiency η and by grid import. It is an equality, not ≥, so that
+with onsite[s,p] = η · gas_mw[s,p] for the one continuous technology, or Σ_t power_mw[s,t,p]
+with a technology menu. The facility draws PUE·IT continuously (AI campuses run flat out);
+it is met by on-site generation and by grid import. It is an equality, not ≥, so that
 burning gas always serves load: under ``max_gas_use`` an inequality would let the model
 burn gas for nothing.
 """
@@ -16,15 +17,17 @@ import pyomo.environ as pyo
 
 from siting.solver.model._data import Data
 from siting.solver.model._family import FamilySpec
-from siting.solver.model.variables import it_mw
+from siting.solver.model.variables import it_mw, onsite_mw
 
 FAMILY = FamilySpec("power_balance")
 
 
 def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
-    eta = d.params.generator_efficiency
-    pue = d.site("pue")
+    pue = d.pue
     it = it_mw(m, d)
+    onsite = onsite_mw(m, d)
     m.power_balance = pyo.Constraint(
-        m.SITES, rule=lambda m, s: eta * m.gas_mw[s] + m.grid_mw[s] == pue[s] * it[s]
+        m.SITES,
+        m.PERIODS,
+        rule=lambda m, s, q: onsite[s, q] + m.grid_mw[s, q] == pue[s, q] * it[s],
     )

@@ -1,8 +1,8 @@
 """Symmetry breaking among identical candidate sites.
 
 Sites s₁ < s₂ < … < s_k (in table order) are identical when every column the model reads
-(``SITE_COLUMNS``: node, size limits, PUE, costs, grid node, coordinates), their serving
-pairs (hub, cost, latency) and their spacing cliques are equal. Any plan can then permute
+(``SITE_COLUMNS``: node, size limits, PUE, costs, grid node, coordinates), their PUE in
+every period, their serving pairs (hub, cost, latency) and their spacing cliques are equal. Any plan can then permute
 them, so it costs nothing to ask that they open in order:
 
     open[s_i] ≥ open[s_{i+1}]        for consecutive identical sites
@@ -45,9 +45,13 @@ def identical_site_groups(inputs: ModelInputs) -> list[list]:
     )
     if len(np.unique(numbers, axis=0)) == len(sites):
         return []
+    columns = sites[SITE_COLUMNS]
+    if inputs.has_periods:
+        pue = inputs.per_period("sites", "pue")
+        columns = columns.join(pue.add_prefix("pue@"))
     keys = np.column_stack(
         [
-            pd.util.hash_pandas_object(sites[SITE_COLUMNS], index=False).to_numpy(),
+            pd.util.hash_pandas_object(columns, index=False).to_numpy(),
             _multiset_hash(inputs.serve, ["hub_id", "cost_musd_per_mw_y", "rtt_ms"], sites.index),
             _multiset_hash(inputs.cliques, ["clique_id"], sites.index),
         ]
@@ -79,7 +83,10 @@ def _multiset_hash(rows: pd.DataFrame, columns: list[str], sites: pd.Index) -> n
 
 
 def _signature(inputs: ModelInputs, site: object) -> tuple[pd.DataFrame, pd.DataFrame]:
-    row = inputs.sites.loc[[site], SITE_COLUMNS].reset_index(drop=True)
+    row = inputs.sites.loc[[site], SITE_COLUMNS]
+    if inputs.has_periods:
+        row = row.join(inputs.per_period("sites", "pue").loc[[site]].add_prefix("pue@"))
+    row = row.reset_index(drop=True)
     serve = inputs.serve[inputs.serve["site_id"] == site]
     serve = serve[["hub_id", "cost_musd_per_mw_y", "rtt_ms"]].sort_values("hub_id")
     return row, serve.reset_index(drop=True)
