@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import warnings
 from collections.abc import Callable
@@ -14,9 +15,16 @@ from siting.errors import MissingDependencyError
 from siting.geodata import GeoData
 from siting.io.case_file import read_case
 from siting.io.layers import file_digest
+from siting.outcome import UNVERIFIED, SolveReport
 from siting.output.artefacts import bytes_writers, render_artefacts
 from siting.output.files import Writer, digest_json
-from siting.output.run_folder import network_report_files, tables_digest, write_run
+from siting.output.folder import RunFolder
+from siting.output.run_folder import (
+    network_report_files,
+    open_run_folder,
+    tables_digest,
+    write_run,
+)
 from siting.pipeline import Prepared, RunResult, Step, _quiet, prepare, run
 from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import from_result
@@ -67,30 +75,48 @@ def inputs_hash(case: Case, result: RunResult | None = None) -> str:
 
 def solve_case(
     case: Case,
-    out: str | Path | None = None,
+    out: str | Path | RunFolder | None = None,
     data: GeoData | None = None,
     step: Step = _quiet,
     stream: bool = False,
     renderer: RenderProcess | None = None,
+    overwrite: bool = False,
 ) -> RunResult:
     """Solve ``case`` end to end; with ``out``, also write the run folder (the maps and the
-    report drawn by ``renderer`` when given, see :func:`write_result`)."""
-    result = run(case, data, step=step, stream=stream)
-    if out is not None:
-        with step("writing outputs"):
-            write_result(result, out, renderer=renderer)
+    report drawn by ``renderer`` when given, see :func:`write_result`).
+
+    ``out`` is claimed before anything is read (see
+    :func:`~siting.output.run_folder.open_run_folder`): a folder that cannot be written,
+    that another run is writing, or that holds files of a run's names that no previous
+    run's manifest lists (unless ``overwrite``) fails at once."""
+    with contextlib.ExitStack() as stack:
+        if out is not None and not isinstance(out, RunFolder):
+            out = stack.enter_context(open_run_folder(out, overwrite, option="out"))
+        result = run(case, data, step=step, stream=stream)
+        if out is not None:
+            with step("writing outputs"):
+                write_result(result, out, renderer=renderer)
     return result
 
 
 def write_result(
-    result: RunResult, out: str | Path, maps: bool = True, renderer: RenderProcess | None = None
+    result: RunResult,
+    out: str | Path | RunFolder,
+    maps: bool = True,
+    renderer: RenderProcess | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """Write the run folder; with ``maps`` (and the ``maps`` extra installed) also the static
     and interactive maps and the report. Without the extra it warns with the install hint.
+    The files of a previous run in ``out`` are replaced; files of a run's names that no
+    manifest lists only with ``overwrite``.
 
     ``renderer``, a :class:`~siting.output.render_process.RenderProcess` started earlier,
     draws the maps and the report in its own process while this one writes the GeoPackage
     and the tables; without it they are drawn here. The files are the same either way."""
+    if not isinstance(out, RunFolder):
+        with open_run_folder(out, overwrite, option="out") as folder:
+            return write_result(result, folder, maps, renderer)
     case = result.prepared.case
     run = from_result(result)
     drawn: Callable[[], dict[str, bytes]] | None = None
@@ -134,7 +160,18 @@ def write_result(
             "columns": result.prepared.data.columns.to_dict("records"),
             "warnings": result.prepared.warnings,
         },
+        notes={"solver_report": solver_notes(result.solution.report)},
     )
+
+
+def solver_notes(report: SolveReport) -> dict[str, Any]:
+    """For the manifest: whether HiGHS started from a plan, and whether what it reported
+    held against the plan recomputed (and what was done when it did not)."""
+    return {
+        "mip_start": report.mip_start,
+        "verified": report.status != UNVERIFIED,
+        **({"verification": report.verification} if report.verification else {}),
+    }
 
 
 def _warn_missing(missing: list[str]) -> None:

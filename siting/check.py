@@ -1,4 +1,5 @@
-"""Independent checker: recompute every constraint and the objective from Solution tables.
+"""Independent checker: recompute every constraint and the objective from Solution tables,
+and every number derived from the plan (:mod:`siting.check_derived`).
 
 It uses only the tables (no Pyomo, no model code) and its own arithmetic, and compares the
 recomputed objective with the value HiGHS reported. A violation beyond tolerance is a bug in
@@ -14,6 +15,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from siting import geo
+from siting.check_derived import check_derived, check_report
 from siting.check_energy import capex_v2, check_energy, check_v2_system, cost_terms_v2, gas_counted
 from siting.errors import CheckError
 from siting.inputs import SITE_COLUMNS
@@ -73,6 +75,11 @@ class _Checker:
         self.leq(family, ids, lhs, rhs, what)
         self.leq(family, ids, rhs, lhs, what)
 
+    def note(self, family: str, where: str, amount: float, detail: str) -> None:
+        """Record one violation found by a test that is not a comparison."""
+        self.report.checked.append(family)
+        self.report.violations.append(Violation(family, where, amount, detail))
+
 
 def check_solution(
     solution: Solution, tol: float = 1e-6, raise_on_error: bool = True
@@ -107,6 +114,8 @@ def check_solution(
     _check_system(c, solution, it)
     _check_strengthening(c, solution)
     _check_objective(c, solution, it)
+    check_derived(c, solution)
+    check_report(c, solution, c.report.objective_recomputed, tol)
     if raise_on_error and not c.report.ok:
         raise CheckError(
             f"the solution fails the independent check: {c.report.summary()}",

@@ -56,3 +56,19 @@ class MissingDependencyError(SitingError):
     """An optional dependency is not installed: the message says what to install."""
 
     exit_code = 6
+
+
+class OutputError(SitingError):
+    """An output folder cannot be used (not writable, locked by another run, holding files
+    that are not this tool's): names the folder and the fix."""
+
+
+class SolveInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a HiGHS solve: carries its report and, when HiGHS had a plan, the
+    plan as a Solution (not yet checked). A KeyboardInterrupt, so that whatever does not
+    handle it stops as Ctrl-C always did."""
+
+    def __init__(self, report: object, solution: object | None = None) -> None:
+        super().__init__("interrupted")
+        self.report = report
+        self.solution = solution

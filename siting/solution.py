@@ -35,6 +35,10 @@ _SITE_INPUTS = (
     "gen_capex_musd_per_mw",
     "grid_link_capex_musd",
 )
+#: relative tolerance (of the limit, and at least of 1) for calling a limit binding: a
+#: pipeline full, a field at capacity, a grid node's spare capacity used up. The console,
+#: summary.json, the report and the checker all count with it.
+BINDING_TOL = 1e-6
 SITE_COST_TERMS = (
     "cost_open_musd_y",
     "cost_it_musd_y",
@@ -313,28 +317,52 @@ def v2_totals(s: Solution) -> dict[str, float]:
     return out
 
 
-def binding_counts(s: Solution, share: float = 0.999) -> dict[str, int]:
-    """How many pipelines, fields and grid nodes the plan uses to (nearly) their limit (in
-    some period)."""
+def at_limit(value: object, limit: object) -> np.ndarray:
+    """Where a quantity has reached its positive limit, to :data:`BINDING_TOL`."""
+    value, limit = np.asarray(value, float), np.asarray(limit, float)
+    return (limit > 0) & (value >= limit - BINDING_TOL * np.maximum(1.0, np.abs(limit)))
+
+
+def limits_reached(s: Solution) -> dict[str, pd.Series]:
+    """Per pipeline arc, node and grid node: whether the plan uses it to its limit (in some
+    period, for a v2 plan), to :data:`BINDING_TOL`. The binding counts of the totals and
+    the report's binding constraints both read this."""
     if s.is_v2:
-        np_ = s.node_periods
-        at_cap = (np_["supply_max_mw"] > 0) & (np_["supply_mw"] >= share * np_["supply_max_mw"])
+        ap, np_, gp = s.arc_periods, s.node_periods, s.grid_periods
         return {
-            "arcs_full": int((s.arcs["utilisation"] >= share).sum()),
-            "fields_at_capacity": int(at_cap.groupby(level="node_id").any().sum()),
-            "grid_nodes_exhausted": int((s.grid_nodes["utilisation"] >= share).sum()),
+            "arcs": _ever_at_limit(ap["flow_mw"], ap["capacity_mw"], "arc_id", s.arcs.index),
+            "nodes": _ever_at_limit(
+                np_["supply_mw"], np_["supply_max_mw"], "node_id", s.nodes.index
+            ),
+            "grid_nodes": _ever_at_limit(
+                gp["used_mw"], gp["spare_mw"], "grid_id", s.grid_nodes.index
+            ),
         }
-    fields = s.nodes[s.nodes["supply_max_mw"] > 0]
+    arcs, nodes, grid = s.arcs, s.nodes, s.grid_nodes
     return {
-        "arcs_full": int((s.arcs["utilisation"] >= share).sum()),
-        "fields_at_capacity": int((fields["supply_mw"] >= share * fields["supply_max_mw"]).sum()),
-        "grid_nodes_exhausted": int(
-            (
-                (s.grid_nodes["used_mw"] >= share * s.grid_nodes["spare_mw"])
-                & (s.grid_nodes["spare_mw"] > 0)
-            ).sum()
-        ),
+        "arcs": pd.Series(at_limit(arcs["flow_mw"], arcs["capacity_mw"]), index=arcs.index),
+        "nodes": pd.Series(at_limit(nodes["supply_mw"], nodes["supply_max_mw"]), index=nodes.index),
+        "grid_nodes": pd.Series(at_limit(grid["used_mw"], grid["spare_mw"]), index=grid.index),
     }
+
+
+def binding_counts(s: Solution) -> dict[str, int]:
+    """How many pipeline arcs, fields and grid nodes the plan uses to their limit."""
+    reached = limits_reached(s)
+    return {
+        "arcs_full": int(reached["arcs"].sum()),
+        "fields_at_capacity": int(reached["nodes"].sum()),
+        "grid_nodes_exhausted": int(reached["grid_nodes"].sum()),
+    }
+
+
+def _ever_at_limit(value: pd.Series, limit: pd.Series, level: str, ids: pd.Index) -> pd.Series:
+    """Whether each of ``ids`` (index ``level`` of the per-period values) reaches its limit
+    in some period."""
+    if not len(value):
+        return pd.Series(False, index=ids)
+    hit = pd.Series(at_limit(value, limit), index=value.index)
+    return hit.groupby(level=level).any().reindex(ids, fill_value=False).astype(bool)
 
 
 @dataclass(frozen=True)

@@ -655,7 +655,7 @@ def _title(run: RunData) -> str:
         if share == share
         else ""
     )
-    status = "" if h["optimal"] else f" — NOT OPTIMAL: {h['status_text']}"
+    status = "" if h["optimal"] else f" — {h['status_text']}"  # it starts NOT OPTIMAL
     return (
         f"{run.label}: {h['it_mw']:,.0f} MW IT at {h['sites_open']} sites{status}\n"
         f"gas {h['gas_bcm_y']:.2f} bcm/y{share_txt} · grid {h['grid_mw']:,.0f} MW · "

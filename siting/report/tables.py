@@ -15,10 +15,7 @@ import pandas as pd
 
 from siting.report.run import RunData
 from siting.report.style import COST_TERMS
-from siting.solution import Solution
-
-#: relative tolerance for calling a constraint binding
-BINDING_TOL = 1e-6
+from siting.solution import BINDING_TOL, Solution, limits_reached
 
 #: per-MW cost terms of the site explanation: (label, Solution cost columns)
 UNIT_TERMS = {
@@ -295,11 +292,10 @@ def _power_note(solution: Solution, sid: str, grid_names: dict[str, str]) -> str
     grid = _row(powered_like(solution, it, 1.0), sid)[["grid connection", "grid energy"]].sum()
     node_id = str(s["grid_id"]) if isinstance(s.get("grid_id"), str) else ""
     node = grid_names.get(node_id, node_id)
-    spare = used = 0.0
+    spare = 0.0
     if node_id in solution.grid_nodes.index:
         spare = float(solution.grid_nodes["spare_mw"][node_id])
-        used = float(solution.grid_nodes["used_mw"][node_id])
-    exhausted = spare > 0 and used >= spare * (1.0 - BINDING_TOL)
+    exhausted = bool(limits_reached(solution)["grid_nodes"].get(node_id, False))
     costs = f"grid {grid:.2f} vs on-site gas {gas:.2f} MUSD/y per MW"
     if s["source"] == "grid":
         return costs if p.allow_gas else "grid (on-site gas not allowed)"
@@ -360,9 +356,6 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
         name = names.get(str(key))
         return f"{name} ({key})" if name and name != str(key) else str(key)
 
-    def at_limit(value: pd.Series, limit: pd.Series) -> pd.Series:
-        return (limit > 0) & (value >= limit - BINDING_TOL * np.maximum(1.0, limit.abs()))
-
     if p.target_mw is not None and t["it_mw"] <= p.target_mw * (1 + BINDING_TOL) + 1e-9:
         rows.append(
             {
@@ -390,8 +383,9 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
                 "id": "max_sites",
             }
         )
+    reached = limits_reached(solution)
     nodes = solution.nodes
-    for nid, n in nodes[at_limit(nodes["supply_mw"], nodes["supply_max_mw"])].iterrows():
+    for nid, n in nodes[reached["nodes"].reindex(nodes.index, fill_value=False)].iterrows():
         rows.append(
             {
                 "family": "field at capacity",
@@ -402,7 +396,7 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
         )
     grid = solution.grid_nodes
     if len(grid):
-        for gid, g in grid[at_limit(grid["used_mw"], grid["spare_mw"])].iterrows():
+        for gid, g in grid[reached["grid_nodes"].reindex(grid.index, fill_value=False)].iterrows():
             rows.append(
                 {
                     "family": "grid node exhausted",
@@ -423,7 +417,7 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
             }
         )
     arcs = solution.arcs
-    full = arcs[at_limit(arcs["flow_mw"], arcs["capacity_mw"])]
+    full = arcs[reached["arcs"].reindex(arcs.index, fill_value=False)]
     if len(full):
         corridor = full["corridor"].fillna("").astype(str) if "corridor" in full else None
         keys = (

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from siting.config import SolverConfig
 from siting.diagnose import Diagnosis
-from siting.errors import InfeasibleError, SolveError
+from siting.errors import InfeasibleError, SolveError, SolveInterrupted
 from siting.inputs import ModelInputs, Params
 from siting.outcome import Outcome, SolveReport
 from siting.solution import Solution
@@ -102,15 +102,21 @@ class SolverHandle:
 
         Raises InfeasibleError (with the elastic diagnosis when the settings ask for it)
         or SolveError when HiGHS ends without a plan; both carry the ``SolveReport``.
+        Ctrl-C during the solve raises SolveInterrupted with the plan HiGHS had (if any),
+        read like any other.
         """
+        interrupted = False
         with step(SOLVE_STEP):
-            report = self._solver.solve(
-                self._model,
-                warmstart=warm,
-                recompile=self._recompile,
-                load=False,
-                mip_start=self._start_from_plan,
-            )
+            try:
+                report = self._solver.solve(
+                    self._model,
+                    warmstart=warm,
+                    recompile=self._recompile,
+                    load=False,
+                    mip_start=self._start_from_plan,
+                )
+            except SolveInterrupted as exc:
+                interrupted, report = True, exc.report  # type: ignore[assignment]
         self._recompile = self._start_from_plan = False
         logger.info(
             "HiGHS: %s; objective %s, bound %s, %s nodes, %.2f s (hand-off %.2f s)",
@@ -127,7 +133,15 @@ class SolverHandle:
             # the starting plan served the first solve only
             report = replace(report, presolve={**report.presolve, **self._start.to_dict()})
             self._start = None
+        if interrupted:
+            plan = self._read(report, step) if report.has_solution else None
+            raise SolveInterrupted(report, plan)
         self._raise_for_outcome(report, step)
+        return self._read(report, step)
+
+    def _read(self, report: SolveReport, step: Step) -> Solution:
+        """The plan HiGHS returned, as a Solution (gas routed along shortest paths when the
+        model prices no transport)."""
         with step(READ_STEPS[0]):
             solution = extract_solution(
                 self._model, self.inputs, report, values=self._solver.values
@@ -137,6 +151,13 @@ class SolverHandle:
             with step(READ_STEPS[1]):
                 solution = route_flows(solution, inputs, self.settings)
         return solution
+
+    def solve_cold(self, step: Step = quiet) -> Solution:
+        """Solve again from scratch: the whole model handed to HiGHS anew, no MIP start (to
+        verify a report that contradicted its plan)."""
+        self._recompile = True
+        self._start_from_plan = False
+        return self.solve(warm=False, step=step)
 
     def _raise_for_outcome(self, report: SolveReport, step: Step) -> None:
         """Raise InfeasibleError (with a diagnosis) or SolveError unless the solve has a plan."""

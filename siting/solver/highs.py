@@ -30,9 +30,11 @@ import scipy.sparse as sp
 from pyomo.common.timing import HierarchicalTimer
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from siting.check_derived import reported_gap
 from siting.config import SolverConfig
-from siting.errors import SolveError
-from siting.outcome import Outcome, SolveReport
+from siting.errors import SolveError, SolveInterrupted
+from siting.outcome import INTERRUPTED, Outcome, SolveReport
+from siting.solver.interrupt import Solve, Stopped
 from siting.solver.options import quiet_highs
 
 logger = logging.getLogger(__name__)
@@ -94,7 +96,9 @@ class HighsSolver:
         mip_start: bool = False,
     ) -> SolveReport:
         """Solve (or re-solve) ``model``; with ``load``, put the solution into its variables
-        (otherwise read it with :meth:`values`).
+        (otherwise read it with :meth:`values`). Ctrl-C stops HiGHS (see
+        :mod:`siting.solver.interrupt`) and raises SolveInterrupted with the report; the plan
+        HiGHS had, if any, is then read with :meth:`values` as usual.
 
         ``warmstart`` passes the previous solution of the same model as a MIP start; HiGHS
         uses it only if it is feasible for the changed model. ``mip_start`` starts from the
@@ -105,10 +109,17 @@ class HighsSolver:
             highs, solve_s, handoff_s = self._backend.run(model, warmstart, recompile, mip_start)
         except (RuntimeError, ValueError) as exc:
             raise SolveError(f"HiGHS failed: {exc}") from None
-        report = _report(
-            highs, model, self.settings, solve_s, handoff_s, time.perf_counter() - started
+        wall_s = time.perf_counter() - started
+        stopped = self._backend.stopped
+        if stopped is not None and not stopped.halted:
+            report = _incumbent_report(stopped, model, self.settings, handoff_s, wall_s)
+        else:
+            report = _report(highs, model, self.settings, solve_s, handoff_s, wall_s)
+        report = replace(
+            report, handoff=self._backend.last_handoff, mip_start=self._backend.last_started
         )
-        report = replace(report, handoff=self._backend.last_handoff)
+        if stopped is not None:
+            raise SolveInterrupted(report)
         if report.has_solution and load:
             self._backend.load(model)
         return report
@@ -348,10 +359,14 @@ class _StandardForm:
 
     def __init__(self, settings: SolverConfig, stream: bool) -> None:
         self.highs = quiet_highs()
+        self._solve = Solve(self.highs)
+        #: how the last solve was stopped by Ctrl-C (None: it was not)
+        self.stopped: Stopped | None = None
         self.options = _options(settings, stream)
         self.columns: list[Any] = []
         self.scale = np.ones(0)
         self.last_handoff = "full"
+        self.last_started = False
         self._model: pyo.ConcreteModel | None = None
         self._updates: _ParamUpdates | None = None
         self._start: np.ndarray | None = None
@@ -376,6 +391,7 @@ class _StandardForm:
     ) -> tuple[highspy.Highs, float, float]:
         """Hand ``model`` to HiGHS (or push its changed parameters) and solve it; the
         highs values live in HiGHS's column space, x' = scale·x."""
+        self._solve.join()  # a solve left running after Ctrl-C must end before the next
         start = time.perf_counter()
         h = self.highs
         same = model is self._model
@@ -412,15 +428,23 @@ class _StandardForm:
         # the root: after a solve that closed at the root that cost more than it saved (2.6x
         # the HiGHS time of a Russia price sweep), so it is skipped then unless RINS is off
         rins = self.options.get("mip_heuristic_run_rins", True)
-        if start_values is not None and (self._branched or mip_start or not rins):
+        self.last_started = start_values is not None and (self._branched or mip_start or not rins)
+        if self.last_started:
             sol = highspy.HighsSolution()
             sol.col_value = start_values
             sol.value_valid = True
             h.setSolution(sol)
         handoff = time.perf_counter() - start
         start = time.perf_counter()
-        h.run()
+        self.stopped = self._solve.run()
         self._model = model
+        if self.stopped is not None and not self.stopped.halted:
+            # HiGHS is still stopping: its last announced plan is the one to read
+            self._branched = True
+            values = self.stopped.incumbent.values
+            self._start = None if values is None else values
+            self._start_columns = self.columns
+            return h, self.stopped.seconds, handoff
         info = h.getInfo()
         self._branched = info.mip_node_count > 1
         if info.primal_solution_status == 2:
@@ -465,6 +489,7 @@ class _StandardForm:
         return np.where(cols >= 0, self._start[np.maximum(cols, 0)] / scale, fixed)
 
     def load(self, model: pyo.ConcreteModel) -> None:
+        self._solve.join()
         values = np.asarray(self.highs.getSolution().col_value) / self.scale
         for var, value in zip(self.columns, values.tolist(), strict=True):
             var.set_value(value, skip_validation=True)
@@ -490,6 +515,9 @@ class _Appsi:
         }
         self._model: pyo.ConcreteModel | None = None
         self.last_handoff = "full"
+        self.last_started = False
+        #: Ctrl-C is seen only when Pyomo's interface returns (no early stop here)
+        self.stopped: Stopped | None = None
 
     def configure(self, settings: SolverConfig, stream: bool) -> None:
         self._opt.config.time_limit = settings.time_limit_s
@@ -509,6 +537,7 @@ class _Appsi:
     ) -> tuple[highspy.Highs, float, float]:
         self.last_handoff = "update" if model is self._model else "full"
         self._opt.config.warmstart = mip_start or (warmstart and model is self._model)
+        self.last_started = bool(self._opt.config.warmstart)
         timer = HierarchicalTimer()
         self._opt.solve(model, timer=timer)
         self._model = model
@@ -528,6 +557,41 @@ def _timer_total(timer: HierarchicalTimer, name: str) -> float:
         return float(timer.get_total_time(name))
     except (KeyError, AttributeError):
         return 0.0
+
+
+def _incumbent_report(
+    stopped: Stopped,
+    model: pyo.ConcreteModel,
+    settings: SolverConfig,
+    handoff_s: float,
+    wall_s: float,
+) -> SolveReport:
+    """The report of a solve that Ctrl-C ended while HiGHS kept running: its last plan, and
+    the bound known when it found it."""
+    inc = stopped.incumbent
+    objective_obj = next(model.component_data_objects(pyo.Objective, active=True))
+    has_plan = inc.values is not None and inc.objective is not None
+    objective = inc.objective if has_plan else None
+    gap = (
+        reported_gap(objective, inc.bound)
+        if objective is not None and inc.bound is not None
+        else None
+    )
+    return SolveReport(
+        outcome=Outcome.LIMIT if has_plan else Outcome.NO_SOLUTION,
+        status=INTERRUPTED,
+        message="interrupted",
+        sense="min" if objective_obj.sense == pyo.minimize else "max",
+        objective=objective,
+        bound=inc.bound,
+        gap=gap,
+        solve_s=stopped.seconds,
+        handoff_s=handoff_s,
+        wall_s=wall_s,
+        nodes=inc.nodes,
+        mip_gap_setting=settings.mip_gap,
+        time_limit_s=settings.time_limit_s,
+    )
 
 
 def _report(
