@@ -9,11 +9,9 @@ for ``min_cost``) and a goal g:
     f(x) ≤ objective_limit        (f(x) ≥ objective_limit when the case maximises f)
     Σ_{s∉P} y[s] − Σ_{s∈P} y[s] ≥ 1 − |P|      for each excluded plan P (a no-good cut:
                                                any other set of open sites satisfies it)
-    minimise σ·g(x) + w·σ_f·f(x)  instead of the case objective, when a goal is set
+    minimise σ·g(x)               instead of the case objective, when a goal is set
 
-with σ = +1 to minimise g and −1 to maximise it, σ_f the same for f, and w ≥ 0 a small
-weight that only breaks ties between plans with the same g. A goal is linear in per-site
-decisions:
+with σ = +1 to minimise g and −1 to maximise it. A goal is linear in per-site decisions:
 
     g(x) = Σ_(d, s, a) a · d[s]      for d ∈ {open, it_mw, gas_mw}
 
@@ -24,10 +22,11 @@ them from a Solution's tables.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from siting.errors import CheckError
@@ -39,7 +38,7 @@ DECISIONS = ("open", "it_mw", "gas_mw")
 
 @dataclass(frozen=True)
 class Goal:
-    """An objective that replaces the case's: ``sense`` g + ``tie``·f (see module docstring).
+    """An objective that replaces the case's: g, minimised or maximised (``sense``).
 
     ``terms`` holds (decision, site id, coefficient) for the nonzero coefficients.
     """
@@ -47,14 +46,11 @@ class Goal:
     name: str
     sense: Literal["min", "max"]
     terms: tuple[tuple[str, Hashable, float], ...]
-    tie: float = 0.0
 
     def __post_init__(self) -> None:
         bad = sorted({d for d, _s, _a in self.terms} - set(DECISIONS))
         if bad:
             raise ValueError(f"goal {self.name}: unknown decision(s) {bad}; known: {DECISIONS}")
-        if self.tie < 0:
-            raise ValueError(f"goal {self.name}: the tie weight must be ≥ 0")
 
     @property
     def sign(self) -> float:
@@ -62,10 +58,23 @@ class Goal:
 
     def value(self, sites: pd.DataFrame) -> float:
         """g at a plan, from its site table (``Solution.sites``)."""
-        total = 0.0
-        for decision, site, coef in self.terms:
-            total += coef * float(sites.at[site, decision])
-        return total
+        return linear_value(self.terms, sites)
+
+
+def linear_value(terms: Iterable[tuple[str, Hashable, float]], sites: pd.DataFrame) -> float:
+    """Σ coefficient · decision over (decision, site, coefficient) terms, from a site table."""
+    grouped: dict[str, tuple[list[Hashable], list[float]]] = {}
+    for decision, site, coef in terms:
+        ids, coefs = grouped.setdefault(decision, ([], []))
+        ids.append(site)
+        coefs.append(coef)
+    total = 0.0
+    for decision, (ids, coefs) in grouped.items():
+        pos = sites.index.get_indexer(ids)
+        if (pos < 0).any():
+            raise KeyError(f"site {ids[int(np.argmax(pos < 0))]} is not in the site table")
+        total += float(np.dot(np.asarray(coefs), sites[decision].to_numpy(float)[pos]))
+    return total
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,6 @@ class ModelEdits:
             else {
                 "name": self.goal.name,
                 "sense": self.goal.sense,
-                "tie": self.goal.tie,
                 "terms": [[d, str(s), a] for d, s, a in self.goal.terms],
             },
         }
@@ -135,9 +143,9 @@ def check_edits(
     """Recompute every edit from the plan's tables and raise CheckError on a violation.
 
     ``objective`` is the case objective of the plan as the independent checker recomputed
-    it (:attr:`siting.check.CheckReport.objective_recomputed`). With a goal, the goal and
-    the tie term are recomputed and compared with the objective HiGHS reported for the
-    edited model (``report.goal``).
+    it (:attr:`siting.check.CheckReport.objective_recomputed`). With a goal, the goal is
+    recomputed and compared with the objective HiGHS reported for the edited model
+    (``report.goal``).
     """
     out = EditCheck()
     sites = solution.sites
@@ -167,7 +175,7 @@ def check_edits(
         if reported is None:
             out.violations.append(f"goal {goal.name}: the solve reported no goal objective")
         else:
-            expected = goal.sign * value + goal.tie * _case_sign(solution) * objective
+            expected = goal.sign * value
             if abs(expected - reported) > tol * max(1.0, abs(expected), abs(reported)):
                 out.violations.append(
                     f"goal {goal.name}: recomputed {expected:.10g} ≠ HiGHS objective "

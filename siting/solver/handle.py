@@ -141,7 +141,7 @@ class SolverHandle:
             )
             for plan in e.excluded
         )
-        goal, tie = None, 0.0
+        goal = None
         if e.goal is not None:
             module_mw = self.inputs.sites["module_mw"]
             sign = e.goal.sign
@@ -153,8 +153,8 @@ class SolverHandle:
                     terms.append((m.modules[s], sign * a * float(module_mw[s])))
                 elif hasattr(m, "gas_mw"):
                     terms.append((m.gas_mw[s], sign * a))
-            goal, tie = tuple(terms), e.goal.tie
-        resolved = ColumnEdits(fixed, rows, e.objective_limit, goal, tie)
+            goal = tuple(terms)
+        resolved = ColumnEdits(fixed, rows, e.objective_limit, goal)
         self._column_edits, self._edits_of = (id(m), resolved), e
         return resolved
 

@@ -8,7 +8,7 @@ The handle states the edits of :mod:`siting.edits` over Pyomo variables
 - a row lo ≤ Σ a·x ≤ hi:  Σ (a/scale)·x' within [lo − k, hi − k]           (addRows)
 - the objective limit:    c·x' + c₀ ≤ L (minimised case objective), ≥ L when maximised,
                           c and c₀ being the compiled objective as the parameters now make it
-- a goal g = Σ a·x + k:   minimise Σ (a/scale + w·σ_f·c)·x' + k + w·σ_f·c₀   (changeColsCost)
+- a goal g = Σ a·x + k:   minimise Σ (a/scale)·x' + k                      (changeColsCost)
 
 where k collects the terms of variables the model fixed before the hand-off (they are not
 columns; their values are constants). Before other edits are written the previous ones are
@@ -36,7 +36,6 @@ class ColumnEdits:
     rows: tuple[tuple[Terms, float, float], ...] = ()
     objective_limit: float | None = None
     goal: Terms | None = None
-    tie: float = 0.0
 
     @property
     def empty(self) -> bool:
@@ -144,10 +143,8 @@ class HighsEdits:
 
         if edits.goal is not None:
             coef, constant = self._linear(layout, edits.goal, len(cost))
-            sign = -1.0 if layout.maximise else 1.0
-            goal_cost = coef + edits.tie * sign * cost
-            h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), goal_cost)
-            h.changeObjectiveOffset(constant + edits.tie * sign * offset)
+            h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), coef)
+            h.changeObjectiveOffset(constant)
             h.changeObjectiveSense(highspy.ObjSense.kMinimize)
         self._goal = edits.goal is not None
         self.applied = edits

@@ -1,6 +1,9 @@
 """Execute one planned run in a worker process, re-solving the process's built model when the
 run belongs to the same chain as the previous one.
 
+A run with edits (:attr:`PlannedRun.edits`) writes them into the chain's model before its
+solve and checks the plan against them; the next run of the chain states its own.
+
 Each worker process (a local process or a Dask worker) keeps the solver handles it built,
 keyed by chain. A run of a known chain moves the handle's mutable parameters, pushes the
 changes to the same HiGHS object and starts from the previous plan; any other run prepares
@@ -26,6 +29,7 @@ import pandas as pd
 
 from siting.config import Case
 from siting.diagnose import Diagnosis, network_checks
+from siting.edits import NO_EDITS, check_edits
 from siting.errors import CheckError, InfeasibleError, SitingError, SolveError
 from siting.geodata import GeoData
 from siting.inputs import ModelInputs, Params, params_from_case
@@ -156,7 +160,15 @@ def _solve(
         if reuse:
             _keep()
     try:
-        solution, _ = solve_and_check(built.handle, warm=reused, step=step)
+        edits = run.edits if run.edits is not None else NO_EDITS
+        built.handle.edit(edits)
+        solution, check = solve_and_check(built.handle, warm=reused, step=step)
+        if not edits.empty:
+            with step(CHECK_STEP):
+                assert check.objective_recomputed is not None
+                check_edits(
+                    solution, edits, check.objective_recomputed, run.case.solver.check_tolerance
+                )
     finally:
         times["build_s"] = timings.total(BUILD_STEPS)
         times["extract_s"] = timings.total(READ_STEPS)
@@ -220,6 +232,21 @@ def _build(
         .reset_index()
     )
     return _Built(inputs, network)
+
+
+def keep_handle(chain: str, inputs: ModelInputs, handle: SolverHandle) -> None:
+    """Let this process's runs of ``chain`` re-solve a handle built elsewhere in it (an
+    inline backend then shares the caller's model instead of building its own)."""
+    network = network_checks(inputs) if inputs.params.energy_system else Diagnosis()
+    with _STATE.lock:
+        _remember(chain, _Built(inputs, network, handle))
+
+
+def drop(chain: str) -> None:
+    """Forget the model of ``chain`` in this process (if it keeps one)."""
+    with _STATE.lock:
+        if _STATE.models.pop(chain, None) is not None:
+            _release()
 
 
 def _remember(chain: str, built: _Built) -> None:
