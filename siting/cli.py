@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from siting.alternatives.cli import alternatives_cmd
 from siting.errors import InfeasibleError, SitingError
 from siting.sweep.cli import sweep_cmd, sweep_report_cmd
 
@@ -354,6 +355,7 @@ def validate_cmd(
 
 
 app.command("sweep")(sweep_cmd)
+app.command("alternatives")(alternatives_cmd)
 app.command("sweep-report")(sweep_report_cmd)
 
 

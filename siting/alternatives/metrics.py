@@ -48,6 +48,26 @@ class Metric:
         return linear_value(self.terms, sites)
 
 
+#: metric names, and whether each takes an argument after a colon (None: optional)
+NAMES = {
+    "sites": False,
+    "gas": False,
+    "remoteness": False,
+    "north": None,
+    "grid": True,
+    "region": True,
+}
+
+
+def check_metric_names(specs: Sequence[str]) -> None:
+    """Raise SitingError for a spec no metric has (before any data is read)."""
+    for spec in specs:
+        name, colon, arg = str(spec).strip().partition(":")
+        takes = NAMES.get(name.strip().lower(), "unknown")
+        if takes == "unknown" or (takes is False and colon) or (takes is True and not arg):
+            raise SitingError(f"unknown metric {spec!r}; known metrics: {KNOWN}")
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^0-9a-zA-Z]+", "_", text).strip("_").lower()
 

@@ -34,7 +34,12 @@ from typing import Any
 
 import pandas as pd
 
-from siting.alternatives.metrics import DEFAULT_METRICS, Metric, parse_metrics
+from siting.alternatives.metrics import (
+    DEFAULT_METRICS,
+    Metric,
+    check_metric_names,
+    parse_metrics,
+)
 from siting.alternatives.regrets import CLOSE, OPEN, RegretRuns
 from siting.alternatives.tables import (
     alternative_sites_rows,
@@ -46,10 +51,11 @@ from siting.alternatives.tables import (
     unchosen_ranking,
 )
 from siting.check import check_solution
-from siting.config import Case, SolverConfig
+from siting.config import Case, FormulationConfig, SolverConfig
 from siting.edits import NO_EDITS, ModelEdits, check_edits, open_set
 from siting.errors import InfeasibleError, SitingError, SolveError
 from siting.geodata import GeoData
+from siting.inputs import ModelInputs
 from siting.pipeline import Prepared, prepare, presolve_checks
 from siting.solution import Solution
 from siting.steps import SOLVE_STEP, Step, Timings, quiet
@@ -105,6 +111,7 @@ def check_options(options: AlternativesOptions) -> None:
         raise SitingError(f"--workers {options.workers}: give 0 (this process) or more")
     if not options.metrics:
         raise SitingError("--metric: name at least one metric, e.g. --metric sites")
+    check_metric_names(options.metrics)
 
 
 def alternatives_case(case: Case, options: AlternativesOptions) -> Case:
@@ -118,11 +125,14 @@ def alternatives_case(case: Case, options: AlternativesOptions) -> Case:
     gap = options.mip_gap
     if gap is None:
         gap = min(case.solver.mip_gap, options.tie_tolerance)
-    formulation = case.formulation.model_copy(
-        update={"symmetry_breaking": False, "lagrangian_fixing": False}
-    )
     solver = case.solver.model_copy(update={"mip_gap": gap})
-    return case.model_copy(update={"formulation": formulation, "solver": solver})
+    return case.model_copy(update={"formulation": every_plan(case.formulation), "solver": solver})
+
+
+def every_plan(formulation: FormulationConfig) -> FormulationConfig:
+    """The formulation without what keeps only optimal plans (symmetry breaking orders
+    identical sites, the Lagrangian fixing closes sites no optimal plan opens)."""
+    return formulation.model_copy(update={"symmetry_breaking": False, "lagrangian_fixing": False})
 
 
 def metric_settings(settings: SolverConfig, options: AlternativesOptions) -> SolverConfig:
@@ -145,9 +155,7 @@ class AlternativesResult:
     - ``summary``: optimum, limit, tie count and sentence, times.
     """
 
-    case: Case
     options: AlternativesOptions
-    prepared: Prepared
     optimum: Solution
     metrics: tuple[Metric, ...]
     alternatives: pd.DataFrame
@@ -157,6 +165,8 @@ class AlternativesResult:
     spread: pd.DataFrame
     summary: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    case: Case | None = None
+    prepared: Prepared | None = None
 
 
 def _zones(data: GeoData) -> dict[Hashable, str] | None:
@@ -272,23 +282,58 @@ def find_alternatives(
     timed = timings.wrap(step)
     solver_case = alternatives_case(case, options)
     prepared = prepare(solver_case, data, timed)
-    inputs = prepared.inputs
     metrics = parse_metrics(
         options.metrics,
-        inputs.sites,
+        prepared.inputs.sites,
         solver_case.candidates.arctic_latitude_deg,
         _zones(prepared.data),
-        inputs.params.energy_system,
+        prepared.inputs.params.energy_system,
     )
-    presolve_checks(inputs, step=timed)
+    result = search_alternatives(
+        prepared.inputs,
+        solver_case.solver,
+        options,
+        metrics,
+        case=solver_case,
+        data=prepared.data,
+        step=timed,
+        client=client,
+        scheduler=scheduler,
+        progress=progress,
+    )
+    result.case, result.prepared = case, prepared
+    result.summary.update(case=case.name, scenario=case.scenario)
+    result.summary["search_wall_s"] = time.perf_counter() - started
+    result.timings = timings.steps
+    return result
+
+
+def search_alternatives(
+    inputs: ModelInputs,
+    settings: SolverConfig,
+    options: AlternativesOptions,
+    metrics: tuple[Metric, ...],
+    case: Case | None = None,
+    data: GeoData | None = None,
+    step: Step = quiet,
+    client: Any = None,
+    scheduler: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> AlternativesResult:
+    """The search on model tables (``inputs`` written for every feasible plan: see
+    :func:`alternatives_case`). Regrets in worker processes need the ``case`` (and its
+    ``data``) to build their models; with ``workers=0`` they re-solve this model."""
+    check_options(options)
+    started = time.perf_counter()
+    inputs = inputs.with_params(formulation=every_plan(inputs.params.formulation))
+    presolve_checks(inputs, step=step)
     from siting.solver.handle import SolverHandle
 
-    handle = SolverHandle(inputs, solver_case.solver, step=timed)
-    search = _Search(handle, metrics, timed)
+    handle = SolverHandle(inputs, settings, step=step)
+    search = _Search(handle, metrics, step)
     say = progress or (lambda _text: None)
     say("the optimum")
-    cost_settings = solver_case.solver
-    optimum = search.solve("optimum", NO_EDITS, cost_settings, rank=1)
+    optimum = search.solve("optimum", NO_EDITS, settings, rank=1)
     assert optimum is not None
     search.optimum = optimum
     f_star = float(optimum.totals["objective"])
@@ -299,13 +344,12 @@ def find_alternatives(
     chosen = list(optimum.chosen.index)
     if options.regrets:
         workers = options.workers if options.workers is not None else default_regret_workers()
-        runs = RegretRuns(
-            solver_case, inputs, handle, prepared.data, workers, client=client, scheduler=scheduler
-        )
+        runs = RegretRuns(handle, workers, case=case, data=data, client=client, scheduler=scheduler)
+    records: list[dict[str, Any]] = []
     try:
         if runs is not None:
             runs.changes((CLOSE, s) for s in chosen)
-        goal_settings = metric_settings(cost_settings, options)
+        goal_settings = metric_settings(settings, options)
         for metric in metrics:
             for sense in ("min", "max"):
                 say(f"{sense} {metric.label}")
@@ -324,7 +368,7 @@ def find_alternatives(
             found = search.solve(
                 "ranked",
                 ModelEdits(objective_limit=limit, excluded=tuple(excluded)),
-                cost_settings,
+                settings,
                 rank=rank,
             )
             if found is None:
@@ -332,12 +376,12 @@ def find_alternatives(
             excluded.append(open_set(found.sites))
             if runs is not None:
                 runs.pump()
-        records: list[dict[str, Any]] = []
         if runs is not None:
             unchosen = unchosen_ranking(inputs, search.site_rows, set(chosen), options.unchosen)
             runs.changes((OPEN, s) for s in unchosen)
-            say(f"site regrets: {len(runs.runs)} re-solves")
-            with timed(f"{SOLVE_STEP} (site regrets)"):
+            say(f"site regrets: {runs.count} re-solves")
+            handle.update(inputs.params, settings)
+            with step(f"{SOLVE_STEP} (site regrets)"):
                 records = runs.wait()
     except BaseException:
         if runs is not None:
@@ -362,34 +406,32 @@ def find_alternatives(
     highs_regrets = float(sum(r.get("solve_s") or 0.0 for r in records))
     spread = spread_table(alternatives.loc[ok], metrics)
     ties = tie_summary(alternatives.loc[ok], regrets, optimum, options.tie_tolerance)
-    wall = time.perf_counter() - started
     summary = {
-        "case": case.name,
-        "scenario": case.scenario,
+        "case": None,
+        "scenario": None,
         "slack": options.slack,
         "objective": f_star,
         "objective_sense": "max" if maximise else "min",
         "objective_limit": limit,
         "bound": optimum.report.bound,
-        "mip_gap": cost_settings.mip_gap,
+        "mip_gap": settings.mip_gap,
         "metric_gap": options.metric_gap,
         "plans": len(ok),
         "distinct_plans": len(set(search.open_sets.values())),
-        "ranked_plans": int((alternatives.loc[ok, "kind"].isin(("optimum", "ranked"))).sum()),
+        "ranked_plans": int(alternatives.loc[ok, "kind"].isin(("optimum", "ranked")).sum()),
         "plans_asked": options.plans,
         "metrics": [m.spec for m in metrics],
         "regret_runs": len(records),
-        "regret_failures": int(sum(r.get("status") not in ("optimal", "limit") for r in records)),
+        "regret_failures": sum(r.get("status") not in ("optimal", "limit") for r in records),
+        "regret_workers": "this process" if runs is None or runs.inline else runs.backend.name,
         **ties,
         "highs_s": search.highs_s + highs_regrets,
         "highs_alternatives_s": search.highs_s,
         "highs_regrets_s": highs_regrets,
-        "search_wall_s": wall,
+        "search_wall_s": time.perf_counter() - started,
     }
     return AlternativesResult(
-        case=case,
         options=options,
-        prepared=prepared,
         optimum=optimum,
         metrics=metrics,
         alternatives=alternatives,
@@ -398,5 +440,4 @@ def find_alternatives(
         regrets=regrets,
         spread=spread,
         summary=summary,
-        timings=timings.steps,
     )

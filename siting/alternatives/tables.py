@@ -146,7 +146,7 @@ def regret_table(
 def spread_table(alternatives: pd.DataFrame, metrics: Sequence[Metric]) -> pd.DataFrame:
     """The objective's and each metric's range over the plans, with the plans at each end."""
     rows = []
-    measures = [("objective", "case objective", "")] + [
+    measures = [("objective", "objective", "MUSD/y")] + [
         (m.column, m.label, m.unit) for m in metrics
     ]
     seen = set()

@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -345,13 +346,14 @@ def _title(run: RunData) -> str:
     return f"Siting report: {run.label}"
 
 
-def report_markdown(run: RunData, charts: bool = True) -> str:
-    """The report as Markdown; charts are linked as files beside it (``cost_breakdown.svg``)."""
+def report_markdown(run: RunData, charts: bool = True, extra: Sequence[Section] = ()) -> str:
+    """The report as Markdown; charts are linked as files beside it (``cost_breakdown.svg``).
+    ``extra`` sections follow the run's own."""
     lines = [f"# {_title(run)}", ""]
     if run.description:
         lines += [run.description, ""]
     lines += ["![Map of the chosen sites](map.png)", ""]
-    for sec in report_sections(run, charts):
+    for sec in [*report_sections(run, charts), *extra]:
         lines += [f"## {sec.title}", ""]
         for block in sec.blocks:
             if isinstance(block, Table):
@@ -418,9 +420,14 @@ def _html_table(t: Table) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def report_html(run: RunData, charts: bool = True, map_png: bytes | None = None) -> str:
+def report_html(
+    run: RunData,
+    charts: bool = True,
+    map_png: bytes | None = None,
+    extra: Sequence[Section] = (),
+) -> str:
     """The report as one self-contained HTML page (inline CSS, inline SVG charts, and the
-    static map inlined when ``map_png`` is given)."""
+    static map inlined when ``map_png`` is given); ``extra`` sections follow the run's own."""
     import base64
 
     parts = [f"<h1>{html.escape(_title(run))}</h1>"]
@@ -432,7 +439,7 @@ def report_html(run: RunData, charts: bool = True, map_png: bytes | None = None)
             f'<figure><img alt="map of the chosen sites" style="max-width:100%" '
             f'src="data:image/png;base64,{data}"></figure>'
         )
-    for sec in report_sections(run, charts):
+    for sec in [*report_sections(run, charts), *extra]:
         parts.append(f"<h2>{html.escape(sec.title)}</h2>")
         for block in sec.blocks:
             if isinstance(block, Table):
