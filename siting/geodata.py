@@ -457,6 +457,8 @@ def standardise_grid(
         if "voltage_kv" in raw.columns
         else np.full(len(raw), np.nan)
     )
+    # the power-system zone, when the layer names one (a region for siting alternatives)
+    zone = {"zone": raw["zone"].astype(object).to_numpy()} if "zone" in raw.columns else {}
     return gpd.GeoDataFrame(
         {
             "grid_id": ids.to_numpy(),
@@ -464,6 +466,7 @@ def standardise_grid(
             "voltage_kv": voltage,
             "spare_mw": spare,
             "energy_price_usd_per_mwh": price,
+            **zone,
         },
         geometry=raw.geometry.to_numpy(),
         crs="EPSG:4326",

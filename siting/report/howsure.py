@@ -105,6 +105,10 @@ def howsure_section(
     ranked = alternatives[alternatives["kind"].isin(("optimum", "ranked")) & ok]
     if len(ranked):
         blocks.append(Subheading("Plans in order of cost"))
+        blocks.append(
+            "Each plan is the cheapest set of open sites that differs from all before it; "
+            "plans closer to each other than the gap may come out of order."
+        )
         base = set(str(alternatives.iloc[0]["sites"]).split(";"))
         rows = []
         for r in ranked.itertuples():
@@ -242,6 +246,14 @@ def certainty_overlay(fig: Any, run: RunData, candidates: pd.DataFrame) -> None:
         )
         for name in ("every", "some")
     ]
+    handles.append(
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            label=f"no ring: {CLASS_LABELS['none']} ({int((klass == 'none').sum())})",
+        )
+    )
     ax.legend(handles=handles, loc="best", fontsize=7, frameon=True, framealpha=0.85)
 
 

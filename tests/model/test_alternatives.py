@@ -253,3 +253,45 @@ def test_an_unknown_metric_is_a_one_line_error():
         parse_metric("grid:g9", inputs.sites, 66.56)
     with pytest.raises(SitingError, match="north:60"):
         parse_metric("north:far", inputs.sites, 66.56)
+
+
+def test_metrics_sum_the_terms_of_their_sites():
+    """Three sites: n (lat 70, grid g1, 100 km from a town), m (lat 60, g1, 10 km),
+    s (lat 50, g2, 0 km); zones g1 → east, g2 → west. In a plan with n and s open at 20 and
+    30 MW, burning 40 and 0 MW of gas:
+
+        sites 2 · gas 40 MW · remoteness 100·20 + 0·30 = 2,000 MW·km
+        north:65 → 20 MW (n) · north:55 → 20 MW (n; m is closed) · grid:g2 → 30 MW
+        region:east → 20 MW
+    """
+    import pandas as pd
+
+    sites = pd.DataFrame(
+        {
+            "lat": [70.0, 60.0, 50.0],
+            "grid_id": ["g1", "g1", "g2"],
+            "town_km": [100.0, 10.0, 0.0],
+        },
+        index=pd.Index(["n", "m", "s"], name="site_id"),
+    )
+    plan = pd.DataFrame(
+        {"open": [1, 0, 1], "it_mw": [20.0, 0.0, 30.0], "gas_mw": [40.0, 0.0, 0.0]},
+        index=sites.index,
+    )
+    zones = {"g1": "east", "g2": "west"}
+    expected = {
+        "sites": 2,
+        "gas": 40,
+        "remoteness": 2000,
+        "north:65": 20,
+        "north:55": 20,
+        "grid:g2": 30,
+        "region:east": 20,
+    }
+    for spec, value in expected.items():
+        assert parse_metric(spec, sites, 66.56, zones).value(plan) == pytest.approx(value), spec
+    assert parse_metric("north", sites, 66.56).spec == "north:66.56"
+    with pytest.raises(SitingError, match="grid layer has none"):
+        parse_metric("region:east", sites, 66.56)
+    with pytest.raises(SitingError, match="known: east, west"):
+        parse_metric("region:north", sites, 66.56, zones)
