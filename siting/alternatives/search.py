@@ -406,6 +406,11 @@ def search_alternatives(
     highs_regrets = float(sum(r.get("solve_s") or 0.0 for r in records))
     spread = spread_table(alternatives.loc[ok], metrics)
     ties = tie_summary(alternatives.loc[ok], regrets, optimum, options.tie_tolerance)
+    cost_solves = alternatives.loc[ok]
+    gaps = [
+        *cost_solves.loc[cost_solves["kind"] != "metric", "gap"].dropna(),
+        *regrets["gap"].dropna(),
+    ]
     summary = {
         "case": None,
         "scenario": None,
@@ -415,6 +420,7 @@ def search_alternatives(
         "objective_limit": limit,
         "bound": optimum.report.bound,
         "mip_gap": settings.mip_gap,
+        "worst_gap": float(max(gaps)) if gaps else None,
         "metric_gap": options.metric_gap,
         "plans": len(ok),
         "distinct_plans": len(set(search.open_sets.values())),

@@ -80,11 +80,17 @@ def howsure_section(
             f"Only {s['ranked_plans']} of the {s['plans_asked']} plans asked for exist "
             "within the slack: no other set of open sites costs less than the limit."
         )
-    gap = float(s.get("mip_gap") or 0.0)
+    gap = max(float(s.get("mip_gap") or 0.0), float(s.get("worst_gap") or 0.0))
     if gap > 0:
+        limited = (
+            f" (the gap setting is {_pct(float(s['mip_gap']))}; some solves stopped at their "
+            "time limit)"
+            if gap > float(s.get("mip_gap") or 0.0)
+            else ""
+        )
         blocks.append(
-            f"Cost solves are proven within a {_pct(gap)} gap (about "
-            f"{_num(gap * abs(f_star), ',.2f')} MUSD/y): differences smaller than that, "
+            f"Cost solves are proven within a {_pct(gap)} gap{limited}, about "
+            f"{_num(gap * abs(f_star), ',.2f')} MUSD/y: differences smaller than that, "
             "regrets included, cannot be told from ties. Metric solves stop at a "
             f"{_pct(float(s.get('metric_gap') or 0.0))} gap on their metric."
         )
