@@ -30,7 +30,7 @@ import os
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -58,7 +58,10 @@ from siting.geodata import GeoData
 from siting.inputs import ModelInputs
 from siting.pipeline import Prepared, prepare, presolve_checks
 from siting.solution import Solution
-from siting.steps import SOLVE_STEP, Step, Timings, quiet
+from siting.steps import CHECK_STEP, SOLVE_STEP, Step, Timings, quiet
+
+if TYPE_CHECKING:
+    from siting.solver.handle import SolverHandle
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,7 @@ def default_regret_workers() -> int:
 class _Search:
     """Solves on one handle; each plan checked, kept as a table row and its sites."""
 
-    def __init__(self, handle: Any, metrics: tuple[Metric, ...], step: Step) -> None:
+    def __init__(self, handle: SolverHandle, metrics: tuple[Metric, ...], step: Step) -> None:
         self.handle = handle
         self.metrics = metrics
         self.step = step
@@ -227,12 +230,10 @@ class _Search:
             self.rows.append({**base, "status": _status(exc), "message": str(exc)[:500]})
             return None
         self.highs_s += solution.report.solve_s
-        with self.step("checking the solution"):
+        with self.step(CHECK_STEP):
             check = check_solution(solution, tol=h.settings.check_tolerance)
             assert check.objective_recomputed is not None
-            edit_check = check_edits(
-                solution, edits, check.objective_recomputed, h.settings.check_tolerance
-            )
+            check_edits(solution, edits, check.objective_recomputed, h.settings.check_tolerance)
         opened = open_set(solution.sites)
         same = next((i for i, s in self.open_sets.items() if s == opened), None)
         self.open_sets[plan] = opened
@@ -241,12 +242,18 @@ class _Search:
             {
                 **base,
                 **plan_row(solution, self.metrics, optimum),
-                "goal_value": edit_check.goal_recomputed,
                 "same_sites_as": same,
             }
         )
         self.site_rows.append(alternative_sites_rows(plan, solution))
         return solution
+
+
+def _where(runs: RegretRuns | None) -> str:
+    """Where the regrets ran: this process, or the sweep backend's name."""
+    if runs is None or runs.backend is None:
+        return "this process"
+    return runs.backend.name
 
 
 def _status(exc: Exception) -> str:
@@ -429,7 +436,7 @@ def search_alternatives(
         "metrics": [m.spec for m in metrics],
         "regret_runs": len(records),
         "regret_failures": sum(r.get("status") not in ("optimal", "limit") for r in records),
-        "regret_workers": "this process" if runs is None or runs.inline else runs.backend.name,
+        "regret_workers": _where(runs) if options.regrets else None,
         **ties,
         "highs_s": search.highs_s + highs_regrets,
         "highs_alternatives_s": search.highs_s,
