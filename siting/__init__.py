@@ -48,7 +48,7 @@ _EXPORTS = {
     "load_sweep": "siting.sweep",
     "prepare": "siting.pipeline",
     "read_orlib_cap": "siting.io.orlib",
-    "read_solution": "siting.io.outputs",
+    "read_solution": "siting.output.run_folder",
     "read_spopt_network": "siting.io.spopt",
     "read_spopt_sf": "siting.io.spopt",
     "run": "siting.pipeline",
@@ -130,9 +130,9 @@ if TYPE_CHECKING:
     from siting.geodata import GeoData
     from siting.inputs import ModelInputs, Params
     from siting.io.orlib import read_orlib_cap
-    from siting.io.outputs import read_solution
     from siting.io.spopt import read_spopt_network, read_spopt_sf
     from siting.outcome import Outcome, SolveReport
+    from siting.output.run_folder import read_solution
     from siting.pipeline import Prepared, RunResult, prepare, run, solve_inputs
     from siting.solution import Solution
     from siting.solver.handle import SolverHandle

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from siting.config import Case
+from siting.errors import MissingDependencyError
 from siting.geodata import GeoData
-from siting.io.artefacts import artefact_writers
 from siting.io.case_file import read_case
 from siting.io.layers import file_digest
-from siting.io.outputs import digest_json, network_report_files, tables_digest, write_run
+from siting.output.artefacts import bytes_writers, render_artefacts
+from siting.output.files import Writer, digest_json
+from siting.output.run_folder import network_report_files, tables_digest, write_run
 from siting.pipeline import RunResult, Step, _quiet, run
 from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import from_result
 
 if TYPE_CHECKING:
     from siting.alternatives.search import AlternativesOptions, AlternativesResult
+    from siting.output.render_process import RenderProcess
 
 
 def load_case(
@@ -56,38 +61,56 @@ def solve_case(
     data: GeoData | None = None,
     step: Step = _quiet,
     stream: bool = False,
+    renderer: RenderProcess | None = None,
 ) -> RunResult:
-    """Solve ``case`` end to end; with ``out``, also write the run folder."""
+    """Solve ``case`` end to end; with ``out``, also write the run folder (the maps and the
+    report drawn by ``renderer`` when given, see :func:`write_result`)."""
     result = run(case, data, step=step, stream=stream)
     if out is not None:
         with step("writing outputs"):
-            write_result(result, out)
+            write_result(result, out, renderer=renderer)
     return result
 
 
-def write_result(result: RunResult, out: str | Path, maps: bool = True) -> Path:
+def write_result(
+    result: RunResult, out: str | Path, maps: bool = True, renderer: RenderProcess | None = None
+) -> Path:
     """Write the run folder; with ``maps`` (and the ``maps`` extra installed) also the static
-    and interactive maps and the report. Without the extra it warns with the install hint."""
+    and interactive maps and the report. Without the extra it warns with the install hint.
+
+    ``renderer``, a :class:`~siting.output.render_process.RenderProcess` started earlier,
+    draws the maps and the report in its own process while this one writes the GeoPackage
+    and the tables; without it they are drawn here. The files are the same either way."""
     case = result.prepared.case
     run = from_result(result)
-    extra = {}
-    if maps:
+    drawn: Callable[[], dict[str, bytes]] | None = None
+    if maps and renderer is not None:
+        drawn = renderer.draw(run)
+    elif maps:
         missing = missing_maps_dependencies()
         if missing:
-            warnings.warn(
-                f"map.png, map.html and the report were not written: {', '.join(missing)} "
-                f"not installed ({INSTALL_HINT})",
-                stacklevel=2,
-            )
+            _warn_missing(missing)
         else:
-            try:
-                extra = artefact_writers(run)
-            except Exception as exc:  # a drawing failure must not lose a finished solve
-                warnings.warn(
-                    f"map.png, map.html and the report were not written ({exc}); the run "
-                    "folder is complete without them: retry with `siting map`",
-                    stacklevel=2,
-                )
+            drawn = functools.partial(render_artefacts, run)
+
+    def extra_files() -> dict[str, Writer]:
+        files = network_report_files(result.prepared.network.report)
+        if drawn is None:
+            return files
+        try:
+            contents = drawn()
+        except MissingDependencyError:
+            _warn_missing((renderer.missing if renderer is not None else None) or [])
+            return files
+        except Exception as exc:  # a drawing failure must not lose a finished solve
+            warnings.warn(
+                f"map.png, map.html and the report were not written ({exc}); the run "
+                "folder is complete without them: retry with `siting map`",
+                stacklevel=3,
+            )
+            return files
+        return {**bytes_writers(contents), **files}
+
     return write_run(
         out,
         result.solution,
@@ -96,7 +119,15 @@ def write_result(result: RunResult, out: str | Path, maps: bool = True) -> Path:
         layers=run.layers,
         inputs_hash=inputs_hash(case, result),
         timings=result.timings,
-        extra_files={**extra, **network_report_files(result.prepared.network.report)},
+        extra_files=extra_files,
+    )
+
+
+def _warn_missing(missing: list[str]) -> None:
+    warnings.warn(
+        f"map.png, map.html and the report were not written: {', '.join(missing)} "
+        f"not installed ({INSTALL_HINT})",
+        stacklevel=4,
     )
 
 
@@ -124,15 +155,15 @@ def find_alternatives(
 
 
 def write_alternatives(result: AlternativesResult, out: str | Path, maps: bool = True) -> Path:
-    """Write the alternatives folder (:mod:`siting.io.alternatives`): the optimum's run
+    """Write the alternatives folder (:mod:`siting.output.alternatives`): the optimum's run
     folder, the tables, and (with the ``maps`` extra) the maps with the candidates' classes
     and the report with "How sure is this plan?"."""
     import geopandas as gpd
 
     from siting.check import check_solution
     from siting.diagnose import Diagnosis
-    from siting.io.alternatives import artefact_writers as alternative_artefacts
-    from siting.io.alternatives import table_writers
+    from siting.output.alternatives import artefact_writers as alternative_artefacts
+    from siting.output.alternatives import table_writers
 
     if result.prepared is None or result.case is None:
         raise ValueError("write_alternatives needs the result of a case (find_alternatives)")

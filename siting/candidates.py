@@ -7,7 +7,6 @@ into two corridors with the same capacities, so gas burnt there must arrive by p
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -18,10 +17,12 @@ import shapely
 from shapely import LineString
 
 from siting import geo
-from siting.config import CandidatesConfig, Case, CostsConfig, PueCurve
+from siting.collector import paused
+from siting.config import Case, PueCurve
 from siting.errors import DataError
 from siting.geodata import GeoData
-from siting.network import Network
+from siting.inputs import capex_multiplier
+from siting.network import Drawings, Network
 from siting.prices import price_factor
 
 
@@ -37,16 +38,23 @@ class Candidates:
         return self.sites[self.sites["eligible"]]
 
 
+@paused()
 def build_candidates(network: Network, data: GeoData, case: Case) -> Candidates:
     cfg = case.candidates
-    points = candidate_points(network.graph, cfg.node_kinds, cfg.spacing_km)
-    attrs = site_attributes(points, data, cfg, case.technology.pue, case.costs)
-    graph = insert_sites(network.graph, attrs[attrs["eligible"]])
+    drawings = None
+    if cfg.spacing_km:
+        drawings = network.drawings if network.drawings is not None else Drawings.of(network.graph)
+    points = candidate_points(network.graph, cfg.node_kinds, cfg.spacing_km, drawings)
+    attrs = site_attributes(points, data, case)
+    graph = insert_sites(network.graph, attrs[attrs["eligible"]], drawings)
     return Candidates(attrs, graph)
 
 
 def candidate_points(
-    graph: nx.Graph, node_kinds: tuple[str, ...], spacing_km: float | None
+    graph: nx.Graph,
+    node_kinds: tuple[str, ...],
+    spacing_km: float | None,
+    drawings: Drawings | None = None,
 ) -> pd.DataFrame:
     """Network nodes of the chosen kinds plus points every ``spacing_km`` along corridors.
 
@@ -70,7 +78,7 @@ def candidate_points(
     ]
     frames = [pd.DataFrame(node_rows, columns=POINT_COLUMNS)]
     if spacing_km:
-        frames.append(_points_along_corridors(graph, spacing_km))
+        frames.append(_points_along_corridors(drawings or Drawings.of(graph), spacing_km))
     df = (
         pd.concat([f for f in frames if len(f)], ignore_index=True)
         if any(len(f) for f in frames)
@@ -99,8 +107,8 @@ POINT_COLUMNS = [
 ]
 
 
-def _points_along_corridors(graph: nx.Graph, spacing_km: float) -> pd.DataFrame:
-    edges = [d for _, _, d in graph.edges(data=True)]
+def _points_along_corridors(drawings: Drawings, spacing_km: float) -> pd.DataFrame:
+    edges = drawings.edges
     if not edges:
         return pd.DataFrame(columns=POINT_COLUMNS)
     length = np.array([float(d["length_km"]) for d in edges])
@@ -108,13 +116,12 @@ def _points_along_corridors(graph: nx.Graph, spacing_km: float) -> pd.DataFrame:
     n_pts = np.maximum(n_seg - 1, 0)
     if n_pts.sum() == 0:
         return pd.DataFrame(columns=POINT_COLUMNS)
-    coords, owner = shapely.get_coordinates(
-        np.array([d["geometry"] for d in edges], dtype=object), return_index=True
-    )
     line = np.repeat(np.arange(len(edges)), n_pts)
     k = np.arange(n_pts.sum()) - np.repeat(np.cumsum(n_pts) - n_pts, n_pts) + 1
     along = length[line] * k / n_seg[line]
-    pts = geo.points_along(coords, owner, line, along)
+    pts = geo.points_along(
+        drawings.coords, drawings.owner, line, along, segment_km=drawings.segment_km
+    )
     u = np.array([d["u"] for d in edges], dtype=object)[line]
     v = np.array([d["v"] for d in edges], dtype=object)[line]
     names = np.array([d.get("names", "") for d in edges], dtype=object)[line]
@@ -147,10 +154,8 @@ def idw_temperature(
     lon: np.ndarray, lat: np.ndarray, climate: pd.DataFrame, k: int = 4
 ) -> np.ndarray:
     """Inverse-distance-squared mean of the ``k`` nearest stations' mean annual temperature."""
-    from scipy.spatial import cKDTree
-
     k = min(k, len(climate))
-    tree = cKDTree(geo.unit_xyz(climate["lon"].to_numpy(), climate["lat"].to_numpy()))
+    tree = geo.kdtree(geo.unit_xyz(climate["lon"].to_numpy(), climate["lat"].to_numpy()))
     chord, idx = tree.query(geo.unit_xyz(lon, lat), k=k)
     chord, idx = np.reshape(chord, (len(lon), k)), np.reshape(idx, (len(lon), k))
     dist_km = np.maximum(chord * geo.EARTH_RADIUS_KM, 1.0)
@@ -159,37 +164,38 @@ def idw_temperature(
     return (w * temps).sum(axis=1) / w.sum(axis=1)
 
 
-class _Reasons:
-    """Exclusion reasons per site, built one rule at a time (vectorised)."""
+@dataclass(frozen=True)
+class Points:
+    """Where the candidate points are: lon/lat arrays and shapely points."""
 
-    def __init__(self, n: int) -> None:
-        self.text = np.full(n, "", dtype=object)
+    lon: np.ndarray
+    lat: np.ndarray
+    geoms: np.ndarray
 
-    def add(self, mask: np.ndarray, why: str | np.ndarray) -> None:
-        mask = np.asarray(mask, bool)
-        if not mask.any():
-            return
-        why_m = why[mask] if isinstance(why, np.ndarray) else why
-        cur = self.text[mask]
-        self.text[mask] = np.where(cur == "", why_m, cur + "; " + why_m)
+    @classmethod
+    def of(cls, points: pd.DataFrame) -> Points:
+        lon, lat = points["lon"].to_numpy(float), points["lat"].to_numpy(float)
+        return cls(lon, lat, shapely.points(lon, lat))
+
+    def __len__(self) -> int:
+        return len(self.lon)
 
 
-def site_attributes(
-    points: pd.DataFrame, data: GeoData, cfg: CandidatesConfig, pue: PueCurve, costs: CostsConfig
-) -> gpd.GeoDataFrame:
-    """Geodesic attributes, PUE, cost multipliers and exclusion reasons for every point.
+#: sites a rule excludes, and why (one text for all, or one per site)
+Reason = tuple[np.ndarray, str | np.ndarray]
 
-    Every distance is geodesic (WGS84): nearest town above the population threshold, grid
-    node and grid line, fibre, international border, exclusion polygon (0 inside) and the
-    nearest demand hub (with its round-trip latency). A site that breaks a rule stays in the
-    table with ``eligible = False`` and every reason in ``exclusion_reason``."""
-    n = len(points)
-    if n == 0:
-        raise DataError("no candidate sites: check candidates.node_kinds and candidates.spacing_km")
-    lon, lat = points["lon"].to_numpy(float), points["lat"].to_numpy(float)
-    out = points.copy()
-    reasons = _Reasons(n)
 
+@dataclass(frozen=True)
+class Attribute:
+    """Columns of one attribute for every point, and the exclusion rules it applies."""
+
+    columns: dict[str, object]
+    reasons: tuple[Reason, ...] = ()
+
+
+def town_attribute(at: Points, data: GeoData, case: Case) -> Attribute:
+    """Nearest town above the population threshold: remoteness multiplier and band."""
+    cfg = case.candidates
     rem = cfg.remoteness
     towns = data.towns
     if towns is not None and len(towns):
@@ -201,225 +207,420 @@ def site_attributes(
             f"no towns with at least {rem.town_min_population} inhabitants to measure remoteness; "
             "check candidates.remoteness"
         )
-    idx, dist = geo.nearest(lon, lat, towns["lon"].to_numpy(), towns["lat"].to_numpy())
-    out["town"] = towns["name"].to_numpy()[idx]
-    out["town_km"] = dist
-    out["remoteness_multiplier"] = remoteness_multiplier(
-        dist, rem.free_km, rem.multiplier_per_100km, rem.max_multiplier
+    idx, dist = geo.nearest(at.lon, at.lat, towns["lon"].to_numpy(), towns["lat"].to_numpy())
+    return Attribute(
+        {
+            "town": towns["name"].to_numpy()[idx],
+            "town_km": dist,
+            "remoteness_multiplier": remoteness_multiplier(
+                dist, rem.free_km, rem.multiplier_per_100km, rem.max_multiplier
+            ),
+        },
+        (
+            (dist < rem.min_km, f"closer than {rem.min_km:g} km to a town"),
+            (dist > rem.max_km, f"farther than {rem.max_km:g} km from a town"),
+        ),
     )
-    reasons.add(dist < rem.min_km, f"closer than {rem.min_km:g} km to a town")
-    reasons.add(dist > rem.max_km, f"farther than {rem.max_km:g} km from a town")
 
-    if data.fiber is not None and len(data.fiber):
-        out["fiber_km"], _ = geo.distance_to_lines_km(lon, lat, data.fiber.geometry.to_numpy())
-    else:
-        out["fiber_km"] = 0.0
 
-    if data.grid is not None and len(data.grid):
-        gidx, gdist = geo.nearest(
-            lon, lat, data.grid.geometry.x.to_numpy(), data.grid.geometry.y.to_numpy()
-        )
-        out["grid_id"] = data.grid["grid_id"].to_numpy()[gidx]
-        out["grid_km"] = gdist
-        out["grid_voltage_kv"] = data.grid["voltage_kv"].to_numpy()[gidx]
-    else:
-        out["grid_id"] = None
-        out["grid_km"] = np.inf
-        out["grid_voltage_kv"] = np.nan
-    if data.grid_lines is not None and len(data.grid_lines):
-        out["grid_line_km"], _ = geo.distance_to_lines_km(
-            lon, lat, data.grid_lines.geometry.to_numpy()
-        )
-    else:
-        out["grid_line_km"] = np.inf
+def fiber_attribute(at: Points, data: GeoData, case: Case) -> Attribute:
+    """Distance to the fibre backbone (0 without a fibre layer)."""
+    if data.fiber is None or not len(data.fiber):
+        return Attribute({"fiber_km": 0.0})
+    km, _ = geo.distance_to_lines_km(at.lon, at.lat, data.fiber.geometry.to_numpy())
+    return Attribute({"fiber_km": km})
 
-    if data.borders is not None and len(data.borders):
-        border_km, which = geo.distance_to_lines_km(lon, lat, data.borders.geometry.to_numpy())
-        out["border_km"] = border_km
-        neighbour = (
-            data.borders["neighbour"].astype(str).to_numpy()[which]
-            if "neighbour" in data.borders.columns
-            else np.full(n, "", dtype=object)
-        )
-        out["border_neighbour"] = neighbour
-        buffer = np.array(
-            [cfg.border_buffer_km_by_neighbour.get(x, cfg.border_buffer_km) for x in neighbour]
-        )
-        reasons.add(
-            border_km < buffer,
-            np.array(
-                [
-                    f"within {b:g} km of an international border" + (f" ({x})" if x else "")
-                    for b, x in zip(buffer, neighbour, strict=True)
-                ],
-                dtype=object,
-            ),
-        )
-    else:
-        out["border_km"] = np.inf
 
-    pts = shapely.points(lon, lat)
+def grid_node_attribute(at: Points, data: GeoData, case: Case) -> Attribute:
+    """Nearest grid node: its id, distance and voltage."""
+    grid = data.grid
+    if grid is None or not len(grid):
+        return Attribute({"grid_id": None, "grid_km": np.inf, "grid_voltage_kv": np.nan})
+    idx, km = geo.nearest(at.lon, at.lat, grid.geometry.x.to_numpy(), grid.geometry.y.to_numpy())
+    return Attribute(
+        {
+            "grid_id": grid["grid_id"].to_numpy()[idx],
+            "grid_km": km,
+            "grid_voltage_kv": grid["voltage_kv"].to_numpy()[idx],
+        }
+    )
+
+
+def grid_line_attribute(at: Points, data: GeoData, case: Case) -> Attribute:
+    """Distance to the nearest grid line."""
+    if data.grid_lines is None or not len(data.grid_lines):
+        return Attribute({"grid_line_km": np.inf})
+    km, _ = geo.distance_to_lines_km(at.lon, at.lat, data.grid_lines.geometry.to_numpy())
+    return Attribute({"grid_line_km": km})
+
+
+def border_attribute(at: Points, data: GeoData, case: Case) -> Attribute:
+    """Distance to the nearest international border and its neighbour; the border buffer
+    (per neighbour where given)."""
+    cfg = case.candidates
+    borders = data.borders
+    if borders is None or not len(borders):
+        return Attribute({"border_km": np.inf})
+    km, which = geo.distance_to_lines_km(at.lon, at.lat, borders.geometry.to_numpy())
+    neighbour = (
+        borders["neighbour"].astype(str).to_numpy()[which]
+        if "neighbour" in borders.columns
+        else np.full(len(at), "", dtype=object)
+    )
+    buffer = np.array(
+        [cfg.border_buffer_km_by_neighbour.get(x, cfg.border_buffer_km) for x in neighbour]
+    )
+    why = np.array(
+        [
+            f"within {b:g} km of an international border" + (f" ({x})" if x else "")
+            for b, x in zip(buffer, neighbour, strict=True)
+        ],
+        dtype=object,
+    )
+    return Attribute({"border_km": km, "border_neighbour": neighbour}, ((km < buffer, why),))
+
+
+def country_attribute(at: Points, data: GeoData, case: Case) -> Attribute:
+    """Inside the country outline, or in one of ``candidates.countries`` by the nearest
+    GeoNames place."""
+    cfg = case.candidates
     if data.country is not None and len(data.country) and cfg.exclude_outside_country:
-        inside = shapely.intersects(shapely.union_all(data.country.geometry.to_numpy()), pts)
-        reasons.add(~inside, "outside the country")
-    elif cfg.countries is not None:
-        places = data.places if data.places is not None else data.towns
-        if places is None or "countrycode" not in places.columns or not len(places):
-            raise DataError(
-                "candidates.countries needs a country layer (layers.country) or GeoNames places"
-            )
-        pidx, _ = geo.nearest(lon, lat, places["lon"].to_numpy(), places["lat"].to_numpy())
-        code = places["countrycode"].astype(str).to_numpy()[pidx]
-        out["country"] = code
-        foreign = ~np.isin(code, list(cfg.countries))
-        place = places["name"].astype(str).to_numpy()[pidx]
-        reasons.add(
-            foreign,
-            np.array(
-                [
-                    f"in {c} (nearest place {p}), not in candidates.countries"
-                    for c, p in zip(code, place, strict=True)
-                ],
-                dtype=object,
-            ),
+        inside = shapely.intersects(shapely.union_all(data.country.geometry.to_numpy()), at.geoms)
+        return Attribute({}, ((~inside, "outside the country"),))
+    if cfg.countries is None:
+        return Attribute({})
+    places = data.places if data.places is not None else data.towns
+    if places is None or "countrycode" not in places.columns or not len(places):
+        raise DataError(
+            "candidates.countries needs a country layer (layers.country) or GeoNames places"
         )
+    idx, _ = geo.nearest(at.lon, at.lat, places["lon"].to_numpy(), places["lat"].to_numpy())
+    code = places["countrycode"].astype(str).to_numpy()[idx]
+    place = places["name"].astype(str).to_numpy()[idx]
+    why = np.array(
+        [
+            f"in {c} (nearest place {p}), not in candidates.countries"
+            for c, p in zip(code, place, strict=True)
+        ],
+        dtype=object,
+    )
+    return Attribute({"country": code}, ((~np.isin(code, list(cfg.countries)), why),))
 
-    if data.exclusions is not None and len(data.exclusions):
-        polys = data.exclusions.geometry.to_numpy()
-        out["exclusion_km"], owner = geo.distance_to_polygons_km(lon, lat, polys)
-        tree = shapely.STRtree(polys)
-        p_idx, x_idx = tree.query(pts, predicate="intersects")
-        if len(p_idx):
-            why = (
-                pd.DataFrame({"p": p_idx, "why": data.exclusions["reason"].to_numpy()[x_idx]})
-                .drop_duplicates()
-                .groupby("p")["why"]
-                .agg(lambda w: "; ".join(f"excluded area: {x}" for x in w))
-            )
-            text = np.full(n, "", dtype=object)
-            text[why.index.to_numpy()] = why.to_numpy()
-            reasons.add(text != "", text)
-        if cfg.exclusion_buffer_km > 0:
-            near = (out["exclusion_km"].to_numpy() > 0) & (
-                out["exclusion_km"].to_numpy() < cfg.exclusion_buffer_km
-            )
-            near_reason = data.exclusions["reason"].astype(str).to_numpy()[np.maximum(owner, 0)]
-            reasons.add(
-                near,
-                np.array(
-                    [
-                        f"within {cfg.exclusion_buffer_km:g} km of an excluded area ({r})"
-                        for r in near_reason
-                    ],
-                    dtype=object,
-                ),
-            )
-    else:
-        out["exclusion_km"] = np.inf
 
-    if data.hubs is not None and len(data.hubs):
-        hidx, hdist = geo.nearest(
-            lon, lat, data.hubs.geometry.x.to_numpy(), data.hubs.geometry.y.to_numpy()
+def exclusion_attribute(at: Points, data: GeoData, case: Case) -> Attribute:
+    """Distance to the nearest exclusion polygon (0 inside): inside one, or within
+    ``exclusion_buffer_km`` of one, excludes the site."""
+    cfg = case.candidates
+    exclusions = data.exclusions
+    if exclusions is None or not len(exclusions):
+        return Attribute({"exclusion_km": np.inf})
+    polys = exclusions.geometry.to_numpy()
+    km, owner = geo.distance_to_polygons_km(at.lon, at.lat, polys)
+    reasons: list[Reason] = []
+    p_idx, x_idx = shapely.STRtree(polys).query(at.geoms, predicate="intersects")
+    if len(p_idx):
+        why = (
+            pd.DataFrame({"p": p_idx, "why": exclusions["reason"].to_numpy()[x_idx]})
+            .drop_duplicates()
+            .groupby("p")["why"]
+            .agg(lambda w: "; ".join(f"excluded area: {x}" for x in w))
         )
-        out["hub_id"] = data.hubs["hub_id"].to_numpy()[hidx]
-        out["hub_km"] = hdist
-        out["hub_rtt_ms"] = hdist * cfg.route_factor * cfg.rtt_ms_per_km
-        if cfg.max_rtt_ms is not None:
-            reasons.add(
-                out["hub_rtt_ms"].to_numpy() > cfg.max_rtt_ms,
-                f"round trip to the nearest demand hub above {cfg.max_rtt_ms:g} ms",
-            )
-    else:
-        out["hub_id"] = None
-        out["hub_km"] = np.inf
-        out["hub_rtt_ms"] = np.inf
+        text = np.full(len(at), "", dtype=object)
+        text[why.index.to_numpy()] = why.to_numpy()
+        reasons.append((text != "", text))
+    if cfg.exclusion_buffer_km > 0:
+        near = (km > 0) & (km < cfg.exclusion_buffer_km)
+        near_reason = exclusions["reason"].astype(str).to_numpy()[np.maximum(owner, 0)]
+        why_near = np.array(
+            [
+                f"within {cfg.exclusion_buffer_km:g} km of an excluded area ({r})"
+                for r in near_reason
+            ],
+            dtype=object,
+        )
+        reasons.append((near, why_near))
+    return Attribute({"exclusion_km": km}, tuple(reasons))
+
+
+def hub_attribute(at: Points, data: GeoData, case: Case) -> Attribute:
+    """Nearest demand hub and the round trip to it (geodesic km × route factor × ms/km)."""
+    cfg = case.candidates
+    hubs = data.hubs
+    if hubs is None or not len(hubs):
         if cfg.max_rtt_ms is not None:
             raise DataError(
                 "candidates.max_rtt_ms is set but the case has no demand hubs (layers.hubs)"
             )
+        return Attribute({"hub_id": None, "hub_km": np.inf, "hub_rtt_ms": np.inf})
+    idx, km = geo.nearest(at.lon, at.lat, hubs.geometry.x.to_numpy(), hubs.geometry.y.to_numpy())
+    rtt = km * cfg.route_factor * cfg.rtt_ms_per_km
+    reasons: tuple[Reason, ...] = ()
+    if cfg.max_rtt_ms is not None:
+        reasons = (
+            (
+                rtt > cfg.max_rtt_ms,
+                f"round trip to the nearest demand hub above {cfg.max_rtt_ms:g} ms",
+            ),
+        )
+    return Attribute(
+        {"hub_id": hubs["hub_id"].to_numpy()[idx], "hub_km": km, "hub_rtt_ms": rtt}, reasons
+    )
 
+
+def gas_price_attribute(at: Points, data: GeoData, case: Case) -> Attribute:
+    """The gas price of the nearest priced node, and its factor on the case's price."""
     node_prices = (
         data.nodes["gas_price_usd_per_mwh"].to_numpy(float)
         if "gas_price_usd_per_mwh" in data.nodes.columns
         else np.full(len(data.nodes), np.nan)
     )
     priced = np.isfinite(node_prices)
+    price: np.ndarray | float = np.nan
     if priced.any():
         xy = data.nodes.geometry[priced]
-        pidx, _ = geo.nearest(lon, lat, xy.x.to_numpy(), xy.y.to_numpy())
-        out["gas_price_usd_per_mwh"] = node_prices[priced][pidx]
-    else:
-        out["gas_price_usd_per_mwh"] = np.nan
-    out["gas_price_factor"] = price_factor(out["gas_price_usd_per_mwh"].to_numpy(), node_prices)
+        idx, _ = geo.nearest(at.lon, at.lat, xy.x.to_numpy(), xy.y.to_numpy())
+        price = node_prices[priced][idx]
+    return Attribute(
+        {
+            "gas_price_usd_per_mwh": price,
+            "gas_price_factor": price_factor(np.broadcast_to(price, len(at)), node_prices),
+        }
+    )
 
+
+def climate_attribute(at: Points, data: GeoData, case: Case) -> Attribute:
+    """Mean annual temperature (inverse-distance mean of the nearest stations, or the
+    case's default), the PUE it gives, Arctic and permafrost flags, and the latitude rules."""
+    cfg = case.candidates
     if data.climate is not None and len(data.climate):
-        temp = idw_temperature(lon, lat, data.climate)
+        temp = idw_temperature(at.lon, at.lat, data.climate)
     elif cfg.default_temperature_c is not None:
-        temp = np.full(n, cfg.default_temperature_c)
+        temp = np.full(len(at), cfg.default_temperature_c)
     else:
         raise DataError(
             "no climate layer: add layers.climate (stations with temp_mean_c) or set "
             "candidates.default_temperature_c"
         )
-    out["temp_mean_c"] = temp
-    out["pue"] = pue_at(temp, pue)
-    out["arctic"] = lat >= cfg.arctic_latitude_deg
-    out["permafrost"] = temp <= cfg.permafrost_max_temp_c
+    arctic = at.lat >= cfg.arctic_latitude_deg
+    reasons: list[Reason] = []
     if cfg.exclude_arctic:
-        reasons.add(out["arctic"].to_numpy(), "north of the Arctic Circle")
-    reasons.add(lat > cfg.max_latitude_deg, f"north of {cfg.max_latitude_deg:g}°N")
-    out["capex_multiplier"] = out["remoteness_multiplier"] * np.maximum(
-        np.where(out["arctic"], costs.arctic_multiplier, 1.0),
-        np.where(out["permafrost"], costs.permafrost_multiplier, 1.0),
+        reasons.append((arctic, "north of the Arctic Circle"))
+    reasons.append((at.lat > cfg.max_latitude_deg, f"north of {cfg.max_latitude_deg:g}°N"))
+    return Attribute(
+        {
+            "temp_mean_c": temp,
+            "pue": pue_at(temp, case.technology.pue),
+            "arctic": arctic,
+            "permafrost": temp <= cfg.permafrost_max_temp_c,
+        },
+        tuple(reasons),
     )
-    out["exclusion_reason"] = reasons.text.astype(str)
-    out["eligible"] = reasons.text == ""
-    return gpd.GeoDataFrame(out, geometry=pts, crs="EPSG:4326")
 
 
-def insert_sites(graph: nx.Graph, sites: pd.DataFrame) -> nx.Graph:
-    """A copy of ``graph`` with the eligible pipeline points as nodes splitting their corridors."""
+#: every attribute, in the order of the table's columns and of the exclusion reasons
+ATTRIBUTES = (
+    town_attribute,
+    fiber_attribute,
+    grid_node_attribute,
+    grid_line_attribute,
+    border_attribute,
+    country_attribute,
+    exclusion_attribute,
+    hub_attribute,
+    gas_price_attribute,
+    climate_attribute,
+)
+
+
+def exclusion_reasons(n: int, reasons: list[Reason]) -> np.ndarray:
+    """Every reason that applies to each site, joined by "; " in rule order ("" if none)."""
+    text = np.full(n, "", dtype=object)
+    for mask, why in reasons:
+        mask = np.asarray(mask, bool)
+        if not mask.any():
+            continue
+        why_m = why[mask] if isinstance(why, np.ndarray) else why
+        cur = text[mask]
+        text[mask] = np.where(cur == "", why_m, cur + "; " + why_m)
+    return text
+
+
+def site_attributes(points: pd.DataFrame, data: GeoData, case: Case) -> gpd.GeoDataFrame:
+    """Geodesic attributes, PUE, cost multiplier and exclusion reasons for every point.
+
+    Every distance is geodesic (WGS84): nearest town above the population threshold, grid
+    node and grid line, fibre, international border, exclusion polygon (0 inside) and the
+    nearest demand hub (with its round-trip latency). A site that breaks a rule stays in the
+    table with ``eligible = False`` and every reason in ``exclusion_reason``. The capex
+    multiplier is the cost rule of :func:`siting.inputs.capex_multiplier`, shown here."""
+    if len(points) == 0:
+        raise DataError("no candidate sites: check candidates.node_kinds and candidates.spacing_km")
+    at = Points.of(points)
+    columns: dict[str, object] = {}
+    reasons: list[Reason] = []
+    for attribute in ATTRIBUTES:
+        found = attribute(at, data, case)
+        columns.update(found.columns)
+        reasons.extend(found.reasons)
+    out = pd.concat([points, pd.DataFrame(columns, index=points.index)], axis=1)
+    out["capex_multiplier"] = capex_multiplier(out, case.costs)
+    text = exclusion_reasons(len(out), reasons)
+    out["exclusion_reason"] = text.astype(str)
+    out["eligible"] = text == ""
+    return gpd.GeoDataFrame(out, geometry=at.geoms, crs="EPSG:4326")
+
+
+def insert_sites(
+    graph: nx.Graph, sites: pd.DataFrame, drawings: Drawings | None = None
+) -> nx.Graph:
+    """A copy of ``graph`` with the eligible pipeline points as nodes splitting their corridors.
+
+    A corridor u–v with points s1 … sk (by distance along it) becomes u–s1, …, sk–v, each
+    with the corridor's attributes, its share of the length and its part of the drawing.
+    ``drawings`` are the graph's (measured once when the points were placed)."""
     g = graph.copy()
     along = sites[sites["on"] == "pipeline"]
-    for (u, v), group in along.groupby(["edge_u", "edge_v"], sort=False):
-        data = g.edges[u, v]
-        coords = np.asarray(shapely.get_coordinates(data["geometry"]))
-        group = group.sort_values("along_km")
-        cuts = [0.0, *group["along_km"].tolist(), float(data["length_km"])]
-        chain = [u, *group["site_id"].tolist(), v]
-        for row in group.itertuples(index=False):
-            g.add_node(
-                row.site_id,
-                name=row.site_id,
-                kind="site",
-                lon=row.lon,
-                lat=row.lat,
-                supply_mw=0.0,
-                demand_mw=0.0,
+    if len(along):
+        cut = _corridor_cuts(g, along, drawings or Drawings.of(graph))
+        for k, (u, v) in enumerate(cut.edges):
+            data = g.edges[u, v]
+            lo, hi = cut.first[k], cut.first[k + 1]
+            g.add_nodes_from(
+                (
+                    site,
+                    {
+                        "name": site,
+                        "kind": "site",
+                        "lon": lon,
+                        "lat": lat,
+                        "supply_mw": 0.0,
+                        "demand_mw": 0.0,
+                    },
+                )
+                for site, lon, lat in zip(
+                    cut.site_id[lo:hi], cut.lon[lo:hi], cut.lat[lo:hi], strict=True
+                )
             )
-        g.remove_edge(u, v)
-        for (a, b), (d0, d1) in zip(
-            itertools.pairwise(chain), itertools.pairwise(cuts), strict=True
-        ):
-            g.add_edge(
-                a,
-                b,
-                **{
-                    **data,
-                    "u": a,
-                    "v": b,
-                    "length_km": d1 - d0,
-                    "geometry": _sub_line(coords, d0, d1, g.nodes[a], g.nodes[b]),
-                },
+            g.remove_edge(u, v)
+            chain = [u, *cut.site_id[lo:hi], v]
+            g.add_edges_from(
+                (
+                    a,
+                    b,
+                    {**data, "u": a, "v": b, "length_km": km, "geometry": geom},
+                )
+                for a, b, km, geom in zip(
+                    chain[:-1],
+                    chain[1:],
+                    cut.length_km[lo + k : hi + k + 1],
+                    cut.geometry[lo + k : hi + k + 1],
+                    strict=True,
+                )
             )
-    for row in sites[sites["on"] == "node"].itertuples(index=False):
-        g.nodes[row.node_id]["site_id"] = row.site_id
+    at_nodes = sites[sites["on"] == "node"]
+    for node, site in zip(at_nodes["node_id"], at_nodes["site_id"], strict=True):
+        g.nodes[node]["site_id"] = site
     return g
 
 
-def _sub_line(coords: np.ndarray, d0: float, d1: float, a: dict, b: dict) -> LineString:
-    """The part of a polyline between geodesic distances d0 and d1, ends pinned to a and b."""
-    seg = geo.segment_lengths_km(coords)
-    cum = np.concatenate([[0.0], np.cumsum(seg)])
-    inner = coords[(cum > d0) & (cum < d1)]
-    return LineString([(a["lon"], a["lat"]), *map(tuple, inner), (b["lon"], b["lat"])])
+@dataclass(frozen=True)
+class _Cuts:
+    """Corridors cut at the sites along them: the sites corridor by corridor (by distance
+    along it), and the pieces (one more per corridor than it has sites)."""
+
+    edges: list[tuple[str, str]]  # the corridors (u, v) with sites, in order of first site
+    first: list[int]  # where each corridor's sites start (one entry more than corridors)
+    site_id: list[str]
+    lon: list[float]
+    lat: list[float]
+    length_km: list[float]  # of each piece
+    geometry: list[LineString]  # of each piece, from its start node to its end node
+
+
+def _corridor_cuts(g: nx.Graph, along: pd.DataFrame, drawings: Drawings) -> _Cuts:
+    """The pieces of every corridor between consecutive sites along it: lengths from the
+    distances along, geometry from the corridor's drawing with the ends pinned to the
+    nodes and sites."""
+    key = pd.MultiIndex.from_arrays([along["edge_u"], along["edge_v"]])
+    corridor, edges = pd.factorize(key)
+    km = along["along_km"].to_numpy(float)
+    order = np.lexsort((km, corridor))
+    corridor, km = corridor[order], km[order]
+    site_id = along["site_id"].to_numpy()[order].tolist()
+    lon = along["lon"].to_numpy(float)[order]
+    lat = along["lat"].to_numpy(float)[order]
+    n_edge = len(edges)
+    first = np.searchsorted(corridor, np.arange(n_edge + 1))
+    at = np.array([drawings.position[(u, v)] for u, v in edges], dtype=np.int64)
+    total_km = np.array([float(drawings.edges[k]["length_km"]) for k in at])
+    # each piece from cut d0 to cut d1; corridor k has pieces first[k] + k … first[k+1] + k
+    n_piece = len(km) + n_edge
+    piece_edge = np.repeat(np.arange(n_edge), np.diff(first) + 1)
+    start_km = np.zeros(n_piece)
+    end_km = np.empty(n_piece)
+    is_site_start = np.ones(n_piece, bool)
+    is_site_start[first[:-1] + np.arange(n_edge)] = False
+    start_km[is_site_start] = km
+    is_site_end = np.ones(n_piece, bool)
+    is_site_end[first[1:] + np.arange(n_edge)] = False
+    end_km[is_site_end] = km
+    end_km[~is_site_end] = total_km
+    # ends: the corridor's nodes or the sites
+    node_ll = np.array(
+        [[[g.nodes[n]["lon"], g.nodes[n]["lat"]] for n in (u, v)] for u, v in edges], float
+    ).reshape(n_edge, 2, 2)
+    start_ll = np.empty((n_piece, 2))
+    start_ll[is_site_start] = np.column_stack([lon, lat])
+    start_ll[~is_site_start] = node_ll[:, 0]
+    end_ll = np.empty((n_piece, 2))
+    end_ll[is_site_end] = np.column_stack([lon, lat])
+    end_ll[~is_site_end] = node_ll[:, 1]
+    vertex0 = drawings.first_vertex()
+    inner = _inner_vertices(
+        drawings.segment_km, vertex0[at], vertex0[at + 1], piece_edge, start_km, end_km
+    )
+    coords = drawings.coords
+    # every piece: its start, the drawing's vertices strictly between, its end
+    count = inner[1] - inner[0]
+    size = count + 2
+    offset = np.cumsum(size) - size
+    out = np.empty((int(size.sum()), 2))
+    out[offset] = start_ll
+    out[offset + size - 1] = end_ll
+    piece_of = np.repeat(np.arange(n_piece), count)
+    pos = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    out[offset[piece_of] + 1 + pos] = coords[inner[0][piece_of] + pos]
+    geometry = shapely.linestrings(out, indices=np.repeat(np.arange(n_piece), size))
+    return _Cuts(
+        edges=[(u, v) for u, v in edges],
+        first=first.tolist(),
+        site_id=site_id,
+        lon=lon.tolist(),
+        lat=lat.tolist(),
+        length_km=(end_km - start_km).tolist(),
+        geometry=list(geometry),
+    )
+
+
+def _inner_vertices(
+    segment_km: np.ndarray,
+    first: np.ndarray,
+    stop: np.ndarray,
+    piece_edge: np.ndarray,
+    start_km: np.ndarray,
+    end_km: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each piece, the range [lo, hi) of its corridor's vertices (corridor k has the
+    vertices first[k] … stop[k] − 1 of the drawings) whose geodesic distance along the
+    drawing lies strictly between the piece's ends."""
+    lo = np.empty(len(piece_edge), int)
+    hi = np.empty(len(piece_edge), int)
+    piece0 = np.searchsorted(piece_edge, np.arange(len(first) + 1))
+    for k in range(len(first)):
+        a, b = first[k], stop[k]
+        # distance along the drawing to each vertex, summed vertex by vertex
+        cum = np.concatenate([[0.0], np.cumsum(segment_km[a : b - 1])])
+        p = slice(piece0[k], piece0[k + 1])
+        lo[p] = a + np.searchsorted(cum, start_km[p], side="right")
+        hi[p] = a + np.searchsorted(cum, end_km[p], side="left")
+    return lo, np.maximum(hi, lo)

@@ -3,36 +3,55 @@
 from __future__ import annotations
 
 import contextlib
-import json
+import functools
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-import yaml
-from rich import box
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from siting.alternatives.cli import alternatives_cmd
 from siting.errors import InfeasibleError, SitingError
 from siting.sweep.cli import sweep_cmd, sweep_report_cmd
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# Only typer is imported up front: each command imports what it needs, so ``siting --help``
+# and a bad command line answer at once.
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Site data centres along a gas pipeline network (Pyomo + HiGHS MILP).",
 )
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _fail(exc: SitingError) -> None:
+@functools.cache
+def console() -> Console:
+    """The console for results (stdout)."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+@functools.cache
+def stderr() -> Console:
+    """The console for errors and notes (stderr)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def _fail(exc: SitingError) -> NoReturn:
     for line in str(exc).splitlines():
-        err.print(f"[bold red]error:[/] {escape(line)}")
+        stderr().print(f"[bold red]error:[/] {escape(line)}")
     raise typer.Exit(exc.exit_code)
 
 
@@ -43,15 +62,17 @@ def _step_printer(quiet: bool) -> Any:
         if quiet:
             yield
             return
-        with console.status(f"{name} …", spinner="dots"):
+        with console().status(f"{name} …", spinner="dots"):
             yield
         elapsed = time.perf_counter() - start
-        console.print(f"  [green]✓[/] {name} [dim]({elapsed:.1f} s)[/]")
+        console().print(f"  [green]✓[/] {name} [dim]({elapsed:.1f} s)[/]")
 
     return step
 
 
 def _parse_sets(values: list[str] | None) -> dict[str, Any]:
+    import yaml
+
     out: dict[str, Any] = {}
     for item in values or []:
         if "=" not in item:
@@ -85,9 +106,6 @@ def run_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
     """Solve a case and write the siting plan (GeoPackage, tables, summary, manifest)."""
-    from siting.api import load_case, solve_case
-    from siting.examples import example_case, example_geodata
-
     try:
         overrides = {**_parse_sets(set_), **_layer_overrides(layer)}
         if time_limit is not None:
@@ -95,48 +113,64 @@ def run_cmd(
         if example == (case_file is not None):
             raise SitingError("give either a case file or --example")
         if example:
+            from siting.examples import example_case, example_geodata
+
             case = example_case(**_nested(overrides))
             data = example_geodata(case)
             if scenario:
                 raise SitingError("the example has no scenarios")
         else:
             assert case_file is not None
-            case = load_case(case_file, scenario=scenario, overrides=overrides)
+            # a bad case file fails here, before the solver and the data stack load
+            from siting.io.case_file import read_case
+
+            case = read_case(case_file, scenario=scenario, overrides=overrides)
             data = None
         out_dir = out or Path("results") / "-".join(filter(None, (case.name, case.scenario)))
         if not quiet:
-            console.print(f"[bold]siting[/] {escape(case.label)}: {escape(case.description)}")
-        with warnings.catch_warnings():
+            console().print(f"[bold]siting[/] {escape(case.label)}: {escape(case.description)}")
+        import warnings
+
+        from siting.api import solve_case
+        from siting.output.render_process import RenderProcess
+
+        # the maps are drawn in a second process that imports the plotting libraries while
+        # this one reads and solves
+        with RenderProcess() as renderer, warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
             result = solve_case(
-                case, out=out_dir, data=data, step=_step_printer(quiet), stream=verbose
+                case,
+                out=out_dir,
+                data=data,
+                step=_step_printer(quiet),
+                stream=verbose,
+                renderer=renderer,
             )
     except InfeasibleError as exc:
-        err.print(f"[bold red]infeasible:[/] {exc}")
+        stderr().print(f"[bold red]infeasible:[/] {exc}")
         if exc.diagnosis is not None:
             for line in exc.diagnosis.lines():  # type: ignore[attr-defined]
-                err.print(f"  • {line}")
+                stderr().print(f"  • {line}")
             if out is not None:
-                from siting.io.outputs import write_json
+                from siting.output.files import write_json
 
                 write_json(Path(out) / "diagnosis.json", exc.diagnosis.to_dict())  # type: ignore[attr-defined]
         raise typer.Exit(exc.exit_code) from None
     except SitingError as exc:
         _fail(exc)
-        return
     except KeyboardInterrupt:
-        err.print("[bold red]interrupted[/]: no complete run folder was written")
+        stderr().print("[bold red]interrupted[/]: no complete run folder was written")
         raise typer.Exit(130) from None
     print_summary(result.solution, out_dir)
-    _maps_hint()
+    _maps_hint(renderer.missing)
 
 
-def _maps_hint() -> None:
-    from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
+def _maps_hint(missing: list[str] | None) -> None:
+    """Say once what to install when the drawing process found the ``maps`` extra missing."""
+    from siting.report._deps import INSTALL_HINT
 
-    missing = missing_maps_dependencies()
     if missing:
-        err.print(
+        stderr().print(
             f"[yellow]note:[/] no map.png, map.html or report: {', '.join(missing)} not "
             f"installed ({escape(INSTALL_HINT)})"
         )
@@ -165,11 +199,14 @@ def _nested(flat: dict[str, Any]) -> dict[str, Any]:
 
 
 def print_summary(solution: Any, out_dir: Path | None = None) -> None:
+    from rich import box
+    from rich.table import Table
+
     t, r = solution.totals, solution.report
     table = Table(title="Chosen sites", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("site (nearest town)", no_wrap=True)
     # the other columns take about 56 characters with padding; the site name gets the rest
-    site_width = max(16, console.width - 57)
+    site_width = max(16, console().width - 57)
     for col in ("MW IT", "power", "gas bcm/y", "grid MW", "PUE", "MUSD/y"):
         table.add_column(
             col,
@@ -192,32 +229,32 @@ def print_summary(solution: Any, out_dir: Path | None = None) -> None:
             f"{row['pue']:.2f}",
             f"{row['cost_total_musd_y']:,.0f}",
         )
-    console.print(table)
+    console().print(table)
     status_style = "green" if r.is_optimal else "bold yellow"
-    console.print(f"[{status_style}]status:[/] {r.describe()}")
-    console.print(
+    console().print(f"[{status_style}]status:[/] {r.describe()}")
+    console().print(
         f"sites: {t['sites_open']}   IT: {t['it_mw']:,.0f} MW   facility: {t['facility_mw']:,.0f} MW"
     )
-    console.print(
+    console().print(
         f"gas burnt: {t['gas_bcm_y']:.2f} bcm/y of {t['surplus_bcm_y']:.1f} bcm/y surplus "
         f"({(t['gas_bcm_y'] / t['surplus_bcm_y'] if t['surplus_bcm_y'] > 0 else 0):.1%})   "
         f"grid: {t['grid_mw']:,.0f} MW"
     )
-    console.print(
+    console().print(
         f"cost: {t['cost_musd_y']:,.0f} MUSD/y ({t['cost_per_mw_it_musd_y']:.2f} MUSD per MW IT per year); "
         f"capex {t['capex_musd']:,.0f} MUSD ({t['capex_per_mw_it_musd']:.1f} MUSD/MW)"
     )
-    console.print(
+    console().print(
         f"binding: {t['arcs_full']} pipeline segments full, {t['fields_at_capacity']} fields at "
         f"capacity, {t['grid_nodes_exhausted']} grid nodes' spare capacity used up"
     )
     gap = f"{r.gap:.4%}" if r.gap is not None else "n/a"
-    console.print(
+    console().print(
         f"objective {r.objective:,.3f}, bound {r.bound if r.bound is None else f'{r.bound:,.3f}'}, "
         f"MIP gap {gap}, {r.nodes} nodes, HiGHS {r.solve_s:.1f} s"
     )
     if out_dir is not None:
-        console.print(f"written to {out_dir}/")
+        console().print(f"written to {out_dir}/")
 
 
 @app.command("check")
@@ -226,7 +263,7 @@ def check_cmd(
 ) -> None:
     """Re-check a run folder's solution from its tables alone."""
     from siting.check import check_solution
-    from siting.io.outputs import read_solution
+    from siting.output.run_folder import read_solution
 
     try:
         solution = read_solution(run_dir)
@@ -235,12 +272,12 @@ def check_cmd(
         _fail(exc)
         return
     if report.ok:
-        console.print(
+        console().print(
             f"[green]ok[/]: {report.summary()}; objective {report.objective_recomputed:,.6g} "
             f"= solver {report.objective_solver:,.6g}"
         )
     else:
-        err.print(f"[bold red]failed[/]: {report.summary()}")
+        stderr().print(f"[bold red]failed[/]: {report.summary()}")
         raise typer.Exit(5)
 
 
@@ -256,7 +293,7 @@ def map_cmd(
     ] = False,
 ) -> None:
     """Re-render the maps and the report of a run folder, without solving again."""
-    from siting.io.artefacts import render_run
+    from siting.output.artefacts import render_run
 
     try:
         written = render_run(run_dir, formats=format_ or ["png"], geojson=geojson)
@@ -264,7 +301,7 @@ def map_cmd(
         _fail(exc)
         return
     for path in written:
-        console.print(f"  [green]✓[/] {path}")
+        console().print(f"  [green]✓[/] {path}")
 
 
 @app.command("compare")
@@ -280,7 +317,9 @@ def compare_cmd(
     ] = None,
 ) -> None:
     """Compare two runs: sites added, removed and resized, on a map and in a table."""
-    from siting.io.artefacts import read_run, write_comparison
+    from rich.table import Table
+
+    from siting.output.artefacts import read_run, write_comparison
     from siting.report.run import run_names
     from siting.report.tables import compare_runs, compare_totals
 
@@ -298,7 +337,7 @@ def compare_cmd(
         table.add_column(col, justify="left" if col == "metric" else "right")
     for metric, r in totals.iterrows():
         table.add_row(str(metric), *(_cell(r[c]) for c in ("a", "b", "delta")))
-    console.print(table)
+    console().print(table)
     diff = compare_runs(a, b)
     sites = Table(title="Sites", title_justify="left")
     for col in ("site", "change", "MW IT in A", "MW IT in B", "Δ MW"):
@@ -311,9 +350,9 @@ def compare_cmd(
             f"{r['it_mw_b']:,.0f}",
             f"{r['delta_mw']:+,.0f}",
         )
-    console.print(sites)
+    console().print(sites)
     for path in written:
-        console.print(f"  [green]✓[/] {path}")
+        console().print(f"  [green]✓[/] {path}")
 
 
 def _cell(value: Any) -> str:
@@ -329,7 +368,7 @@ def scenarios_cmd(case_file: Path) -> None:
 
     try:
         for name, desc in list_scenarios(case_file).items():
-            console.print(f"[bold]{name}[/]: {desc}")
+            console().print(f"[bold]{name}[/]: {desc}")
     except SitingError as exc:
         _fail(exc)
 
@@ -343,6 +382,8 @@ def validate_cmd(
     ] = None,
 ) -> None:
     """Validate a case file (and scenario) without solving."""
+    import json
+
     from siting.api import load_case
 
     try:
@@ -350,8 +391,8 @@ def validate_cmd(
     except SitingError as exc:
         _fail(exc)
         return
-    console.print(f"[green]ok[/]: {escape(case.label)}")
-    console.print(json.dumps(case.model_dump(mode="json", exclude={"scenarios"}), indent=2))
+    console().print(f"[green]ok[/]: {escape(case.label)}")
+    console().print(json.dumps(case.model_dump(mode="json", exclude={"scenarios"}), indent=2))
 
 
 app.command("sweep")(sweep_cmd)

@@ -14,16 +14,25 @@ distances from the centre are exact and others are stretched by at most ``max_sc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import shapely
 from pyproj import Geod, Transformer
-from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 GEOD: Final = Geod(ellps="WGS84")
 EARTH_RADIUS_KM: Final = 6371.0088
 MAX_RADIUS_KM: Final = 6399.6
+
+
+def kdtree(points: np.ndarray) -> cKDTree:
+    """A KD-tree of ``points``; scipy.spatial is imported on first use, not with the package."""
+    from scipy.spatial import cKDTree
+
+    return cKDTree(points)
 
 
 def unit_xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -81,7 +90,7 @@ def nearest(
     query_lon = np.asarray(query_lon, float)
     if len(target_lon) == 0:
         return np.full(len(query_lon), -1), np.full(len(query_lon), np.inf)
-    tree = cKDTree(unit_xyz(np.asarray(target_lon, float), np.asarray(target_lat, float)))
+    tree = kdtree(unit_xyz(np.asarray(target_lon, float), np.asarray(target_lat, float)))
     _, idx = tree.query(unit_xyz(query_lon, np.asarray(query_lat, float)))
     idx = np.asarray(idx, dtype=int)
     dist = geodesic_km(
@@ -127,11 +136,10 @@ def densify_coords(
     lonlat[k == 0] = coords[:-1][seg[k == 0]]
     last = np.flatnonzero(np.append(~same, True))
     keep_interior = same[seg] | (k == 0)
-    out = np.vstack([lonlat[keep_interior], coords[last]])
-    out_owner = np.concatenate([owner[:-1][seg[keep_interior]], owner[last]])
-    position = np.concatenate([seg[keep_interior] + t[keep_interior], last.astype(float)])
-    order = np.lexsort((position, out_owner))
-    return out[order], out_owner[order]
+    out, out_owner = lonlat[keep_interior], owner[:-1][seg[keep_interior]]
+    # the points come line by line in order; each line's last vertex goes after its points
+    at = np.searchsorted(out_owner, owner[last], side="right")
+    return np.insert(out, at, coords[last], axis=0), np.insert(out_owner, at, owner[last])
 
 
 def densify(geoms: np.ndarray, step_km: float) -> tuple[np.ndarray, np.ndarray]:
@@ -181,16 +189,22 @@ def line_lengths_km(coords: np.ndarray, owner: np.ndarray, n_lines: int) -> np.n
 
 
 def points_along(
-    coords: np.ndarray, owner: np.ndarray, line: np.ndarray, distance_km: np.ndarray
+    coords: np.ndarray,
+    owner: np.ndarray,
+    line: np.ndarray,
+    distance_km: np.ndarray,
+    segment_km: np.ndarray | None = None,
 ) -> np.ndarray:
     """Points at geodesic ``distance_km`` along polyline ``line`` (lines as flattened lon/lat
-    ``coords`` with their ``owner``, sorted by line), as an (m, 2) lon/lat array."""
+    ``coords`` with their ``owner``, sorted by line), as an (m, 2) lon/lat array.
+    ``segment_km``, if given, holds the geodesic length from each vertex to the next of the
+    same line (any value across lines), so the lines are not measured again."""
     line = np.asarray(line, int)
     distance_km = np.asarray(distance_km, float)
     if len(line) == 0:
         return np.zeros((0, 2))
     same = owner[1:] == owner[:-1]
-    seg_km = np.where(same, segment_lengths_km(coords), 0.0)
+    seg_km = np.where(same, segment_lengths_km(coords) if segment_km is None else segment_km, 0.0)
     cum = np.concatenate([[0.0], np.cumsum(seg_km)])
     first = np.searchsorted(owner, line, side="left")
     last = np.searchsorted(owner, line, side="right") - 1
@@ -272,13 +286,43 @@ def pairs_within_km(lon: np.ndarray, lat: np.ndarray, radius_km: float) -> np.nd
     lon, lat = np.asarray(lon, float), np.asarray(lat, float)
     if len(lon) < 2 or radius_km <= 0:
         return np.zeros((0, 3))
-    tree = cKDTree(unit_xyz(lon, lat))
+    tree = kdtree(unit_xyz(lon, lat))
     pairs = tree.query_pairs(chord_for_km(radius_km * 1.01), output_type="ndarray")
     if len(pairs) == 0:
         return np.zeros((0, 3))
     dist = geodesic_km(lon[pairs[:, 0]], lat[pairs[:, 0]], lon[pairs[:, 1]], lat[pairs[:, 1]])
     keep = dist < radius_km
     return np.column_stack([pairs[keep].astype(float), dist[keep]])
+
+
+#: a geodesic on WGS84 is between 0.994 and 1.005 times the great circle on the sphere of
+#: EARTH_RADIUS_KM through the same latitudes and longitudes (the ellipsoid's radii of
+#: curvature lie between 6,335 and 6,400 km); these bounds leave a margin
+SPHERE_TO_GEODESIC: Final = (0.98, 1.01)
+
+
+def close_pairs(
+    lon: np.ndarray, lat: np.ndarray, radius_km: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (i, j), i < j, of points closer than ``radius_km`` (geodesic), in the order
+    of :func:`pairs_within_km`. Only pairs near the radius on the sphere are measured on
+    the ellipsoid; the others are surely inside."""
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    empty = np.zeros(0, np.int64)
+    if len(lon) < 2 or radius_km <= 0:
+        return empty, empty
+    xyz = unit_xyz(lon, lat)
+    low, high = SPHERE_TO_GEODESIC
+    pairs = kdtree(xyz).query_pairs(chord_for_km(radius_km * high), output_type="ndarray")
+    if len(pairs) == 0:
+        return empty, empty
+    i, j = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
+    chord = np.linalg.norm(xyz[i] - xyz[j], axis=1)
+    sphere_km = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2.0, 1.0))
+    near = sphere_km >= radius_km * low
+    keep = ~near
+    keep[near] = geodesic_km(lon[i[near]], lat[i[near]], lon[j[near]], lat[j[near]]) < radius_km
+    return i[keep], j[keep]
 
 
 def points_within_km(
@@ -291,7 +335,7 @@ def points_within_km(
     """Pairs (query i, target j, km) closer than ``radius_km``."""
     if len(lon) == 0 or len(target_lon) == 0:
         return []
-    tree = cKDTree(unit_xyz(np.asarray(target_lon, float), np.asarray(target_lat, float)))
+    tree = kdtree(unit_xyz(np.asarray(target_lon, float), np.asarray(target_lat, float)))
     hits = tree.query_ball_point(
         unit_xyz(np.asarray(lon, float), np.asarray(lat, float)), chord_for_km(radius_km * 1.01)
     )

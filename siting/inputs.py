@@ -8,20 +8,24 @@ checker can recompute every term from the same tables.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from siting import geo
-from siting.candidates import Candidates
-from siting.config import Case, FormulationConfig
+from siting.collector import paused
+from siting.config import Case, CostsConfig, FormulationConfig
 from siting.errors import DataError
 from siting.geodata import GeoData
 from siting.prices import price_factor
 from siting.units import HOURS_PER_YEAR, bcm_per_year_to_mw
+
+if TYPE_CHECKING:
+    from siting.candidates import Candidates
 
 Objective = Literal["min_cost", "max_profit", "max_gas_use", "pareto"]
 
@@ -135,18 +139,18 @@ class ModelInputs:
 
     def validate(self) -> ModelInputs:
         """Raise DataError on dangling references or impossible values."""
-        nodes = set(self.nodes.index)
+        nodes = self.nodes.index
         for col in ("from_node", "to_node"):
-            bad = ~self.arcs[col].isin(nodes)
+            bad = ~_known(self.arcs[col], nodes)
             if bad.any():
                 raise DataError(
                     f"arc {self.arcs.index[bad][0]}: {col} {self.arcs[col][bad].iloc[0]!r} is not a node"
                 )
-        bad = ~self.sites["node_id"].isin(nodes)
+        bad = ~_known(self.sites["node_id"], nodes)
         if self.params.energy_system and bad.any():
             raise DataError(f"site {self.sites.index[bad][0]}: node_id is not a node")
         grid = self.sites["grid_id"].dropna()
-        bad = ~grid.isin(set(self.grid_nodes.index))
+        bad = ~_known(grid, self.grid_nodes.index)
         if bad.any():
             raise DataError(
                 f"site {grid.index[bad][0]}: grid_id {grid[bad].iloc[0]!r} is not a grid node"
@@ -169,9 +173,9 @@ class ModelInputs:
         if dup.any():
             row = self.serve[dup].iloc[0]
             raise DataError(f"serve: the pair {row['site_id']}→{row['hub_id']} appears twice")
-        if not set(self.serve["site_id"]).issubset(set(self.sites.index)):
+        if not _known(self.serve["site_id"], self.sites.index).all():
             raise DataError("serve: a site_id is not a site")
-        if not set(self.serve["hub_id"]).issubset(set(self.hubs.index)):
+        if not _known(self.serve["hub_id"], self.hubs.index).all():
             raise DataError("serve: a hub_id is not a hub")
         for col in ("demand_mw", "share_of_it"):
             values = self.hubs[col].to_numpy(dtype=float)
@@ -191,7 +195,7 @@ class ModelInputs:
             raise DataError("max_gas_use needs the energy system: nothing burns gas without it")
         if p.min_sites is not None and p.max_sites is not None and p.min_sites > p.max_sites:
             raise DataError(f"min_sites ({p.min_sites}) is larger than max_sites ({p.max_sites})")
-        if not set(self.cliques["site_id"]).issubset(set(self.sites.index)):
+        if not _known(self.cliques["site_id"], self.sites.index).all():
             raise DataError("cliques: a site_id is not a site")
         return self
 
@@ -200,21 +204,29 @@ class ModelInputs:
         return self.sites["module_mw"] * self.sites["max_modules"]
 
 
+def _known(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Whether each value is in ``index`` (a lookup in the index's hash table)."""
+    if index.is_unique:
+        return np.asarray(index.get_indexer(values) >= 0)
+    return values.isin(index).to_numpy()
+
+
 def _empty(columns: list[str], index: str) -> pd.DataFrame:
     df = pd.DataFrame(columns=columns)
     df.index.name = index
     return df
 
 
+@paused()
 def build_inputs(candidates: Candidates, data: GeoData, case: Case) -> ModelInputs:
     """Turn the network with sites, the layers and the case into model tables."""
     graph = candidates.graph
     nodes = _nodes_table(graph)
     arcs = _arcs_table(graph, case.costs.transport_tariff_usd_per_mwh_per_1000km)
     eligible = candidates.eligible.copy()
-    eligible["node_id"] = [
-        r.node_id if r.on == "node" else r.site_id for r in eligible.itertuples(index=False)
-    ]
+    eligible["node_id"] = np.where(
+        eligible["on"] == "node", eligible["node_id"], eligible["site_id"]
+    )
     grid = data.grid
     grid_nodes = (
         pd.DataFrame(
@@ -266,53 +278,69 @@ def params_from_case(case: Case) -> Params:
 
 
 def _nodes_table(graph: nx.Graph) -> pd.DataFrame:
-    rows = {
-        n: {
-            "kind": d["kind"],
-            "name": d["name"],
-            "lon": d["lon"],
-            "lat": d["lat"],
-            "supply_max_mw": float(d["supply_mw"]),
-            "demand_mw": float(d["demand_mw"]),
-        }
-        for n, d in graph.nodes(data=True)
-    }
-    df = pd.DataFrame.from_dict(rows, orient="index", columns=NODE_COLUMNS)
-    df.index.name = "node_id"
-    return df
+    ids, attrs = zip(*graph.nodes(data=True), strict=True) if len(graph) else ((), ())
+    return pd.DataFrame(
+        {
+            "kind": [d["kind"] for d in attrs],
+            "name": [d["name"] for d in attrs],
+            "lon": [d["lon"] for d in attrs],
+            "lat": [d["lat"] for d in attrs],
+            "supply_max_mw": np.array([d["supply_mw"] for d in attrs], float),
+            "demand_mw": np.array([d["demand_mw"] for d in attrs], float),
+        },
+        index=pd.Index(list(ids), name="node_id"),
+        columns=NODE_COLUMNS,
+    )
 
 
 def _arcs_table(graph: nx.Graph, tariff_usd_per_mwh_per_1000km: float) -> pd.DataFrame:
-    rows = []
-    for _, _, d in graph.edges(data=True):
-        for a, b, cap in (
-            (d["u"], d["v"], d["capacity_uv_mw"]),
-            (d["v"], d["u"], d["capacity_vu_mw"]),
-        ):
-            if cap > 0:
-                rows.append(
-                    {
-                        "arc_id": f"{a}>{b}",
-                        "from_node": a,
-                        "to_node": b,
-                        "capacity_mw": float(cap),
-                        "length_km": float(d["length_km"]),
-                        "cost_musd_per_mw_y": tariff_usd_per_mwh_per_1000km
-                        * float(d["length_km"])
-                        / 1000.0
-                        * MUSD_Y_PER_USD_PER_MWH,
-                        "corridor": d.get("names", ""),
-                    }
-                )
-    df = pd.DataFrame(rows, columns=["arc_id", *ARC_COLUMNS, "corridor"]).set_index("arc_id")
-    return df
+    """Each corridor as an arc u→v and an arc v→u, where it has capacity that way."""
+    edges = [d for _, _, d in graph.edges(data=True)]
+    if not edges:
+        return pd.DataFrame(columns=["arc_id", *ARC_COLUMNS, "corridor"]).set_index("arc_id")
+    u = np.array([d["u"] for d in edges], dtype=object)
+    v = np.array([d["v"] for d in edges], dtype=object)
+    # arcs in corridor order, u→v before v→u
+    start = np.column_stack([u, v]).ravel()
+    end = np.column_stack([v, u]).ravel()
+    capacity = np.column_stack(
+        [[float(d["capacity_uv_mw"]) for d in edges], [float(d["capacity_vu_mw"]) for d in edges]]
+    ).ravel()
+    length_km = np.repeat(np.array([float(d["length_km"]) for d in edges]), 2)
+    corridor = np.repeat(np.array([d.get("names", "") for d in edges], dtype=object), 2)
+    keep = capacity > 0
+    start, end, length_km = start[keep], end[keep], length_km[keep]
+    return pd.DataFrame(
+        {
+            "from_node": start,
+            "to_node": end,
+            "capacity_mw": capacity[keep],
+            "length_km": length_km,
+            "cost_musd_per_mw_y": tariff_usd_per_mwh_per_1000km
+            * length_km
+            / 1000.0
+            * MUSD_Y_PER_USD_PER_MWH,
+            "corridor": corridor[keep],
+        },
+        index=pd.Index([f"{a}>{b}" for a, b in zip(start, end, strict=True)], name="arc_id"),
+        columns=[*ARC_COLUMNS, "corridor"],
+    )
+
+
+def capex_multiplier(sites: pd.DataFrame, costs: CostsConfig) -> np.ndarray:
+    """Building capex multiplier of each site: its remoteness multiplier times the larger of
+    the Arctic and permafrost multipliers where they apply (1 elsewhere)."""
+    return sites["remoteness_multiplier"].to_numpy(float) * np.maximum(
+        np.where(sites["arctic"], costs.arctic_multiplier, 1.0),
+        np.where(sites["permafrost"], costs.permafrost_multiplier, 1.0),
+    )
 
 
 def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
     """Per-site sizes and cost coefficients from candidate attributes and the case."""
     conv = case.conversions
     costs, tech = case.costs, case.technology
-    m = candidates["capex_multiplier"].to_numpy(float)
+    m = capex_multiplier(candidates, costs)
     cold = (candidates["arctic"] | candidates["permafrost"]).to_numpy(bool)
     fiber_km = candidates["fiber_km"].to_numpy(float)
     grid_km = candidates["grid_km"].to_numpy(float)
@@ -410,29 +438,72 @@ def spacing_cliques(sites: pd.DataFrame, min_spacing_km: float | None) -> pd.Dat
 
     At most one site of each clique may open. Cliques are grown greedily from each uncovered
     conflicting pair, which gives the stronger clique inequalities instead of one constraint
-    per pair.
+    per pair: the pairs are taken in order of their site numbers, and a clique started from
+    a pair takes in, by decreasing number of conflicts, every common neighbour that conflicts
+    with all its members. A pair is covered once both its sites are in one clique.
     """
     if not min_spacing_km or len(sites) < 2:
         return pd.DataFrame(columns=CLIQUE_COLUMNS)
-    pairs = geo.pairs_within_km(sites["lon"].to_numpy(), sites["lat"].to_numpy(), min_spacing_km)
-    conflict = nx.Graph()
-    conflict.add_edges_from((int(i), int(j)) for i, j, _ in pairs)
-    covered: set[tuple[int, int]] = set()
-    rows = []
-    n_cliques = 0
-    ids = sites.index.to_numpy()
-    for i, j in sorted(conflict.edges(), key=lambda e: (min(e), max(e))):
-        if (min(i, j), max(i, j)) in covered:
+    i, j = geo.close_pairs(sites["lon"].to_numpy(), sites["lat"].to_numpy(), min_spacing_km)
+    if not len(i):
+        return pd.DataFrame(columns=CLIQUE_COLUMNS)
+    graph = _conflict_graph(i, j, len(sites))
+    nbrs, fewer_first = graph.neighbours, graph.negative_degree.__getitem__
+    member_of: list[set[int]] = [set() for _ in range(len(sites))]
+    cliques: list[list[int]] = []
+    for a, b in zip(graph.lead, graph.follow, strict=True):
+        if not member_of[a].isdisjoint(member_of[b]):
             continue
-        clique = [i, j]
-        common = set(conflict[i]) & set(conflict[j])
-        for w in sorted(common, key=lambda x: -conflict.degree(x)):
-            if all(conflict.has_edge(w, c) for c in clique):
+        clique = [a, b]
+        members = {a, b}
+        for w in sorted(nbrs[a] & nbrs[b], key=fewer_first):
+            if members <= nbrs[w]:
                 clique.append(w)
-        for a in clique:
-            for b in clique:
-                if a < b:
-                    covered.add((a, b))
-        rows.extend({"clique_id": n_cliques, "site_id": ids[c]} for c in sorted(clique))
-        n_cliques += 1
-    return pd.DataFrame(rows, columns=CLIQUE_COLUMNS)
+                members.add(w)
+        for c in clique:
+            member_of[c].add(len(cliques))
+        cliques.append(sorted(clique))
+    sizes = [len(c) for c in cliques]
+    ids = sites.index.to_numpy()
+    return pd.DataFrame(
+        {
+            "clique_id": np.repeat(np.arange(len(cliques)), sizes),
+            "site_id": ids[np.fromiter(itertools.chain.from_iterable(cliques), np.int64)],
+        },
+        columns=CLIQUE_COLUMNS,
+    )
+
+
+@dataclass(frozen=True)
+class _ConflictGraph:
+    neighbours: list[set[int]]  # of every site
+    negative_degree: list[int]  # −(number of neighbours) of every site
+    lead: list[int]  # every pair once, by (lower, higher) site number: the site seen first
+    follow: list[int]  # … and the other
+
+
+def _conflict_graph(i: np.ndarray, j: np.ndarray, n: int) -> _ConflictGraph:
+    """The conflict graph of the close pairs ``i < j``.
+
+    Each neighbour set is filled in the order the pairs were found, and each pair is led by
+    the site that first appears in them, as a graph built pair by pair holds them: the greedy
+    cliques, whose ties fall to the order of set intersections, come out the same."""
+    node = np.column_stack([i, j]).ravel()
+    other = np.column_stack([j, i]).ravel()
+    order = np.argsort(node, kind="stable")
+    start = np.searchsorted(node[order], np.arange(n + 1))
+    flat = other[order].tolist()
+    bounds = start.tolist()
+    neighbours = [set(flat[bounds[k] : bounds[k + 1]]) for k in range(n)]
+    # the stable sort keeps each site's first appearance first
+    first_seen = np.full(n, len(node))
+    seen = start[:-1] < start[1:]
+    first_seen[seen] = order[start[:-1][seen]]
+    lead_i = first_seen[i] < first_seen[j]
+    o = np.lexsort((j, i))
+    return _ConflictGraph(
+        neighbours,
+        (-np.diff(start)).tolist(),
+        np.where(lead_i, i, j)[o].tolist(),
+        np.where(lead_i, j, i)[o].tolist(),
+    )

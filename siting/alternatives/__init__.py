@@ -13,23 +13,30 @@
 
 See :mod:`siting.alternatives.search` for the run order, :mod:`~siting.alternatives.metrics`
 for the metrics, :mod:`~siting.alternatives.regrets` for the regrets on the sweep backends.
+Names load on first use, so the command line can import the package cheaply.
 """
 
-from siting.alternatives.metrics import DEFAULT_METRICS, Metric, parse_metric, parse_metrics
-from siting.alternatives.search import (
-    AlternativesOptions,
-    AlternativesResult,
-    check_options,
-    find_alternatives,
-)
+from __future__ import annotations
 
-__all__ = [
-    "DEFAULT_METRICS",
-    "AlternativesOptions",
-    "AlternativesResult",
-    "Metric",
-    "check_options",
-    "find_alternatives",
-    "parse_metric",
-    "parse_metrics",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "DEFAULT_METRICS": "siting.alternatives.metrics",
+    "Metric": "siting.alternatives.metrics",
+    "parse_metric": "siting.alternatives.metrics",
+    "parse_metrics": "siting.alternatives.metrics",
+    "AlternativesOptions": "siting.alternatives.search",
+    "AlternativesResult": "siting.alternatives.search",
+    "check_options": "siting.alternatives.search",
+    "find_alternatives": "siting.alternatives.search",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'siting.alternatives' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -8,20 +8,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from siting.errors import SitingError
-
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _fail(exc: SitingError) -> None:
-    for line in str(exc).splitlines():
-        err.print(f"[bold red]error:[/] {escape(line)}")
-    raise typer.Exit(exc.exit_code)
 
 
 def alternatives_cmd(
@@ -74,9 +62,9 @@ def alternatives_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
     """Near-optimal alternatives and the price of each site: how sure is the plan?"""
-    from siting.alternatives import DEFAULT_METRICS, AlternativesOptions, check_options
-    from siting.api import find_alternatives, load_case, write_alternatives
-    from siting.cli import _parse_sets, _step_printer
+    from siting.alternatives.metrics import DEFAULT_METRICS
+    from siting.alternatives.search import AlternativesOptions, check_options
+    from siting.cli import _fail, _parse_sets, _step_printer, console, escape, stderr
 
     started = time.perf_counter()
     try:
@@ -94,32 +82,34 @@ def alternatives_cmd(
         check_options(options)
         if scheduler is not None and workers is not None:
             raise SitingError("give either --workers (local processes) or --scheduler (Dask)")
+        from siting.api import find_alternatives, load_case, write_alternatives
+
         case = load_case(case_file, scenario=scenario, overrides=_parse_sets(set_))
         out_dir = out or Path("results") / "-".join(
             filter(None, (case.name, case.scenario, "alternatives"))
         )
         if not quiet:
-            console.print(f"[bold]siting alternatives[/] {escape(case.label)}, slack {slack:g}")
+            console().print(f"[bold]siting alternatives[/] {escape(case.label)}, slack {slack:g}")
         step = _step_printer(quiet)
 
         def progress(text: str) -> None:
             if not quiet:
-                console.print(f"  [dim]… {escape(text)}[/]")
+                console().print(f"  [dim]… {escape(text)}[/]")
 
         result = find_alternatives(case, options, step=step, scheduler=scheduler, progress=progress)
         with step("writing outputs"), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", UserWarning)
             write_alternatives(result, out_dir, maps=maps)
         for w in caught:
-            err.print(f"[yellow]warning:[/] {escape(str(w.message))}")
+            stderr().print(f"[yellow]warning:[/] {escape(str(w.message))}")
     except SitingError as exc:
         _fail(exc)
         return
     except KeyboardInterrupt:
-        err.print("[bold red]interrupted[/]: no complete folder was written")
+        stderr().print("[bold red]interrupted[/]: no complete folder was written")
         raise typer.Exit(130) from None
     print_alternatives(result.alternatives, result.regrets, result.summary)
-    console.print(
+    console().print(
         f"HiGHS {result.summary['highs_s']:.1f} s of {time.perf_counter() - started:.1f} s; "
         f"written to [bold]{escape(str(out_dir))}[/]"
     )
@@ -127,6 +117,10 @@ def alternatives_cmd(
 
 def print_alternatives(alternatives: Any, regrets: Any, summary: dict[str, Any]) -> None:
     """The plans and the sites' prices as two terminal tables, and the ties sentence."""
+    from rich.table import Table
+
+    from siting.cli import console, escape
+
     t = Table(title=f"Plans within {summary['slack'] * 100:g} % of the optimum", box=None)
     for col in (
         "plan",
@@ -153,7 +147,7 @@ def print_alternatives(alternatives: Any, regrets: Any, summary: dict[str, Any])
             str(r.status),
             f"{r.gap:.2%}" if solved and r.gap is not None and r.gap == r.gap else "–",
         )
-    console.print(t)
+    console().print(t)
     if len(regrets):
         t = Table(title="Price of each site (regret, MUSD/y)", box=None)
         for col in ("change", "site", "regret", "regret %", "status"):
@@ -167,5 +161,5 @@ def print_alternatives(alternatives: Any, regrets: Any, summary: dict[str, Any])
                 f"{r.regret_pct:.4f} %" if ok else "–",
                 str(r.status),
             )
-        console.print(t)
-    console.print(f"[bold]{escape(summary['ties_sentence'])}[/]")
+        console().print(t)
+    console().print(f"[bold]{escape(summary['ties_sentence'])}[/]")

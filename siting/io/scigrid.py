@@ -26,7 +26,7 @@ from shapely import LineString, Point
 
 from siting.config import LayerSpec, ScigridOptions
 from siting.errors import DataError
-from siting.io.layers import RawLayer, _first_line
+from siting.io.raw import RawLayer, first_line
 
 
 def _literal(text: object, where: str, row: str, column: str) -> Any:
@@ -46,7 +46,7 @@ def read_scigrid(spec: LayerSpec, role: str) -> RawLayer:
     try:
         df = pd.read_csv(spec.path, sep=";", dtype=str)
     except Exception as exc:
-        raise DataError(f"{where}: cannot read the SciGRID_gas CSV: {_first_line(exc)}") from None
+        raise DataError(f"{where}: cannot read the SciGRID_gas CSV: {first_line(exc)}") from None
     missing = [c for c in ("id", "lat", "long", "param") if c not in df.columns]
     if missing:
         raise DataError(f"{where}: not a SciGRID_gas table: missing column(s) {', '.join(missing)}")

@@ -2,7 +2,7 @@
 
 A run is a :class:`RunData` — the ``Solution`` tables plus the GIS layers of ``sites.gpkg``
 and the resolved case — built in memory from a solve (:func:`from_result`) or read back from
-a run folder (:func:`siting.io.artefacts.read_run`). Everything here returns plain objects
+a run folder (:func:`siting.output.artefacts.read_run`). Everything here returns plain objects
 that notebooks display inline: pandas tables, a matplotlib ``Figure``, a folium ``Map``, a
 Markdown or HTML string. Plotting libraries are imported lazily: without the ``maps`` extra
 the tables still work and the maps raise an error that says what to install.
@@ -41,7 +41,7 @@ _LAZY = {
     "report_markdown": "siting.report.document",
     "report_html": "siting.report.document",
     "compare_markdown": "siting.report.document",
-    "read_run": "siting.io.artefacts",
+    "read_run": "siting.output.artefacts",
 }
 
 __all__ = [

@@ -12,7 +12,6 @@ import datetime as dt
 import html
 import io
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,9 +151,10 @@ def _svg(fig: Any) -> str:
     return text[text.index("<svg") :]
 
 
-def report_sections(run: RunData, charts: bool = True) -> list[Section]:
+def report_sections(run: RunData, charts: bool = True, cost_figure: Any = None) -> list[Section]:
     """The report's content: headline, cost breakdown, chosen sites with reasons, binding
-    constraints, assumptions. ``charts`` needs matplotlib (the ``maps`` extra)."""
+    constraints, assumptions. ``charts`` needs matplotlib (the ``maps`` extra);
+    ``cost_figure`` is the cost chart when it is drawn already."""
     sol = run.solution
     h = headline(run)
     out: list[Section] = []
@@ -173,7 +173,7 @@ def report_sections(run: RunData, charts: bool = True) -> list[Section]:
     if charts:
         from siting.report.static import cost_chart
 
-        fig = cost_chart(run)
+        fig = cost_figure if cost_figure is not None else cost_chart(run)
         costs.blocks.append(Figure("cost_breakdown.svg", "annualised cost by term", _svg(fig)))
     cb = cost_breakdown(sol)
     cb = cb[cb["cost_musd_y"].abs() > 0]
@@ -346,14 +346,16 @@ def _title(run: RunData) -> str:
     return f"Siting report: {run.label}"
 
 
-def report_markdown(run: RunData, charts: bool = True, extra: Sequence[Section] = ()) -> str:
+def report_markdown(
+    run: RunData, charts: bool = True, sections: list[Section] | None = None
+) -> str:
     """The report as Markdown; charts are linked as files beside it (``cost_breakdown.svg``).
-    ``extra`` sections follow the run's own."""
+    ``sections`` are those of :func:`report_sections`, when the HTML report shares them."""
     lines = [f"# {_title(run)}", ""]
     if run.description:
         lines += [run.description, ""]
     lines += ["![Map of the chosen sites](map.png)", ""]
-    for sec in [*report_sections(run, charts), *extra]:
+    for sec in sections if sections is not None else report_sections(run, charts):
         lines += [f"## {sec.title}", ""]
         for block in sec.blocks:
             if isinstance(block, Table):
@@ -424,10 +426,11 @@ def report_html(
     run: RunData,
     charts: bool = True,
     map_png: bytes | None = None,
-    extra: Sequence[Section] = (),
+    sections: list[Section] | None = None,
 ) -> str:
     """The report as one self-contained HTML page (inline CSS, inline SVG charts, and the
-    static map inlined when ``map_png`` is given); ``extra`` sections follow the run's own."""
+    static map inlined when ``map_png`` is given). ``sections`` are those of
+    :func:`report_sections`, when the Markdown report shares them."""
     import base64
 
     parts = [f"<h1>{html.escape(_title(run))}</h1>"]
@@ -439,7 +442,7 @@ def report_html(
             f'<figure><img alt="map of the chosen sites" style="max-width:100%" '
             f'src="data:image/png;base64,{data}"></figure>'
         )
-    for sec in [*report_sections(run, charts), *extra]:
+    for sec in sections if sections is not None else report_sections(run, charts):
         parts.append(f"<h2>{html.escape(sec.title)}</h2>")
         for block in sec.blocks:
             if isinstance(block, Table):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -70,7 +70,7 @@ def place_labels(
     the figure's layout is final. Returns the labels drawn; each has gid :data:`LABEL_GID`."""
     fig = ax.get_figure()
     assert fig is not None
-    renderer = fig.canvas.get_renderer()
+    renderer = cast(Any, fig.canvas).get_renderer()  # Agg and the other raster canvases
     pad = 0.5 * pad_pt * fig.dpi / 72.0
     frame = ax.get_window_extent(renderer)
     taken = [b.expanded(1.0, 1.0) for b in obstacles]

@@ -11,11 +11,12 @@ the data is thinnest, and labels are placed without overlapping (:mod:`siting.re
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import os
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import geopandas as gpd
 import numpy as np
@@ -34,7 +35,7 @@ from siting.report.tables import compare_runs, cost_breakdown, headline
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
     from matplotlib.legend import Legend
     from matplotlib.transforms import Bbox
 
@@ -62,11 +63,30 @@ def _figure(figsize: tuple[float, float], purpose: str) -> tuple[Figure, Axes]:
         # in Jupyter: loading the inline backend registers the hook that displays a Figure
         importlib.import_module("matplotlib_inline.backend_inline")
 
+    fig = Figure(figsize=figsize, layout="constrained")
+    _canvas_class()(fig)  # a renderer to measure labels with, before anything is saved
+    return fig, fig.subplots()
+
+
+def canvas_renderer(fig: Figure | SubFigure) -> Any:
+    """The renderer of a figure made by :func:`_figure` (an Agg canvas, which has one)."""
+    return cast(Any, fig.canvas).get_renderer()
+
+
+@functools.cache
+def _canvas_class() -> type:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = Figure(figsize=figsize, layout="constrained")
-    FigureCanvasAgg(fig)  # a renderer to measure labels with, before anything is saved
-    return fig, fig.subplots()
+    class MapCanvas(FigureCanvasAgg):
+        """An Agg canvas that draws only when the figure is saved or measured. geopandas
+        asks for an idle redraw after every layer it plots; without a GUI that is a full
+        draw of the figure so far each time (about half of building the Russia map), and
+        nothing ever looks at it."""
+
+        def draw_idle(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    return MapCanvas
 
 
 def site_area_pt2(it_mw: np.ndarray, max_it_mw: float, n_sites: int = 1) -> np.ndarray:
@@ -213,9 +233,8 @@ def static_map(
     _frame(ax, extent)
     ax.set_title(_title(run), fontsize=11, loc="left")
     _legend_below(fig, _legend_groups(pipelines_by))
-    if figsize is None:
-        _fit_page(fig, ax, extent)
-    _freeze(fig, ax)
+    laid_out = figsize is None and _fit_page(fig, ax, extent)
+    _freeze(fig, ax, laid_out)
     _graticule(ax, crs)
 
     points = _data_points(frames)
@@ -249,10 +268,11 @@ def _frame(ax: Axes, extent: Extent) -> None:
     ax.set_aspect("equal", adjustable="box")
 
 
-def _fit_page(fig: Figure, ax: Axes, extent: Extent) -> None:
+def _fit_page(fig: Figure, ax: Axes, extent: Extent) -> bool:
     """Make the page as tall as the map needs at its width: the title and the legend keep
     their size, the white bands above and below a wide map go. Never taller than the page
-    it started as."""
+    it started as. True when the last layout was run at the final size (it need not run
+    again)."""
     aspect = (extent[3] - extent[1]) / max(extent[2] - extent[0], 1e-9)
     max_height = float(fig.get_size_inches()[1])
     for _ in range(4):
@@ -262,15 +282,18 @@ def _fit_page(fig: Figure, ax: Axes, extent: Extent) -> None:
         spare_in = box.height * height_in - box.width * width_in * aspect
         height = min(max(height_in - spare_in, MIN_MAP_HEIGHT_IN), max_height)
         if abs(height - height_in) < 0.01:
-            break
+            return True
         fig.set_size_inches(width_in, height)
+    return False
 
 
-def _freeze(fig: Figure, ax: Axes) -> None:
-    """Run the layout once and keep it, then widen the extent in its short direction until
-    the map fills the whole axes. The legend, scale bar, north arrow and labels that follow
-    are placed in display coordinates and must not move afterwards."""
-    fig.draw_without_rendering()
+def _freeze(fig: Figure, ax: Axes, laid_out: bool = False) -> None:
+    """Run the layout once (unless ``laid_out``: it has just run on the figure as it is)
+    and keep it, then widen the extent in its short direction until the map fills the whole
+    axes. The legend, scale bar, north arrow and labels that follow are placed in display
+    coordinates and must not move afterwards."""
+    if not laid_out:
+        fig.draw_without_rendering()
     fig.set_layout_engine("none")
     box = ax.get_position(original=True)
     width_in, height_in = (float(v) for v in fig.get_size_inches())
@@ -364,7 +387,7 @@ def _emptiest(
 
     fig = ax.get_figure()
     assert fig is not None
-    renderer = fig.canvas.get_renderer()
+    renderer = canvas_renderer(fig)
     best: tuple[float, Bbox, Sequence[Artist]] | None = None
     for make in options:
         artists = make()
@@ -418,7 +441,7 @@ def _size_legend(
     labels = [f"{mw:,.0f} MW" for mw in steps]
     fontsize = 8.0
 
-    def at(loc: str) -> Callable[[], Sequence[Artist]]:
+    def at(loc: Any) -> Callable[[], Sequence[Artist]]:
         def make() -> Sequence[Artist]:
             legend = Legend(
                 ax,
@@ -540,7 +563,7 @@ def _label_map(
     """Name the largest sites (nearest town and MW IT) that fit, then the fields."""
     fig = ax.get_figure()
     assert fig is not None
-    renderer = fig.canvas.get_renderer()
+    renderer = canvas_renderer(fig)
     obstacles = list(furniture)
     site_labels: list[Label] = []
     if sites is not None:
@@ -674,9 +697,8 @@ def _north_arrow(ax: Axes, crs: CRS, points: np.ndarray, taken: Sequence[Bbox]) 
     if not 0.04 <= x_frac <= 0.96:
         x_frac = 0.95
     spots = [(x_frac, 0.93), (x_frac, 0.19)]
-    return _emptiest(
-        ax, [lambda at=at: _draw_north_arrow(ax, at, to_geo, to_map) for at in spots], points, taken
-    )
+    options = [functools.partial(_draw_north_arrow, ax, at, to_geo, to_map) for at in spots]
+    return _emptiest(ax, options, points, taken)
 
 
 def _draw_north_arrow(
@@ -828,9 +850,8 @@ def diff_map(a: RunData, b: RunData, figsize: tuple[float, float] | None = None)
         fontsize=8,
         frameon=False,
     )
-    if figsize is None:
-        _fit_page(fig, ax, extent)
-    _freeze(fig, ax)
+    laid_out = figsize is None and _fit_page(fig, ax, extent)
+    _freeze(fig, ax, laid_out)
     _graticule(ax, crs)
     points = _data_points({"sites": pts} if pts is not None else {})
     furniture = [_scale_bar(ax, points, [])]

@@ -9,10 +9,11 @@ shows its table row.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
-import json
 import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -120,7 +121,7 @@ def _geojson(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict[str, Any]:
     out.geometry = shapely.transform(
         out.geometry.to_numpy(), lambda xy: np.round(xy, COORD_DECIMALS)
     )
-    return json.loads(out.to_json(drop_id=True, na="null"))
+    return out.to_geo_dict(drop_id=True, na="null")
 
 
 def _clean(gdf: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
@@ -232,7 +233,7 @@ def interactive_map(run: RunData) -> folium.Map:
         "OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False, control=True
     ).add_to(m)
 
-    def group(name: str, show: bool = True) -> folium.FeatureGroup:
+    def group(name: str, show: bool = True) -> Any:
         return folium.FeatureGroup(name=name, show=show).add_to(m)
 
     if (country := layers.get("country")) is not None and len(country):
@@ -407,7 +408,7 @@ def _inline_assets(m: folium.Map, folium: Any) -> None:
     lf = leaflet()
     m.default_js = []
     m.default_css = []
-    root = m.get_root()
+    root: Any = m.get_root()  # a branca Figure, which has a header
     root.header.add_child(
         folium.Element(
             f"<!-- {LEAFLET_NOTICE.format(version=lf.version)} -->\n<script>{lf.js}</script>"
@@ -453,16 +454,18 @@ def _pipelines(folium: Any, pipes: gpd.GeoDataFrame, parent: Any, by: str) -> No
 def merge_lines(lines: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
     """Lines with equal values in ``columns`` joined end to end: a trunk line split at every
     candidate site becomes one feature per stretch of equal flow, which is what a reader
-    hovers over anyway, and the page is several times smaller."""
+    hovers over anyway, and the page is several times smaller. Stretches come in the order
+    of their first line, each stretch's lines in their own order."""
     keep = [c for c in columns if c in lines.columns]
     if not keep or lines.empty:
         return lines
-    merged = []
-    for values, group in lines.groupby(keep, dropna=False, sort=False):
-        row = dict(zip(keep, values if isinstance(values, tuple) else (values,), strict=True))
-        geometry = shapely.line_merge(shapely.multilinestrings(group.geometry.to_numpy()))
-        merged.append({**row, "geometry": geometry})
-    return gpd.GeoDataFrame(merged, geometry="geometry", crs=lines.crs)
+    group = lines.groupby(keep, dropna=False, sort=False).ngroup().to_numpy()
+    order = np.argsort(group, kind="stable")
+    first = np.unique(group, return_index=True)[1]  # each stretch's first line, by stretch
+    parts = shapely.multilinestrings(lines.geometry.to_numpy()[order], indices=group[order])
+    merged = pd.DataFrame(lines[keep].to_numpy(dtype=object)[first], columns=keep)
+    merged = merged.infer_objects()
+    return gpd.GeoDataFrame(merged, geometry=shapely.line_merge(parts), crs=lines.crs)
 
 
 #: decimals kept for candidate attributes in the page (km to the kilometre)
@@ -510,7 +513,8 @@ def _candidates(folium: Any, cand: gpd.GeoDataFrame, parent: Any) -> None:
 
 def offline_html(m: folium.Map) -> str:
     """The map as one self-contained HTML page; raises if anything would be fetched."""
-    page = m.get_root().render()
+    with _rendered_pieces_as_text():
+        page = m.get_root().render()
     urls = external_references(page)
     if urls:
         raise SitingError(
@@ -518,3 +522,35 @@ def offline_html(m: folium.Map) -> str:
             f"(first: {urls[0]}); every asset must be inlined"
         )
     return page
+
+
+@contextlib.contextmanager
+def _rendered_pieces_as_text() -> Iterator[None]:
+    """While a map renders, keep each rendered piece as the text it is.
+
+    branca's ``MacroElement.render`` wraps every piece it has just rendered (a marker's
+    script, a layer's script with all its GeoJSON) in a new ``Element``, which compiles that
+    text as a Jinja template, only for the page to render it back unchanged: most of the
+    time of writing a page, and on a national network most of a second, spent tokenising
+    data. Here those wrappers hold the text instead. The page is the same (Jinja drops one
+    trailing newline of a template, so these do too), and a ``{{``, ``{%`` or ``{#`` in the
+    data is no longer taken for template syntax.
+    """
+    import branca.element
+
+    original = branca.element.Element
+
+    class RenderedText(original):  # type: ignore[misc, valid-type]
+        def __init__(self, template: str | None = None, template_name: str | None = None):
+            super().__init__(template_name=template_name)
+            text = template or ""
+            self._text = text[:-1] if text.endswith("\n") else text
+
+        def render(self, **kwargs: Any) -> str:
+            return self._text
+
+    branca.element.Element = RenderedText  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        branca.element.Element = original  # type: ignore[misc]

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from siting.errors import SitingError
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+@functools.cache
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+@functools.cache
+def _stderr() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 #: options both commands take
@@ -27,7 +37,7 @@ Plots = Annotated[
 
 def _fail(exc: SitingError) -> None:
     for line in str(exc).splitlines():
-        err.print(f"[bold red]error:[/] {line}")
+        _stderr().print(f"[bold red]error:[/] {line}")
     raise typer.Exit(exc.exit_code)
 
 
@@ -62,7 +72,7 @@ def sweep_cmd(
         sweep = load_sweep(spec)
         plan = make_plan(sweep, file_digest)
         for line in describe_plan(plan):
-            console.print(line)
+            _console().print(line)
         if dry_run:
             return
         if scheduler is not None and workers is not None:
@@ -80,12 +90,12 @@ def sweep_cmd(
         _fail(exc)
         return
     except KeyboardInterrupt:
-        err.print(
+        _stderr().print(
             f"[bold red]interrupted[/]: every finished run is saved in {out}/; "
             "run the same command again to resume"
         )
         raise typer.Exit(130) from None
-    console.print(
+    _console().print(
         f"this call computed {result.computed} run(s); {result.skipped} were already done"
     )
     _report(out, min_share, plots)
@@ -104,25 +114,27 @@ def sweep_report_cmd(
 
 
 def _report(out: Path, min_share: float, plots: bool | None) -> None:
-    from siting.io.sweep_store import read_tables
+    from siting.output.sweep_store import read_tables
     from siting.sweep import analysis
 
     tables = read_tables(out)
     runs = tables.runs
     if runs.empty:
-        console.print(f"{out}: no finished runs yet")
+        _console().print(f"{out}: no finished runs yet")
         return
     counts = runs["status"].value_counts()
-    console.print(
+    _console().print(
         f"{len(runs)} run(s): " + ", ".join(f"{n} {status}" for status, n in counts.items())
     )
     failed = runs[~runs["status"].isin(analysis.SOLVED)]
     for _, row in failed.head(5).iterrows():
-        console.print(f"  [yellow]{row['status']}[/] {row['label']}: {row['message'][:160]}")
+        _console().print(f"  [yellow]{row['status']}[/] {row['label']}: {row['message'][:160]}")
     if len(failed) > 5:
-        console.print(f"  … {len(failed) - 5} more in runs.parquet (columns status, message)")
+        _console().print(f"  … {len(failed) - 5} more in runs.parquet (columns status, message)")
     if analysis.plans(runs).empty:
         return
+    from rich.table import Table
+
     robust = analysis.robust_sites(runs, tables.sites, min_share)
     table = Table(
         title=f"Sites chosen in at least {min_share:.0%} of {len(analysis.plans(runs))} plans",
@@ -138,7 +150,7 @@ def _report(out: Path, min_share: float, plots: bool | None) -> None:
             f"{row['lat']:.2f}",
             f"{row['lon']:.2f}",
         )
-    console.print(table)
+    _console().print(table)
     if "pareto_metrics" in runs.columns:
         _print_front(analysis.pareto_front(runs))
     if plots is False:
@@ -148,9 +160,9 @@ def _report(out: Path, min_share: float, plots: bool | None) -> None:
     except SitingError as exc:
         if plots:
             raise
-        console.print(f"[dim]no plots: {exc}[/]")
+        _console().print(f"[dim]no plots: {exc}[/]")
         return
-    console.print(f"plots: {', '.join(str(p) for p in written)}")
+    _console().print(f"plots: {', '.join(str(p) for p in written)}")
 
 
 def _print_front(front: Any) -> None:
@@ -158,6 +170,8 @@ def _print_front(front: Any) -> None:
 
     if front.empty:
         return
+    from rich.table import Table
+
     m1, m2 = str(front["pareto_metrics"].iloc[0]).split(",")
     table = Table(title=f"Pareto front ({m1} vs {m2})", title_justify="left")
     for col in ("point", PARETO_AXES[m1][1], PARETO_AXES[m2][1], "MW IT", "sites"):
@@ -170,12 +184,12 @@ def _print_front(front: Any) -> None:
             f"{row['it_mw']:,.0f}",
             str(row["sites"]).replace(";", ", "),
         )
-    console.print(table)
+    _console().print(table)
 
 
 def write_plots(out: Path, tables: Any) -> list[Path]:
     """Stability map, trade-off curves and (if any) the Pareto front as PNG files."""
-    from siting.io.sweep_store import save_figure
+    from siting.output.sweep_store import save_figure
     from siting.sweep import analysis
 
     runs = tables.runs

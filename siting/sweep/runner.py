@@ -22,7 +22,7 @@ from siting.errors import CaseError, SitingError
 from siting.geodata import GeoData
 from siting.io.layers import file_digest
 from siting.io.sweep_file import read_sweep
-from siting.io.sweep_store import SweepStore
+from siting.output.sweep_store import SweepStore
 from siting.sweep.backends import (
     Backend,
     DaskBackend,

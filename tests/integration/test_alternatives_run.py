@@ -17,7 +17,7 @@ import pytest
 from siting.alternatives import AlternativesOptions
 from siting.api import find_alternatives, load_case
 from siting.examples import write_example
-from siting.io.alternatives import read_alternatives
+from siting.output.alternatives import read_alternatives
 
 SITING = [sys.executable, "-m", "siting"]
 OPTIONS = {"slack": 0.05, "unchosen": 3}

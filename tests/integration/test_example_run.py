@@ -13,7 +13,7 @@ import pytest
 from siting.api import load_case, solve_case
 from siting.check import check_solution
 from siting.examples import example_case, example_geodata, write_example
-from siting.io.outputs import read_solution
+from siting.output.run_folder import read_solution
 
 SITING = [sys.executable, "-m", "siting"]
 
@@ -124,7 +124,7 @@ def test_cli_bad_case_is_one_line(tmp_path):
 
 
 def test_interrupted_write_leaves_no_complete_looking_run(tmp_path, monkeypatch):
-    import siting.io.outputs as outputs
+    import siting.output.run_folder as outputs
 
     case = example_case()
     result = solve_case(case, data=example_geodata(case))

@@ -17,7 +17,7 @@ import yaml
 
 from siting.api import load_case, solve_case
 from siting.examples import write_example
-from siting.io.sweep_store import PENDING, TIMING_COLUMNS, read_tables
+from siting.output.sweep_store import PENDING, TIMING_COLUMNS, read_tables
 from siting.sweep import analysis, load_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,7 +15,7 @@ import pyogrio
 import pytest
 import shapely
 
-from siting.io.artefacts import read_run
+from siting.output.artefacts import read_run
 from siting.report import report_markdown, static_map
 from siting.report.assets import external_references
 from siting.report.style import SOURCE_COLOURS

@@ -55,7 +55,7 @@ def test_siting_map_without_the_extra_prints_the_install_hint(example_folder, mo
     from typer.testing import CliRunner
 
     from siting import cli
-    from siting.io import artefacts
+    from siting.output import artefacts
 
     monkeypatch.setattr(artefacts, "missing_maps_dependencies", lambda: ["folium"])
     result = CliRunner().invoke(cli.app, ["map", str(example_folder)])

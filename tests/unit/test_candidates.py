@@ -79,3 +79,43 @@ def test_spacing_cliques_cover_every_close_pair():
     cliques = spacing_cliques(sites, 100.0)
     groups = sorted(tuple(g) for g in cliques.groupby("clique_id")["site_id"].apply(sorted))
     assert groups == [("s0", "s1", "s2"), ("s1", "s2", "s3")]
+
+
+def test_site_costs_take_the_capex_multiplier_from_the_attributes():
+    """field_north is Arctic (×1.3) and on permafrost (×1.15): the larger, 1.3, applies. With
+    the Arctic multiplier at 1.0 the permafrost one, 1.15, does: its IT capex per MW falls
+    by 1.15 / 1.3 and the candidate table shows the same multiplier as the site table."""
+    case = example_case()
+    base = prepare(case, example_geodata(case))
+    cheap = example_case(costs={"arctic_multiplier": 1.0})
+    cheaper = prepare(cheap, example_geodata(cheap))
+    north, north_cheap = (
+        base.inputs.sites.loc["field_north"],
+        cheaper.inputs.sites.loc["field_north"],
+    )
+    assert north_cheap["it_capex_musd_per_mw"] == pytest.approx(
+        north["it_capex_musd_per_mw"] * 1.15 / 1.3, rel=1e-12
+    )
+    shown = cheaper.candidates.sites.set_index("site_id").loc["field_north", "capex_multiplier"]
+    assert shown == north_cheap["capex_multiplier"]
+    assert shown == pytest.approx(north["capex_multiplier"] * 1.15 / 1.3, rel=1e-12)
+
+
+def test_each_attribute_adds_its_columns_and_reasons_in_table_order():
+    """The table's attribute columns are those of the attribute functions, in their order."""
+    from siting.candidates import ATTRIBUTES, Points, candidate_points
+
+    case = example_case(candidates={"remoteness": {"max_km": 300}, "exclude_arctic": True})
+    data = example_geodata(case)
+    prepared = prepare(case, data)
+    graph = prepared.network.graph
+    cfg = case.candidates
+    points = candidate_points(graph, cfg.node_kinds, cfg.spacing_km)
+    at = Points.of(points)
+    found = [attribute(at, data, case) for attribute in ATTRIBUTES]
+    columns = [c for f in found for c in f.columns]
+    sites = prepared.candidates.sites
+    expected = [c for c in sites.columns if c not in points.columns]
+    assert expected == [*columns, "capex_multiplier", "exclusion_reason", "eligible", "geometry"]
+    north = sites.set_index("site_id").loc["field_north", "exclusion_reason"]
+    assert north == "farther than 300 km from a town; north of the Arctic Circle"

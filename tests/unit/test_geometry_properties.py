@@ -174,3 +174,31 @@ def test_snapping_never_moves_an_end_farther_than_the_tolerance(lines, snap_km):
     cfg = NetworkConfig(snap_km=snap_km, parallel_km=0.0, sliver_km=0.0)
     net = build_network(_lines_frame(lines), NO_NODES, cfg)
     assert max(net.report.end_moves_km, default=0.0) <= snap_km + 1e-9
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.floats(60.0, 62.0), st.floats(55.0, 56.0)), min_size=2, max_size=60),
+    st.floats(5.0, 80.0),
+)
+def test_spacing_cliques_cover_every_close_pair_and_only_close_pairs(points, radius_km):
+    """Two sites closer than the minimum spacing share a clique; two sites of one clique are
+    closer than it (so "at most one per clique" forbids exactly the close pairs)."""
+    import pandas as pd
+
+    from siting.inputs import spacing_cliques
+
+    xy = np.asarray(points)
+    sites = pd.DataFrame(
+        {"lon": xy[:, 0], "lat": xy[:, 1]}, index=[f"s{k}" for k in range(len(xy))]
+    )
+    cliques = spacing_cliques(sites, radius_km)
+    members = cliques.groupby("clique_id")["site_id"].apply(lambda s: {int(x[1:]) for x in s})
+    together = {(a, b) for m in members for a in m for b in m if a < b}
+    lon1, lon2 = np.meshgrid(xy[:, 0], xy[:, 0], indexing="ij")
+    lat1, lat2 = np.meshgrid(xy[:, 1], xy[:, 1], indexing="ij")
+    _, _, d = GEOD.inv(lon1, lat1, lon2, lat2)
+    close = {
+        (a, b) for a in range(len(xy)) for b in range(a + 1, len(xy)) if d[a, b] < radius_km * 1e3
+    }
+    assert together == close

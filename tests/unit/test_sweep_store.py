@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from siting.errors import SitingError
-from siting.io.sweep_store import PENDING, RUNS, SITES, SweepStore, read_tables, runs_frame
+from siting.output.sweep_store import PENDING, RUNS, SITES, SweepStore, read_tables, runs_frame
 
 
 def row(run_id: str, point: int, status: str = "optimal", **extra) -> dict:

@@ -226,3 +226,19 @@ def test_a_line_across_the_antimeridian_is_one_corridor():
     expected = float(geo.geodesic_km(179.0, 65.0, -179.0, 65.0))
     # the two drawings follow the parallel of latitude; the geodesic is a little shorter
     assert net.report.route_km == pytest.approx(expected, rel=2e-3)
+
+
+def test_the_network_hands_on_its_corridors_as_measured():
+    """The segment lengths the builder measured (along merged, crossed, ringed and explicit
+    corridors) are those of the graph's drawings measured afresh, to the last bit."""
+    from siting.network import Drawings
+
+    a = LineString([(60.0, 60.0), (61.0, 60.0), (61.0, 60.6), (60.0, 60.6), (60.0, 60.0)])
+    b = LineString([(60.0, 60.0018), (60.6, 60.0018), (60.6, 60.9)])
+    c = LineString([(59.5, 60.3), (61.5, 60.3)])
+    net = build([("A", a, 10.0), ("B", b, 20.0), ("C", c, 5.0)], parallel_km=1.0)
+    assert net.report.crossings >= 2 and net.report.merged_km > 0
+    fresh = Drawings.of(net.graph)
+    assert net.drawings is not None
+    np.testing.assert_array_equal(net.drawings.coords, fresh.coords)
+    np.testing.assert_array_equal(net.drawings.segment_km, fresh.segment_km)

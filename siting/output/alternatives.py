@@ -18,8 +18,8 @@ report that show how sure the plan is.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from siting.errors import DataError
-from siting.io.outputs import write_json
+from siting.output.files import Writer, write_json
 
 if TYPE_CHECKING:
     from siting.alternatives import AlternativesResult
@@ -56,7 +56,7 @@ class AlternativesTables:
     options: dict[str, Any]
 
 
-def _parquet(frame: pd.DataFrame, index: bool) -> Callable[[Path], None]:
+def _parquet(frame: pd.DataFrame, index: bool) -> Writer:
     def write(path: Path) -> None:
         out = frame.copy()
         for column in out.columns:
@@ -69,7 +69,7 @@ def _parquet(frame: pd.DataFrame, index: bool) -> Callable[[Path], None]:
     return write
 
 
-def table_writers(result: AlternativesResult) -> dict[str, Callable[[Path], None]]:
+def table_writers(result: AlternativesResult) -> dict[str, Writer]:
     """Writers of the tables and the summary, keyed by file name."""
     frames = {
         "alternatives": (result.alternatives, False),
@@ -84,15 +84,19 @@ def table_writers(result: AlternativesResult) -> dict[str, Callable[[Path], None
         "options": dataclasses.asdict(result.options),
         "spread": result.spread.to_dict("records"),
     }
-    writers[SUMMARY_FILE] = lambda p: write_json(p, meta)
+    writers[SUMMARY_FILE] = functools.partial(_write_json, meta)
     return writers
 
 
-def artefact_writers(result: AlternativesResult, run: RunData) -> dict[str, Callable[[Path], None]]:
+def _write_json(meta: dict[str, Any], path: Path) -> None:
+    write_json(path, meta)
+
+
+def artefact_writers(result: AlternativesResult, run: RunData) -> dict[str, Writer]:
     """Maps (with the candidates' classes), the cost chart and the report (with "How sure
     is this plan?"); rendered before any file is touched."""
-    from siting.io.artefacts import _figure_bytes
-    from siting.report.document import report_html, report_markdown
+    from siting.output.artefacts import _figure_bytes, bytes_writers
+    from siting.report.document import report_html, report_markdown, report_sections
     from siting.report.howsure import certainty_layer, certainty_overlay, howsure_section
     from siting.report.static import cost_chart, static_map
     from siting.report.web import interactive_map, offline_html
@@ -102,23 +106,28 @@ def artefact_writers(result: AlternativesResult, run: RunData) -> dict[str, Call
     png = _figure_bytes(fig, "png")
     web = interactive_map(run)
     certainty_layer(web, result.candidates, result.regrets)
+    chart = cost_chart(run)
     places = result.candidates["place"].to_dict() if "place" in result.candidates else {}
-    section = howsure_section(
-        result.alternatives,
-        result.candidates,
-        result.regrets,
-        result.spread,
-        result.summary,
-        places,
+    sections = [
+        *report_sections(run, cost_figure=chart),
+        howsure_section(
+            result.alternatives,
+            result.candidates,
+            result.regrets,
+            result.spread,
+            result.summary,
+            places,
+        ),
+    ]
+    return bytes_writers(
+        {
+            "map.png": png,
+            "map.html": offline_html(web).encode(),
+            "cost_breakdown.svg": _figure_bytes(chart, "svg"),
+            "report.md": report_markdown(run, sections=sections).encode(),
+            "report.html": report_html(run, map_png=png, sections=sections).encode(),
+        }
     )
-    contents = {
-        "map.png": png,
-        "map.html": offline_html(web).encode(),
-        "cost_breakdown.svg": _figure_bytes(cost_chart(run), "svg"),
-        "report.md": report_markdown(run, extra=[section]).encode(),
-        "report.html": report_html(run, map_png=png, extra=[section]).encode(),
-    }
-    return {name: (lambda p, data=data: p.write_bytes(data)) for name, data in contents.items()}
 
 
 def read_alternatives(out_dir: str | Path) -> AlternativesTables:

@@ -26,13 +26,13 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import numpy as np
 import pandas as pd
 
 from siting.errors import SitingError
-from siting.io.outputs import atomic_path, write_json
+from siting.output.files import atomic_path, write_json
 
 RUNS = "runs.parquet"
 SITES = "sites.parquet"
@@ -129,7 +129,7 @@ class SweepStore:
     def done(self) -> dict[str, dict[str, Any]]:
         """The rows of finished runs, by run id."""
         runs = self.tables().runs
-        return {r["run_id"]: r for r in runs.to_dict("records")}
+        return {str(r["run_id"]): cast(dict[str, Any], r) for r in runs.to_dict("records")}
 
     def add(
         self,
@@ -223,7 +223,7 @@ def read_tables(out: str | Path, written: Mapping[Path, pd.DataFrame] | None = N
         candidates = candidates.drop_duplicates(["chain", "site_id"]).reset_index(drop=True)
     meta_path = out / META
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-    runs = runs_frame(runs.to_dict("records")) if len(runs) else runs
+    runs = runs_frame(cast(list[dict[str, Any]], runs.to_dict("records"))) if len(runs) else runs
     return SweepTables(runs, sites, candidates, meta)
 
 

@@ -5,19 +5,28 @@ list in its manifest.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import logging
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyogrio
 
 from siting.errors import DataError, MissingDependencyError
 from siting.gis import LAYERS
-from siting.io.outputs import atomic_path, read_solution, write_json
+from siting.output.files import Writer, atomic_path, write_json
+from siting.output.run_folder import read_solution
 from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import RunData
+
+if TYPE_CHECKING:
+    from siting.report.document import Section
+
+logger = logging.getLogger(__name__)
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 MAP_DPI = 200
@@ -55,43 +64,100 @@ def read_run(run_dir: str | Path) -> RunData:
     )
 
 
-def artefact_writers(
-    run: RunData, formats: Iterable[str] = ("png",), geojson: bool = False
-) -> dict[str, Callable[[Path], None]]:
-    """Writers for ``map.<fmt>``, ``map.html``, ``cost_breakdown.svg``, ``report.md``,
-    ``report.html`` (and ``geojson/<layer>.geojson``), keyed by file name in the run folder.
-    Raises MissingDependencyError, with the install hint, without the ``maps`` extra."""
+#: runs a function aside (in a forked process, say) and returns what waits for its result
+Aside = Callable[[Callable[[], Any]], Callable[[], Any]]
+
+
+def _later(fn: Callable[[], Any]) -> Callable[[], Any]:
+    return fn
+
+
+def render_artefacts(
+    run: RunData, formats: Iterable[str] = ("png",), aside: Aside = _later
+) -> dict[str, bytes]:
+    """The contents of ``map.<fmt>``, ``map.html``, ``cost_breakdown.svg``, ``report.md`` and
+    ``report.html``, keyed by file name in the run folder. Raises MissingDependencyError,
+    with the install hint, without the ``maps`` extra.
+
+    The interactive map and the report's content do not need the static map: ``aside`` may
+    compute them elsewhere while the static map is drawn here (by default they are computed
+    after it, here)."""
     missing = missing_maps_dependencies()
     if missing:
         raise MissingDependencyError(
             f"the maps and the report need {', '.join(missing)}, not installed: {INSTALL_HINT}"
         )
     from siting.report.document import report_html, report_markdown
-    from siting.report.static import cost_chart, static_map
-    from siting.report.web import interactive_map, offline_html
+    from siting.report.static import static_map
 
     formats = tuple(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FIGURE_FORMATS]
     if bad:
         raise DataError(f"map format {bad[0]!r}: allowed {', '.join(FIGURE_FORMATS)}")
-    # everything is rendered here, before any file is touched, so a drawing error leaves
-    # the run folder as it was
-    fig = static_map(run)
+    start = time.perf_counter()
+    pages = aside(functools.partial(_pages, run))
+    fig = static_map(run)  # drawn once, saved in every format (and inlined in the report)
     contents: dict[str, bytes] = {f"map.{fmt}": _figure_bytes(fig, fmt) for fmt in formats}
     png = contents.get("map.png") or _figure_bytes(fig, "png")
-    contents["map.html"] = offline_html(interactive_map(run)).encode()
-    contents["cost_breakdown.svg"] = _figure_bytes(cost_chart(run), "svg")
-    contents["report.md"] = report_markdown(run).encode()
-    contents["report.html"] = report_html(run, map_png=png).encode()
-    writers: dict[str, Callable[[Path], None]] = {
-        name: (lambda p, data=data: p.write_bytes(data)) for name, data in contents.items()
-    }
+    drawn = time.perf_counter()
+    web_map, chart_svg, sections = pages()
+    logger.debug(
+        "static map drawn and saved in %.2f s; web map and report ready %.2f s later",
+        drawn - start,
+        time.perf_counter() - drawn,
+    )
+    contents["map.html"] = web_map
+    contents["cost_breakdown.svg"] = chart_svg
+    contents["report.md"] = report_markdown(run, sections=sections).encode()
+    contents["report.html"] = report_html(run, map_png=png, sections=sections).encode()
+    return contents
+
+
+def _pages(run: RunData) -> tuple[bytes, bytes, list[Section]]:
+    """The interactive map, the cost chart (SVG) and the report's sections, which share it."""
+    from siting.report.document import report_sections
+    from siting.report.static import cost_chart
+    from siting.report.web import interactive_map, offline_html
+
+    start = time.perf_counter()
+    web_map = offline_html(interactive_map(run)).encode()
+    chart = cost_chart(run)
+    chart_svg = _figure_bytes(chart, "svg")
+    sections = report_sections(run, cost_figure=chart)
+    logger.debug("web map, cost chart and report sections in %.2f s", time.perf_counter() - start)
+    return web_map, chart_svg, sections
+
+
+def artefact_writers(
+    run: RunData, formats: Iterable[str] = ("png",), geojson: bool = False
+) -> dict[str, Writer]:
+    """Writers for ``map.<fmt>``, ``map.html``, ``cost_breakdown.svg``, ``report.md``,
+    ``report.html`` (and ``geojson/<layer>.geojson``), keyed by file name in the run folder.
+    Raises MissingDependencyError, with the install hint, without the ``maps`` extra."""
+    # everything is rendered here, before any file is touched, so a drawing error leaves
+    # the run folder as it was
+    writers = bytes_writers(render_artefacts(run, formats))
     if geojson:
         for name, frame in run.layers.items():
-            writers[f"geojson/{name}.geojson"] = lambda p, f=frame: f.to_file(
-                p, driver="GeoJSON", engine="pyogrio"
-            )
+            writers[f"geojson/{name}.geojson"] = functools.partial(_write_geojson, frame)
     return writers
+
+
+def bytes_writers(contents: dict[str, bytes]) -> dict[str, Writer]:
+    """A writer for each file's contents, keyed by its name in the run folder."""
+    return {name: functools.partial(_write_bytes, data) for name, data in contents.items()}
+
+
+def _write_bytes(data: bytes, path: Path) -> None:
+    path.write_bytes(data)
+
+
+def _save_figure(fig: Any, fmt: str, path: Path) -> None:
+    fig.savefig(path, format=fmt, dpi=MAP_DPI)
+
+
+def _write_geojson(frame: Any, path: Path) -> None:
+    frame.to_file(path, driver="GeoJSON", engine="pyogrio")
 
 
 def _figure_bytes(fig: Any, fmt: str) -> bytes:
@@ -100,7 +166,7 @@ def _figure_bytes(fig: Any, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def write_files(out_dir: str | Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
+def write_files(out_dir: str | Path, writers: dict[str, Writer]) -> list[Path]:
     out = Path(out_dir)
     written = []
     for name, writer in writers.items():
@@ -138,9 +204,8 @@ def write_comparison(
     from siting.report.tables import compare_runs
 
     fig = diff_map(a, b)
-    writers: dict[str, Callable[[Path], None]] = {
-        f"diff_map.{fmt}": (lambda p, f=fmt: fig.savefig(p, format=f, dpi=MAP_DPI))
-        for fmt in formats
+    writers: dict[str, Writer] = {
+        f"diff_map.{fmt}": functools.partial(_save_figure, fig, fmt) for fmt in formats
     }
     writers["compare.csv"] = lambda p: compare_runs(a, b).to_csv(p)
     writers["compare.md"] = lambda p: p.write_text(compare_markdown(a, b), encoding="utf-8")
