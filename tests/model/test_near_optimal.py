@@ -295,3 +295,23 @@ def test_metrics_sum_the_terms_of_their_sites():
         parse_metric("region:east", sites, 66.56)
     with pytest.raises(SitingError, match="known: east, west"):
         parse_metric("region:north", sites, 66.56, zones)
+
+
+def test_edits_are_written_again_after_a_full_hand_off():
+    """A recompile passes the whole model to HiGHS again; the edits follow it."""
+    from siting.solver.highs import HighsSolver
+    from siting.solver.highs_edits import ColumnEdits
+    from siting.solver.model import build_model
+
+    model = build_model(tied_toy())
+    solver = HighsSolver(EXACT)
+    closed = ColumnEdits(fixed=((model.open["a"], 0.0),), objective_limit=1.95)
+    first = solver.solve(model, edits=closed)
+    again = solver.solve(model, edits=closed, recompile=True)
+    assert again.handoff == "full"
+    assert first.objective == pytest.approx(1.91) and again.objective == pytest.approx(1.91)
+    assert model.open["a"].value == pytest.approx(0.0)
+    # the limit row holds too: without a, nothing else fits under 1.90
+    tight = ColumnEdits(fixed=((model.open["a"], 0.0),), objective_limit=1.9)
+    assert solver.solve(model, edits=tight, recompile=True).outcome == "infeasible"
+    assert solver.solve(model).objective == pytest.approx(1.9)
