@@ -150,7 +150,8 @@ class AlternativesResult:
     """The plans, their sites, the candidates' classes and the regrets, as plain tables.
 
     - ``alternatives``: one row per plan (kind optimum / metric / ranked, its objective,
-      cost, every metric, status and gap);
+      cost, every metric, status and the gap of its own solve: on the metric for a metric
+      plan, on the objective otherwise);
     - ``alternative_sites``: plan × open site × MW;
     - ``candidates``: every candidate, in every / some / none of the plans;
     - ``regrets``: one row per site forced closed (chosen) or open (unchosen);
