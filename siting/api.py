@@ -30,6 +30,7 @@ from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import from_result
 
 if TYPE_CHECKING:
+    from siting.alternatives.search import AlternativesOptions, AlternativesResult
     from siting.output.render_process import RenderProcess
 
 
@@ -179,4 +180,82 @@ def _warn_missing(missing: list[str]) -> None:
         f"map.png, map.html and the report were not written: {', '.join(missing)} "
         f"not installed ({INSTALL_HINT})",
         stacklevel=4,
+    )
+
+
+def find_alternatives(
+    case: Case,
+    options: AlternativesOptions | None = None,
+    out: str | Path | None = None,
+    data: GeoData | None = None,
+    step: Step = _quiet,
+    client: Any = None,
+    scheduler: str | None = None,
+    progress: Any = None,
+) -> AlternativesResult:
+    """Near-optimal alternatives and site regrets of ``case`` (see
+    :mod:`siting.alternatives`); with ``out``, also write the folder."""
+    from siting.alternatives.search import find_alternatives as search
+
+    result = search(
+        case, options, data, step=step, client=client, scheduler=scheduler, progress=progress
+    )
+    if out is not None:
+        with step("writing outputs"):
+            write_alternatives(result, out)
+    return result
+
+
+def write_alternatives(result: AlternativesResult, out: str | Path, maps: bool = True) -> Path:
+    """Write the alternatives folder (:mod:`siting.output.alternatives`): the optimum's run
+    folder, the tables, and (with the ``maps`` extra) the maps with the candidates' classes
+    and the report with "How sure is this plan?"."""
+    import geopandas as gpd
+
+    from siting.check import check_solution
+    from siting.diagnose import Diagnosis
+    from siting.output.alternatives import artefact_writers as alternative_artefacts
+    from siting.output.alternatives import table_writers
+
+    if result.prepared is None or result.case is None:
+        raise ValueError("write_alternatives needs the result of a case (find_alternatives)")
+    prepared, optimum = result.prepared, result.optimum
+    run_result = RunResult(prepared, optimum, check_solution(optimum), Diagnosis(), result.timings)
+    run = from_result(run_result)
+    extra = table_writers(result)
+    if maps:
+        missing = missing_maps_dependencies()
+        if missing:
+            warnings.warn(
+                f"map.png, map.html and the report were not written: {', '.join(missing)} "
+                f"not installed ({INSTALL_HINT})",
+                stacklevel=2,
+            )
+        else:
+            try:
+                extra.update(alternative_artefacts(result, run))
+            except Exception as exc:  # a drawing failure must not lose the finished search
+                warnings.warn(
+                    f"map.png, map.html and the report were not written ({exc}); the tables "
+                    "are complete without them",
+                    stacklevel=2,
+                )
+    classes = result.candidates.reset_index()
+    layers = {
+        **run.layers,
+        "site_classes": gpd.GeoDataFrame(
+            classes.assign(**{"class": classes["class"].astype(str)}),
+            geometry=gpd.points_from_xy(classes["lon"], classes["lat"]),
+            crs="EPSG:4326",
+        ),
+    }
+    return write_run(
+        out,
+        optimum,
+        label=result.case.label,
+        case_json=run.case,
+        layers=layers,
+        inputs_hash=inputs_hash(result.case, run_result),
+        timings=result.timings,
+        extra_files={**extra, **network_report_files(prepared.network.report)},
     )

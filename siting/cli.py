@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from siting.alternatives.cli import alternatives_cmd
 from siting.errors import InfeasibleError, SitingError, SolveInterrupted
 from siting.outcome import UNVERIFIED
 from siting.sweep.cli import sweep_cmd, sweep_report_cmd
@@ -660,6 +661,7 @@ def validate_cmd(
 
 
 app.command("sweep")(sweep_cmd)
+app.command("alternatives")(alternatives_cmd)
 app.command("sweep-report")(sweep_report_cmd)
 
 

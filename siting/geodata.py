@@ -708,6 +708,8 @@ def standardise_grid(
         "spare_mw": spare,
         "energy_price_usd_per_mwh": price,
     }
+    if "zone" in raw.columns:  # the power-system zone: a region for siting alternatives
+        columns["zone"] = raw["zone"].astype(object).to_numpy()
     spare_periods = period_quantities(raw, "spare", "power", conv, where, ids, periods)
     chosen.update(_period_columns(raw, "spare", "power", where, spare_periods))
     for p, values in spare_periods.items():

@@ -29,7 +29,13 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class SolveReport:
-    """How a solve ended. ``objective`` and ``bound`` are in the model's own sense."""
+    """How a solve ended. ``objective`` and ``bound`` are in the model's own sense.
+
+    A solve whose objective was replaced by a goal (:mod:`siting.edits`) reports in
+    ``objective`` the case objective of the plan HiGHS returned (computed from its column
+    values), no ``bound``, the gap of the goal, and in ``goal`` the objective and bound HiGHS
+    reported for the goal.
+    """
 
     outcome: Outcome
     status: str
@@ -50,6 +56,7 @@ class SolveReport:
     mip_start: bool = False
     #: what was done when HiGHS's report contradicted the recomputed plan (empty if not)
     verification: dict[str, Any] = field(default_factory=dict)
+    goal: dict[str, float] = field(default_factory=dict)
 
     @property
     def has_solution(self) -> bool:

@@ -9,11 +9,15 @@ call. Its life:
     handle.solve(warm=True)          HiGHS → outcome (elastic diagnosis if infeasible)
                                      → decisions → shortest gas routes → Solution
 
-Callers pass and receive plain data only (``ModelInputs``, ``Params``, ``Solution``,
-``SolveReport``). An operation that changes the built model beyond parameter values
-(fixing sites, bounding the cost, switching the objective, cutting off a plan) belongs
-here as a method that edits the model and sets ``self._recompile``, so that the next solve
-hands the whole model to HiGHS again.
+    handle.edit(edits)               sites forced open or closed, a limit on the case
+                                     objective, plans cut off, a goal instead of the
+                                     objective (:mod:`siting.edits`), written into the
+                                     HiGHS model itself, until the next ``edit``
+
+Callers pass and receive plain data only (``ModelInputs``, ``Params``, ``ModelEdits``,
+``Solution``, ``SolveReport``). An operation that changes the built model beyond parameter
+values and these edits belongs here as a method that edits the model and sets
+``self._recompile``, so that the next solve hands the whole model to HiGHS again.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import replace
 
 from siting.config import SolverConfig
 from siting.diagnose import Diagnosis
+from siting.edits import NO_EDITS, ModelEdits
 from siting.errors import InfeasibleError, SolveError, SolveInterrupted
 from siting.inputs import ModelInputs, Params
 from siting.outcome import Outcome, SolveReport
@@ -30,6 +35,7 @@ from siting.solution import Solution
 from siting.solver.elastic import elastic_diagnosis
 from siting.solver.extract import extract_solution
 from siting.solver.highs import HighsSolver
+from siting.solver.highs_edits import ColumnEdits
 from siting.solver.lagrangian import LagrangianResult, lagrangian_bound, use_lagrangian
 from siting.solver.model import build_model, set_params
 from siting.solver.parameters import rebuild_reason
@@ -55,6 +61,9 @@ class SolverHandle:
         self.settings = settings
         self._solver = HighsSolver(settings, stream=stream)
         self._recompile = False
+        self._edits = NO_EDITS
+        self._edits_of = NO_EDITS
+        self._column_edits: tuple[int, ColumnEdits] | None = None
         self._build(step)
 
     def _build(self, step: Step) -> None:
@@ -97,6 +106,69 @@ class SolverHandle:
         self._recompile |= set_params(self._model, inputs)
         self.inputs = inputs
 
+    @property
+    def edits(self) -> ModelEdits:
+        return self._edits
+
+    def edit(self, edits: ModelEdits) -> None:
+        """Solve with ``edits`` from now on (they replace the previous ones; ``NO_EDITS``
+        gives back the case's own model).
+
+        Raises ValueError when the model was written for optimal plans only: sites fixed
+        by the Lagrangian bound, or identical sites ordered by symmetry breaking, rule out
+        plans that the edits ask about. Build it with ``formulation.lagrangian_fixing`` and
+        ``formulation.symmetry_breaking`` off.
+        """
+        if not edits.empty:
+            f = self.inputs.params.formulation
+            if f.symmetry_breaking or self._fixings is not None:
+                raise ValueError(
+                    "edits of a model need formulation.symmetry_breaking and "
+                    "formulation.lagrangian_fixing off: both keep only optimal plans"
+                )
+            unknown = (edits.open_sites | edits.closed_sites).union(*edits.excluded) - set(
+                self.inputs.sites.index
+            )
+            if edits.goal is not None:
+                unknown |= {s for _d, s, _a in edits.goal.terms} - set(self.inputs.sites.index)
+            if unknown:
+                raise ValueError(f"unknown site(s) in the edits: {sorted(map(str, unknown))}")
+        self._edits = edits
+
+    def _resolved_edits(self) -> ColumnEdits:
+        """The edits over the built model's variables (resolved once per model)."""
+        cached = self._column_edits
+        if cached is not None and cached[0] == id(self._model) and self._edits_of == self._edits:
+            return cached[1]
+        m, e = self._model, self._edits
+        fixed = tuple((m.open[s], 1.0) for s in e.open_sites) + tuple(
+            (m.open[s], 0.0) for s in e.closed_sites
+        )
+        rows = tuple(
+            (
+                tuple((m.open[s], -1.0 if s in plan else 1.0) for s in m.SITES),
+                1.0 - len(plan),
+                float("inf"),
+            )
+            for plan in e.excluded
+        )
+        goal = None
+        if e.goal is not None:
+            module_mw = self.inputs.sites["module_mw"].to_dict()
+            sign = e.goal.sign
+            terms = []
+            for decision, s, a in e.goal.terms:
+                if decision == "open":
+                    terms.append((m.open[s], sign * a))
+                elif decision == "it_mw":
+                    terms.append((m.modules[s], sign * a * float(module_mw[s])))
+                elif hasattr(m, "gas_mw"):
+                    terms.append((m.gas_mw[s], sign * a))
+            goal = tuple(terms)
+        resolved = ColumnEdits(fixed, rows, e.objective_limit, goal)
+        self._column_edits, self._edits_of = (id(m), resolved), e
+        return resolved
+
     def solve(self, warm: bool = False, step: Step = quiet) -> Solution:
         """Solve (``warm``: from the previous plan) and return the plan, routed, for the checker.
 
@@ -114,6 +186,7 @@ class SolverHandle:
                     recompile=self._recompile,
                     load=False,
                     mip_start=self._start_from_plan,
+                    edits=self._resolved_edits(),
                 )
             except SolveInterrupted as exc:
                 interrupted, report = True, exc.report  # type: ignore[assignment]
@@ -163,6 +236,9 @@ class SolverHandle:
         """Raise InfeasibleError (with a diagnosis) or SolveError unless the solve has a plan."""
         if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
             diagnosis = Diagnosis()
+            if not self._edits.empty:
+                # the case itself is feasible; the edits (a forced site, a cost limit) are not
+                raise InfeasibleError(f"HiGHS: {report.message} under the edits", report=report)
             if self.settings.elastic_diagnosis:
                 with step(DIAGNOSE_STEP):
                     diagnosis = elastic_diagnosis(self.inputs, self.settings)

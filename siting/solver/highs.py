@@ -11,7 +11,9 @@ Two hand-offs are offered:
 Both keep the HiGHS object, so a model can be re-solved with the previous solution as a
 MIP start. A re-solve after changing only mutable Params pushes just the costs and row
 bounds that moved to the same Highs object (``handoff == "update"`` in the report); anything
-else compiles and passes the model again.
+else compiles and passes the model again. Edits beyond parameters (forced columns, added
+rows, a replaced objective: :mod:`siting.solver.highs_edits`) are written into the same
+Highs object too, and written again after a full hand-off.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from siting.check_derived import reported_gap
 from siting.config import SolverConfig
 from siting.errors import SolveError, SolveInterrupted
 from siting.outcome import INTERRUPTED, Outcome, SolveReport
+from siting.solver.highs_edits import ColumnEdits, HighsEdits, Layout
 from siting.solver.interrupt import Solve, Stopped
 from siting.solver.options import quiet_highs
 
@@ -94,6 +97,7 @@ class HighsSolver:
         recompile: bool = False,
         load: bool = True,
         mip_start: bool = False,
+        edits: ColumnEdits | None = None,
     ) -> SolveReport:
         """Solve (or re-solve) ``model``; with ``load``, put the solution into its variables
         (otherwise read it with :meth:`values`). Ctrl-C stops HiGHS (see
@@ -102,11 +106,26 @@ class HighsSolver:
 
         ``warmstart`` passes the previous solution of the same model as a MIP start; HiGHS
         uses it only if it is feasible for the changed model. ``mip_start`` starts from the
-        values currently set on the model's variables instead.
+        values currently set on the model's variables instead. ``edits`` are written into
+        the HiGHS model for this solve and the next ones until other edits are given; with
+        a goal, the report is that of a replaced objective (see ``SolveReport``).
         """
+        edits = edits if edits is not None else ColumnEdits()
+        if not edits.empty and not isinstance(self._backend, _StandardForm):
+            raise SolveError(
+                "edits of a built model (alternatives, site regrets) need "
+                "solver.interface: standard_form"
+            )
         started = time.perf_counter()
         try:
-            highs, solve_s, handoff_s = self._backend.run(model, warmstart, recompile, mip_start)
+            if isinstance(self._backend, _StandardForm):
+                highs, solve_s, handoff_s = self._backend.run(
+                    model, warmstart, recompile, mip_start, edits
+                )
+            else:
+                highs, solve_s, handoff_s = self._backend.run(
+                    model, warmstart, recompile, mip_start
+                )
         except (RuntimeError, ValueError) as exc:
             raise SolveError(f"HiGHS failed: {exc}") from None
         wall_s = time.perf_counter() - started
@@ -118,6 +137,18 @@ class HighsSolver:
         report = replace(
             report, handoff=self._backend.last_handoff, mip_start=self._backend.last_started
         )
+        if edits.goal is not None and isinstance(self._backend, _StandardForm):
+            report = replace(
+                report,
+                sense="max" if self._backend.maximise else "min",
+                objective=self._backend.case_objective() if report.has_solution else None,
+                bound=None,
+                goal={
+                    k: v
+                    for k, v in (("objective", report.objective), ("bound", report.bound))
+                    if v is not None
+                },
+            )
         if stopped is not None:
             raise SolveInterrupted(report)
         if report.has_solution and load:
@@ -288,6 +319,10 @@ class _ParamUpdates:
     def _values(self) -> np.ndarray:
         return np.array([np.nan if p.value is None else float(p.value) for p in self.params], float)
 
+    def key(self) -> bytes:
+        """The parameter values now (edits that read the objective depend on them)."""
+        return self._values().tobytes()
+
     def _learn(self, model: pyo.ConcreteModel, i: int, value: float) -> _Slope | None:
         step = value - self.base_values[i]
         current = self._values()
@@ -374,6 +409,31 @@ class _StandardForm:
         self._branched = True
         self._positions: dict[int, int] = {}
         self._index_cache: dict[tuple[int, tuple[Any, ...]], tuple[np.ndarray, ...]] = {}
+        self._edits = HighsEdits()
+
+    @property
+    def maximise(self) -> bool:
+        return self._updates is not None and self._updates.base.maximise
+
+    def case_objective(self) -> float:
+        """The case objective (as the parameters now make it) at the last solution."""
+        assert self._updates is not None
+        x = np.asarray(self.highs.getSolution().col_value, dtype=float)
+        return float(self._updates.cost @ x + self._updates.offset)
+
+    def _layout(self) -> Layout:
+        assert self._updates is not None
+        if not self._positions:
+            self._positions = {id(v): i for i, v in enumerate(self.columns)}
+        positions, base = self._positions, self._updates.base
+        return Layout(
+            column_of=lambda var: positions.get(id(var), -1),
+            scale=self.scale,
+            col_lower=base.col_lower,
+            col_upper=base.col_upper,
+            n_rows=len(base.row_lower),
+            maximise=base.maximise,
+        )
 
     def configure(self, settings: SolverConfig, stream: bool) -> None:
         options = _options(settings, stream)
@@ -388,15 +448,25 @@ class _StandardForm:
         warmstart: bool,
         recompile: bool = False,
         mip_start: bool = False,
+        edits: ColumnEdits | None = None,
     ) -> tuple[highspy.Highs, float, float]:
-        """Hand ``model`` to HiGHS (or push its changed parameters) and solve it; the
-        highs values live in HiGHS's column space, x' = scale·x."""
+        """Hand ``model`` to HiGHS (or push its changed parameters), write ``edits`` and
+        solve; the highs values live in HiGHS's column space, x' = scale·x."""
         self._solve.join()  # a solve left running after Ctrl-C must end before the next
         start = time.perf_counter()
         h = self.highs
         same = model is self._model
+        edits = edits if edits is not None else ColumnEdits()
         start_values: Any = None
-        if same and not recompile and self._updates is not None and self._updates.push(model, h):
+        updated = False
+        if same and not recompile and self._updates is not None:
+            if not self._edits.applied.empty and self._edits.needs_update(
+                edits, self._updates.key()
+            ):
+                # the parameter push expects the model as compiled: take ours out first
+                self._edits.undo(h, self._layout(), self._updates.cost, self._updates.offset)
+            updated = self._updates.push(model, h)
+        if updated:
             self.last_handoff = "update"
             logger.debug("changed parameters pushed to the HiGHS model in place")
             if warmstart and self._start is not None:
@@ -410,6 +480,7 @@ class _StandardForm:
             self._positions = {}
             self._index_cache = {}
             self._updates = _ParamUpdates(model, arrays)
+            self._edits.forget()
             self.last_handoff = "full"
             logger.debug(
                 "model compiled and handed to HiGHS: %d columns, %d rows, %d nonzeros (%.2f s)",
@@ -420,6 +491,15 @@ class _StandardForm:
             )
             if warmstart and same and self._start is not None:
                 start_values = self._reordered_start()
+        assert self._updates is not None
+        params = self._updates.key()
+        if self._edits.needs_update(edits, params):
+            layout = self._layout()
+            if not self._edits.applied.empty:
+                self._edits.undo(h, layout, self._updates.cost, self._updates.offset)
+            if not edits.empty:
+                u = self._updates
+                self._edits.apply(h, layout, edits, u.cost, u.offset, params)
         for key, value in self.options.items():
             h.setOptionValue(key, value)
         if mip_start:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from siting.config import Case
+from siting.edits import ModelEdits
 from siting.inputs import PARETO_METRICS
 from siting.solver.parameters import MUTABLE
 from siting.sweep.design import Point, design_points
@@ -78,7 +79,9 @@ class ParetoSetting:
 
 @dataclass(frozen=True)
 class PlannedRun:
-    """One run: its resolved case, identity, chain and the values shown in the results."""
+    """One run: its resolved case, identity, chain and the values shown in the results.
+    ``edits`` change the chain's built model for this run only (sites forced open or
+    closed: the site regrets of :mod:`siting.alternatives`)."""
 
     run_id: str
     point: int
@@ -89,6 +92,7 @@ class PlannedRun:
     role: str = "point"
     step: int = 0
     pareto: ParetoSetting | None = None
+    edits: ModelEdits | None = None
 
     @property
     def epsilon(self) -> float | None:
