@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 
 from siting.config import SolverConfig
 from siting.diagnose import Diagnosis
@@ -162,12 +163,28 @@ class SolverHandle:
                     terms.append((m.open[s], sign * a))
                 elif decision == "it_mw":
                     terms.append((m.modules[s], sign * a * float(module_mw[s])))
-                elif hasattr(m, "gas_mw"):
-                    terms.append((m.gas_mw[s], sign * a))
+                else:
+                    terms.extend((var, sign * a * k) for var, k in self._annual_fuel_terms(s))
             goal = tuple(terms)
         resolved = ColumnEdits(fixed, rows, e.objective_limit, goal)
         self._column_edits, self._edits_of = (id(m), resolved), e
         return resolved
+
+    def _annual_fuel_terms(self, site: object) -> list[tuple[Any, float]]:
+        """The gas burnt on site at ``site`` over the year, in MW: Σ_p w[p]·gas_mw[s,p], or
+        Σ_p Σ_t w[p]·power_mw[s,t,p]/η_t with a technology menu."""
+        m, inputs = self._model, self.inputs
+        weight = inputs.periods["weight"].to_dict()
+        if hasattr(m, "power_mw"):
+            eta = inputs.technologies["efficiency"].to_dict()
+            return [
+                (m.power_mw[site, t, q], float(weight[q]) / float(eta[t]))
+                for t in m.TECHS
+                for q in m.PERIODS
+            ]
+        if not hasattr(m, "gas_mw"):
+            return []
+        return [(m.gas_mw[site, q], float(weight[q])) for q in m.PERIODS]
 
     def solve(self, warm: bool = False, step: Step = quiet) -> Solution:
         """Solve (``warm``: from the previous plan) and return the plan, routed, for the checker.

@@ -315,3 +315,21 @@ def test_edits_are_written_again_after_a_full_hand_off():
     tight = ColumnEdits(fixed=((model.open["a"], 0.0),), objective_limit=1.9)
     assert solver.solve(model, edits=tight, recompile=True).outcome == "infeasible"
     assert solver.solve(model).objective == pytest.approx(1.9)
+
+
+def test_the_gas_metric_of_a_model_v2_plan_is_its_annual_fuel():
+    """With two periods and an engine menu, the gas goal is Σ_p w[p]·Σ_t power[s,t,p]/η_t.
+
+    Each plan runs 20 MW IT (PUE 1) on engines of efficiency 0.5 in both periods, so it
+    burns 20 / 0.5 = 40 MW of gas in each; weighted 0.3 and 0.7, 40 MW over the year. The
+    two tied plans {a, d} and {b, d} are both found, and every metric plan burns 40 MW,
+    recomputed from its tables by the edit check."""
+    engine = {"unit": 10, "efficiency": 0.5, "cost": 0.1}
+    inputs = tied_toy(periods={"winter": 0.3, "summer": 0.7}, techs={"engine": engine})
+    result = search(inputs, slack=0.02, regrets=False)
+    alt = result.alternatives
+    ranked = alt[alt["kind"].isin(("optimum", "ranked"))]
+    assert [set(s.split(";")) for s in ranked["sites"]] == [{"a", "d"}, {"b", "d"}]
+    metric = alt[alt["kind"] == "metric"]
+    assert len(metric) == 4 and (metric["status"] == "optimal").all()
+    assert metric["gas_mw"].tolist() == pytest.approx([40] * 4)
