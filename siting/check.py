@@ -1,4 +1,5 @@
-"""Independent checker: recompute every constraint and the objective from Solution tables.
+"""Independent checker: recompute every constraint and the objective from Solution tables,
+and every number derived from the plan (:mod:`siting.check_derived`).
 
 It uses only the tables (no Pyomo, no model code) and its own arithmetic, and compares the
 recomputed objective with the value HiGHS reported. A violation beyond tolerance is a bug in
@@ -11,8 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from siting import geo
+from siting.check_derived import check_derived, check_report
 from siting.check_energy import capex_v2, check_energy, check_v2_system, cost_terms_v2, gas_counted
 from siting.errors import CheckError
 from siting.inputs import COVER_OBJECTIVES, SITE_COLUMNS
@@ -54,23 +57,28 @@ class _Checker:
         self.tol = tol
         self.report = CheckReport()
 
-    def leq(self, family: str, ids: pd.Index, lhs: np.ndarray, rhs: np.ndarray, what: str) -> None:
+    def leq(self, family: str, ids: pd.Index, lhs: ArrayLike, rhs: ArrayLike, what: str) -> None:
         """Record rows where lhs > rhs beyond a tolerance scaled by the magnitudes."""
         self.report.checked.append(family)
-        lhs, rhs = np.asarray(lhs, float), np.asarray(rhs, float)
-        excess = lhs - rhs
-        scale = np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs)))
+        left, right = np.asarray(lhs, float), np.asarray(rhs, float)
+        excess = left - right
+        scale = np.maximum(1.0, np.maximum(np.abs(left), np.abs(right)))
         bad = excess > self.tol * scale
         for i in np.flatnonzero(bad)[:20]:
             self.report.violations.append(
                 Violation(
-                    family, str(ids[i]), float(excess[i]), f"{what}: {lhs[i]:.6g} > {rhs[i]:.6g}"
+                    family, str(ids[i]), float(excess[i]), f"{what}: {left[i]:.6g} > {right[i]:.6g}"
                 )
             )
 
-    def eq(self, family: str, ids: pd.Index, lhs: np.ndarray, rhs: np.ndarray, what: str) -> None:
+    def eq(self, family: str, ids: pd.Index, lhs: ArrayLike, rhs: ArrayLike, what: str) -> None:
         self.leq(family, ids, lhs, rhs, what)
         self.leq(family, ids, rhs, lhs, what)
+
+    def note(self, family: str, where: str, amount: float, detail: str) -> None:
+        """Record one violation found by a test that is not a comparison."""
+        self.report.checked.append(family)
+        self.report.violations.append(Violation(family, where, amount, detail))
 
 
 def check_solution(
@@ -107,6 +115,8 @@ def check_solution(
     _check_predefined(c, solution)
     _check_strengthening(c, solution)
     _check_objective(c, solution, it)
+    check_derived(c, solution)
+    check_report(c, solution, c.report.objective_recomputed, tol)
     if raise_on_error and not c.report.ok:
         raise CheckError(
             f"the solution fails the independent check: {c.report.summary()}",
@@ -261,8 +271,8 @@ def covered_hubs(solution: Solution) -> np.ndarray:
     """1 for each hub with an open site among its covering pairs (serve rows), else 0."""
     serve, hubs, s = solution.serve, solution.hubs, solution.sites
     is_open = s["open"].to_numpy(float) > 0.5
-    pair_open = is_open[s.index.get_indexer(serve["site_id"])]
-    hub_of_pair = hubs.index.get_indexer(serve["hub_id"])
+    pair_open = is_open[s.index.get_indexer(pd.Index(serve["site_id"]))]
+    hub_of_pair = hubs.index.get_indexer(pd.Index(serve["hub_id"]))
     covered = np.zeros(len(hubs), dtype=bool)
     covered[hub_of_pair[pair_open]] = True
     return covered.astype(float)

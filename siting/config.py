@@ -10,6 +10,7 @@ with their unit (``"5 GW"``, ``"3870 RUB/1000m3"``) and converted to internal un
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -28,22 +29,19 @@ from pydantic import (
 from siting.units import Conversions, Quantity, capital_recovery_factor, parse_quantity
 
 
-def _quantity(kind: str) -> Any:
-    return Annotated[
-        Quantity,
-        BeforeValidator(lambda v: parse_quantity(v, kind)),
-        PlainSerializer(str, return_type=str),
-    ]
+def _parser(kind: str) -> Callable[[object], Quantity]:
+    return lambda v: parse_quantity(v, kind)
 
 
-Power = _quantity("power")
-GasFlow = _quantity("gas_flow")
-Money = _quantity("money")
-MoneyPerPower = _quantity("money_per_power")
-MoneyPerLength = _quantity("money_per_length")
-MoneyPerPowerYear = _quantity("money_per_power_year")
-EnergyPrice = _quantity("energy_price")
-GasPrice = _quantity("gas_price")
+_AS_TEXT = PlainSerializer(str, return_type=str)
+Power = Annotated[Quantity, BeforeValidator(_parser("power")), _AS_TEXT]
+GasFlow = Annotated[Quantity, BeforeValidator(_parser("gas_flow")), _AS_TEXT]
+Money = Annotated[Quantity, BeforeValidator(_parser("money")), _AS_TEXT]
+MoneyPerPower = Annotated[Quantity, BeforeValidator(_parser("money_per_power")), _AS_TEXT]
+MoneyPerLength = Annotated[Quantity, BeforeValidator(_parser("money_per_length")), _AS_TEXT]
+MoneyPerPowerYear = Annotated[Quantity, BeforeValidator(_parser("money_per_power_year")), _AS_TEXT]
+EnergyPrice = Annotated[Quantity, BeforeValidator(_parser("energy_price")), _AS_TEXT]
+GasPrice = Annotated[Quantity, BeforeValidator(_parser("gas_price")), _AS_TEXT]
 
 
 def _non_negative(v: Quantity) -> Quantity:
@@ -273,7 +271,9 @@ class CandidatesConfig(Strict):
     place of at least 1,000 people (approximate within a few km of a border).
     ``exclusion_buffer_km``: sites this close to an exclusion polygon are excluded too.
     ``max_rtt_ms``: sites whose round trip to the nearest demand hub exceeds it are
-    excluded; the round trip is geodesic km × ``route_factor`` × ``rtt_ms_per_km``."""
+    excluded; the round trip is geodesic km × ``route_factor`` × ``rtt_ms_per_km``.
+    ``max_candidates``: a case with more candidate points is refused before they are built
+    (``siting run --max-candidates`` raises it; :mod:`siting.sizing` estimates the cost)."""
 
     node_kinds: tuple[NodeKind, ...] = ("hub", "compressor", "junction", "processing")
     spacing_km: PositiveKm | None = 50.0
@@ -291,6 +291,7 @@ class CandidatesConfig(Strict):
     max_rtt_ms: Annotated[float, Field(gt=0)] | None = None
     route_factor: Annotated[float, Field(ge=1)] = 1.3
     rtt_ms_per_km: Annotated[float, Field(gt=0)] = 0.01
+    max_candidates: Annotated[int, Field(ge=1)] = 20_000
 
 
 class PueCurve(Strict):

@@ -13,11 +13,13 @@ HiGHS gives no usable irreducible infeasible subsystem for a MIP, so we
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 import pandas as pd
+from networkx.algorithms.flow import boykov_kolmogorov
 
 from siting import geo
 from siting.inputs import ModelInputs
@@ -67,14 +69,19 @@ class Diagnosis:
         }
 
 
-def _digraph(inputs: ModelInputs) -> nx.DiGraph:
-    g = nx.DiGraph()
+def _digraph(inputs: ModelInputs) -> nx.DiGraph[Hashable]:
+    g: nx.DiGraph[Hashable] = nx.DiGraph()
     g.add_nodes_from(inputs.nodes.index)
-    for a in inputs.arcs.itertuples():
-        if g.has_edge(a.from_node, a.to_node):
-            g.edges[a.from_node, a.to_node]["capacity"] += a.capacity_mw
-        else:
-            g.add_edge(a.from_node, a.to_node, capacity=a.capacity_mw)
+    arcs = inputs.arcs
+    capacity: dict[tuple[Hashable, Hashable], float] = {}
+    for u, v, c in zip(
+        arcs["from_node"].tolist(),
+        arcs["to_node"].tolist(),
+        arcs["capacity_mw"].tolist(),
+        strict=True,
+    ):
+        capacity[u, v] = capacity[u, v] + c if (u, v) in capacity else c
+    g.add_edges_from((u, v, {"capacity": c}) for (u, v), c in capacity.items())
     return g
 
 
@@ -370,16 +377,21 @@ def _potential_mw(inputs: ModelInputs) -> float:
     return float((capacity.nlargest(k) if k is not None else capacity).sum())
 
 
-def _max_flow_to_demand(g: nx.DiGraph, nodes: object) -> tuple[float, list[str]]:
+def _max_flow_to_demand(g: nx.DiGraph[Hashable], nodes: pd.DataFrame) -> tuple[float, list[str]]:
     h = g.copy()
-    for n, row in nodes.iterrows():  # type: ignore[attr-defined]
-        if row["supply_max_mw"] > 0:
-            h.add_edge("__source__", n, capacity=float(row["supply_max_mw"]))
-        if row["demand_mw"] > 0:
-            h.add_edge(n, "__sink__", capacity=float(row["demand_mw"]))
+    ids = nodes.index.tolist()
+    for n, supply, demand in zip(
+        ids, nodes["supply_max_mw"].tolist(), nodes["demand_mw"].tolist(), strict=True
+    ):
+        if supply > 0:
+            h.add_edge("__source__", n, capacity=float(supply))
+        if demand > 0:
+            h.add_edge(n, "__sink__", capacity=float(demand))
     if "__source__" not in h or "__sink__" not in h:
         return 0.0, []
-    value, (reachable, _) = nx.minimum_cut(h, "__source__", "__sink__")
+    # the cut is the same for every maximum flow; Boykov-Kolmogorov finds one fastest on
+    # pipeline networks (GEM Russia: 3.5× faster than networkx's default preflow-push)
+    value, (reachable, _) = nx.minimum_cut(h, "__source__", "__sink__", flow_func=boykov_kolmogorov)
     cut = [
         f"{u}>{v}"
         for u, v in h.edges
@@ -388,13 +400,16 @@ def _max_flow_to_demand(g: nx.DiGraph, nodes: object) -> tuple[float, list[str]]
     return float(value), cut
 
 
-def _site_gas_limits(g: nx.DiGraph, inputs: ModelInputs, fields: list) -> list[Finding]:
+def _site_gas_limits(
+    g: nx.DiGraph[Hashable], inputs: ModelInputs, fields: list[Hashable]
+) -> list[Finding]:
     """Sites whose minimum campus needs more gas than the network could ever bring them."""
     out = []
-    nodes, p = inputs.nodes, inputs.params
+    supply = inputs.nodes["supply_max_mw"].to_numpy(float)
+    position, p = inputs.nodes.index, inputs.params
     h = g.copy()
     for f in fields:
-        h.add_edge("__source__", f, capacity=float(nodes.at[f, "supply_max_mw"]))
+        h.add_edge("__source__", f, capacity=float(supply[position.get_loc(f)]))
     tech = inputs.technologies
     available = tech[tech["available"].astype(bool)] if inputs.has_menu else tech
     # with a technology menu, the most efficient one needs the least gas
@@ -404,7 +419,9 @@ def _site_gas_limits(g: nx.DiGraph, inputs: ModelInputs, fields: list) -> list[F
         if need <= 0:
             continue
         reach = (
-            nx.maximum_flow_value(h, "__source__", row["node_id"]) if row["node_id"] in h else 0.0
+            nx.maximum_flow_value(h, "__source__", row["node_id"], flow_func=boykov_kolmogorov)
+            if row["node_id"] in h
+            else 0.0
         )
         if reach < need * (1 - 1e-9):
             out.append(

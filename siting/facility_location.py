@@ -300,7 +300,7 @@ def _cover_inputs(
     )
     p = config.p
     params = Params(
-        objective=config.objective,  # type: ignore[arg-type]
+        objective=config.objective,
         max_sites=p,
         min_sites=p if p is not None and config.exactly else None,
         integer_modules=False,

@@ -21,6 +21,7 @@ from siting.collector import paused
 from siting.config import ANNUAL_PERIOD, Case, CostsConfig, FormulationConfig
 from siting.errors import DataError
 from siting.geodata import GeoData
+from siting.notes import progress
 from siting.prices import price_factor
 from siting.technologies import TECH_COLUMNS, technology_table
 from siting.units import HOURS_PER_YEAR, bcm_per_year_to_mw
@@ -205,7 +206,7 @@ class ModelInputs:
     grid_periods: pd.DataFrame = field(default_factory=lambda: _long_default("grid_nodes"))
     site_periods: pd.DataFrame = field(default_factory=lambda: _long_default("sites"))
 
-    def with_params(self, **changes: object) -> ModelInputs:
+    def with_params(self, **changes: Any) -> ModelInputs:
         return replace(self, params=replace(self.params, **changes))
 
     @property
@@ -274,7 +275,8 @@ class ModelInputs:
 
     def period_view(self, period: object) -> ModelInputs:
         """The inputs of one period as an annual model (its values in the annual columns)."""
-        changes: dict[str, pd.DataFrame] = {}
+        # tables by field name; typed Any as replace() checks ** against every field's type
+        changes: dict[str, Any] = {}
         for table, (attr, _id, columns) in PERIOD_VALUES.items():
             frame = getattr(self, table).copy()
             for column in columns:
@@ -418,7 +420,7 @@ class ModelInputs:
 def _known(values: pd.Series, index: pd.Index) -> np.ndarray:
     """Whether each value is in ``index`` (a lookup in the index's hash table)."""
     if index.is_unique:
-        return np.asarray(index.get_indexer(values) >= 0)
+        return np.asarray(index.get_indexer(pd.Index(values)) >= 0)
     return values.isin(index).to_numpy()
 
 
@@ -467,7 +469,8 @@ def with_v2_tables(inputs: ModelInputs, graph: nx.Graph, data: GeoData, case: Ca
     from siting import periods as per
     from siting.grid_fuel import grid_v2_table
 
-    changes: dict[str, pd.DataFrame] = {}
+    # tables by field name; typed Any as replace() checks ** against every field's type
+    changes: dict[str, Any] = {}
     extra = grid_v2_table(inputs.grid_nodes.index, data, graph, case)
     if len(extra.columns):
         changes["grid_nodes"] = inputs.grid_nodes.join(extra)
@@ -587,6 +590,7 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
     fiber_km = candidates["fiber_km"].to_numpy(float)
     grid_km = candidates["grid_km"].to_numpy(float)
     has_grid = np.isfinite(grid_km) & candidates["grid_id"].notna().to_numpy()
+    no_grid = np.array(None, dtype=object)
     site_capex = costs.site_capex.to_internal(conv)
     fiber_capex = costs.fiber_capex.to_internal(conv) * np.where(
         cold, costs.fiber_cold_multiplier, 1.0
@@ -614,7 +618,7 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
             "it_cost_musd_per_mw_y": (crf["facility"] + costs.om_fraction) * facility * m,
             "gen_cost_musd_per_mw_y": (crf["generation"] + costs.om_fraction) * generation * m,
             "gas_price_factor": candidates["gas_price_factor"].to_numpy(float),
-            "grid_id": np.where(has_grid, candidates["grid_id"].to_numpy(dtype=object), None),
+            "grid_id": np.where(has_grid, candidates["grid_id"].to_numpy(dtype=object), no_grid),
             "grid_link_cost_musd_y": crf["grid"] * grid_link_capex,
             "open_capex_musd": site_capex * m + fiber_capex * fiber_km,
             "it_capex_musd_per_mw": facility * m,
@@ -693,7 +697,10 @@ def spacing_cliques(sites: pd.DataFrame, min_spacing_km: float | None) -> pd.Dat
     nbrs, fewer_first = graph.neighbours, graph.negative_degree.__getitem__
     member_of: list[set[int]] = [set() for _ in range(len(sites))]
     cliques: list[list[int]] = []
-    for a, b in zip(graph.lead, graph.follow, strict=True):
+    advance = progress(f"spacing cliques of {len(sites):,} sites", len(graph.lead))
+    for k, (a, b) in enumerate(zip(graph.lead, graph.follow, strict=True)):
+        if k % 4096 == 0:
+            advance(k)
         if not member_of[a].isdisjoint(member_of[b]):
             continue
         clique = [a, b]

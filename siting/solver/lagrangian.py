@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from siting.inputs import ModelInputs
@@ -128,8 +129,8 @@ def _instance(inputs: ModelInputs) -> _Instance:
     n_sites = len(sites)
     capacity = inputs.max_it_mw.to_numpy(float)
     demand = hubs["demand_mw"].to_numpy(float)
-    s_pos = sites.index.get_indexer(serve["site_id"])
-    h_pos = hubs.index.get_indexer(serve["hub_id"])
+    s_pos = sites.index.get_indexer(pd.Index(serve["site_id"]))
+    h_pos = hubs.index.get_indexer(pd.Index(serve["hub_id"]))
     cost = serve["cost_musd_per_mw_y"].to_numpy(float)
     bound = np.minimum(capacity[s_pos], demand[h_pos])
     order = np.lexsort((h_pos, s_pos))

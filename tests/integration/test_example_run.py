@@ -100,6 +100,18 @@ def test_cli_run_and_check(tmp_path):
     assert proc.returncode == 0 and "ok" in proc.stdout
 
 
+def test_cli_log_level_puts_the_diagnostics_on_stderr(tmp_path):
+    argv = ["run", "--example", "--quiet", "--out", str(tmp_path / "x")]
+    quiet = subprocess.run([*SITING, *argv], capture_output=True, text=True)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "INFO" not in quiet.stderr
+    proc = subprocess.run([*SITING, "--log-level", "info", *argv], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "siting.pipeline INFO: network: 7 nodes" in proc.stderr
+    assert "siting.solver.handle INFO: HiGHS: optimal" in proc.stderr
+    assert "INFO" not in proc.stdout
+
+
 def test_cli_prints_a_diagnosis_not_a_traceback(tmp_path):
     out = tmp_path / "inf"
     proc = subprocess.run(

@@ -25,6 +25,10 @@ LIGHT = (
     "siting.pipeline",
     "siting.solver",
     "siting.solver.parameters",
+    "siting.edits",
+    "siting.alternatives.search",
+    "siting.alternatives.regrets",
+    "siting.report.howsure",
 )
 
 

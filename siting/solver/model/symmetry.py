@@ -35,9 +35,9 @@ def identical_site_groups(inputs: ModelInputs) -> list[list]:
     fixed = set(inputs.params.predefined_sites)
     # cheap screen: identical sites share their size, fixed cost and serving costs
     serve = inputs.serve
-    pos = sites.index.get_indexer(serve["site_id"])
+    pos = sites.index.get_indexer(pd.Index(serve["site_id"]))
     cost = serve["cost_musd_per_mw_y"].to_numpy(float)
-    hub = inputs.hubs.index.get_indexer(serve["hub_id"]).astype(float)
+    hub = inputs.hubs.index.get_indexer(pd.Index(serve["hub_id"])).astype(float)
     numbers = np.column_stack(
         [
             sites[["module_mw", "max_modules", "open_cost_musd_y"]].to_numpy(float),
@@ -82,7 +82,7 @@ def _multiset_hash(rows: pd.DataFrame, columns: list[str], sites: pd.Index) -> n
     if len(rows):
         h = pd.util.hash_pandas_object(rows[columns], index=False).to_numpy()
         mixed = (h ^ (h >> np.uint64(31))) * np.uint64(0x9E3779B97F4A7C15)
-        np.add.at(out, sites.get_indexer(rows["site_id"]), mixed)
+        np.add.at(out, sites.get_indexer(pd.Index(rows["site_id"])), mixed)
     return out
 
 
