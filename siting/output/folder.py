@@ -68,9 +68,13 @@ def listed_files(folder: Path) -> list[str]:
 class RunFolder:
     """A folder claimed for one run: locked, with the previous run's files known."""
 
-    def __init__(self, path: Path, lock: FolderLock, previous: list[str]) -> None:
+    def __init__(
+        self, path: Path, lock: FolderLock, previous: list[str], created: bool = False
+    ) -> None:
         self.path = path
         self.lock = lock
+        #: the claim made the folder: a run that writes nothing leaves none behind
+        self.created = created
         #: files a previous run wrote here, removed by :meth:`clear_previous`
         self.previous = previous
 
@@ -104,6 +108,9 @@ class RunFolder:
 
     def release(self) -> None:
         self.lock.release()
+        if self.created:
+            with contextlib.suppress(OSError):
+                self.path.rmdir()  # only when empty
 
     def __enter__(self) -> RunFolder:
         return self
@@ -124,6 +131,7 @@ def claim(
     be written, another run holds it, it is a sweep folder, or it holds files of those
     names that no manifest lists and ``overwrite`` is not given."""
     path = Path(folder)
+    created = not path.exists()
     check_writable(path, option)
     lock = acquire(path)
     try:
@@ -145,7 +153,7 @@ def claim(
     except BaseException:
         lock.release()
         raise
-    return RunFolder(path, lock, previous)
+    return RunFolder(path, lock, previous, created)
 
 
 def _read_json(path: Path) -> Any:

@@ -107,7 +107,7 @@ def test_cli_log_level_puts_the_diagnostics_on_stderr(tmp_path):
     assert "INFO" not in quiet.stderr
     proc = subprocess.run([*SITING, "--log-level", "info", *argv], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert "siting.pipeline INFO: network: 7 nodes" in proc.stderr
+    assert "siting.notes INFO: network: 7 nodes" in proc.stderr
     assert "siting.solver.handle INFO: HiGHS: optimal" in proc.stderr
     assert "INFO" not in proc.stdout
 
