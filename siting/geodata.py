@@ -418,7 +418,13 @@ def standardise_nodes(
             f"allowed: {', '.join(NODE_KINDS)}"
         )
     supply = _optional_quantity(raw, cfg.supply_column, "gas_flow", conv, where, ids)
-    demand = _optional_quantity(raw, cfg.demand_column, "gas_flow", conv, where, ids)
+    if cfg.demand_mix:
+        demand = np.zeros(len(raw))
+        for column, weight in cfg.demand_mix.items():
+            _col, values = quantity_column(raw, column, "gas_flow", conv, where, ids)
+            demand = demand + weight * np.nan_to_num(values, nan=0.0)
+    else:
+        demand = _optional_quantity(raw, cfg.demand_column, "gas_flow", conv, where, ids)
     price = np.full(len(raw), np.nan)
     if cfg.gas_price_column is not None:
         _col, price = quantity_column(raw, cfg.gas_price_column, "gas_price", conv, where, ids)

@@ -1,0 +1,193 @@
+"""One plan across scenarios: the extensive form of the two-stage model, and a fixed plan's
+operation in one scenario.
+
+**First stage** (decided once): ``open[s]``, ``modules[s]`` and, with an energy system,
+``gen_mw[s]`` and ``grid_link[s]``. **Second stage** (per scenario k): every other variable
+(gas flows, field supply, on-site fuel, grid import, serving).
+
+The extensive form holds one copy of the siting model per scenario, each built from that
+scenario's inputs (``build_model``), as a block of one Pyomo model, with its own objective
+switched off. Non-anticipativity ties every copy's first-stage variables to the first
+scenario's:
+
+    x_k[s] = x_1[s]        for x ∈ {open, modules, gen_mw, grid_link}, k = 2 … K
+
+and the objective is one of
+
+    expected:  min Σ_k p_k · cost_k
+    regret:    min r   s.t.   r ≥ cost_k − z_k   for every k
+
+where ``cost_k`` is scenario k's annualised cost (``objective.cost_expr`` of its block:
+the first-stage terms are the same in every block, so the expected cost counts them once)
+and ``z_k`` its own optimum (a plan made for scenario k alone). At a min-max-regret optimum
+only the worst scenario's operation need be optimal, so the plan's cost in each scenario is
+read from :func:`operate_plan`, not from the blocks.
+
+:func:`operate_plan` fixes the first-stage variables of one scenario's model to a plan and
+solves the operation alone (a linear program): the plan's cost in that scenario, or
+infeasible when its sites, generators and links cannot meet the scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from siting.config import SolverConfig
+from siting.errors import InfeasibleError, SolveError
+from siting.inputs import ModelInputs
+from siting.outcome import Outcome, SolveReport
+from siting.solution import Solution
+from siting.solver.extract import extract_solution
+from siting.solver.highs import HighsSolver
+from siting.solver.model import build_model
+from siting.solver.routing import route_flows
+
+#: the first-stage decisions, as the model names them (the last two with an energy system)
+FIRST_STAGE = ("open", "modules", "gen_mw", "grid_link")
+OBJECTIVES = ("expected", "regret")
+
+
+@dataclass(frozen=True)
+class ExtensiveResult:
+    """The extensive form's outcome: its report and the first-stage plan (one row per site:
+    open, modules, gen_mw, grid_link)."""
+
+    report: SolveReport
+    plan: pd.DataFrame
+
+
+def _first_stage_vars(m: pyo.ConcreteModel) -> list[pyo.Var]:
+    return [m.component(name) for name in FIRST_STAGE if m.component(name) is not None]
+
+
+def build_extensive(
+    scenarios: Sequence[ModelInputs],
+    probabilities: Sequence[float],
+    objective: str,
+    own_optima: Sequence[float] | None = None,
+) -> pyo.ConcreteModel:
+    """The extensive form over ``scenarios`` (same candidate sites; see the module doc)."""
+    if objective not in OBJECTIVES:
+        raise ValueError(f"unknown robust objective {objective!r}; known: {', '.join(OBJECTIVES)}")
+    if objective == "regret" and (own_optima is None or len(own_optima) != len(scenarios)):
+        raise ValueError("the regret objective needs each scenario's own optimum")
+    top = pyo.ConcreteModel(name="siting-robust")
+    blocks = []
+    for k, inputs in enumerate(scenarios):
+        block = build_model(inputs)
+        block.objective.deactivate()
+        top.add_component(f"scenario_{k}", block)
+        blocks.append(block)
+    first = _first_stage_vars(blocks[0])
+    top.NONANTICIPATIVE = pyo.ConstraintList()
+    for block in blocks[1:]:
+        for var0, var in zip(first, _first_stage_vars(block), strict=True):
+            for s in blocks[0].SITES:
+                top.NONANTICIPATIVE.add(var[s] == var0[s])
+    if objective == "expected":
+        top.objective = pyo.Objective(
+            expr=pyo.quicksum(p * b.cost for p, b in zip(probabilities, blocks, strict=True)),
+            sense=pyo.minimize,
+        )
+    else:
+        assert own_optima is not None
+        top.regret_musd_y = pyo.Var(domain=pyo.Reals)
+        top.REGRET = pyo.ConstraintList()
+        for b, z in zip(blocks, own_optima, strict=True):
+            top.REGRET.add(top.regret_musd_y >= b.cost - float(z))
+        top.objective = pyo.Objective(expr=top.regret_musd_y, sense=pyo.minimize)
+    top.blocks = blocks
+    return top
+
+
+def solve_extensive(
+    scenarios: Sequence[ModelInputs],
+    probabilities: Sequence[float],
+    objective: str,
+    settings: SolverConfig,
+    own_optima: Sequence[float] | None = None,
+    start: pd.DataFrame | None = None,
+) -> ExtensiveResult:
+    """Solve the extensive form; ``start`` (a first-stage plan) is given to HiGHS as a MIP
+    start. Raises InfeasibleError when no plan serves every scenario, SolveError when HiGHS
+    ends without one."""
+    top = build_extensive(scenarios, probabilities, objective, own_optima)
+    if start is not None:
+        _set_start(top, start)
+    solver = HighsSolver(settings)
+    report = solver.solve(top, load=False, mip_start=start is not None)
+    if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
+        raise InfeasibleError(
+            "no plan serves every scenario: the scenarios' own runs name what blocks each",
+            report=report,
+        )
+    if not report.has_solution:
+        raise SolveError(
+            f"HiGHS ended the robust model without a plan ({report.message}); raise "
+            "solver.time_limit_s or the gap",
+            report=report,
+        )
+    block = top.blocks[0]
+    sites = list(block.SITES)
+    plan = pd.DataFrame(
+        {name: solver.values(block.component(name), sites) for name in _present(block)},
+        index=pd.Index(sites, name="site_id"),
+    )
+    return ExtensiveResult(report, _rounded(plan))
+
+
+def _present(m: pyo.ConcreteModel) -> list[str]:
+    return [name for name in FIRST_STAGE if m.component(name) is not None]
+
+
+def _rounded(plan: pd.DataFrame) -> pd.DataFrame:
+    out = plan.copy()
+    for name in ("open", "grid_link", "modules"):
+        if name in out:
+            out[name] = np.rint(out[name]).astype(int)
+    if "gen_mw" in out:
+        out["gen_mw"] = out["gen_mw"].clip(lower=0.0)
+    return out
+
+
+def _set_start(top: pyo.ConcreteModel, plan: pd.DataFrame) -> None:
+    for block in top.blocks:
+        for name in _present(block):
+            if name in plan:
+                var = block.component(name)
+                for s, value in plan[name].items():
+                    var[s].set_value(float(value), skip_validation=True)
+
+
+def operate_plan(
+    inputs: ModelInputs, plan: pd.DataFrame, settings: SolverConfig, label: str = ""
+) -> Solution:
+    """The plan's operation in the scenario of ``inputs``: its first-stage decisions fixed,
+    the rest optimised. Raises InfeasibleError when the plan cannot serve the scenario."""
+    m = build_model(inputs)
+    missing = set(m.SITES) - set(plan.index)
+    if missing:
+        raise ValueError(f"the plan lacks sites of the model: {sorted(map(str, missing))[:5]}")
+    for name in _present(m):
+        var = m.component(name)
+        column: Mapping = plan[name] if name in plan else {}
+        for s in m.SITES:
+            var[s].fix(float(column.get(s, 0.0)))
+    solver = HighsSolver(settings)
+    report = solver.solve(m, load=False)
+    if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
+        raise InfeasibleError(f"the plan cannot operate in {label or 'the scenario'}", report=report)
+    if not report.has_solution:
+        raise SolveError(
+            f"HiGHS ended the operation of a plan without a solution ({report.message})",
+            report=report,
+        )
+    solution = extract_solution(m, inputs, report, values=solver.values)
+    if inputs.params.energy_system and not inputs.arcs["cost_musd_per_mw_y"].any():
+        solution = route_flows(solution, inputs, settings)
+    return solution
