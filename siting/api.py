@@ -23,6 +23,7 @@ from siting.report.run import from_result
 if TYPE_CHECKING:
     from siting.alternatives.search import AlternativesOptions, AlternativesResult
     from siting.output.render_process import RenderProcess
+    from siting.robust.plan import RobustOptions, RobustResult
 
 
 def load_case(
@@ -207,3 +208,33 @@ def write_alternatives(result: AlternativesResult, out: str | Path, maps: bool =
         timings=result.timings,
         extra_files={**extra, **network_report_files(prepared.network.report)},
     )
+
+
+def find_robust_plan(
+    case_path: str | Path,
+    options: RobustOptions,
+    overrides: dict[str, Any] | None = None,
+    step: Step = _quiet,
+) -> RobustResult:
+    """One plan across the case file's scenarios (see :mod:`siting.robust.plan`)."""
+    from siting.robust.plan import find_robust_plan as _find
+
+    return _find(case_path, options, overrides=overrides, step=step)
+
+
+def write_robust(result: RobustResult, out: str | Path, maps: bool = True) -> Path:
+    """Write the robust folder (:mod:`siting.output.robust`): one run folder per scenario
+    with the robust plan operated there, and the comparison tables."""
+    from siting.diagnose import Diagnosis
+    from siting.output.robust import write_tables
+
+    if not result.prepared:
+        raise ValueError("write_robust needs the result of a case (find_robust_plan)")
+    out = Path(out)
+    for name, solution in result.operations.items():
+        run_result = RunResult(
+            result.prepared[name], solution, result.checks[name], Diagnosis(), result.timings
+        )
+        write_result(run_result, out / name, maps=maps)
+    write_tables(result, out)
+    return out

@@ -420,4 +420,3 @@ def _plans_table(costs: pd.DataFrame, plan_sites: pd.DataFrame, plans: list[str]
             row[f"cost_musd_y[{r['scenario']}]"] = r["cost_musd_y"]
         rows.append(row)
     return pd.DataFrame(rows)
-

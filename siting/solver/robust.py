@@ -123,7 +123,8 @@ def solve_extensive(
     report = solver.solve(top, load=False, mip_start=start is not None)
     if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
         raise InfeasibleError(
-            "no plan serves every scenario: the scenarios' own runs name what blocks each",
+            "no single plan serves every scenario, although each is feasible alone: lower "
+            "the target, or leave out the scenario whose own plan fails in the others",
             report=report,
         )
     if not report.has_solution:
@@ -161,7 +162,21 @@ def _set_start(top: pyo.ConcreteModel, plan: pd.DataFrame) -> None:
             if name in plan:
                 var = block.component(name)
                 for s, value in plan[name].items():
-                    var[s].set_value(float(value), skip_validation=True)
+                    var[s].set_value(_within(var[s], float(value)), skip_validation=True)
+
+
+def _within(var: pyo.Var, value: float) -> float:
+    """``value`` moved inside the variable's bounds when it lies a rounding off them (as a
+    solver's value may); farther off is an error."""
+    lb, ub = var.lb, var.ub
+    slack = 1e-7 * (1.0 + abs(value))
+    if (lb is not None and value < lb - slack) or (ub is not None and value > ub + slack):
+        raise ValueError(f"{var.name} = {value!r} lies outside its bounds [{lb}, {ub}]")
+    if lb is not None:
+        value = max(value, lb)
+    if ub is not None:
+        value = min(value, ub)
+    return value
 
 
 def operate_plan(
@@ -175,13 +190,15 @@ def operate_plan(
         raise ValueError(f"the plan lacks sites of the model: {sorted(map(str, missing))[:5]}")
     for name in _present(m):
         var = m.component(name)
-        column: Mapping = plan[name] if name in plan else {}
+        column: Mapping = plan[name].to_dict() if name in plan else {}
         for s in m.SITES:
-            var[s].fix(float(column.get(s, 0.0)))
+            var[s].fix(_within(var[s], float(column.get(s, 0.0))))
     solver = HighsSolver(settings)
     report = solver.solve(m, load=False)
     if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
-        raise InfeasibleError(f"the plan cannot operate in {label or 'the scenario'}", report=report)
+        raise InfeasibleError(
+            f"the plan cannot operate in {label or 'the scenario'}", report=report
+        )
     if not report.has_solution:
         raise SolveError(
             f"HiGHS ended the operation of a plan without a solution ({report.message})",

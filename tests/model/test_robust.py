@@ -134,7 +134,7 @@ def test_probabilities_must_sum_to_one():
         check_probabilities({"a": 1.0})
     with pytest.raises(CaseError, match="not NAME=PROBABILITY"):
         parse_scenarios("a=0.5,b")
-    with pytest.raises(CaseError, match="sum to 1.2"):
+    with pytest.raises(CaseError, match=r"sum to 1\.2"):
         robust_from_inputs(
             {"s1": scenario("F1"), "s2": scenario("F2")},
             RobustOptions({"s1": 0.6, "s2": 0.6}),
