@@ -29,6 +29,9 @@ LIGHT = (
     "siting.alternatives.search",
     "siting.alternatives.regrets",
     "siting.report.howsure",
+    "siting.robust.spec",
+    "siting.robust.plan",
+    "siting.output.robust",
 )
 
 

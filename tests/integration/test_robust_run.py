@@ -1,0 +1,105 @@
+"""`siting robust` end to end on the example: the folder's run folders re-check, its tables
+agree with them, and bad requests are one line each."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from siting.check import check_solution
+from siting.examples import write_example
+from siting.output.run_folder import read_solution
+
+SITING = [sys.executable, "-m", "siting"]
+SCENARIOS = {
+    "dear-gas": {"costs": {"gas_price": "12000 RUB/1000m3"}},
+    "wide": {"candidates": {"spacing_km": 80}},
+    "snapped": {"network": {"snap_km": 3.0}},
+    "profit": {"objective": {"sense": "max_profit"}},
+}
+
+
+@pytest.fixture(scope="module")
+def case_file(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("example")
+    path = write_example(directory)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["scenarios"] = SCENARIOS
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def robust(case_file: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*SITING, "robust", str(case_file), *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_the_robust_folder_rechecks_and_agrees_with_its_run_folders(case_file, tmp_path):
+    out = tmp_path / "robust"
+    done = robust(
+        case_file,
+        "--scenarios",
+        "base=0.7,dear-gas=0.3",
+        "--objective",
+        "regret",
+        "--out",
+        str(out),
+        "--no-maps",
+        "-q",
+    )
+    assert done.returncode == 0, done.stderr
+    plans = pd.read_csv(out / "robust_plans.csv")
+    costs = pd.read_csv(out / "robust_costs.csv")
+    sites = pd.read_csv(out / "robust_sites.csv")
+    summary = json.loads((out / "robust.json").read_text())
+    assert plans["plan"].tolist() == ["robust", "own:base", "own:dear-gas"]
+    assert summary["objective"] == "regret" and summary["scenarios"] == {
+        "base": 0.7,
+        "dear-gas": 0.3,
+    }
+    robust_sites = set(sites.loc[sites["plan"] == "robust", "site_id"])
+    for name in ("base", "dear-gas"):
+        solution = read_solution(out / name)
+        assert check_solution(solution).ok
+        opened = set(solution.sites.index[solution.sites["open"] > 0])
+        assert opened == robust_sites
+        row = costs[(costs["plan"] == "robust") & (costs["scenario"] == name)].iloc[0]
+        assert row["cost_musd_y"] == pytest.approx(solution.totals["cost_musd_y"])
+        assert row["regret_musd_y"] >= -1e-6
+    robust_row = plans.set_index("plan").loc["robust"]
+    # the robust plan's worst regret is no larger than any own plan's
+    assert robust_row["max_regret_musd_y"] <= plans["max_regret_musd_y"].min() + 1e-6
+    assert (out / "robust.md").read_text().startswith("## One plan across scenarios")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--scenarios", "base=0.5,dear-gas=0.4"], "the scenario probabilities sum to 0.9, not 1"),
+        (["--scenarios", "base=0.5,nowhere=0.5"], "unknown scenario 'nowhere'; known scenarios"),
+        (
+            ["--scenarios", "base=0.5,wide=0.5"],
+            "scenario 'wide' changes candidates.spacing_km (None → 80.0), a first-stage input",
+        ),
+        (
+            ["--scenarios", "base=0.5,snapped=0.5"],
+            "scenario 'snapped' changes network.snap_km (1.0 → 3.0), a first-stage input",
+        ),
+        (["--scenarios", "base=0.5,dear-gas=0.5", "--objective", "mean"], "unknown robust"),
+        (["--scenarios", "base=0.5,profit=0.5"], "changes objective.sense"),
+    ],
+)
+def test_bad_requests_are_one_line(case_file, tmp_path, args, message):
+    done = robust(case_file, *args, "--out", str(tmp_path / "x"), "--no-maps")
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert message in lines[0]
+    assert not (tmp_path / "x").exists()
