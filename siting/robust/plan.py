@@ -271,6 +271,7 @@ def robust_from_inputs(
         "robust_status": extensive.report.describe(),
         "robust_solve_s": extensive.report.solve_s,
         "robust_handoff_s": extensive.report.handoff_s,
+        "own_solve_s": {n: own[n].report.solve_s for n in names},
         "robust_sites": sorted(map(str, robust_sites)),
         "robust_equals_own": [
             n
