@@ -74,7 +74,22 @@ def comparison_markdown(result: RobustResult) -> str:
             else "The robust plan differs from every scenario's own plan."
         ),
     ]
+    spread = _spread(result.costs)
+    if spread is not None and spread <= s["mip_gap"]:
+        lines.append(
+            f"Every plan costs within {spread:.2%} of the others in every scenario, inside the "
+            f"{s['mip_gap']:.2%} gap of the solves: the scenarios do not tell the plans apart."
+        )
     return "\n".join(lines) + "\n"
+
+
+def _spread(costs: pd.DataFrame) -> float | None:
+    """The largest relative spread of the plans' costs within one scenario (None when some
+    plan fails somewhere)."""
+    if not bool(costs["feasible"].all()):
+        return None
+    by = costs.groupby("scenario")["cost_musd_y"]
+    return float(((by.max() - by.min()) / by.min()).max())
 
 
 def write_tables(result: RobustResult, out_dir: str | Path) -> list[Path]:

@@ -13,8 +13,10 @@
 
 A plan's cost in a scenario always comes from its operation with the first stage fixed,
 re-checked by the independent checker, so the robust plan and the scenarios' own plans are
-compared on the same footing. Regrets are against each scenario's own optimum as solved (to
-the gap of the settings). The extensive form's objective must agree with the recomputed
+compared on the same footing. The regrets in the tables are against the best cost known in
+each scenario: its own optimum as solved (to the gap of the settings), or another plan
+operated there when that one is cheaper, so that no regret is negative; the robust model
+itself measures regret against the own optima as solved. The extensive form's objective must agree with the recomputed
 one: a recomputed expected cost or worst regret above it means a wrong model or a wrong
 read-back, and raises CheckError.
 """
@@ -71,7 +73,8 @@ class RobustResult:
 
     - ``plans``: one row per plan (``robust``, then ``own:<scenario>``): expected cost, worst
       regret, sites open, IT MW, sites in common with the robust plan;
-    - ``costs``: plan × scenario: feasible, cost, the scenario's own optimum, regret;
+    - ``costs``: plan × scenario: feasible, cost, the scenario's own optimum, the best cost
+      known there, regret against it;
     - ``plan_sites``: plan × open site: IT, generation and grid link;
     - ``operations``: the robust plan operated in each scenario (checked Solutions);
     - ``own``: each scenario's own optimum.
@@ -256,7 +259,14 @@ def robust_from_inputs(
     _check_objective(extensive.report, score, tol)
 
     plans = [ROBUST, *(f"own:{n}" for n in names)]
-    costs = _costs_table(operated, plans, names, options.scenarios, optima)
+    best = {
+        n: min(
+            [optima[n]]
+            + [float(s.totals["cost_musd_y"]) for s in (operated[(p, n)] for p in plans) if s]
+        )
+        for n in names
+    }
+    costs = _costs_table(operated, plans, names, options.scenarios, optima, best)
     plan_sites = _plan_sites(operated, plans, names)
     table = _plans_table(costs, plan_sites, plans)
     robust_sites = set(plan_sites.loc[plan_sites["plan"] == ROBUST, "site_id"])
@@ -264,6 +274,7 @@ def robust_from_inputs(
         "objective": options.objective,
         "scenarios": dict(options.scenarios),
         "own_optima_musd_y": optima,
+        "best_known_musd_y": best,
         "robust_objective_musd_y": score,
         "robust_objective_solver_musd_y": extensive.report.objective,
         "robust_bound_musd_y": extensive.report.bound,
@@ -348,6 +359,7 @@ def _costs_table(
     names: list[str],
     probabilities: Mapping[str, float],
     optima: Mapping[str, float],
+    best: Mapping[str, float],
 ) -> pd.DataFrame:
     rows = []
     for plan in plans:
@@ -362,8 +374,9 @@ def _costs_table(
                     "feasible": solution is not None,
                     "cost_musd_y": cost,
                     "own_optimum_musd_y": optima[n],
-                    "regret_musd_y": cost - optima[n],
-                    "regret_pct": 100 * (cost - optima[n]) / optima[n] if optima[n] else math.nan,
+                    "best_known_musd_y": best[n],
+                    "regret_musd_y": cost - best[n],
+                    "regret_pct": 100 * (cost - best[n]) / best[n] if best[n] else math.nan,
                     "gas_bcm_y": float(solution.totals["gas_bcm_y"]) if solution else math.nan,
                     "grid_mw": float(solution.totals["grid_mw"]) if solution else math.nan,
                 }
