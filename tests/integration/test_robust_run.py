@@ -103,3 +103,18 @@ def test_bad_requests_are_one_line(case_file, tmp_path, args, message):
     assert len(lines) == 1, done.stderr
     assert message in lines[0]
     assert not (tmp_path / "x").exists()
+
+
+def test_russia_2019_lines_add_candidates_so_the_base_case_is_refused():
+    """The 2019 scenario puts the idle export lines back, and with them two candidate
+    sites: the base case (operating lines only) cannot share its first stage. The
+    ``flows-2025`` scenario keeps the idle lines for that reason."""
+    from siting.errors import CaseError
+    from siting.robust import RobustOptions, find_robust_plan
+
+    russia = Path(__file__).resolve().parents[2] / "models" / "russia.yaml"
+    with pytest.raises(CaseError) as err:
+        find_robust_plan(russia, RobustOptions({"base": 0.5, "exports-2019": 0.5}))
+    message = str(err.value)
+    assert "\n" not in message
+    assert "scenario 'exports-2019' has other candidate sites than 'base' (2 more" in message
