@@ -5,7 +5,8 @@ each scenario's own plan.
 
     DIR/
       <scenario>/             the run folder of the robust plan operated in that scenario
-                              (sites.gpkg, tables/*.csv, solution.json, maps, report)
+                              (sites.gpkg, tables/*.csv, solution.json, maps, and the
+                              report with the section "One plan across scenarios")
       robust_plans.csv        one row per plan (robust, own:<scenario>): expected cost, worst
                               regret, cost in each scenario, sites open, sites in common
       robust_costs.csv        plan × scenario: feasible, cost, own optimum, regret, gas, grid
@@ -16,15 +17,16 @@ each scenario's own plan.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from siting.output.files import finite, write_csv, write_json, write_text
+from siting.output.files import Writer, finite, write_csv, write_json, write_text
+from siting.report.robust import robust_section, section_markdown
 
 if TYPE_CHECKING:
+    from siting.report.run import RunData
     from siting.robust.plan import RobustResult
 
 TABLE_FILES = {
@@ -36,60 +38,30 @@ SUMMARY_FILE = "robust.json"
 REPORT_FILE = "robust.md"
 
 
-def _money(value: Any) -> str:
-    return "infeasible" if value is None or not math.isfinite(float(value)) else f"{value:,.1f}"
+def artefact_writers(result: RobustResult, run: RunData, scenario: str) -> dict[str, Writer]:
+    """Maps, the cost chart and the report (with "One plan across scenarios") of the robust
+    plan operated in ``scenario``; rendered before any file is touched."""
+    from siting.output.artefacts import _figure_bytes, bytes_writers
+    from siting.report.document import report_html, report_markdown, report_sections
+    from siting.report.static import cost_chart, static_map
+    from siting.report.web import interactive_map, offline_html
 
-
-def comparison_markdown(result: RobustResult) -> str:
-    """The robust plan against each scenario's own plan, as a Markdown section."""
-    s = result.summary
-    names = list(result.options.scenarios)
-    what = "expected cost" if s["objective"] == "expected" else "worst-case regret"
-    lines = [
-        "## One plan across scenarios",
-        "",
-        f"The robust plan minimises the {what} over "
-        + ", ".join(f"{n} (p = {p:g})" for n, p in result.options.scenarios.items())
-        + f"; {s['robust_status']}. Costs in MUSD/y, each from the plan's operation in the "
-        "scenario with its sites, modules, generators and grid links fixed, checked "
-        "independently.",
-        "",
-        "| plan | " + " | ".join(names) + " | expected | worst regret | sites | in common |",
-        "|---|" + "---:|" * (len(names) + 4),
+    fig = static_map(run)
+    png = _figure_bytes(fig, "png")
+    chart = cost_chart(run)
+    sections = [
+        *report_sections(run, cost_figure=chart),
+        robust_section(result.plans, result.costs, result.summary, scenario),
     ]
-    for _, row in result.plans.iterrows():
-        cells = [_money(row[f"cost_musd_y[{n}]"]) for n in names]
-        lines.append(
-            f"| {row['plan']} | "
-            + " | ".join(cells)
-            + f" | {_money(row['expected_cost_musd_y'])} | {_money(row['max_regret_musd_y'])}"
-            + f" | {int(row['sites_open'])} | {int(row['sites_in_common'])} |"
-        )
-    same = s["robust_equals_own"]
-    lines += [
-        "",
-        (
-            f"The robust plan opens the same sites as the own plan of {', '.join(same)}."
-            if same
-            else "The robust plan differs from every scenario's own plan."
-        ),
-    ]
-    spread = _spread(result.costs)
-    if spread is not None and spread <= s["mip_gap"]:
-        lines.append(
-            f"Every plan costs within {spread:.2%} of the others in every scenario, inside the "
-            f"{s['mip_gap']:.2%} gap of the solves: the scenarios do not tell the plans apart."
-        )
-    return "\n".join(lines) + "\n"
-
-
-def _spread(costs: pd.DataFrame) -> float | None:
-    """The largest relative spread of the plans' costs within one scenario (None when some
-    plan fails somewhere)."""
-    if not bool(costs["feasible"].all()):
-        return None
-    by = costs.groupby("scenario")["cost_musd_y"]
-    return float(((by.max() - by.min()) / by.min()).max())
+    return bytes_writers(
+        {
+            "map.png": png,
+            "map.html": offline_html(interactive_map(run)).encode(),
+            "cost_breakdown.svg": _figure_bytes(chart, "svg"),
+            "report.md": report_markdown(run, sections=sections).encode(),
+            "report.html": report_html(run, map_png=png, sections=sections).encode(),
+        }
+    )
 
 
 def write_tables(result: RobustResult, out_dir: str | Path) -> list[Path]:
@@ -99,7 +71,8 @@ def write_tables(result: RobustResult, out_dir: str | Path) -> list[Path]:
     for attr, name in TABLE_FILES.items():
         write_csv(out / name, getattr(result, attr), index=False)
         written.append(out / name)
-    write_text(out / REPORT_FILE, comparison_markdown(result))
+    section = robust_section(result.plans, result.costs, result.summary)
+    write_text(out / REPORT_FILE, section_markdown(section))
     summary = {
         **result.summary,
         "timings_s": result.timings,

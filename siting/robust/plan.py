@@ -289,6 +289,7 @@ def robust_from_inputs(
             for n in names
             if set(plan_sites.loc[plan_sites["plan"] == f"own:{n}", "site_id"]) == robust_sites
         ],
+        "robust_is_own": [n for n in names if _same_plan(plan_sites, ROBUST, f"own:{n}")],
         "mip_gap": settings.mip_gap,
         "checks": {n: checks[n].summary() for n in names},
     }
@@ -329,6 +330,18 @@ def _score(
     if objective == "expected":
         return float(np.dot(prob, costs))
     return max(c - optima[n] for c, n in zip(costs, names, strict=True))
+
+
+def _same_plan(plan_sites: pd.DataFrame, a: str, b: str) -> bool:
+    """The two plans open the same sites with the same IT, generation and grid links."""
+    columns = ["site_id", "it_mw", "gen_mw", "grid_link"]
+
+    def rows(plan: str) -> pd.DataFrame:
+        frame = plan_sites.loc[plan_sites["plan"] == plan, columns].copy()
+        frame["gen_mw"] = frame["gen_mw"].round(3)
+        return frame.sort_values("site_id").reset_index(drop=True)
+
+    return rows(a).equals(rows(b))
 
 
 def _check_same_first_stage(operations: Mapping[str, Solution]) -> None:

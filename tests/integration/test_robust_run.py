@@ -51,7 +51,6 @@ def test_the_robust_folder_rechecks_and_agrees_with_its_run_folders(case_file, t
         "regret",
         "--out",
         str(out),
-        "--no-maps",
         "-q",
     )
     assert done.returncode == 0, done.stderr
@@ -77,6 +76,11 @@ def test_the_robust_folder_rechecks_and_agrees_with_its_run_folders(case_file, t
     # the robust plan's worst regret is no larger than any own plan's
     assert robust_row["max_regret_musd_y"] <= plans["max_regret_musd_y"].min() + 1e-6
     assert (out / "robust.md").read_text().startswith("## One plan across scenarios")
+    # each scenario's report carries the comparison, naming its scenario
+    for name in ("base", "dear-gas"):
+        report = (out / name / "report.md").read_text()
+        assert "## One plan across scenarios" in report
+        assert f"the robust plan operated in scenario {name}." in report
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ LIGHT = (
     "siting.robust.spec",
     "siting.robust.plan",
     "siting.output.robust",
+    "siting.report.robust",
 )
 
 
