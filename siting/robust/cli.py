@@ -15,17 +15,26 @@ from siting.errors import SitingError
 def robust_cmd(
     case_file: Annotated[Path, typer.Argument(help="Case file (YAML) in models/.")],
     scenarios: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--scenarios",
             help="Scenarios and probabilities: NAME=P,NAME=P,… summing to 1 ('base' is the "
             "case without a scenario).",
         ),
-    ],
+    ] = None,
+    spec: Annotated[
+        Path | None,
+        typer.Option(
+            "--spec", help="A robust spec (YAML): scenarios with probabilities, defined or named."
+        ),
+    ] = None,
     objective: Annotated[
-        str,
-        typer.Option(help="expected (cost) or regret (worst case against each own optimum)."),
-    ] = "expected",
+        str | None,
+        typer.Option(
+            help="expected (cost) or regret (worst case against each own optimum); default: "
+            "the spec's, else expected."
+        ),
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.")] = None,
     mip_gap: Annotated[
         float | None, typer.Option(help="Gap of every solve (default: the case's).")
@@ -42,21 +51,30 @@ def robust_cmd(
     """One plan across scenarios: sites decided once, operation per scenario."""
     from siting.cli import _fail, _parse_sets, _step_printer, console, escape, stderr
     from siting.robust.plan import RobustOptions, check_options
-    from siting.robust.spec import parse_scenarios
+    from siting.robust.spec import RobustSpec, parse_scenarios, read_spec
 
     started = time.perf_counter()
     try:
+        if (scenarios is None) == (spec is None):
+            raise SitingError("give the scenarios either as --scenarios NAME=P,… or --spec FILE")
+        request = read_spec(spec) if spec is not None else RobustSpec(parse_scenarios(scenarios))
+        objective = objective or request.objective or "expected"
         options = RobustOptions(
-            parse_scenarios(scenarios), objective, mip_gap=mip_gap, time_limit_s=time_limit
+            request.scenarios,
+            objective,
+            definitions=request.definitions,
+            mip_gap=mip_gap,
+            time_limit_s=time_limit,
         )
         check_options(options)
+        described = scenarios or ",".join(f"{k}={v:g}" for k, v in request.scenarios.items())
         from siting.api import find_robust_plan, write_robust
 
         overrides = _parse_sets(set_)
         out_dir = out or Path("results") / f"{case_file.stem}-robust-{objective}"
         if not quiet:
             console().print(
-                f"[bold]siting robust[/] {escape(str(case_file))}: {escape(scenarios)}, {objective}"
+                f"[bold]siting robust[/] {escape(str(case_file))}: {escape(described)}, {objective}"
             )
         step = _step_printer(quiet)
         result = find_robust_plan(case_file, options, overrides=overrides, step=step)

@@ -58,11 +58,13 @@ ROBUST = "robust"
 @dataclass(frozen=True)
 class RobustOptions:
     """``scenarios``: name → probability (``base`` is the case without a scenario);
-    ``objective``: ``expected`` cost or worst-case ``regret``; ``mip_gap`` and
+    ``objective``: ``expected`` cost or worst-case ``regret``; ``definitions``: partial
+    cases, merged over the case file, for scenarios it does not name; ``mip_gap`` and
     ``time_limit_s`` replace the case's solver settings for every solve."""
 
     scenarios: Mapping[str, float]
     objective: str = "expected"
+    definitions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     mip_gap: float | None = None
     time_limit_s: float | None = None
 
@@ -116,13 +118,31 @@ def find_robust_plan(
     step: Step = quiet,
 ) -> RobustResult:
     """The robust plan of the case file's scenarios (see the module doc)."""
-    from siting.io.case_file import list_scenarios, read_case
+    from siting.io.case_file import case_from_dict, read_case_source
 
     check_options(options)
     names = list(options.scenarios)
-    check_known(names, list_scenarios(case_path), str(case_path))
+    raw, lines = read_case_source(case_path)
+    if not isinstance(raw, Mapping):
+        case_from_dict(raw, source=Path(case_path))  # raises the case file's own error
+    known = dict(raw.get("scenarios") or {})
+    for name in options.definitions:
+        if name in known or name == BASE:
+            raise CaseError(
+                f"scenario {name!r} is defined in the spec and named in {case_path}: rename one"
+            )
+    known.update({k: dict(v) for k, v in options.definitions.items()})
+    check_known(names, {k: "" for k in known}, str(case_path))
+    raw = {**raw, "scenarios": known}
     cases = {
-        name: read_case(case_path, None if name == BASE else name, overrides) for name in names
+        name: case_from_dict(
+            raw,
+            source=Path(case_path),
+            scenario=None if name == BASE else name,
+            overrides=overrides,
+            lines=lines,
+        )
+        for name in names
     }
     first = cases[names[0]]
     if first.objective.sense != "min_cost":

@@ -11,6 +11,20 @@ network is built from them. A scenario may change only what operation sees:
 - ``costs``: the gas and grid energy prices and the transport tariff;
 - ``solver``: ignored; the robust model is solved with the first scenario's settings.
 
+A request is ``--scenarios a=0.5,b=0.5`` over the case's named scenarios, or a spec file
+that may also define scenarios of its own, as partial cases merged over the case file::
+
+    objective: regret                # optional: expected (default) or regret
+    scenarios:
+      flows-2025: 0.5                # a named scenario of the case (or base)
+      exports-2019: 0.25
+      exports-third:                 # defined here
+        probability: 0.25
+        description: a third of the lost exports back
+        network:
+          demand_mix: {demand_2024: 0.667, demand_2019: 0.333}
+          statuses: [operating, idle]
+
 Pyomo-free: the command line parses and checks a request before loading the solver.
 """
 
@@ -18,6 +32,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -49,6 +65,56 @@ IGNORED = frozenset({"name", "description", "scenario", "scenarios", "solver"})
 #: site columns that only operation reads (the regional gas price)
 SECOND_STAGE_SITE_COLUMNS = frozenset({"gas_price_factor"})
 TOLERANCE = 1e-6
+
+
+SPEC_KEYS = ("objective", "scenarios", "description")
+
+
+@dataclass(frozen=True)
+class RobustSpec:
+    """A spec file read: probabilities, the scenarios it defines, and its objective."""
+
+    scenarios: dict[str, float]
+    definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    objective: str | None = None
+
+
+def read_spec(path: str | Path) -> RobustSpec:
+    """Read and check a robust spec file (see the module doc)."""
+    import yaml
+
+    path = Path(path)
+    if not path.exists():
+        raise CaseError(f"{path}: robust spec not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CaseError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(raw, Mapping):
+        raise CaseError(f"{path}: the spec must be a mapping with scenarios: (and objective:)")
+    unknown = [k for k in raw if k not in SPEC_KEYS]
+    if unknown:
+        raise CaseError(f"{path}: unknown key {unknown[0]!r}; allowed: {', '.join(SPEC_KEYS)}")
+    entries = raw.get("scenarios")
+    if not isinstance(entries, Mapping) or not entries:
+        raise CaseError(f"{path}: scenarios: must map scenario names to probabilities")
+    probabilities: dict[str, float] = {}
+    definitions: dict[str, dict[str, Any]] = {}
+    for name, entry in entries.items():
+        where = f"{path}: scenarios.{name}"
+        if isinstance(entry, Mapping):
+            if "probability" not in entry:
+                raise CaseError(f"{where}: a scenario defined here needs a probability: key")
+            definitions[str(name)] = {k: v for k, v in entry.items() if k != "probability"}
+            entry = entry["probability"]
+        if isinstance(entry, bool) or not isinstance(entry, int | float):
+            raise CaseError(f"{where}: the probability must be a number, not {entry!r}")
+        probabilities[str(name)] = float(entry)
+    objective = raw.get("objective")
+    if objective is not None:
+        check_objective(str(objective))
+    check_probabilities(probabilities)
+    return RobustSpec(probabilities, definitions, None if objective is None else str(objective))
 
 
 def parse_scenarios(text: str) -> dict[str, float]:

@@ -122,3 +122,49 @@ def test_russia_2019_lines_add_candidates_so_the_base_case_is_refused():
     message = str(err.value)
     assert "\n" not in message
     assert "scenario 'exports-2019' has other candidate sites than 'base' (2 more" in message
+
+
+def test_a_spec_defines_a_scenario_of_its_own(case_file, tmp_path):
+    """The spec's own scenario is a partial case over the case file: here the grid price of
+    the named scenario ``dear-gas`` is left alone and a dearer grid defined in the spec."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "objective: regret\n"
+        "scenarios:\n"
+        "  dear-gas: 0.5\n"
+        "  dear-grid:\n"
+        "    probability: 0.5\n"
+        "    description: grid energy at twice the price\n"
+        "    costs: {grid_price: 70 USD/MWh}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    done = robust(case_file, "--spec", str(spec), "--out", str(out), "--no-maps", "-q")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((out / "robust.json").read_text())
+    assert summary["objective"] == "regret"
+    assert summary["scenarios"] == {"dear-gas": 0.5, "dear-grid": 0.5}
+    grid = json.loads((out / "dear-grid" / "manifest.json").read_text())["case_resolved"]
+    assert grid["costs"]["grid_price"] != grid["costs"]["gas_price"]
+    assert "dear-grid: grid energy at twice the price" in grid["description"]
+    assert check_solution(read_solution(out / "dear-grid")).ok
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("scenarios:\n  base: 0.5\n  x: {costs: {gas_price: 1 USD/MWh}}\n", "needs a probability"),
+        ("scenarios: {base: 0.5, dear-gas: 0.5}\nsolver: {}\n", "unknown key 'solver'"),
+        ("scenarios: {base: 0.5, dear-gas: 0.6}\n", "sum to 1.1, not 1"),
+        ("scenarios: {base: 0.5, dear-gas: {probability: 0.5}}\n", "defined in the spec and"),
+        ("scenarios: {base: 0.5, x: {probability: 0.5, costs: {nope: 1}}}\n", "nope"),
+    ],
+)
+def test_bad_specs_are_one_line(case_file, tmp_path, text, message):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    done = robust(case_file, "--spec", str(spec), "--out", str(tmp_path / "x"), "--no-maps")
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert message in lines[0]
