@@ -6,7 +6,7 @@
     → prepare every scenario (network, candidates, inputs)
     → each scenario's own optimum (the ordinary run; checked)
     → each own plan operated in every other scenario (first stage fixed; checked)
-    → the extensive form (:mod:`siting.solver.robust`), started from the best own plan
+    → the extensive form (:mod:`siting.solver.robust`)
     → the robust plan operated in every scenario (checked): its run folders
     → the comparison: cost of every plan in every scenario, expected cost, regrets, sites
       in common with the robust plan
@@ -221,15 +221,18 @@ def robust_from_inputs(
         timed("own optima", time.perf_counter() - started)
     optima = {n: float(own[n].totals["cost_musd_y"]) for n in names}
 
-    def operate(plan: pd.DataFrame, scenario: str, label: str) -> Solution | None:
+    checks: dict[tuple[str, str], CheckReport] = {}
+
+    def operate(plan: pd.DataFrame, name: str, scenario: str) -> Solution | None:
+        """The plan ``name`` operated in ``scenario`` and checked (None: it cannot)."""
         started = time.perf_counter()
         try:
-            solution = operate_plan(inputs[scenario], plan, settings, label)
+            solution = operate_plan(inputs[scenario], plan, settings, f"scenario {scenario!r}")
         except InfeasibleError:
             return None
         finally:
             timed("operating plans", time.perf_counter() - started)
-        check_solution(solution, tol=tol)
+        checks[(name, scenario)] = check_solution(solution, tol=tol)
         return solution
 
     operated: dict[tuple[str, str], Solution | None] = {}
@@ -240,15 +243,8 @@ def robust_from_inputs(
                 operated[(f"own:{plan_of}", scenario)] = (
                     own[scenario]
                     if scenario == plan_of
-                    else operate(plan, scenario, f"scenario {scenario!r}")
+                    else operate(plan, f"own:{plan_of}", scenario)
                 )
-    own_scores = {
-        f"own:{n}": _score(operated, f"own:{n}", names, prob, optima, options.objective)
-        for n in names
-    }
-    best_own = min(own_scores, key=lambda k: own_scores[k])
-    start = first_stage(own[best_own[4:]]) if math.isfinite(own_scores[best_own]) else None
-
     started = time.perf_counter()
     with step(f"robust plan ({options.objective})"):
         extensive = solve_extensive(
@@ -257,14 +253,12 @@ def robust_from_inputs(
             options.objective,
             settings,
             own_optima=[optima[n] for n in names],
-            start=start,
         )
     timed("robust model", time.perf_counter() - started)
     operations: dict[str, Solution] = {}
-    checks: dict[str, CheckReport] = {}
     with step("robust plan in every scenario"):
         for scenario in names:
-            solution = operate(extensive.plan, scenario, f"scenario {scenario!r}")
+            solution = operate(extensive.plan, ROBUST, scenario)
             if solution is None:
                 raise CheckError(
                     f"the robust plan cannot operate in scenario {scenario!r}, although the "
@@ -272,7 +266,6 @@ def robust_from_inputs(
                     report=extensive.report,
                 )
             operations[scenario] = solution
-            checks[scenario] = check_solution(solution, tol=tol)
             operated[(ROBUST, scenario)] = solution
     _check_same_first_stage(operations)
     score = _score(operated, ROBUST, names, prob, optima, options.objective)
@@ -311,7 +304,7 @@ def robust_from_inputs(
         ],
         "robust_is_own": [n for n in names if _same_plan(plan_sites, ROBUST, f"own:{n}")],
         "mip_gap": settings.mip_gap,
-        "checks": {n: checks[n].summary() for n in names},
+        "checks": {n: checks[(ROBUST, n)].summary() for n in names},
     }
     return RobustResult(
         options=options,
@@ -320,7 +313,7 @@ def robust_from_inputs(
         costs=costs,
         plan_sites=plan_sites,
         operations=operations,
-        checks=checks,
+        checks={n: checks[(ROBUST, n)] for n in names},
         own=own,
         summary=summary,
         timings=timings,

@@ -111,16 +111,12 @@ def solve_extensive(
     objective: str,
     settings: SolverConfig,
     own_optima: Sequence[float] | None = None,
-    start: pd.DataFrame | None = None,
 ) -> ExtensiveResult:
-    """Solve the extensive form; ``start`` (a first-stage plan) is given to HiGHS as a MIP
-    start. Raises InfeasibleError when no plan serves every scenario, SolveError when HiGHS
-    ends without one."""
+    """Solve the extensive form. Raises InfeasibleError when no plan serves every scenario,
+    SolveError when HiGHS ends without one."""
     top = build_extensive(scenarios, probabilities, objective, own_optima)
-    if start is not None:
-        _set_start(top, start)
     solver = HighsSolver(settings)
-    report = solver.solve(top, load=False, mip_start=start is not None)
+    report = solver.solve(top, load=False)
     if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
         raise InfeasibleError(
             "no single plan serves every scenario, although each is feasible alone: lower "
@@ -154,15 +150,6 @@ def _rounded(plan: pd.DataFrame) -> pd.DataFrame:
     if "gen_mw" in out:
         out["gen_mw"] = out["gen_mw"].clip(lower=0.0)
     return out
-
-
-def _set_start(top: pyo.ConcreteModel, plan: pd.DataFrame) -> None:
-    for block in top.blocks:
-        for name in _present(block):
-            if name in plan:
-                var = block.component(name)
-                for s, value in plan[name].items():
-                    var[s].set_value(_within(var[s], float(value)), skip_validation=True)
 
 
 def _within(var: pyo.Var, value: float) -> float:
