@@ -19,13 +19,15 @@ and the objective is one of
 
 where ``cost_k`` is scenario k's annualised cost (``objective.cost_expr`` of its block:
 the first-stage terms are the same in every block, so the expected cost counts them once)
-and ``z_k`` its own optimum (a plan made for scenario k alone). At a min-max-regret optimum
+and ``z_k`` its own optimum (a plan made for scenario k alone). Symmetry breaking among
+identical sites stays on only when every scenario finds the same groups of them. At a min-max-regret optimum
 only the worst scenario's operation need be optimal, so the plan's cost in each scenario is
 read from :func:`operate_plan`, not from the blocks.
 
 :func:`operate_plan` fixes the first-stage variables of one scenario's model to a plan and
 solves the operation alone (a linear program): the plan's cost in that scenario, or
-infeasible when its sites, generators and links cannot meet the scenario.
+infeasible when its sites, generators and links cannot meet the scenario. It is built
+without symmetry breaking, whose order among identical sites a given plan need not keep.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.common.errors import InfeasibleConstraintException
 
 from siting.config import SolverConfig
 from siting.errors import InfeasibleError, SolveError
@@ -45,6 +48,7 @@ from siting.solution import Solution
 from siting.solver.extract import extract_solution
 from siting.solver.highs import HighsSolver
 from siting.solver.model import build_model
+from siting.solver.model.symmetry import identical_site_groups
 from siting.solver.routing import route_flows
 
 #: the first-stage decisions, as the model names them (the last two with an energy system)
@@ -76,6 +80,7 @@ def build_extensive(
         raise ValueError(f"unknown robust objective {objective!r}; known: {', '.join(OBJECTIVES)}")
     if objective == "regret" and (own_optima is None or len(own_optima) != len(scenarios)):
         raise ValueError("the regret objective needs each scenario's own optimum")
+    scenarios = _common_symmetry(scenarios)
     top = pyo.ConcreteModel(name="siting-robust")
     blocks = []
     for k, inputs in enumerate(scenarios):
@@ -103,6 +108,21 @@ def build_extensive(
         top.objective = pyo.Objective(expr=top.regret_musd_y, sense=pyo.minimize)
     top.blocks = blocks
     return top
+
+
+def _common_symmetry(scenarios: Sequence[ModelInputs]) -> list[ModelInputs]:
+    """The scenarios, with symmetry breaking off unless every scenario orders the same
+    groups of identical sites: an order that one scenario imposes on sites that another
+    tells apart could cut off the robust optimum."""
+    groups = [identical_site_groups(inputs) for inputs in scenarios]
+    if all(g == groups[0] for g in groups):
+        return list(scenarios)
+    return [_without_symmetry(inputs) for inputs in scenarios]
+
+
+def _without_symmetry(inputs: ModelInputs) -> ModelInputs:
+    formulation = inputs.params.formulation.model_copy(update={"symmetry_breaking": False})
+    return inputs.with_params(formulation=formulation)
 
 
 def solve_extensive(
@@ -171,6 +191,8 @@ def operate_plan(
 ) -> Solution:
     """The plan's operation in the scenario of ``inputs``: its first-stage decisions fixed,
     the rest optimised. Raises InfeasibleError when the plan cannot serve the scenario."""
+    # symmetry breaking orders identical sites, which a given plan need not respect
+    inputs = _without_symmetry(inputs)
     m = build_model(inputs)
     missing = set(m.SITES) - set(plan.index)
     if missing:
@@ -181,11 +203,14 @@ def operate_plan(
         for s in m.SITES:
             var[s].fix(_within(var[s], float(column.get(s, 0.0))))
     solver = HighsSolver(settings)
-    report = solver.solve(m, load=False)
+    cannot = f"the plan cannot operate in {label or 'the scenario'}"
+    try:
+        report = solver.solve(m, load=False)
+    except InfeasibleConstraintException:
+        # a row of first-stage variables alone that the plan breaks
+        raise InfeasibleError(cannot) from None
     if report.outcome in (Outcome.INFEASIBLE, Outcome.INFEASIBLE_OR_UNBOUNDED):
-        raise InfeasibleError(
-            f"the plan cannot operate in {label or 'the scenario'}", report=report
-        )
+        raise InfeasibleError(cannot, report=report)
     if not report.has_solution:
         raise SolveError(
             f"HiGHS ended the operation of a plan without a solution ({report.message})",

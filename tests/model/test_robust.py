@@ -174,3 +174,39 @@ def test_a_scenario_changing_candidate_spacing_is_refused():
     snap = {"base": cases["base"], "snap": example_case(network={"snap_km": 3.0})}
     with pytest.raises(CaseError, match=r"network\.snap_km \(1\.0 → 3\.0\), a first-stage"):
         check_first_stage_config(snap)
+
+
+def test_sites_told_apart_by_one_scenario_are_not_ordered_by_symmetry():
+    """Sites a1 and a2 share node A and every first-stage cost, so the model cannot tell
+    them apart and orders them (open[a1] ≥ open[a2]) — unless a scenario gives them other
+    gas prices. Here s2 makes a1's gas dear (price factor 100, 20 MW of gas at 0.01 → 20
+    MUSD/y) while a2's stays free; s1 leaves both free. Expected cost, p = (0.5, 0.5):
+    a1 costs 1 + 0.5·20 = 11, a2 costs 1 in both: **a2, 1.0**. Ordering a1 before a2 would
+    force a1 and cost 11."""
+    from siting.solver.robust import _common_symmetry
+
+    def two_sites(a1_factor: float):
+        sites = {
+            s: {"node": "A", "open_cost_musd_y": 1.0, "min_modules": 1, "max_modules": 1}
+            for s in ("a1", "a2")
+        }
+        inputs = toy(
+            {"F": {"supply": 100.0}, "A": {}},
+            {"F>A": ("F", "A", 100)},
+            sites,
+            target_mw=10,
+            generator_efficiency=0.5,
+            gas_cost_musd_per_mw_y=0.01,
+        )
+        inputs.sites.loc["a1", "gas_price_factor"] = a1_factor
+        inputs.sites.loc["a2", "gas_price_factor"] = 0.0
+        return inputs
+
+    same, told_apart = two_sites(0.0), two_sites(100.0)
+    assert _common_symmetry([same, same])[0].params.formulation.symmetry_breaking
+    assert not _common_symmetry([same, told_apart])[1].params.formulation.symmetry_breaking
+    result = robust_from_inputs(
+        {"s1": same, "s2": told_apart}, RobustOptions({"s1": 0.5, "s2": 0.5}), EXACT
+    )
+    assert result.summary["robust_sites"] == ["a2"]
+    assert result.summary["robust_objective_musd_y"] == pytest.approx(1.0)
