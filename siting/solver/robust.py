@@ -92,8 +92,10 @@ def build_extensive(
     top.NONANTICIPATIVE = pyo.ConstraintList()
     for block in blocks[1:]:
         for var0, var in zip(first, _first_stage_vars(block), strict=True):
-            for s in blocks[0].SITES:
-                top.NONANTICIPATIVE.add(var[s] == var0[s])
+            for index in var0:
+                a, b = var0[index], var[index]
+                if not (a.fixed and b.fixed and a.value == b.value):
+                    top.NONANTICIPATIVE.add(b == a)
     if objective == "expected":
         top.objective = pyo.Objective(
             expr=pyo.quicksum(p * b.cost for p, b in zip(probabilities, blocks, strict=True)),
