@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from siting.report.document import Cell, Section, Table, _md_table
+from siting.report.document import Cell, Figure, Section, Subheading, Table, _md_table
 
 TITLE = "One plan across scenarios"
 
@@ -47,7 +47,7 @@ def robust_section(
     here = (
         f" This run folder is the robust plan operated in scenario {scenario}." if scenario else ""
     )
-    blocks: list[str | Table] = [
+    blocks: list[str | Table | Figure | Subheading] = [
         f"Sites, modules, on-site generation and grid links are decided once; gas flows, "
         f"fuel and grid import per scenario. The robust plan minimises the {what} over "
         + ", ".join(f"{n} (p = {p:g})" for n, p in probabilities.items())

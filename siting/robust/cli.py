@@ -57,7 +57,9 @@ def robust_cmd(
     try:
         if (scenarios is None) == (spec is None):
             raise SitingError("give the scenarios either as --scenarios NAME=P,… or --spec FILE")
-        request = read_spec(spec) if spec is not None else RobustSpec(parse_scenarios(scenarios))
+        request = (
+            read_spec(spec) if spec is not None else RobustSpec(parse_scenarios(scenarios or ""))
+        )
         objective = objective or request.objective or "expected"
         options = RobustOptions(
             request.scenarios,
