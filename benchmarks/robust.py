@@ -67,7 +67,7 @@ def main() -> None:
         f"case {args.case.name}, scenarios {args.scenarios}, {args.objective}, "
         f"gap {args.mip_gap:g} {' '.join(args.sets)}"
     )
-    print(f"robust model: {summary['robust_status']}")
+    print(f"robust model: {summary['robust_status']}; robust plan from: {summary['robust_source']}")
     print(
         f"robust objective {summary['robust_objective_musd_y']:,.1f} MUSD/y, "
         f"{len(summary['robust_sites'])} sites; same sites as the own plan of: "

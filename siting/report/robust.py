@@ -69,6 +69,12 @@ def robust_section(
         )
     columns = ["plan", *names, "expected", "worst regret", "sites", "in common"]
     blocks.append(Table(columns, rows, set(range(1, len(columns)))))
+    if s.get("robust_source", "robust model") != "robust model":
+        blocks.append(
+            f"Within its gap the robust model stopped at a plan that does worse on this "
+            f"objective ({_money(s['robust_model_objective_musd_y'])} MUSD/y) than the own plan "
+            f"of {str(s['robust_source']).removeprefix('own:')}, so that plan is the robust plan."
+        )
     same, equal = s["robust_equals_own"], s.get("robust_is_own", [])
     sized = [n for n in same if n not in equal]
     if equal:

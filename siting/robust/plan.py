@@ -6,7 +6,9 @@
     → prepare every scenario (network, candidates, inputs)
     → each scenario's own optimum (the ordinary run; checked)
     → each own plan operated in every other scenario (first stage fixed; checked)
-    → the extensive form (:mod:`siting.solver.robust`)
+    → the extensive form (:mod:`siting.solver.robust`); when, within its gap, it stops at a
+      plan that a scenario's own plan beats on the same objective, the own plan is the robust
+      plan (``robust_source`` says which)
     → the robust plan operated in every scenario (checked): its run folders
     → the comparison: cost of every plan in every scenario, expected cost, regrets, sites
       in common with the robust plan
@@ -208,20 +210,19 @@ def robust_from_inputs(
         timings[name] = timings.get(name, 0.0) + seconds
 
     own: dict[str, Solution] = {}
+    checks: dict[tuple[str, str], CheckReport] = {}
     for name in names:
         started = time.perf_counter()
         with step(f"own optimum of scenario {name}"):
             try:
                 handle = SolverHandle(inputs[name], settings)
-                own[name], _check = solve_and_check(handle)
+                own[name], checks[(f"own:{name}", name)] = solve_and_check(handle)
             except InfeasibleError as exc:
                 raise InfeasibleError(
                     f"scenario {name!r}: {exc}", exc.diagnosis, report=exc.report
                 ) from None
         timed("own optima", time.perf_counter() - started)
     optima = {n: float(own[n].totals["cost_musd_y"]) for n in names}
-
-    checks: dict[tuple[str, str], CheckReport] = {}
 
     def operate(plan: pd.DataFrame, name: str, scenario: str) -> Solution | None:
         """The plan ``name`` operated in ``scenario`` and checked (None: it cannot)."""
@@ -255,7 +256,7 @@ def robust_from_inputs(
             own_optima=[optima[n] for n in names],
         )
     timed("robust model", time.perf_counter() - started)
-    operations: dict[str, Solution] = {}
+    extensive_ops: dict[str, Solution] = {}
     with step("robust plan in every scenario"):
         for scenario in names:
             solution = operate(extensive.plan, ROBUST, scenario)
@@ -265,11 +266,24 @@ def robust_from_inputs(
                     "robust model found it feasible there",
                     report=extensive.report,
                 )
-            operations[scenario] = solution
-            operated[(ROBUST, scenario)] = solution
-    _check_same_first_stage(operations)
-    score = _score(operated, ROBUST, names, prob, optima, options.objective)
-    _check_objective(extensive.report, score, tol)
+            operated[(ROBUST, scenario)] = extensive_ops[scenario] = solution
+    _check_same_first_stage(extensive_ops)
+    extensive_score = _score(operated, ROBUST, names, prob, optima, options.objective)
+    _check_objective(extensive.report, extensive_score, tol)
+    # within its gap the extensive form may stop at a plan that a scenario's own plan beats
+    own_scores = {
+        f"own:{n}": _score(operated, f"own:{n}", names, prob, optima, options.objective)
+        for n in names
+    }
+    source = min(own_scores, key=lambda k: own_scores[k])
+    if own_scores[source] < extensive_score - tol * max(1.0, abs(extensive_score)):
+        for n in names:
+            operated[(ROBUST, n)] = operated[(source, n)]
+            checks[(ROBUST, n)] = checks[(source, n)]
+        score = own_scores[source]
+    else:
+        source, score = "robust model", extensive_score
+    operations = {n: sol for n in names if (sol := operated[(ROBUST, n)]) is not None}
 
     plans = [ROBUST, *(f"own:{n}" for n in names)]
     best = {
@@ -289,6 +303,8 @@ def robust_from_inputs(
         "own_optima_musd_y": optima,
         "best_known_musd_y": best,
         "robust_objective_musd_y": score,
+        "robust_source": source,
+        "robust_model_objective_musd_y": extensive_score,
         "robust_objective_solver_musd_y": extensive.report.objective,
         "robust_bound_musd_y": extensive.report.bound,
         "robust_gap": extensive.report.gap,

@@ -168,3 +168,22 @@ def test_bad_specs_are_one_line(case_file, tmp_path, text, message):
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, done.stderr
     assert message in lines[0]
+
+
+def test_the_russia_robust_plan_is_no_worse_than_any_scenario_plan():
+    """On Russia at a 0.5 % gap the robust model may stop at a plan that a scenario's own
+    plan beats in expectation; the robust plan is then that own plan. Either way no plan
+    in the comparison has a lower expected cost, and every operation passed the checker."""
+    from siting.robust import RobustOptions, find_robust_plan
+
+    russia = Path(__file__).resolve().parents[2] / "models" / "russia.yaml"
+    scenarios = {"flows-2025": 0.5, "exports-2019": 0.25, "exports-partial": 0.25}
+    result = find_robust_plan(russia, RobustOptions(scenarios, "expected", mip_gap=0.005))
+    plans = result.plans.set_index("plan")
+    assert plans["feasible_everywhere"].all()
+    expected = plans["expected_cost_musd_y"]
+    assert expected["robust"] <= expected.min() + 1e-6
+    assert result.summary["robust_objective_musd_y"] == pytest.approx(expected["robust"])
+    assert result.summary["robust_model_objective_musd_y"] >= expected["robust"] - 1e-6
+    assert all(check.ok for check in result.checks.values())
+    assert set(result.operations) == set(scenarios)

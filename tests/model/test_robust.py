@@ -108,6 +108,9 @@ def test_the_robust_plan_differs_from_both_scenario_plans(objective):
     assert robust_row["max_regret_musd_y"] == pytest.approx(1.0)
     assert not plan_row(result, "own:s1")["feasible_everywhere"]
     assert plan_row(result, "own:s1")["sites_in_common"] == 0
+    column = "expected_cost_musd_y" if objective == "expected" else "max_regret_musd_y"
+    assert robust_row[column] <= result.plans[column].min() + 1e-9
+    assert result.summary["robust_source"] == "robust model"
     expected = 2.0 if objective == "expected" else 1.0
     assert result.summary["robust_objective_musd_y"] == pytest.approx(expected)
     assert result.report.objective == pytest.approx(expected)
