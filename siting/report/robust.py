@@ -89,8 +89,9 @@ def robust_section(
     failing = sorted(set(costs.loc[~costs["feasible"].astype(bool), "plan"]))
     if failing:
         blocks.append(
-            f"{', '.join(failing)} cannot operate in every scenario: its sites and generators "
-            "need gas or grid power that some scenario does not leave."
+            f"{', '.join(failing)} cannot operate in every scenario: "
+            + ("their" if len(failing) > 1 else "its")
+            + " sites and generators need gas or grid power that some scenario does not leave."
         )
     spread = _spread(costs)
     if spread is not None and spread <= float(s["mip_gap"]):
