@@ -33,6 +33,7 @@ from siting.report.run import from_result
 if TYPE_CHECKING:
     from siting.alternatives.search import AlternativesOptions, AlternativesResult
     from siting.output.render_process import RenderProcess
+    from siting.robust.plan import RobustOptions, RobustResult
 
 
 def load_case(
@@ -289,3 +290,56 @@ def write_alternatives(result: AlternativesResult, out: str | Path, maps: bool =
         timings=result.timings,
         extra_files={**extra, **network_report_files(prepared.network.report)},
     )
+
+
+def find_robust_plan(
+    case_path: str | Path,
+    options: RobustOptions,
+    overrides: dict[str, Any] | None = None,
+    step: Step = _quiet,
+) -> RobustResult:
+    """One plan across the case file's scenarios (see :mod:`siting.robust.plan`)."""
+    from siting.robust.plan import find_robust_plan as _find
+
+    return _find(case_path, options, overrides=overrides, step=step)
+
+
+def write_robust(result: RobustResult, out: str | Path, maps: bool = True) -> Path:
+    """Write the robust folder (:mod:`siting.output.robust`): one run folder per scenario
+    with the robust plan operated there (its report with the comparison), and the
+    comparison tables."""
+    from siting.diagnose import Diagnosis
+    from siting.output.robust import artefact_writers, write_tables
+
+    if not result.prepared:
+        raise ValueError("write_robust needs the result of a case (find_robust_plan)")
+    out = Path(out)
+    missing = missing_maps_dependencies() if maps else []
+    if missing:
+        _warn_missing(missing)
+    for name, solution in result.operations.items():
+        prepared = result.prepared[name]
+        run_result = RunResult(prepared, solution, result.checks[name], Diagnosis(), result.timings)
+        run = from_result(run_result)
+        extra = network_report_files(prepared.network.report)
+        if maps and not missing:
+            try:
+                extra.update(artefact_writers(result, run, name))
+            except Exception as exc:  # a drawing failure must not lose the finished solves
+                warnings.warn(
+                    f"map.png, map.html and the report of {name} were not written ({exc}); "
+                    "the tables are complete without them",
+                    stacklevel=2,
+                )
+        write_run(
+            out / name,
+            solution,
+            label=prepared.case.label,
+            case_json=run.case,
+            layers=run.layers,
+            inputs_hash=inputs_hash(prepared.case, run_result),
+            timings=result.timings,
+            extra_files=extra,
+        )
+    write_tables(result, out)
+    return out

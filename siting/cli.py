@@ -18,6 +18,7 @@ import typer
 from siting.alternatives.cli import alternatives_cmd
 from siting.errors import InfeasibleError, SitingError, SolveInterrupted
 from siting.outcome import UNVERIFIED
+from siting.robust.cli import robust_cmd
 from siting.sweep.cli import sweep_cmd, sweep_report_cmd
 
 if TYPE_CHECKING:
@@ -661,6 +662,7 @@ def validate_cmd(
 
 app.command("sweep")(sweep_cmd)
 app.command("alternatives")(alternatives_cmd)
+app.command("robust")(robust_cmd)
 app.command("sweep-report")(sweep_report_cmd)
 
 

@@ -219,6 +219,7 @@ class NetworkConfig(Strict):
     capacity_column: str = "capacity"
     supply_column: str = "production_capacity"
     demand_column: str = "demand"
+    demand_mix: dict[str, Annotated[float, Field(ge=0)]] | None = None
     gas_price_column: str | None = None
     snap_km: NonNegativeKm = 5.0
     node_snap_km: NonNegativeKm | None = None

@@ -642,7 +642,10 @@ def standardise_nodes(
         )
     chosen: dict[str, tuple[str, str]] = {}
     supply = _optional_quantity(raw, cfg.supply_column, "gas_flow", conv, where, ids, chosen)
-    demand = _optional_quantity(raw, cfg.demand_column, "gas_flow", conv, where, ids, chosen)
+    mix = dict(cfg.demand_mix or {cfg.demand_column: 1.0})
+    demand = np.zeros(len(raw))
+    for column, weight in mix.items():
+        demand = demand + weight * _demand_column(raw, column, cfg, conv, where, ids, chosen)
     price = np.full(len(raw), np.nan)
     if cfg.gas_price_column is not None:
         p_col, price = quantity_column(raw, cfg.gas_price_column, "gas_price", conv, where, ids)
@@ -655,12 +658,61 @@ def standardise_nodes(
         "demand_mw": demand,
         "gas_price_usd_per_mwh": price,
     }
-    for role, column in (("supply", cfg.supply_column), ("demand", cfg.demand_column)):
-        values = period_quantities(raw, column, "gas_flow", conv, where, ids, periods)
-        columns.update({f"{role}_{p}_mw": v for p, v in values.items()})
-        chosen.update(_period_columns(raw, column, "gas_flow", where, values))
+    supply_periods = period_quantities(
+        raw, cfg.supply_column, "gas_flow", conv, where, ids, periods
+    )
+    columns.update({f"supply_{p}_mw": v for p, v in supply_periods.items()})
+    chosen.update(_period_columns(raw, cfg.supply_column, "gas_flow", where, supply_periods))
+    columns.update(_mixed_period_demand(raw, mix, conv, where, ids, periods, chosen))
     out = gpd.GeoDataFrame(columns, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
     out.attrs[RESOLVED_ATTR] = resolved_columns(raw, "nodes", chosen)
+    return out
+
+
+def _demand_column(
+    raw: pd.DataFrame,
+    column: str,
+    cfg: NetworkConfig,
+    conv: Conversions,
+    where: str,
+    ids: pd.Series,
+    chosen: dict[str, tuple[str, str]],
+) -> np.ndarray:
+    """Committed demand from ``column``: optional (0 without it), except a column that
+    ``network.demand_mix`` names, which must be there."""
+    if not cfg.demand_mix:
+        return _optional_quantity(raw, column, "gas_flow", conv, where, ids, chosen)
+    found, values = quantity_column(raw, column, "gas_flow", conv, where, ids)
+    chosen[column] = (found, "gas_flow")
+    return np.nan_to_num(values, nan=0.0)
+
+
+def _mixed_period_demand(
+    raw: pd.DataFrame,
+    mix: dict[str, float],
+    conv: Conversions,
+    where: str,
+    ids: pd.Series,
+    periods: tuple[str, ...],
+    chosen: dict[str, tuple[str, str]],
+) -> dict[str, np.ndarray]:
+    """Per-period committed demand Σ_c w[c]·demand_c[p] over the columns of the mix (one
+    column of weight 1 without ``network.demand_mix``); a column without per-period values
+    counts with its annual value in every period. Empty when no column has any."""
+    per_column = {c: period_quantities(raw, c, "gas_flow", conv, where, ids, periods) for c in mix}
+    if not any(per_column.values()):
+        return {}
+    out: dict[str, np.ndarray] = {}
+    for p in periods:
+        total = np.zeros(len(raw))
+        for column, weight in mix.items():
+            values = per_column[column].get(p)
+            if values is None:
+                values = quantity_column(raw, column, "gas_flow", conv, where, ids)[1]
+            total = total + weight * np.nan_to_num(values, nan=0.0)
+        out[f"demand_{p}_mw"] = total
+    for column, found in per_column.items():
+        chosen.update(_period_columns(raw, column, "gas_flow", where, found))
     return out
 
 

@@ -29,6 +29,10 @@ LIGHT = (
     "siting.alternatives.search",
     "siting.alternatives.regrets",
     "siting.report.howsure",
+    "siting.robust.spec",
+    "siting.robust.plan",
+    "siting.output.robust",
+    "siting.report.robust",
 )
 
 
