@@ -161,9 +161,7 @@ def report_sections(run: RunData, charts: bool = True, cost_figure: Any = None) 
 
     head = Section("Headline numbers")
     if not h["optimal"]:
-        head.blocks.append(
-            f"**Not optimal.** {h['status_text']}: the plan below is feasible, not proven best."
-        )
+        head.blocks.append(f"**{h['status_text']}.** The plan below is feasible, not proven best.")
     head.blocks.append(
         Table(["", "value"], [[Cell(lab), c] for lab, c in headline_cells(h)], align_right={1})
     )
