@@ -116,6 +116,7 @@ def synthetic(n_candidates: int, seed: int = 7, n_nodes: int = 400) -> tuple[Cas
                 "node_kinds": ["compressor"],
                 "spacing_km": spacing_km,
                 "remoteness": {"use_geonames": False},
+                "max_candidates": 2 * n_candidates + 1000,
             },
             "technology": {"module_size": "50 MW", "max_modules": 10},
             "costs": {"gas_price": "4000 RUB/1000m3"},

@@ -50,6 +50,7 @@ _EXPORTS = {
     "read_orlib_cap": "siting.io.orlib",
     "read_solution": "siting.output.run_folder",
     "read_spopt_network": "siting.io.spopt",
+    "read_spopt_schools": "siting.io.spopt",
     "read_spopt_sf": "siting.io.spopt",
     "run": "siting.pipeline",
     "run_sweep": "siting.sweep",
@@ -90,6 +91,7 @@ __all__ = [
     "read_orlib_cap",
     "read_solution",
     "read_spopt_network",
+    "read_spopt_schools",
     "read_spopt_sf",
     "run",
     "run_sweep",
@@ -130,7 +132,7 @@ if TYPE_CHECKING:
     from siting.geodata import GeoData
     from siting.inputs import ModelInputs, Params
     from siting.io.orlib import read_orlib_cap
-    from siting.io.spopt import read_spopt_network, read_spopt_sf
+    from siting.io.spopt import read_spopt_network, read_spopt_schools, read_spopt_sf
     from siting.outcome import Outcome, SolveReport
     from siting.output.run_folder import read_solution
     from siting.pipeline import Prepared, RunResult, prepare, run, solve_inputs

@@ -23,7 +23,9 @@ from siting.errors import DataError
 from siting.geodata import GeoData
 from siting.inputs import capex_multiplier
 from siting.network import Drawings, Network
+from siting.notes import note, progress
 from siting.prices import price_factor
+from siting.sizing import SizeEstimate, estimate_size
 
 
 @dataclass
@@ -49,6 +51,7 @@ def build_candidates(network: Network, data: GeoData, case: Case) -> Candidates:
     if data.stranded is not None:
         graph = with_stranded_nodes(graph, data.stranded, data.sources.get("stranded", "<memory>"))
         points = with_stranded_points(points, data.stranded)
+    check_candidate_count(len(points), case)
     attrs = site_attributes(points, data, case)
     if data.stranded is not None:
         attrs = stranded_gas_prices(attrs, data, case)
@@ -139,6 +142,23 @@ def stranded_gas_prices(attrs: gpd.GeoDataFrame, data: GeoData, case: Case) -> g
     out.loc[at, "gas_price_usd_per_mwh"] = delivered
     out.loc[at, "gas_price_factor"] = delivered / reference if reference > 0 else 1.0
     return out
+
+
+def check_candidate_count(points: int, case: Case) -> SizeEstimate:
+    """Note the candidate count and what the model will take; refuse a count past
+    ``candidates.max_candidates`` before anything is built for it."""
+    cfg = case.candidates
+    size = estimate_size(points, cfg.spacing_km, case.objective.min_spacing_km)
+    note(size.describe())
+    if points > cfg.max_candidates:
+        spacing = f"candidates.spacing_km: {cfg.spacing_km:g} gives " if cfg.spacing_km else ""
+        raise DataError(
+            f"case {case.name}: {spacing}{points:,} candidate sites, more than "
+            f"candidates.max_candidates ({cfg.max_candidates:,}), would take "
+            f"{size.cost()}; raise candidates.spacing_km, or "
+            f"raise the limit with --max-candidates {points} (or candidates.max_candidates)"
+        )
+    return size
 
 
 def candidate_points(
@@ -266,7 +286,7 @@ class Points:
     @classmethod
     def of(cls, points: pd.DataFrame) -> Points:
         lon, lat = points["lon"].to_numpy(float), points["lat"].to_numpy(float)
-        return cls(lon, lat, shapely.points(lon, lat))
+        return cls(lon, lat, np.asarray(shapely.points(lon, lat)))
 
     def __len__(self) -> int:
         return len(self.lon)
@@ -549,7 +569,9 @@ def site_attributes(points: pd.DataFrame, data: GeoData, case: Case) -> gpd.GeoD
     at = Points.of(points)
     columns: dict[str, object] = {}
     reasons: list[Reason] = []
-    for attribute in ATTRIBUTES:
+    advance = progress(f"attributes of {len(points):,} candidate sites", len(ATTRIBUTES))
+    for k, attribute in enumerate(ATTRIBUTES):
+        advance(k)
         found = attribute(at, data, case)
         columns.update(found.columns)
         reasons.extend(found.reasons)
@@ -681,7 +703,7 @@ def _corridor_cuts(g: nx.Graph, along: pd.DataFrame, drawings: Drawings) -> _Cut
     piece_of = np.repeat(np.arange(n_piece), count)
     pos = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
     out[offset[piece_of] + 1 + pos] = coords[inner[0][piece_of] + pos]
-    geometry = shapely.linestrings(out, indices=np.repeat(np.arange(n_piece), size))
+    geometry = np.asarray(shapely.linestrings(out, indices=np.repeat(np.arange(n_piece), size)))
     return _Cuts(
         edges=[(u, v) for u, v in edges],
         first=first.tolist(),

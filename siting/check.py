@@ -1,4 +1,5 @@
-"""Independent checker: recompute every constraint and the objective from Solution tables.
+"""Independent checker: recompute every constraint and the objective from Solution tables,
+and every number derived from the plan (:mod:`siting.check_derived`).
 
 It uses only the tables (no Pyomo, no model code) and its own arithmetic, and compares the
 recomputed objective with the value HiGHS reported. A violation beyond tolerance is a bug in
@@ -11,11 +12,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from siting import geo
+from siting.check_breakeven import check_breakeven
+from siting.check_derived import check_derived, check_report
 from siting.check_energy import capex_v2, check_energy, check_v2_system, cost_terms_v2, gas_counted
 from siting.errors import CheckError
-from siting.inputs import SITE_COLUMNS
+from siting.inputs import COVER_OBJECTIVES, SITE_COLUMNS
 from siting.solution import Solution
 
 
@@ -54,23 +58,28 @@ class _Checker:
         self.tol = tol
         self.report = CheckReport()
 
-    def leq(self, family: str, ids: pd.Index, lhs: np.ndarray, rhs: np.ndarray, what: str) -> None:
+    def leq(self, family: str, ids: pd.Index, lhs: ArrayLike, rhs: ArrayLike, what: str) -> None:
         """Record rows where lhs > rhs beyond a tolerance scaled by the magnitudes."""
         self.report.checked.append(family)
-        lhs, rhs = np.asarray(lhs, float), np.asarray(rhs, float)
-        excess = lhs - rhs
-        scale = np.maximum(1.0, np.maximum(np.abs(lhs), np.abs(rhs)))
+        left, right = np.asarray(lhs, float), np.asarray(rhs, float)
+        excess = left - right
+        scale = np.maximum(1.0, np.maximum(np.abs(left), np.abs(right)))
         bad = excess > self.tol * scale
         for i in np.flatnonzero(bad)[:20]:
             self.report.violations.append(
                 Violation(
-                    family, str(ids[i]), float(excess[i]), f"{what}: {lhs[i]:.6g} > {rhs[i]:.6g}"
+                    family, str(ids[i]), float(excess[i]), f"{what}: {left[i]:.6g} > {right[i]:.6g}"
                 )
             )
 
-    def eq(self, family: str, ids: pd.Index, lhs: np.ndarray, rhs: np.ndarray, what: str) -> None:
+    def eq(self, family: str, ids: pd.Index, lhs: ArrayLike, rhs: ArrayLike, what: str) -> None:
         self.leq(family, ids, lhs, rhs, what)
         self.leq(family, ids, rhs, lhs, what)
+
+    def note(self, family: str, where: str, amount: float, detail: str) -> None:
+        """Record one violation found by a test that is not a comparison."""
+        self.report.checked.append(family)
+        self.report.violations.append(Violation(family, where, amount, detail))
 
 
 def check_solution(
@@ -104,8 +113,12 @@ def check_solution(
     else:
         _check_energy(c, solution, it)
     _check_system(c, solution, it)
+    _check_predefined(c, solution)
     _check_strengthening(c, solution)
     _check_objective(c, solution, it)
+    check_breakeven(c, solution)
+    check_derived(c, solution)
+    check_report(c, solution, c.report.objective_recomputed, tol)
     if raise_on_error and not c.report.ok:
         raise CheckError(
             f"the solution fails the independent check: {c.report.summary()}",
@@ -236,6 +249,49 @@ def _check_system(c: _Checker, solution: Solution, it: np.ndarray) -> None:
         c.leq("demand_hubs", s.index, by_site, it, "Σ served ≤ IT")
 
 
+def _check_predefined(c: _Checker, solution: Solution) -> None:
+    """Predefined sites are open and, when they must be filled, serve their capacity."""
+    p, s = solution.params, solution.sites
+    if not p.predefined_sites:
+        return
+    fixed = s.loc[list(p.predefined_sites)]
+    ones = np.ones(len(fixed))
+    c.leq("predefined", fixed.index, ones, fixed["open"].to_numpy(float), "predefined open")
+    if p.fill_predefined:
+        serve = solution.serve
+        served = serve.groupby("site_id")["serve_mw"].sum().reindex(fixed.index).fillna(0.0)
+        c.leq(
+            "predefined",
+            fixed.index,
+            (fixed["module_mw"] * fixed["max_modules"]).to_numpy(float),
+            served.to_numpy(float),
+            "a filled predefined site serves its capacity",
+        )
+
+
+def covered_hubs(solution: Solution) -> np.ndarray:
+    """1 for each hub with an open site among its covering pairs (serve rows), else 0."""
+    serve, hubs, s = solution.serve, solution.hubs, solution.sites
+    is_open = s["open"].to_numpy(float) > 0.5
+    pair_open = is_open[s.index.get_indexer(pd.Index(serve["site_id"]))]
+    hub_of_pair = hubs.index.get_indexer(pd.Index(serve["hub_id"]))
+    covered = np.zeros(len(hubs), dtype=bool)
+    covered[hub_of_pair[pair_open]] = True
+    return covered.astype(float)
+
+
+def _check_cover(c: _Checker, solution: Solution) -> float:
+    """Coverage recomputed from the open sites: the table's ``covered`` column, every hub
+    covered under ``min_cover``; returns the objective (covered weight or open sites)."""
+    p, hubs = solution.params, solution.hubs
+    covered = covered_hubs(solution)
+    c.eq("coverage", hubs.index, hubs["covered"].to_numpy(float), covered, "covered as reported")
+    if p.objective == "min_cover":
+        c.leq("coverage", hubs.index, np.ones(len(hubs)), covered, "every hub covered")
+        return float(solution.sites["open"].sum())
+    return float(hubs["cover_weight"].to_numpy(float) @ covered)
+
+
 def _check_strengthening(c: _Checker, solution: Solution) -> None:
     """The inequalities the formulation adds: each must hold for the plan it returned.
 
@@ -277,7 +333,8 @@ def _check_symmetry(c: _Checker, solution: Solution) -> None:
     # only sites whose table row has a twin can be identical: a hash screen keeps the
     # exact comparison below to those few
     twins = pd.util.hash_pandas_object(s[list(SITE_COLUMNS)], index=False).duplicated(keep=False)
-    s = s[twins.to_numpy()]
+    # a predefined site must stay open: it is no longer interchangeable with its twins
+    s = s[twins.to_numpy() & ~s.index.isin(list(solution.params.predefined_sites))]
     if len(s) < 2:
         return
     serve = solution.serve[solution.serve["site_id"].isin(s.index)]
@@ -381,6 +438,8 @@ def _objective_row(
     value = p.compute_value_musd_per_mw_y * float(it.sum())
     if p.objective == "pareto":
         recomputed = _pareto(c, solution, it, cost, gas)
+    elif p.objective in COVER_OBJECTIVES:
+        recomputed = _check_cover(c, solution)
     else:
         gas_term = gas + p.gas_use_it_weight * float(it.sum()) if p.gas_use_it_weight else gas
         recomputed = {

@@ -55,7 +55,7 @@ def check_energy(c: _Checker, solution: Solution, it: np.ndarray) -> None:
         tech = solution.technologies
         power = {t: sp[f"power_{t}_mw"].to_numpy(float) for t in techs}
         onsite = np.sum(list(power.values()), axis=0)
-        fuel = np.sum([power[t] / float(tech.at[t, "efficiency"]) for t in techs], axis=0)
+        fuel = np.sum([power[t] / float(tech["efficiency"][t]) for t in techs], axis=0)
     else:
         onsite = p.generator_efficiency * sp["gas_mw"].to_numpy(float)
         fuel = sp["gas_mw"].to_numpy(float)
@@ -84,7 +84,7 @@ def _check_units(c: _Checker, solution: Solution, techs: list, pos: np.ndarray) 
     tech = solution.technologies
     ids = _ids(sp.index)
     open_ = s["open"].to_numpy(float)
-    unit = {t: float(tech.at[t, "unit_mw"]) for t in techs}
+    unit = {t: float(tech["unit_mw"][t]) for t in techs}
     units = {t: s[f"units_{t}"].to_numpy(float) for t in techs}
     for t in techs:
         n = units[t]
@@ -100,9 +100,9 @@ def _check_units(c: _Checker, solution: Solution, techs: list, pos: np.ndarray) 
         power = sp[f"power_{t}_mw"].to_numpy(float)
         c.leq("technology", ids, -power, np.zeros(len(sp)), f"power of {t} ≥ 0")
         c.leq("technology", ids, power, unit[t] * n[pos], f"power of {t} ≤ unit·units")
-        cap = tech.at[t, "national_cap_mw"]
+        cap = float(tech["national_cap_mw"][t])
         if cap == cap:
-            c.leq("national_cap", pd.Index([t]), [unit[t] * n.sum()], [float(cap)], "Σ MW ≤ cap")
+            c.leq("national_cap", pd.Index([t]), [unit[t] * n.sum()], [cap], "Σ MW ≤ cap")
         if not bool(tech.at[t, "available"]):
             c.eq("technology", s.index, n, np.zeros(len(s)), f"{t} is not available")
     installed = np.sum([unit[t] * units[t] for t in techs], axis=0)
@@ -170,7 +170,7 @@ def _check_grid(c: _Checker, solution: Solution, pos: np.ndarray) -> None:
     used = (
         pd.Series(grid).groupby([g_of, periods]).sum() if allowed.any() else pd.Series(dtype=float)
     )
-    for (g, q), total in used.items():
+    for (g, q), total in zip(used.index, used.tolist(), strict=True):
         if g is None or g != g:
             continue
         c.leq(
@@ -370,9 +370,9 @@ def capex_v2(solution: Solution) -> np.ndarray:
     if techs:
         gen = np.sum(
             [
-                float(tech.at[t, "capex_musd_per_mw"])
+                float(tech["capex_musd_per_mw"][t])
                 * mult
-                * float(tech.at[t, "unit_mw"])
+                * float(tech["unit_mw"][t])
                 * s[f"units_{t}"].to_numpy(float)
                 for t in techs
             ],
@@ -409,9 +409,9 @@ def cost_terms_v2(solution: Solution, it: np.ndarray) -> dict[str, np.ndarray]:
     if techs:
         gen = np.sum(
             [
-                float(tech.at[t, "cost_musd_per_mw_y"])
+                float(tech["cost_musd_per_mw_y"][t])
                 * mult
-                * float(tech.at[t, "unit_mw"])
+                * float(tech["unit_mw"][t])
                 * s[f"units_{t}"].to_numpy(float)
                 for t in techs
             ],
@@ -419,7 +419,7 @@ def cost_terms_v2(solution: Solution, it: np.ndarray) -> dict[str, np.ndarray]:
         )
         vom = np.sum(
             [
-                float(tech.at[t, "variable_om_musd_per_mw_y"])
+                float(tech["variable_om_musd_per_mw_y"][t])
                 * _weighted(sp[f"power_{t}_mw"], w, s.index, "site_id")
                 for t in techs
             ],

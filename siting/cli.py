@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import functools
+import logging
+import os
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,19 +15,64 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from siting.errors import InfeasibleError, SitingError
-from siting.sweep.cli import sweep_cmd, sweep_report_cmd
+from siting.alternatives.cli import alternatives_cmd
+from siting.errors import InfeasibleError, SitingError, SolveInterrupted
+from siting.outcome import UNVERIFIED
+from siting.robust.cli import robust_cmd
+from siting.sweep.cli import sweep_cmd, sweep_report_cmd, tornado_cmd
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 # Only typer is imported up front: each command imports what it needs, so ``siting --help``
-# and a bad command line answer at once.
+# and a bad command line answer at once. Help and usage errors are plain text: typer's rich
+# formatting imports rich's markdown, syntax and traceback modules, which would take most
+# of the start-up time.
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,
     help="Site data centres along a gas pipeline network (Pyomo + HiGHS MILP).",
 )
+
+
+class LogLevel(enum.StrEnum):
+    warning = "warning"
+    info = "info"
+    debug = "debug"
+
+
+@app.callback()
+def _options(
+    log_level: Annotated[
+        LogLevel,
+        typer.Option(
+            "--log-level",
+            help="Diagnostics to show on stderr: warning, info (what each step did) or debug.",
+            case_sensitive=False,
+        ),
+    ] = LogLevel.warning,
+) -> None:
+    configure_logging(log_level.value)
+
+
+class _LogHandler(logging.StreamHandler):
+    """The command line's log handler: plain lines on the current stderr."""
+
+
+def configure_logging(level: str) -> None:
+    """Route the package's log records at ``level`` and above to stderr, beside (not
+    inside) the console output."""
+    logger = logging.getLogger("siting")
+    logger.setLevel(level.upper())
+    for old in [h for h in logger.handlers if isinstance(h, _LogHandler)]:
+        logger.removeHandler(old)
+    handler = _LogHandler()
+    # the handler's own level too: a logger below (siting.notes) may lower its level to
+    # print on the console, which must not reach stderr as well
+    handler.setLevel(level.upper())
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))
+    logger.addHandler(handler)
 
 
 @functools.cache
@@ -69,6 +118,40 @@ def _step_printer(quiet: bool) -> Any:
     return step
 
 
+@contextlib.contextmanager
+def _console_notes(quiet: bool) -> Iterator[None]:
+    """Print the run's notes (what it did to the inputs) and its input warnings as they come:
+    notes on stdout unless ``quiet``, warnings on stderr always."""
+    import logging
+    import warnings
+
+    from siting.notes import InputWarning, logger
+
+    class Printer(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            console().print(f"  [dim]·[/] {escape(record.getMessage())}", soft_wrap=True)
+
+    def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, InputWarning):
+            stderr().print(f"[bold yellow]warning:[/] {escape(str(message))}")
+        else:
+            shown(message, category, *args, **kwargs)
+
+    handler, level = Printer(logging.INFO), logger.level
+    if not quiet:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", InputWarning)
+        shown = warnings.showwarning
+        warnings.showwarning = show
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+
 def _parse_sets(values: list[str] | None) -> dict[str, Any]:
     import yaml
 
@@ -101,67 +184,138 @@ def run_cmd(
         typer.Option("--layer", help="A layer's file: NAME=PATH (e.g. pipelines=routes.geojson)."),
     ] = None,
     time_limit: Annotated[float | None, typer.Option(help="Solver time limit in seconds.")] = None,
+    max_candidates: Annotated[
+        int | None,
+        typer.Option(help="Refuse a case with more candidate sites (candidates.max_candidates)."),
+    ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Replace files in --out that no previous run's manifest lists "
+            "(the files of a previous run are always replaced).",
+        ),
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Stream the HiGHS log.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
     """Solve a case and write the siting plan (GeoPackage, tables, summary, manifest)."""
-    try:
-        overrides = {**_parse_sets(set_), **_layer_overrides(layer)}
-        if time_limit is not None:
-            overrides["solver.time_limit_s"] = time_limit
-        if example == (case_file is not None):
-            raise SitingError("give either a case file or --example")
-        if example:
-            from siting.examples import example_case, example_geodata
+    with contextlib.ExitStack() as stack:
+        try:
+            overrides = {**_parse_sets(set_), **_layer_overrides(layer)}
+            if time_limit is not None:
+                overrides["solver.time_limit_s"] = time_limit
+            if max_candidates is not None:
+                overrides["candidates.max_candidates"] = max_candidates
+            if example == (case_file is not None):
+                raise SitingError("give either a case file or --example")
+            if example:
+                from siting.examples import example_case, example_geodata
 
-            case = example_case(**_nested(overrides))
-            data = example_geodata(case)
-            if scenario:
-                raise SitingError("the example has no scenarios")
-        else:
-            assert case_file is not None
-            # a bad case file fails here, before the solver and the data stack load
-            from siting.io.case_file import read_case
+                case = example_case(**_nested(overrides))
+                data = example_geodata(case)
+                if scenario:
+                    raise SitingError("the example has no scenarios")
+            else:
+                assert case_file is not None
+                # a bad case file fails here, before the solver and the data stack load
+                from siting.io.case_file import read_case
 
-            case = read_case(case_file, scenario=scenario, overrides=overrides)
-            data = None
-        out_dir = out or Path("results") / "-".join(filter(None, (case.name, case.scenario)))
-        if not quiet:
-            console().print(f"[bold]siting[/] {escape(case.label)}: {escape(case.description)}")
-        import warnings
+                case = read_case(case_file, scenario=scenario, overrides=overrides)
+                data = None
+            out_dir = out or Path("results") / "-".join(filter(None, (case.name, case.scenario)))
+            # a folder that cannot take the run fails now, before any layer is read
+            from siting.output.run_folder import open_run_folder
 
-        from siting.api import solve_case
-        from siting.output.render_process import RenderProcess
+            folder = stack.enter_context(open_run_folder(out_dir, overwrite))
+            if not quiet:
+                console().print(f"[bold]siting[/] {escape(case.label)}: {escape(goal(case))}")
+                if folder.previous:
+                    console().print(
+                        f"[dim]replacing the previous run in {escape(str(out_dir))}/ "
+                        f"({len(folder.previous)} files)[/]"
+                    )
+            import warnings
 
-        # the maps are drawn in a second process that imports the plotting libraries while
-        # this one reads and solves
-        with RenderProcess() as renderer, warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
-            result = solve_case(
-                case,
-                out=out_dir,
-                data=data,
-                step=_step_printer(quiet),
-                stream=verbose,
-                renderer=renderer,
-            )
-    except InfeasibleError as exc:
-        stderr().print(f"[bold red]infeasible:[/] {exc}")
-        if exc.diagnosis is not None:
-            for line in exc.diagnosis.lines():  # type: ignore[attr-defined]
-                stderr().print(f"  • {line}")
-            if out is not None:
-                from siting.output.files import write_json
+            from siting.api import solve_case
+            from siting.output.render_process import RenderProcess
 
-                write_json(Path(out) / "diagnosis.json", exc.diagnosis.to_dict())  # type: ignore[attr-defined]
-        raise typer.Exit(exc.exit_code) from None
-    except SitingError as exc:
-        _fail(exc)
-    except KeyboardInterrupt:
-        stderr().print("[bold red]interrupted[/]: no complete run folder was written")
-        raise typer.Exit(130) from None
+            # the maps are drawn in a second process that imports the plotting libraries
+            # while this one reads and solves
+            with RenderProcess() as renderer, warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # _maps_hint says it once, below
+                with _console_notes(quiet):
+                    result = solve_case(
+                        case,
+                        out=folder,
+                        data=data,
+                        step=_step_printer(quiet),
+                        stream=verbose,
+                        renderer=renderer,
+                    )
+        except InfeasibleError as exc:
+            stderr().print(f"[bold red]infeasible:[/] {exc}")
+            if exc.diagnosis is not None:
+                for line in exc.diagnosis.lines():  # type: ignore[attr-defined]
+                    stderr().print(f"  • {escape(line)}")
+            if exc.written:
+                stderr().print(
+                    "the network tables (nodes, arcs, each piece's supply against its "
+                    f"committed demand) are in {escape(str(folder.path / 'tables'))}, the "
+                    f"diagnosis in {escape(str(folder.path / 'diagnosis.json'))}"
+                )
+            raise typer.Exit(exc.exit_code) from None
+        except SitingError as exc:
+            _fail(exc)
+        except KeyboardInterrupt as exc:
+            why = ""
+            if isinstance(exc, SolveInterrupted):
+                why = " (HiGHS had no plan that passes the check yet)"
+            stderr().print(f"[bold red]interrupted[/]: no complete run folder was written{why}")
+            _exit(130)
     print_summary(result.solution, out_dir)
     _maps_hint(renderer.missing)
+    r = result.solution.report
+    if r.interrupted:
+        stderr().print(
+            f"[bold yellow]interrupted[/]: HiGHS was stopped after {r.solve_s:.1f} s; the plan "
+            f"it had is written to {escape(str(out_dir))}/, marked NOT OPTIMAL"
+        )
+        _exit(130)
+
+
+def _exit(code: int) -> NoReturn:
+    """Exit with ``code``. A HiGHS solve that Ctrl-C could not stop at once is still
+    finishing on its own thread: leave without waiting for it (the run folder is complete,
+    or not written)."""
+    solver = sys.modules.get("siting.solver.interrupt")  # not loaded: no solve ran
+    if solver is not None and solver.still_running():
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(code)
+    raise typer.Exit(code)
+
+
+def goal(case: Any) -> str:
+    """What the run optimises, from the resolved case (its objective, target and budget,
+    after the scenario and every ``--set``), and the scenario's own description."""
+    o = case.objective
+    limits = []
+    if o.target_it is not None:
+        limits.append(f"at least {o.target_it} IT")
+    if o.budget is not None:
+        limits.append(f"capex at most {o.budget}")
+    if o.max_sites is not None:
+        limits.append(f"at most {o.max_sites} sites")
+    sense = {
+        "min_cost": "least annualised cost",
+        "max_profit": "most profit (value of compute minus annualised cost)",
+        "max_gas_use": "most gas burnt",
+    }[o.sense]
+    text = sense + (f", {', '.join(limits)}" if limits else "")
+    if case.scenario and case.scenarios.get(case.scenario, {}).get("description"):
+        text += f" (scenario: {case.scenarios[case.scenario]['description']})"
+    return text
 
 
 def _maps_hint(missing: list[str] | None) -> None:
@@ -253,11 +407,19 @@ def print_summary(solution: Any, out_dir: Path | None = None) -> None:
         f"binding: {t['arcs_full']} pipeline segments full, {t['fields_at_capacity']} fields at "
         f"capacity, {t['grid_nodes_exhausted']} grid nodes' spare capacity used up"
     )
-    gap = f"{r.gap:.4%}" if r.gap is not None else "n/a"
-    console().print(
-        f"objective {r.objective:,.3f}, bound {r.bound if r.bound is None else f'{r.bound:,.3f}'}, "
-        f"MIP gap {gap}, {r.nodes} nodes, HiGHS {r.solve_s:.1f} s"
-    )
+    if len(solution.breakeven.columns):
+        from siting.breakeven import breakeven_headline, breakeven_line
+
+        head = breakeven_headline(solution.breakeven, solution.params)
+        console().print(escape(breakeven_line(head)))
+    console().print(solver_line(r))
+    if r.verification:
+        v = r.verification
+        console().print(
+            f"[bold yellow]HiGHS's report contradicted its plan[/] ({escape(v['problems'][0])})"
+            + (f"; {v['action']}" if "action" in v else "")
+            + f": {v['result']}"
+        )
     if out_dir is not None:
         console().print(f"written to {out_dir}/")
 
@@ -307,6 +469,21 @@ def _split(t: dict[str, float], q: str) -> str:
     return f" ({direct:.2f} on site + {indirect:.2f} behind the grid)"
 
 
+def solver_line(r: Any) -> str:
+    """Objective, bound, gap, nodes and time, as far as they could be verified."""
+    if r.status == UNVERIFIED:
+        return (
+            f"objective {r.objective:,.3f} (recomputed from the plan); no bound or gap: HiGHS's "
+            f"contradicted the plan; {r.nodes} nodes, HiGHS {r.solve_s:.1f} s"
+        )
+    gap = f"{r.gap:.4%}" if r.gap is not None else "n/a"
+    bound = "n/a" if r.bound is None else f"{r.bound:,.3f}"
+    return (
+        f"objective {r.objective:,.3f}, bound {bound}, MIP gap {gap}, {r.nodes} nodes, "
+        f"HiGHS {r.solve_s:.1f} s"
+    )
+
+
 def _print_energy_v2(solution: Any) -> None:
     """Direct and indirect gas, power by technology and the periods that bind."""
     t = solution.totals
@@ -321,7 +498,16 @@ def _print_energy_v2(solution: Any) -> None:
     if techs:
         mix = ", ".join(f"{x} {t[f'power_{x}_mw']:,.0f} MW" for x in techs)
         console().print(f"on site: {mix} (installed {t['installed_mw']:,.0f} MW)")
-    full = (solution.arc_periods["utilisation"] >= 0.999).groupby(level="period").sum()
+    import pandas as pd
+
+    from siting.solution import at_limit
+
+    ap = solution.arc_periods
+    full = (
+        pd.Series(at_limit(ap["flow_mw"], ap["capacity_mw"]), index=ap.index)
+        .groupby(level="period")
+        .sum()
+    )
     if full.any():
         console().print(
             "pipeline segments full by period: "
@@ -333,24 +519,33 @@ def _print_energy_v2(solution: Any) -> None:
 def check_cmd(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `siting run`.")],
 ) -> None:
-    """Re-check a run folder's solution from its tables alone."""
-    from siting.check import check_solution
-    from siting.output.run_folder import read_solution
+    """Re-check a run folder from its files alone: each file against the hash the run
+    recorded, every number against its recomputation."""
+    from siting.output.verify import check_run
 
     try:
-        solution = read_solution(run_dir)
-        report = check_solution(solution, raise_on_error=False)
+        result = check_run(run_dir)
     except SitingError as exc:
         _fail(exc)
         return
-    if report.ok:
+    report = result.numbers
+    for line in result.changed:
+        stderr().print(f"[bold red]changed:[/] {escape(line)}")
+    if report.ok and not result.changed:
         console().print(
             f"[green]ok[/]: {report.summary()}; objective {report.objective_recomputed:,.6g} "
-            f"= solver {report.objective_solver:,.6g}"
+            f"= solver {report.objective_solver:,.6g}; {result.matched} files match their "
+            "hashes in manifest.json"
         )
+        return
+    if not report.ok:
+        stderr().print(f"[bold red]failed[/]: {escape(report.summary())}")
     else:
-        stderr().print(f"[bold red]failed[/]: {report.summary()}")
-        raise typer.Exit(5)
+        stderr().print(
+            f"[bold red]failed[/]: {len(result.changed)} file(s) changed after the run; "
+            f"the numbers agree with each other ({report.summary()})"
+        )
+    raise typer.Exit(5)
 
 
 @app.command("map")
@@ -381,14 +576,16 @@ def compare_cmd(
     run_a: Annotated[Path, typer.Argument(help="The reference run folder.")],
     run_b: Annotated[Path, typer.Argument(help="The run folder to compare with it.")],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Folder for the diff map and tables.")
+        Path | None,
+        typer.Option("--out", "-o", help="Write the diff map and tables into this folder."),
     ] = None,
     format_: Annotated[
         list[str] | None,
         typer.Option("--format", "-f", help="Diff map format: png, svg, pdf (repeatable)."),
     ] = None,
 ) -> None:
-    """Compare two runs: sites added, removed and resized, on a map and in a table."""
+    """Compare two runs: sites added, removed and resized, in tables (and with --out, on a
+    map and in files)."""
     from rich.table import Table
 
     from siting.output.artefacts import read_run, write_comparison
@@ -397,8 +594,7 @@ def compare_cmd(
 
     try:
         a, b = read_run(run_a), read_run(run_b)
-        out_dir = out or Path(f"compare-{run_a.name}-{run_b.name}")
-        written = write_comparison(out_dir, a, b, formats=format_ or ["png"])
+        written = [] if out is None else write_comparison(out, a, b, formats=format_ or ["png"])
     except SitingError as exc:
         _fail(exc)
         return
@@ -425,6 +621,10 @@ def compare_cmd(
     console().print(sites)
     for path in written:
         console().print(f"  [green]✓[/] {path}")
+    if out is None:
+        console().print(
+            "[dim]no files written; --out DIR writes diff_map.png, compare.csv, compare.md[/]"
+        )
 
 
 def _cell(value: Any) -> str:
@@ -524,26 +724,75 @@ def print_scenarios(table: Any) -> None:
 def validate_cmd(
     case_file: Path,
     scenario: Annotated[str | None, typer.Option("--scenario", "-s")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Override: key.path=value.")
+    ] = None,
     layer: Annotated[
         list[str] | None, typer.Option("--layer", help="A layer's file: NAME=PATH.")
     ] = None,
+    max_candidates: Annotated[
+        int | None,
+        typer.Option(help="Refuse a case with more candidate sites (candidates.max_candidates)."),
+    ] = None,
+    show_case: Annotated[
+        bool, typer.Option("--json", help="Also print the resolved case as JSON.")
+    ] = False,
 ) -> None:
-    """Validate a case file (and scenario) without solving."""
+    """Check a case file and read and check every layer it names, without solving.
+
+    Reads each layer (CRS, columns and the case's mapping of them, units, geometry,
+    duplicate ids), builds the network (topology summary, what was left out or imputed),
+    the candidate sites and the model tables, and runs the graph checks that come before a
+    solve. Warnings are printed; the exit code is 0 unless something is wrong."""
     import json
 
-    from siting.api import load_case
+    from siting.api import load_case, validate_case
 
     try:
-        case = load_case(case_file, scenario=scenario, overrides=_layer_overrides(layer))
+        overrides = {**_parse_sets(set_), **_layer_overrides(layer)}
+        if max_candidates is not None:
+            overrides["candidates.max_candidates"] = max_candidates
+        case = load_case(case_file, scenario=scenario, overrides=overrides)
+        console().print(f"[bold]siting validate[/] {escape(case.label)}")
+        with _console_notes(quiet=False):
+            prepared, findings = validate_case(case, step=_step_printer(False))
     except SitingError as exc:
         _fail(exc)
         return
-    console().print(f"[green]ok[/]: {escape(case.label)}")
-    console().print(json.dumps(case.model_dump(mode="json", exclude={"scenarios"}), indent=2))
+    console().print("layers read:")
+    for r in prepared.data.read.to_dict("records"):
+        left = f", {r['left_out']} left out by the reader" if r["left_out"] else ""
+        console().print(
+            f"  {r['layer']}: {escape(str(r['path']))} ({r['format']}, {r['crs']}): "
+            f"{r['features']:,} feature(s){left}",
+            soft_wrap=True,
+        )
+    sites = prepared.candidates.sites
+    console().print(
+        f"  candidates: {len(sites):,} points, {int(sites['eligible'].sum()):,} eligible; model "
+        f"tables: {len(prepared.inputs.nodes):,} nodes, {len(prepared.inputs.arcs):,} arcs"
+    )
+    if show_case:
+        console().print(json.dumps(case.model_dump(mode="json", exclude={"scenarios"}), indent=2))
+    blocking = [f for f in findings.findings if f.blocking]
+    for f in findings.findings:
+        label = "infeasible" if f.blocking else "note"
+        text = str(f).removeprefix(f"{label}: ")
+        stderr().print(f"[{'bold red' if f.blocking else 'yellow'}]{label}:[/] {escape(text)}")
+    n_warn = len(prepared.warnings)
+    if blocking:
+        raise typer.Exit(3)
+    console().print(
+        f"[green]ok[/]: {escape(case.label)}"
+        + (f" with {n_warn} warning(s) (above)" if n_warn else "")
+    )
 
 
 app.command("sweep")(sweep_cmd)
+app.command("alternatives")(alternatives_cmd)
+app.command("robust")(robust_cmd)
 app.command("sweep-report")(sweep_report_cmd)
+app.command("tornado")(tornado_cmd)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ with their unit (``"5 GW"``, ``"3870 RUB/1000m3"``) and converted to internal un
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -28,23 +29,20 @@ from pydantic import (
 from siting.units import Conversions, Quantity, capital_recovery_factor, parse_quantity
 
 
-def _quantity(kind: str) -> Any:
-    return Annotated[
-        Quantity,
-        BeforeValidator(lambda v: parse_quantity(v, kind)),
-        PlainSerializer(str, return_type=str),
-    ]
+def _parser(kind: str) -> Callable[[object], Quantity]:
+    return lambda v: parse_quantity(v, kind)
 
 
-Power = _quantity("power")
-GasFlow = _quantity("gas_flow")
-Money = _quantity("money")
-MoneyPerPower = _quantity("money_per_power")
-MoneyPerLength = _quantity("money_per_length")
-MoneyPerPowerYear = _quantity("money_per_power_year")
-EnergyPrice = _quantity("energy_price")
-GasPrice = _quantity("gas_price")
-GasTariff = _quantity("gas_tariff")
+_AS_TEXT = PlainSerializer(str, return_type=str)
+Power = Annotated[Quantity, BeforeValidator(_parser("power")), _AS_TEXT]
+GasFlow = Annotated[Quantity, BeforeValidator(_parser("gas_flow")), _AS_TEXT]
+Money = Annotated[Quantity, BeforeValidator(_parser("money")), _AS_TEXT]
+MoneyPerPower = Annotated[Quantity, BeforeValidator(_parser("money_per_power")), _AS_TEXT]
+MoneyPerLength = Annotated[Quantity, BeforeValidator(_parser("money_per_length")), _AS_TEXT]
+MoneyPerPowerYear = Annotated[Quantity, BeforeValidator(_parser("money_per_power_year")), _AS_TEXT]
+EnergyPrice = Annotated[Quantity, BeforeValidator(_parser("energy_price")), _AS_TEXT]
+GasPrice = Annotated[Quantity, BeforeValidator(_parser("gas_price")), _AS_TEXT]
+GasTariff = Annotated[Quantity, BeforeValidator(_parser("gas_tariff")), _AS_TEXT]
 
 
 def _non_negative(v: Quantity) -> Quantity:
@@ -225,6 +223,7 @@ class NetworkConfig(Strict):
     capacity_column: str = "capacity"
     supply_column: str = "production_capacity"
     demand_column: str = "demand"
+    demand_mix: dict[str, Annotated[float, Field(ge=0)]] | None = None
     gas_price_column: str | None = None
     snap_km: NonNegativeKm = 5.0
     node_snap_km: NonNegativeKm | None = None
@@ -277,7 +276,9 @@ class CandidatesConfig(Strict):
     place of at least 1,000 people (approximate within a few km of a border).
     ``exclusion_buffer_km``: sites this close to an exclusion polygon are excluded too.
     ``max_rtt_ms``: sites whose round trip to the nearest demand hub exceeds it are
-    excluded; the round trip is geodesic km × ``route_factor`` × ``rtt_ms_per_km``."""
+    excluded; the round trip is geodesic km × ``route_factor`` × ``rtt_ms_per_km``.
+    ``max_candidates``: a case with more candidate points is refused before they are built
+    (``siting run --max-candidates`` raises it; :mod:`siting.sizing` estimates the cost)."""
 
     node_kinds: tuple[NodeKind, ...] = ("hub", "compressor", "junction", "processing")
     spacing_km: PositiveKm | None = 50.0
@@ -295,6 +296,7 @@ class CandidatesConfig(Strict):
     max_rtt_ms: Annotated[float, Field(gt=0)] | None = None
     route_factor: Annotated[float, Field(ge=1)] = 1.3
     rtt_ms_per_km: Annotated[float, Field(gt=0)] = 0.01
+    max_candidates: Annotated[int, Field(ge=1)] = 20_000
 
 
 class PueCurve(Strict):
@@ -571,6 +573,52 @@ class FormulationConfig(Strict):
     tight_bounds: bool = True
     lagrangian_fixing: bool = True
     lagrangian_min_pairs: Annotated[int, Field(ge=0)] = 0
+
+
+class FacilityConfig(Strict):
+    """What a facility-location model (:mod:`siting.facility_location`) optimises.
+
+    - ``min_cost``: fixed plus serving cost (CFLP, UFLP; p-median with ``p``);
+    - ``max_cover``: the maximal covering location problem (MCLP): open ``p`` sites and
+      maximise the weight of the customers within ``radius`` of an open site;
+    - ``min_cover``: the location set covering problem (LSCP): the fewest sites that put
+      every customer within ``radius`` of an open site.
+
+    ``radius`` is in the unit of the instance's costs (metres of road for spopt's San
+    Francisco). ``predefined`` sites must stay open; with ``fill_predefined`` they also
+    serve their whole capacity (spopt's ``fulfill_predefined_fac``).
+    """
+
+    objective: Literal["min_cost", "max_cover", "min_cover"] = "min_cost"
+    p: Annotated[int, Field(ge=1)] | None = None
+    exactly: bool = True
+    radius: Annotated[float, Field(ge=0)] | None = None
+    predefined: tuple[str, ...] = ()
+    fill_predefined: bool = False
+
+    @model_validator(mode="after")
+    def _well_posed(self) -> FacilityConfig:
+        covering = self.objective in ("max_cover", "min_cover")
+        if covering and self.radius is None:
+            raise ValueError(f"{self.objective} needs a radius, e.g. radius: 5000")
+        if not covering and self.radius is not None:
+            raise ValueError("radius applies only to the max_cover and min_cover objectives")
+        if self.objective == "max_cover" and self.p is None:
+            raise ValueError("max_cover needs p, the number of sites to open")
+        if self.objective == "min_cover" and self.p is not None:
+            raise ValueError("min_cover chooses the number of sites itself: leave p out")
+        if self.fill_predefined and not self.predefined:
+            raise ValueError("fill_predefined needs predefined sites")
+        if self.fill_predefined and covering:
+            raise ValueError("fill_predefined applies only to the min_cost objective")
+        if len(set(self.predefined)) < len(self.predefined):
+            dup = next(s for s in self.predefined if self.predefined.count(s) > 1)
+            raise ValueError(f"predefined site {dup!r} is listed twice")
+        if self.p is not None and len(self.predefined) > self.p:
+            raise ValueError(
+                f"{len(self.predefined)} predefined sites cannot stay open with p = {self.p}"
+            )
+        return self
 
 
 def _checked_highs_options(options: dict[str, bool | int | float | str]) -> dict:

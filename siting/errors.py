@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class SitingError(Exception):
     """Base class: an error whose message is complete and meant for the user."""
@@ -39,6 +41,10 @@ class InfeasibleError(SitingError):
         super().__init__(message)
         self.diagnosis = diagnosis
         self.report = report
+        #: what was built before the solve failed (``siting.pipeline.Prepared``), if any
+        self.prepared: object | None = None
+        #: the files written for the failed run (set by the caller that wrote them)
+        self.written: list[Path] = []
 
 
 class CheckError(SitingError):
@@ -56,3 +62,19 @@ class MissingDependencyError(SitingError):
     """An optional dependency is not installed: the message says what to install."""
 
     exit_code = 6
+
+
+class OutputError(SitingError):
+    """An output folder cannot be used (not writable, locked by another run, holding files
+    that are not this tool's): names the folder and the fix."""
+
+
+class SolveInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a HiGHS solve: carries its report and, when HiGHS had a plan, the
+    plan as a Solution (not yet checked). A KeyboardInterrupt, so that whatever does not
+    handle it stops as Ctrl-C always did."""
+
+    def __init__(self, report: object, solution: object | None = None) -> None:
+        super().__init__("interrupted")
+        self.report = report
+        self.solution = solution

@@ -14,7 +14,7 @@ same validation as files do; :func:`write_example` writes them out with a case f
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import geopandas as gpd
 import pandas as pd
@@ -81,7 +81,21 @@ EXAMPLE_CASE: dict[str, Any] = {
 }
 
 
-def raw_layers() -> dict[str, pd.DataFrame]:
+class RawLayers(TypedDict):
+    """The example's layers by name; climate and towns are plain tables of points."""
+
+    nodes: gpd.GeoDataFrame
+    pipelines: gpd.GeoDataFrame
+    grid: gpd.GeoDataFrame
+    fiber: gpd.GeoDataFrame
+    climate: pd.DataFrame
+    towns: pd.DataFrame
+    hubs: gpd.GeoDataFrame
+    country: gpd.GeoDataFrame
+    borders: gpd.GeoDataFrame
+
+
+def raw_layers() -> RawLayers:
     """The example's layers in the file schema (what a user's files would hold)."""
     nodes = gpd.GeoDataFrame(
         {
@@ -193,6 +207,7 @@ def write_example(directory: str | Path) -> Path:
     data_dir.mkdir(parents=True, exist_ok=True)
     layers: dict[str, str] = {}
     for name, frame in raw_layers().items():
+        assert isinstance(frame, pd.DataFrame)
         if isinstance(frame, gpd.GeoDataFrame):
             path = data_dir / f"{name}.geojson"
             frame.to_file(path, driver="GeoJSON", engine="pyogrio")

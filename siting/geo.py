@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
 GEOD: Final = Geod(ellps="WGS84")
+WGS84_A_KM: Final = 6378.137
+WGS84_E2: Final = 6.69437999014e-3
+#: how many targets :func:`nearest` looks at first for each query
+NEAREST_FIRST_K: Final = 4
+#: how many vertices of densified lines are measured for the distance to the lines
+LINE_VERTICES_MEASURED: Final = 8
 EARTH_RADIUS_KM: Final = 6371.0088
 MAX_RADIUS_KM: Final = 6399.6
 
@@ -83,20 +89,81 @@ def interpolate_along(coords: np.ndarray, distances_km: np.ndarray) -> np.ndarra
     return np.column_stack([np.asarray(lon), np.asarray(lat)])
 
 
-def nearest(
-    query_lon: np.ndarray, query_lat: np.ndarray, target_lon: np.ndarray, target_lat: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Index of and geodesic distance (km) to the nearest target point for each query point."""
-    query_lon = np.asarray(query_lon, float)
-    if len(target_lon) == 0:
-        return np.full(len(query_lon), -1), np.full(len(query_lon), np.inf)
-    tree = kdtree(unit_xyz(np.asarray(target_lon, float), np.asarray(target_lat, float)))
-    _, idx = tree.query(unit_xyz(query_lon, np.asarray(query_lat, float)))
-    idx = np.asarray(idx, dtype=int)
-    dist = geodesic_km(
-        query_lon, query_lat, np.asarray(target_lon)[idx], np.asarray(target_lat)[idx]
+def ecef_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Earth-centred, earth-fixed coordinates (km) of points on the WGS84 ellipsoid."""
+    lon_r, lat_r = np.radians(np.asarray(lon, float)), np.radians(np.asarray(lat, float))
+    sin_lat = np.sin(lat_r)
+    n = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * sin_lat**2)
+    cos_lat = np.cos(lat_r)
+    return np.column_stack(
+        [n * cos_lat * np.cos(lon_r), n * cos_lat * np.sin(lon_r), n * (1.0 - WGS84_E2) * sin_lat]
     )
-    return idx, dist
+
+
+def nearest(
+    query_lon: np.ndarray,
+    query_lat: np.ndarray,
+    target_lon: np.ndarray,
+    target_lat: np.ndarray,
+    first: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index of and geodesic distance (km) to the nearest target point for each query point.
+
+    Targets are searched by the straight line between points on the ellipsoid (a KD-tree of
+    their earth-centred coordinates), which is never longer than the geodesic. So once the
+    geodesic to the first target found is known, only targets whose straight line is
+    shorter can be nearer: those are measured too, and the nearest taken (on a tie, the one
+    the straight line ranks first). For targets within a few hundred km the straight line
+    and the geodesic differ by less than 0.1 %, so there are seldom more than one.
+
+    With ``first``, only the ``first`` targets nearest by straight line are measured. That
+    is enough for the vertices of a densified line, where the nearest vertex is among the
+    few around the foot of the perpendicular, and avoids measuring the dozens of vertices
+    that a point thousands of km away sees at nearly the same distance."""
+    query_lon = np.asarray(query_lon, float)
+    query_lat = np.asarray(query_lat, float)
+    target_lon = np.asarray(target_lon, float)
+    target_lat = np.asarray(target_lat, float)
+    n_q, n_t = len(query_lon), len(target_lon)
+    if n_t == 0:
+        return np.full(n_q, -1), np.full(n_q, np.inf)
+    if n_q == 0:
+        return np.zeros(0, int), np.zeros(0)
+    tree = kdtree(ecef_km(target_lon, target_lat))
+    xyz = ecef_km(query_lon, query_lat)
+    k = min(first or NEAREST_FIRST_K, n_t)
+    chord, idx = tree.query(xyz, k=k)
+    chord = np.reshape(chord, (n_q, k))
+    idx = np.reshape(np.asarray(idx, dtype=int), (n_q, k))
+    first_km = geodesic_km(query_lon, query_lat, target_lon[idx[:, 0]], target_lat[idx[:, 0]])
+    reach = first_km * (1.0 + 1e-9) + 1e-9
+    # the candidates of each query: its k nearest by straight line within reach; a query
+    # whose k-th is still within reach takes every target within reach instead
+    within = chord <= reach[:, None]
+    within[:, 0] = True
+    more = within[:, -1] & (k < n_t) & (first is None)
+    within[more] = False
+    q_of, col = np.nonzero(within)
+    t_of = idx[q_of, col]
+    if more.any():
+        rows = np.flatnonzero(more)
+        hits = tree.query_ball_point(xyz[rows], reach[rows])
+        q_of = np.concatenate([q_of, np.repeat(rows, [len(h) for h in hits])])
+        t_of = np.concatenate([t_of, *[np.asarray(h, dtype=int) for h in hits]])
+    single = np.bincount(q_of, minlength=n_q) == 1
+    best_idx, best_km = idx[:, 0].copy(), first_km
+    if single.all():
+        return best_idx, best_km
+    several = ~single[q_of]
+    q_of, t_of = q_of[several], t_of[several]
+    km = geodesic_km(query_lon[q_of], query_lat[q_of], target_lon[t_of], target_lat[t_of])
+    # per query the smallest km; on a tie, the straight line's nearest, then the lower index
+    not_first = t_of != idx[q_of, 0]
+    order = np.lexsort((t_of, not_first, km, q_of))
+    lead = order[np.r_[True, q_of[order][1:] != q_of[order][:-1]]]
+    best_idx[q_of[lead]] = t_of[lead]
+    best_km[q_of[lead]] = km[lead]
+    return best_idx, best_km
 
 
 def lonlat_from_xyz(xyz: np.ndarray) -> np.ndarray:
@@ -159,7 +226,7 @@ def distance_to_lines_km(
     if len(lines) == 0:
         return np.full(len(lon), np.inf), np.full(len(lon), -1)
     coords, owner = densify(lines, step_km)
-    idx, dist = nearest(lon, lat, coords[:, 0], coords[:, 1])
+    idx, dist = nearest(lon, lat, coords[:, 0], coords[:, 1], first=LINE_VERTICES_MEASURED)
     return dist, owner[idx]
 
 

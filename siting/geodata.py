@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from siting import geo
 from siting.config import NODE_KINDS, PIPELINE_STATUSES, NetworkConfig
 from siting.errors import DataError
 from siting.units import COLUMN_SUFFIXES, UNITS, Conversions, column_unit, parse_quantity
@@ -24,6 +25,11 @@ STATUS_ALIASES = {
     "in development": "proposed",
     "pre-construction": "proposed",
 }
+
+
+REMOVAL_COLUMNS = ["layer", "what", "id", "reason", "length_km"]
+LAYER_SUMMARY_COLUMNS = ["layer", "path", "format", "features", "left_out", "crs"]
+RESOLVED_COLUMNS = ["layer", "quantity", "column", "unit", "how", "not_used"]
 
 
 @dataclass(frozen=True)
@@ -45,9 +51,40 @@ class GeoData:
     places: pd.DataFrame | None = None
     removed: pd.DataFrame = field(default_factory=lambda: removals_frame([]))
     stranded: gpd.GeoDataFrame | None = None
+    #: the column read for each quantity of each layer (see :func:`resolved_columns`)
+    columns: pd.DataFrame = field(default_factory=lambda: columns_frame([]))
+    #: each file read: layer, path, format, features, left_out (by the reader), crs
+    read: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LAYER_SUMMARY_COLUMNS))
+
+    def __post_init__(self) -> None:
+        if self.columns.empty:  # layers standardised in memory carry their choice with them
+            rows = [
+                row
+                for frame in (self.pipelines, self.nodes, self.grid)
+                if frame is not None
+                for row in frame.attrs.get(RESOLVED_ATTR, [])
+            ]
+            object.__setattr__(self, "columns", columns_frame(rows))
+
+    def column_lines(self) -> list[str]:
+        """One line per layer: the column (and unit) read for each quantity, and how."""
+        out = []
+        for layer, rows in self.columns.groupby("layer", sort=False):
+            parts = []
+            for r in rows.to_dict("records"):
+                text = f"{r['quantity']} ← {r['column']} [{r['unit']}]"
+                if r["how"] != "by its name":
+                    text += f" ({r['how']})"
+                if r["not_used"]:
+                    text += f", not {r['not_used']}"
+                parts.append(text)
+            out.append(str(layer) + ": " + "; ".join(parts))
+        return out
 
 
-REMOVAL_COLUMNS = ["layer", "what", "id", "reason", "length_km"]
+def columns_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
+    """The column read for each quantity: layer, quantity, column, unit, how, not_used."""
+    return pd.DataFrame(rows, columns=RESOLVED_COLUMNS)
 
 
 def removals_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -163,20 +200,31 @@ def _quantity_columns(df: pd.DataFrame, name: str, kind: str) -> list[str]:
     return [c for c in found if (column_unit(c) or ("", ""))[1] in UNITS[kind]]
 
 
-def quantity_column(
-    df: pd.DataFrame,
-    name: str,
-    kind: str,
-    conv: Conversions,
-    where: str,
-    ids: pd.Series | None = None,
-) -> tuple[str, np.ndarray]:
-    """Find the column for quantity ``name`` (exact, or ``name_<unit suffix>``) and return
-    its name and values in internal units (NaN where empty); with ``ids``, values must be ≥ 0."""
+#: frame attributes set by the layer reader (:mod:`siting.io.layers`): the column that the
+#: case's ``columns:`` or ``units:`` chose for each quantity, the file's name of each renamed
+#: column, and the unit declared by ``units:``
+MAPPED_ATTR, FILE_COLUMNS_ATTR, DECLARED_ATTR = "mapped", "file_columns", "declared_units"
+#: attribute of a standardised layer: the column resolved for each quantity (see
+#: :func:`resolved_columns`)
+RESOLVED_ATTR = "columns"
+
+
+def find_quantity_column(df: pd.DataFrame, name: str, kind: str, where: str) -> str:
+    """The column that holds quantity ``name``: the one the case chose with ``columns:`` or
+    ``units:``, else the only column ``name`` or ``name_<unit suffix>`` with a ``kind`` unit.
+    Anything else (none, several, one without a unit) is an error that says how to choose."""
+    suffixes = ", ".join(s for s, (k, _) in COLUMN_SUFFIXES.items() if k == kind)
+    chosen = df.attrs.get(MAPPED_ATTR, {}).get(name)
+    if chosen is not None and chosen in df.columns:
+        if (column_unit(str(chosen)) or ("", ""))[1] not in UNITS[kind]:
+            raise DataError(
+                f"{where}: column {_file_column(df, chosen)}: unknown unit for {name!r}; "
+                f"declare it on the layer, e.g. units: {{{name}: {_example_unit(kind)}}}"
+            )
+        return str(chosen)
     candidates = _quantity_columns(df, name, kind)
     if not candidates:
         near = [str(c) for c in df.columns if c == name or str(c).startswith(f"{name}_")]
-        suffixes = ", ".join(s for s, (k, _) in COLUMN_SUFFIXES.items() if k == kind)
         if near:
             raise DataError(
                 f"{where}: column {near[0]}: unknown unit for {name!r}; name the column with a "
@@ -188,6 +236,12 @@ def quantity_column(
             f"columns present: {', '.join(map(str, df.columns))}; map one with the layer's "
             f"columns: and units: keys"
         )
+    if name in df.columns and name not in candidates:
+        raise DataError(
+            f"{where}: columns {name} (no unit) and {', '.join(candidates)} could both be "
+            f"{name!r}; choose one with the layer's columns: {{{name}: <column>}} (and give "
+            f"a column without a unit suffix its unit with units: {{{name}: <unit>}})"
+        )
     if len(candidates) > 1:
         # the column that is the name itself, or the name and a unit suffix, is the one
         # meant; longer names (demand_2024_winter_bcm_y for demand_2024) are other columns
@@ -197,22 +251,80 @@ def quantity_column(
         if len(exact) != 1:
             raise DataError(
                 f"{where}: several columns match {name!r}: {', '.join(candidates)}; "
-                "name one of them in the case file"
+                f"choose one with the layer's columns: {{{name}: <column>}}"
             )
         candidates = exact
-    column = str(candidates[0])
+    return str(candidates[0])
+
+
+def _file_column(df: pd.DataFrame, column: str) -> str:
+    """A column's name in the file (before the case's ``columns:`` and ``units:``)."""
+    return str(df.attrs.get(FILE_COLUMNS_ATTR, {}).get(column, column))
+
+
+def resolved_columns(
+    raw: pd.DataFrame, layer: str, chosen: dict[str, tuple[str, str]]
+) -> list[dict[str, str]]:
+    """One row per quantity read from a layer: the file's column, its unit, how it was
+    chosen, and the other columns that could have been it (``chosen``: quantity → (column,
+    kind))."""
+    mapped = raw.attrs.get(MAPPED_ATTR, {})
+    declared = raw.attrs.get(DECLARED_ATTR, {})
+    rows = []
+    for name, (column, kind) in chosen.items():
+        file_column = _file_column(raw, column)
+        unit = (column_unit(column) or ("", ""))[1]
+        if name in declared:
+            how = f"units: {{{name}: {declared[name]}}}"
+            if file_column != name:
+                how = f"columns: {{{name}: {file_column}}}, " + how
+        elif name in mapped:
+            how = f"columns: {{{name}: {file_column}}}"
+        else:
+            how = "by its name"
+        # the same quantity in another unit (per-period and other variants are not rivals)
+        others = [
+            _file_column(raw, c)
+            for c in _quantity_columns(raw, name, kind)
+            if c != column and (c == name or _without_suffix(c) == name)
+        ]
+        rows.append(
+            {
+                "layer": layer,
+                "quantity": name,
+                "column": file_column,
+                "unit": unit,
+                "how": how,
+                "not_used": ", ".join(others),
+            }
+        )
+    return rows
+
+
+def quantity_column(
+    df: pd.DataFrame,
+    name: str,
+    kind: str,
+    conv: Conversions,
+    where: str,
+    ids: pd.Series | None = None,
+) -> tuple[str, np.ndarray]:
+    """Find the column for quantity ``name`` (:func:`find_quantity_column`) and return its
+    name and values in internal units (NaN where empty); with ``ids``, values must be ≥ 0."""
+    column = find_quantity_column(df, name, kind, where)
     col_kind, unit = column_unit(column) or ("", "")
     factor = parse_quantity(f"1 {unit}", kind if col_kind != "power" else "power").to_internal(conv)
     values = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
     bad = df[column].notna().to_numpy() & np.isnan(values)
+    shown = _file_column(df, column)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         fid = ids.iloc[row] if ids is not None else f"#{row}"
         raise DataError(
-            f"{where}: feature {fid}: column {column}: not a number: {df[column].iloc[row]!r}"
+            f"{where}: feature {fid}: column {shown}: not a number: {df[column].iloc[row]!r}"
         )
     if ids is not None:
-        _non_negative(values, ids, column, where)
+        _non_negative(values, ids, shown, where)
     return column, values * factor
 
 
@@ -278,7 +390,7 @@ DIAMETER_RULE_EXPONENT = 2.5
 
 
 def capacity_from_diameter_bcm_y(diameter_mm: np.ndarray) -> np.ndarray:
-    """Rule-of-thumb design capacity of a high-pressure line from its diameter.
+    """Rule-of-thumb design capacity of one string of a high-pressure line from its diameter.
 
     ``32 bcm/y × (d / 1420 mm)^2.5``: flow at a fixed pressure drop per km grows with the
     diameter to the power 2.5–2.67 (Weymouth/Panhandle), anchored at the 1,420 mm, 7.5 MPa
@@ -317,26 +429,29 @@ def standardise_pipelines(
             "others with the layer's values: {status: {...}})"
         )
     column, capacity = quantity_column(raw, cfg.capacity_column, "gas_flow", conv, where, ids)
+    chosen = {cfg.capacity_column: (column, "gas_flow")}
     line_id = _text_column(raw, "line_id", ids)
     system = _text_column(raw, "system", line_id)
-    diameter = (
-        quantity_column(raw, "diameter", "length", conv, where, ids)[1] * 1e6
-        if _quantity_columns(raw, "diameter", "length")
-        else np.full(len(raw), np.nan)
-    )
-    capacity, source_rule = _fill_capacity(capacity, system, diameter, cfg, conv)
+    diameter = np.full(len(raw), np.nan)
+    if _optional_given(raw, "diameter", "length"):
+        d_column, diameter_km = quantity_column(raw, "diameter", "length", conv, where, ids)
+        diameter = diameter_km * 1e6
+        chosen["diameter"] = (d_column, "length")
+    strings = _strings(raw, ids, where)
+    capacity, source_rule = _fill_capacity(capacity, system, diameter, strings, cfg, conv)
     # lines the case does not select (e.g. proposed ones) may lack a capacity
     missing = np.isnan(capacity) & status.isin(cfg.statuses).to_numpy()
     if missing.any():
         i = int(np.flatnonzero(missing)[0])
         raise DataError(
-            f"{where}: feature {ids.iloc[i]}: column {column}: capacity missing "
+            f"{where}: feature {ids.iloc[i]}: column {_file_column(raw, column)}: capacity missing "
             f"({int(missing.sum())} feature(s) in all); fill it, give a diameter_mm, or set "
             "network.default_capacity in the case"
         )
     reverse = np.full(len(raw), np.nan)
-    if _quantity_columns(raw, "reverse_capacity", "gas_flow"):
-        reverse = quantity_column(raw, "reverse_capacity", "gas_flow", conv, where, ids)[1]
+    if _optional_given(raw, "reverse_capacity", "gas_flow"):
+        r_column, reverse = quantity_column(raw, "reverse_capacity", "gas_flow", conv, where, ids)
+        chosen["reverse_capacity"] = (r_column, "gas_flow")
     if "direction" in raw.columns:
         direction = raw["direction"].fillna("").astype(str).str.strip().str.lower()
         bad = ~direction.isin(["", "forward", "both"])
@@ -349,6 +464,7 @@ def standardise_pipelines(
     else:
         direction = pd.Series([""] * len(raw), index=raw.index)
     per_period = period_quantities(raw, cfg.capacity_column, "gas_flow", conv, where, ids, periods)
+    chosen.update(_period_columns(raw, cfg.capacity_column, "gas_flow", where, per_period))
     default_dir = "forward" if cfg.direction == "as_drawn" else "both"
     ends = {
         c: (raw[c].astype(object).where(raw[c].notna(), None).to_numpy() if c in raw else None)
@@ -367,6 +483,7 @@ def standardise_pipelines(
             "line_id": line_id.to_numpy(),
             "system": system.to_numpy(),
             "diameter_mm": diameter,
+            "strings": strings,
             "from_node": ends["from_node"] if ends["from_node"] is not None else None,
             "to_node": ends["to_node"] if ends["to_node"] is not None else None,
             **{f"capacity_{p}_mw": v for p, v in per_period.items()},
@@ -374,7 +491,40 @@ def standardise_pipelines(
         geometry=raw.geometry.to_numpy(),
         crs="EPSG:4326",
     )
+    out.attrs[RESOLVED_ATTR] = resolved_columns(raw, "pipelines", chosen)
     return out
+
+
+def _period_columns(
+    raw: pd.DataFrame, name: str, kind: str, where: str, per_period: dict[str, np.ndarray]
+) -> dict[str, tuple[str, str]]:
+    """The column read for each period of quantity ``name`` (for the columns report)."""
+    return {
+        f"{name}_{p}": (find_quantity_column(raw, f"{name}_{p}", kind, where), kind)
+        for p in per_period
+    }
+
+
+def _optional_given(raw: pd.DataFrame, name: str, kind: str) -> bool:
+    """Whether an optional quantity is given: chosen by the case, or found by its name."""
+    return name in raw.attrs.get(MAPPED_ATTR, {}) or bool(_quantity_columns(raw, name, kind))
+
+
+def _strings(raw: pd.DataFrame, ids: pd.Series, where: str) -> np.ndarray:
+    """The number of parallel strings of each line (NaN where not given)."""
+    if "strings" not in raw.columns:
+        return np.full(len(raw), np.nan)
+    values = pd.to_numeric(raw["strings"], errors="coerce").to_numpy(dtype=float)
+    bad = (raw["strings"].notna().to_numpy() & np.isnan(values)) | (values < 1)
+    bad |= np.isfinite(values) & (values != np.round(values))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"{where}: feature {ids.iloc[i]}: column {_file_column(raw, 'strings')}: "
+            f"{raw['strings'].iloc[i]!r} is not a number of strings (a whole number ≥ 1, or "
+            "empty for one)"
+        )
+    return values
 
 
 def _text_column(raw: pd.DataFrame, column: str, default: pd.Series) -> pd.Series:
@@ -390,10 +540,14 @@ def _fill_capacity(
     capacity: np.ndarray,
     system: pd.Series,
     diameter_mm: np.ndarray,
+    strings: np.ndarray,
     cfg: NetworkConfig,
     conv: Conversions,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Fill missing capacities by the configured rules, in order; return values and rules."""
+    """Fill missing capacities by the configured rules, in order; return values and rules.
+
+    The diameter rule gives one string's capacity: a line of ``strings`` parallel strings
+    (one where not given) gets that many times it."""
     capacity = capacity.copy()
     rule = np.where(np.isnan(capacity), "", "data").astype(object)
     for name in cfg.fill_capacity:
@@ -404,9 +558,12 @@ def _fill_capacity(
             known = pd.Series(capacity).groupby(system.to_numpy()).median()
             fill = system.map(known).to_numpy(dtype=float)
         elif name == "diameter":
-            fill = capacity_from_diameter_bcm_y(diameter_mm) * parse_quantity(
-                "1 bcm/y", "gas_flow"
-            ).to_internal(conv)
+            n_strings = np.where(np.isnan(strings), 1.0, strings)
+            fill = (
+                n_strings
+                * capacity_from_diameter_bcm_y(diameter_mm)
+                * parse_quantity("1 bcm/y", "gas_flow").to_internal(conv)
+            )
         else:
             if cfg.default_capacity is None:
                 continue
@@ -421,21 +578,19 @@ def select_pipelines(pipelines: gpd.GeoDataFrame, cfg: NetworkConfig) -> gpd.Geo
     return pipelines[pipelines["status"].isin(cfg.statuses)].reset_index(drop=True)
 
 
-def status_removals(pipelines: gpd.GeoDataFrame, cfg: NetworkConfig) -> pd.DataFrame:
-    """One row per pipeline feature left out by ``network.statuses``."""
+def status_removals(pipelines: gpd.GeoDataFrame, cfg: NetworkConfig) -> list[dict[str, object]]:
+    """One removal per pipeline feature left out by ``network.statuses``."""
     out = pipelines[~pipelines["status"].isin(cfg.statuses)]
-    return removals_frame(
-        [
-            {
-                "layer": "pipelines",
-                "what": "pipeline",
-                "id": pid,
-                "reason": f"status {st} is not in network.statuses",
-                "length_km": float("nan"),
-            }
-            for pid, st in zip(out["pipeline_id"], out["status"], strict=True)
-        ]
-    )
+    return [
+        {
+            "layer": "pipelines",
+            "what": "pipeline",
+            "id": pid,
+            "reason": f"status {st} is not in network.statuses",
+            "length_km": geo.line_length_km(geom),
+        }
+        for pid, st, geom in zip(out["pipeline_id"], out["status"], out.geometry, strict=True)
+    ]
 
 
 def _names(raw: pd.DataFrame, ids: pd.Series) -> np.ndarray:
@@ -445,12 +600,21 @@ def _names(raw: pd.DataFrame, ids: pd.Series) -> np.ndarray:
 
 
 def _optional_quantity(
-    raw: pd.DataFrame, name: str, kind: str, conv: Conversions, where: str, ids: pd.Series
+    raw: pd.DataFrame,
+    name: str,
+    kind: str,
+    conv: Conversions,
+    where: str,
+    ids: pd.Series,
+    chosen: dict[str, tuple[str, str]],
 ) -> np.ndarray:
+    """Quantity ``name`` (0 where empty, and everywhere without a column); the column read
+    is added to ``chosen``."""
     has = [c for c in raw.columns if c == name or str(c).startswith(f"{name}_")]
-    if not has:
+    if not has and name not in raw.attrs.get(MAPPED_ATTR, {}):
         return np.zeros(len(raw))
-    _column, values = quantity_column(raw, name, kind, conv, where, ids)
+    column, values = quantity_column(raw, name, kind, conv, where, ids)
+    chosen[name] = (column, kind)
     return np.nan_to_num(values, nan=0.0)
 
 
@@ -477,11 +641,16 @@ def standardise_nodes(
             f"{where}: feature {ids.iloc[i]}: column kind: unknown kind {raw['kind'].iloc[i]!r}; "
             f"allowed: {', '.join(NODE_KINDS)}"
         )
-    supply = _optional_quantity(raw, cfg.supply_column, "gas_flow", conv, where, ids)
-    demand = _optional_quantity(raw, cfg.demand_column, "gas_flow", conv, where, ids)
+    chosen: dict[str, tuple[str, str]] = {}
+    supply = _optional_quantity(raw, cfg.supply_column, "gas_flow", conv, where, ids, chosen)
+    mix = dict(cfg.demand_mix or {cfg.demand_column: 1.0})
+    demand = np.zeros(len(raw))
+    for column, weight in mix.items():
+        demand = demand + weight * _demand_column(raw, column, cfg, conv, where, ids, chosen)
     price = np.full(len(raw), np.nan)
     if cfg.gas_price_column is not None:
-        _col, price = quantity_column(raw, cfg.gas_price_column, "gas_price", conv, where, ids)
+        p_col, price = quantity_column(raw, cfg.gas_price_column, "gas_price", conv, where, ids)
+        chosen[cfg.gas_price_column] = (p_col, "gas_price")
     columns = {
         "node_id": ids.to_numpy(),
         "name": _names(raw, ids),
@@ -490,10 +659,62 @@ def standardise_nodes(
         "demand_mw": demand,
         "gas_price_usd_per_mwh": price,
     }
-    for role, column in (("supply", cfg.supply_column), ("demand", cfg.demand_column)):
-        values = period_quantities(raw, column, "gas_flow", conv, where, ids, periods)
-        columns.update({f"{role}_{p}_mw": v for p, v in values.items()})
-    return gpd.GeoDataFrame(columns, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
+    supply_periods = period_quantities(
+        raw, cfg.supply_column, "gas_flow", conv, where, ids, periods
+    )
+    columns.update({f"supply_{p}_mw": v for p, v in supply_periods.items()})
+    chosen.update(_period_columns(raw, cfg.supply_column, "gas_flow", where, supply_periods))
+    columns.update(_mixed_period_demand(raw, mix, conv, where, ids, periods, chosen))
+    out = gpd.GeoDataFrame(columns, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
+    out.attrs[RESOLVED_ATTR] = resolved_columns(raw, "nodes", chosen)
+    return out
+
+
+def _demand_column(
+    raw: pd.DataFrame,
+    column: str,
+    cfg: NetworkConfig,
+    conv: Conversions,
+    where: str,
+    ids: pd.Series,
+    chosen: dict[str, tuple[str, str]],
+) -> np.ndarray:
+    """Committed demand from ``column``: optional (0 without it), except a column that
+    ``network.demand_mix`` names, which must be there."""
+    if not cfg.demand_mix:
+        return _optional_quantity(raw, column, "gas_flow", conv, where, ids, chosen)
+    found, values = quantity_column(raw, column, "gas_flow", conv, where, ids)
+    chosen[column] = (found, "gas_flow")
+    return np.nan_to_num(values, nan=0.0)
+
+
+def _mixed_period_demand(
+    raw: pd.DataFrame,
+    mix: dict[str, float],
+    conv: Conversions,
+    where: str,
+    ids: pd.Series,
+    periods: tuple[str, ...],
+    chosen: dict[str, tuple[str, str]],
+) -> dict[str, np.ndarray]:
+    """Per-period committed demand Σ_c w[c]·demand_c[p] over the columns of the mix (one
+    column of weight 1 without ``network.demand_mix``); a column without per-period values
+    counts with its annual value in every period. Empty when no column has any."""
+    per_column = {c: period_quantities(raw, c, "gas_flow", conv, where, ids, periods) for c in mix}
+    if not any(per_column.values()):
+        return {}
+    out: dict[str, np.ndarray] = {}
+    for p in periods:
+        total = np.zeros(len(raw))
+        for column, weight in mix.items():
+            values = per_column[column].get(p)
+            if values is None:
+                values = quantity_column(raw, column, "gas_flow", conv, where, ids)[1]
+            total = total + weight * np.nan_to_num(values, nan=0.0)
+        out[f"demand_{p}_mw"] = total
+    for column, found in per_column.items():
+        chosen.update(_period_columns(raw, column, "gas_flow", where, found))
+    return out
 
 
 def standardise_stranded(
@@ -521,7 +742,7 @@ def standardise_stranded(
     price = np.full(len(raw), np.nan)
     if _has_quantity(raw, "gas_price"):
         _col, price = quantity_column(raw, "gas_price", "gas_price", conv, where, ids)
-    gathering = _optional_quantity(raw, "gathering_cost", "gas_price", conv, where, ids)
+    gathering = _optional_quantity(raw, "gathering_cost", "gas_price", conv, where, ids, {})
     kind = (
         raw["kind"].fillna("stranded").astype(str).to_numpy()
         if "kind" in raw.columns
@@ -564,14 +785,19 @@ def standardise_grid(
     ids = _ids(raw, "grid_id", where)
     _check_geometry(raw, ids, {"Point"}, where)
     spare_col, spare = quantity_column(raw, "spare", "power", conv, where, ids)
+    chosen = {"spare": (spare_col, "power")}
     if np.isnan(spare).any():
         i = int(np.flatnonzero(np.isnan(spare))[0])
         raise DataError(
-            f"{where}: feature {ids.iloc[i]}: column {spare_col}: missing spare capacity"
+            f"{where}: feature {ids.iloc[i]}: column {_file_column(raw, spare_col)}: missing "
+            "spare capacity"
         )
     price = np.full(len(raw), np.nan)
-    if any(str(c).startswith("energy_price_") for c in raw.columns):
-        _col, price = quantity_column(raw, "energy_price", "energy_price", conv, where, ids)
+    if any(str(c).startswith("energy_price_") for c in raw.columns) or "energy_price" in (
+        raw.attrs.get(MAPPED_ATTR, {})
+    ):
+        e_col, price = quantity_column(raw, "energy_price", "energy_price", conv, where, ids)
+        chosen["energy_price"] = (e_col, "energy_price")
     voltage = (
         pd.to_numeric(raw["voltage_kv"], errors="coerce").to_numpy(dtype=float)
         if "voltage_kv" in raw.columns
@@ -584,7 +810,11 @@ def standardise_grid(
         "spare_mw": spare,
         "energy_price_usd_per_mwh": price,
     }
-    for p, values in period_quantities(raw, "spare", "power", conv, where, ids, periods).items():
+    if "zone" in raw.columns:  # the power-system zone: a region for siting alternatives
+        columns["zone"] = raw["zone"].astype(object).to_numpy()
+    spare_periods = period_quantities(raw, "spare", "power", conv, where, ids, periods)
+    chosen.update(_period_columns(raw, "spare", "power", where, spare_periods))
+    for p, values in spare_periods.items():
         if np.isnan(values).any():
             i = int(np.flatnonzero(np.isnan(values))[0])
             raise DataError(
@@ -592,13 +822,16 @@ def standardise_grid(
                 f"period {p}"
             )
         columns[f"spare_{p}_mw"] = values
-    if _quantity_columns(raw, "capacity_price", "money_per_power_year"):
-        _col, cap_price = quantity_column(
+    if _optional_given(raw, "capacity_price", "money_per_power_year"):
+        c_col, cap_price = quantity_column(
             raw, "capacity_price", "money_per_power_year", conv, where, ids
         )
         columns["capacity_price_musd_per_mw_y"] = cap_price
+        chosen["capacity_price"] = (c_col, "money_per_power_year")
     columns.update(_grid_fuel(raw, ids, where))
-    return gpd.GeoDataFrame(columns, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
+    grid = gpd.GeoDataFrame(columns, geometry=raw.geometry.to_numpy(), crs="EPSG:4326")
+    grid.attrs[RESOLVED_ATTR] = resolved_columns(raw, "grid", chosen)
+    return grid
 
 
 def _grid_fuel(raw: pd.DataFrame, ids: pd.Series, where: str) -> dict[str, np.ndarray]:
@@ -666,7 +899,7 @@ def _grid_fuel(raw: pd.DataFrame, ids: pd.Series, where: str) -> dict[str, np.nd
         if "gas_node" in raw.columns
         else np.full(len(raw), None, dtype=object)
     )
-    out["gas_node"] = np.where(gas, node, None)
+    out["gas_node"] = np.where(gas, node, np.array(None, dtype=object))
     return out
 
 

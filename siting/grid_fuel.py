@@ -85,7 +85,7 @@ def _gas_feeds(layer: pd.DataFrame, graph: nx.Graph, case: Case, source: str) ->
     nearest, dist = (
         geo.nearest(glon, glat, lon, lat) if len(node_ids) else (np.zeros(0, int), np.zeros(0))
     )
-    for i in np.flatnonzero(gas):
+    for i in np.flatnonzero(gas).tolist():
         gid = layer.index[i]
         if given[i] is not None and given[i] == given[i]:
             node = str(given[i])

@@ -21,14 +21,20 @@ from siting.collector import paused
 from siting.config import ANNUAL_PERIOD, Case, CostsConfig, FormulationConfig
 from siting.errors import DataError
 from siting.geodata import GeoData
+from siting.notes import progress
 from siting.prices import price_factor
 from siting.technologies import TECH_COLUMNS, technology_table
-from siting.units import HOURS_PER_YEAR, bcm_per_year_to_mw
+from siting.units import (
+    HOURS_PER_YEAR,
+    Conversions,
+    bcm_per_year_to_mw,
+    currency_of,
+)
 
 if TYPE_CHECKING:
     from siting.candidates import Candidates
 
-Objective = Literal["min_cost", "max_profit", "max_gas_use", "pareto"]
+Objective = Literal["min_cost", "max_profit", "max_gas_use", "pareto", "max_cover", "min_cover"]
 
 #: metrics a Pareto front can pair: (direction, unit). Remoteness is the IT-weighted distance
 #: to the nearest town, Σ_s town_km[s]·IT[s].
@@ -43,6 +49,10 @@ MUSD_Y_PER_USD_PER_MWH = HOURS_PER_YEAR / 1e6
 #: max_gas_use with a cost ceiling: MW of gas one MW of IT is worth in the tie-break (more
 #: IT before lower cost among plans that burn the same gas)
 GAS_USE_IT_WEIGHT = 1e-3
+
+
+#: the covering objectives (maximal covering, location set covering)
+COVER_OBJECTIVES = ("max_cover", "min_cover")
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,17 @@ class Params:
     # with a transport tariff: the least transport cost of the committed demand alone in
     # each period, in period order (MUSD/y; empty: none), see siting.solver.baseline
     transport_baseline_musd_y: tuple[float, ...] = ()
+    #: the currencies the case writes generation capex and the grid price in, and their
+    #: units per USD: break-even capex and grid prices are also stated in them
+    capex_currency: str = "USD"
+    capex_per_usd: float = 1.0
+    price_currency: str = "USD"
+    price_per_usd: float = 1.0
+    # facility location: sites that must stay open, and whether they serve their whole
+    # capacity; the covering objectives read each hub's ``cover_weight`` (see
+    # siting.solver.model.coverage)
+    predefined_sites: tuple[str, ...] = ()
+    fill_predefined: bool = False
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -106,6 +127,7 @@ class Params:
             "pareto_weights",
             "pareto_bounds",
             "transport_baseline_musd_y",
+            "predefined_sites",
         ):
             if values.get(key) is not None:
                 values[key] = tuple(values[key])
@@ -204,7 +226,7 @@ class ModelInputs:
     grid_periods: pd.DataFrame = field(default_factory=lambda: _long_default("grid_nodes"))
     site_periods: pd.DataFrame = field(default_factory=lambda: _long_default("sites"))
 
-    def with_params(self, **changes: object) -> ModelInputs:
+    def with_params(self, **changes: Any) -> ModelInputs:
         return replace(self, params=replace(self.params, **changes))
 
     @property
@@ -280,7 +302,8 @@ class ModelInputs:
 
     def period_view(self, period: object) -> ModelInputs:
         """The inputs of one period as an annual model (its values in the annual columns)."""
-        changes: dict[str, pd.DataFrame] = {}
+        # tables by field name; typed Any as replace() checks ** against every field's type
+        changes: dict[str, Any] = {}
         for table, (attr, _id, columns) in PERIOD_VALUES.items():
             frame = getattr(self, table).copy()
             for column in columns:
@@ -349,6 +372,18 @@ class ModelInputs:
             raise DataError(f"min_sites ({p.min_sites}) is larger than max_sites ({p.max_sites})")
         if not _known(self.cliques["site_id"], self.sites.index).all():
             raise DataError("cliques: a site_id is not a site")
+        unknown = [s for s in p.predefined_sites if s not in self.sites.index]
+        if unknown:
+            raise DataError(f"predefined site {unknown[0]!r} is not a candidate site")
+        if p.objective in COVER_OBJECTIVES:
+            if p.energy_system:
+                raise DataError(f"{p.objective} is a facility-location objective: no energy system")
+            weight = self.hubs.get("cover_weight")
+            if weight is None:
+                raise DataError(f"{p.objective} needs a cover_weight column in the hub table")
+            bad_w = ~np.isfinite(weight.to_numpy(float)) | (weight.to_numpy(float) < 0)
+            if bad_w.any():
+                raise DataError(f"hub {self.hubs.index[bad_w][0]}: cover_weight must be ≥ 0")
         self._validate_v2()
         return self
 
@@ -412,7 +447,7 @@ class ModelInputs:
 def _known(values: pd.Series, index: pd.Index) -> np.ndarray:
     """Whether each value is in ``index`` (a lookup in the index's hash table)."""
     if index.is_unique:
-        return np.asarray(index.get_indexer(values) >= 0)
+        return np.asarray(index.get_indexer(pd.Index(values)) >= 0)
     return values.isin(index).to_numpy()
 
 
@@ -476,7 +511,8 @@ def with_v2_tables(inputs: ModelInputs, graph: nx.Graph, data: GeoData, case: Ca
     from siting import periods as per
     from siting.grid_fuel import grid_v2_table
 
-    changes: dict[str, pd.DataFrame] = {}
+    # tables by field name; typed Any as replace() checks ** against every field's type
+    changes: dict[str, Any] = {}
     extra = grid_v2_table(inputs.grid_nodes.index, data, graph, case)
     if len(extra.columns):
         changes["grid_nodes"] = inputs.grid_nodes.join(extra)
@@ -525,7 +561,30 @@ def params_from_case(case: Case) -> Params:
             if obj.gas_use_it_weight is not None
             else (GAS_USE_IT_WEIGHT if obj.ceiling_usd_per_mwh is not None else 0.0)
         ),
+        capex_currency=(capex_cur := capex_currency(case)),
+        capex_per_usd=currency_per_usd(capex_cur, conv),
+        price_currency=(price_cur := currency_of(case.costs.grid_price.unit)),
+        price_per_usd=currency_per_usd(price_cur, conv),
     )
+
+
+def capex_currency(case: Case) -> str:
+    """The currency the case writes on-site generation capex in: the most frequent one of
+    the menu's capex (or ``costs.generation_capex`` without a menu); USD on a tie."""
+    menu = case.technology.menu
+    units = [t.capex.unit for t in menu.values()] if menu else [case.costs.generation_capex.unit]
+    counts: dict[str, int] = {}
+    for unit in units:
+        cur = currency_of(unit)
+        counts[cur] = counts.get(cur, 0) + 1
+    best = max(counts.values())
+    tied = sorted(c for c, n in counts.items() if n == best)
+    return "USD" if "USD" in tied else tied[0]
+
+
+def currency_per_usd(currency: str, conv: Conversions) -> float:
+    """Units of ``currency`` per USD at the case's exchange rates."""
+    return {"USD": 1.0, "RUB": conv.rub_per_usd, "EUR": conv.eur_per_usd}[currency]
 
 
 def _nodes_table(graph: nx.Graph) -> pd.DataFrame:
@@ -596,6 +655,7 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
     fiber_km = candidates["fiber_km"].to_numpy(float)
     grid_km = candidates["grid_km"].to_numpy(float)
     has_grid = np.isfinite(grid_km) & candidates["grid_id"].notna().to_numpy()
+    no_grid = np.array(None, dtype=object)
     site_capex = costs.site_capex.to_internal(conv)
     fiber_capex = costs.fiber_capex.to_internal(conv) * np.where(
         cold, costs.fiber_cold_multiplier, 1.0
@@ -623,7 +683,7 @@ def site_table(candidates: pd.DataFrame, case: Case) -> pd.DataFrame:
             "it_cost_musd_per_mw_y": (crf["facility"] + costs.om_fraction) * facility * m,
             "gen_cost_musd_per_mw_y": (crf["generation"] + costs.om_fraction) * generation * m,
             "gas_price_factor": candidates["gas_price_factor"].to_numpy(float),
-            "grid_id": np.where(has_grid, candidates["grid_id"].to_numpy(dtype=object), None),
+            "grid_id": np.where(has_grid, candidates["grid_id"].to_numpy(dtype=object), no_grid),
             "grid_link_cost_musd_y": crf["grid"] * grid_link_capex,
             "open_capex_musd": site_capex * m + fiber_capex * fiber_km,
             "it_capex_musd_per_mw": facility * m,
@@ -702,7 +762,10 @@ def spacing_cliques(sites: pd.DataFrame, min_spacing_km: float | None) -> pd.Dat
     nbrs, fewer_first = graph.neighbours, graph.negative_degree.__getitem__
     member_of: list[set[int]] = [set() for _ in range(len(sites))]
     cliques: list[list[int]] = []
-    for a, b in zip(graph.lead, graph.follow, strict=True):
+    advance = progress(f"spacing cliques of {len(sites):,} sites", len(graph.lead))
+    for k, (a, b) in enumerate(zip(graph.lead, graph.follow, strict=True)):
+        if k % 4096 == 0:
+            advance(k)
         if not member_of[a].isdisjoint(member_of[b]):
             continue
         clique = [a, b]

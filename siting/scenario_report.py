@@ -255,7 +255,7 @@ def installed_mw(solution: Solution, tech: str) -> float:
     column = f"units_{tech}"
     if tech not in techs.index or column not in solution.sites.columns:
         return 0.0
-    return float((solution.sites[column] * float(techs.at[tech, "unit_mw"])).sum())
+    return float((solution.sites[column] * float(techs["unit_mw"][tech])).sum())
 
 
 def _absorb_line(s: Solution, b: Solution) -> Why:
@@ -298,8 +298,8 @@ def _cap_line(tech: str, s: Solution, b: Solution) -> Why:
     """A national cap binds when the base plan installs more than it allows; the line also
     says whether this plan is at the cap (less than one unit left)."""
     techs = s.technologies
-    cap = float(techs.at[tech, "national_cap_mw"])
-    unit = float(techs.at[tech, "unit_mw"])
+    cap = float(techs["national_cap_mw"][tech])
+    unit = float(techs["unit_mw"][tech])
     built, before = installed_mw(s, tech), installed_mw(b, tech)
     binds = before > cap + 1e-6
     at_cap = cap - built < unit - 1e-6

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from siting.breakeven import breakeven_table
 from siting.inputs import (
+    COVER_OBJECTIVES,
     MUSD_Y_PER_USD_PER_MWH,
     PARETO_METRICS,
     ModelInputs,
@@ -36,6 +38,10 @@ _SITE_INPUTS = (
     "gen_capex_musd_per_mw",
     "grid_link_capex_musd",
 )
+#: relative tolerance (of the limit, and at least of 1) for calling a limit binding: a
+#: pipeline full, a field at capacity, a grid node's spare capacity used up. The console,
+#: summary.json, the report and the checker all count with it.
+BINDING_TOL = 1e-6
 SITE_COST_TERMS = (
     "cost_open_musd_y",
     "cost_it_musd_y",
@@ -73,6 +79,9 @@ class Solution:
     arc_periods: pd.DataFrame = field(default_factory=pd.DataFrame)
     node_periods: pd.DataFrame = field(default_factory=pd.DataFrame)
     grid_periods: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the generation capex and grid price at which each chosen site's (and the best
+    #: unchosen ones') other power option would cost the same (``siting.breakeven``)
+    breakeven: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def chosen(self) -> pd.DataFrame:
@@ -105,7 +114,7 @@ def assemble_solution(
     it_mw = col["module_mw"] * d["modules"]
     grid_factor = base["grid_id"].map(inputs.grid_nodes["price_factor"]).to_numpy(float)
     serve_cost = served * inputs.serve["cost_musd_per_mw_y"].to_numpy(float)
-    site_of_pair = base.index.get_indexer(inputs.serve["site_id"])
+    site_of_pair = base.index.get_indexer(pd.Index(inputs.serve["site_id"]))
     costs = {
         "cost_open_musd_y": col["open_cost_musd_y"] * d["open"],
         "cost_it_musd_y": col["it_cost_musd_per_mw_y"] * it_mw,
@@ -152,21 +161,31 @@ def assemble_solution(
     )
     nodes = inputs.nodes.assign(
         supply_mw=supply,
-        burn_mw=_sum_at(inputs.nodes.index.get_indexer(base["node_id"]), d["gas_mw"], len(supply)),
+        burn_mw=_sum_at(
+            inputs.nodes.index.get_indexer(pd.Index(base["node_id"])), d["gas_mw"], len(supply)
+        ),
         supply_bcm_y=supply / p.mw_per_bcm_y,
         demand_bcm_y=inputs.nodes["demand_mw"] / p.mw_per_bcm_y,
     )
     grid = inputs.grid_nodes
-    used = _sum_at(grid.index.get_indexer(base["grid_id"]), d["grid_mw"], len(grid))
+    used = _sum_at(grid.index.get_indexer(pd.Index(base["grid_id"])), d["grid_mw"], len(grid))
     spare = grid["spare_mw"].to_numpy(float)
     grid_nodes = grid.assign(
         used_mw=used,
         utilisation=np.divide(used, spare, out=np.zeros_like(used), where=spare > 0),
     )
     hubs = inputs.hubs.assign(
-        served_mw=_sum_at(inputs.hubs.index.get_indexer(serve["hub_id"]), served, len(inputs.hubs)),
+        served_mw=_sum_at(
+            inputs.hubs.index.get_indexer(pd.Index(serve["hub_id"])), served, len(inputs.hubs)
+        ),
         required_mw=inputs.hubs["demand_mw"] + inputs.hubs["share_of_it"] * float(it_mw.sum()),
     )
+    if p.objective in COVER_OBJECTIVES:
+        pair_open = d["open"][site_of_pair] > 0.5
+        reach = _sum_at(
+            inputs.hubs.index.get_indexer(pd.Index(serve["hub_id"])), pair_open, len(hubs)
+        )
+        hubs = hubs.assign(open_within_radius=reach.astype(int), covered=(reach > 0).astype(int))
 
     solution = Solution(
         sites=sites,
@@ -179,7 +198,12 @@ def assemble_solution(
         params=p,
         report=report,
     )
-    return replace(solution, totals=compute_totals(solution))
+    return finished(solution)
+
+
+def finished(solution: Solution) -> Solution:
+    """The plan with its totals and its break-even table."""
+    return replace(solution, totals=compute_totals(solution), breakeven=breakeven_table(solution))
 
 
 def _sum_at(positions: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
@@ -294,6 +318,11 @@ def compute_totals(s: Solution) -> dict[str, float]:
         totals["remoteness_km"] = remoteness / it if it > 0 else float("nan")
     for term in s.cost_terms:
         totals[term] = float(sites[term].sum())
+    if p.objective in COVER_OBJECTIVES:
+        totals.update(cover_totals(s))
+        totals["objective"] = (
+            totals["covered_weight"] if p.objective == "max_cover" else totals["sites_open"]
+        )
     totals.update(binding_counts(s))
     totals.update(surplus_totals(s, surplus_table(s)))
     if s.is_v2:
@@ -318,6 +347,20 @@ def surplus_totals(s: Solution, table: pd.DataFrame) -> dict[str, float]:
     out["stranded_supply_bcm_y"] = float((w * bcm["stranded_supply_mw"]).sum())
     out["gas_stranded_bcm_y"] = float((w * bcm["stranded_gas_mw"]).sum())
     return out
+
+
+def cover_totals(s: Solution) -> dict[str, float]:
+    """A covering plan's hubs covered: their number, share and weight."""
+    covered = s.hubs["covered"].to_numpy(float)
+    weight = s.hubs["cover_weight"].to_numpy(float)
+    n = len(covered)
+    return {
+        "hubs_covered": int(covered.sum()),
+        "hubs_uncovered": int(n - covered.sum()),
+        "covered_share": float(covered.sum() / n) if n else float("nan"),
+        "covered_weight": float(weight @ covered),
+        "cover_weight_total": float(weight.sum()),
+    }
 
 
 def v2_totals(s: Solution) -> dict[str, float]:
@@ -347,32 +390,52 @@ def v2_totals(s: Solution) -> dict[str, float]:
     return out
 
 
-#: the share of a limit at which a pipeline, field or grid node counts as used up
-BINDING_SHARE = 0.999
+def at_limit(value: object, limit: object) -> np.ndarray:
+    """Where a quantity has reached its positive limit, to :data:`BINDING_TOL`."""
+    value, limit = np.asarray(value, float), np.asarray(limit, float)
+    return (limit > 0) & (value >= limit - BINDING_TOL * np.maximum(1.0, np.abs(limit)))
 
 
-def binding_counts(s: Solution, share: float = BINDING_SHARE) -> dict[str, int]:
-    """How many pipelines, fields and grid nodes the plan uses to (nearly) their limit (in
-    some period)."""
+def limits_reached(s: Solution) -> dict[str, pd.Series]:
+    """Per pipeline arc, node and grid node: whether the plan uses it to its limit (in some
+    period, for a v2 plan), to :data:`BINDING_TOL`. The binding counts of the totals and
+    the report's binding constraints both read this."""
     if s.is_v2:
-        np_ = s.node_periods
-        at_cap = (np_["supply_max_mw"] > 0) & (np_["supply_mw"] >= share * np_["supply_max_mw"])
+        ap, np_, gp = s.arc_periods, s.node_periods, s.grid_periods
         return {
-            "arcs_full": int((s.arcs["utilisation"] >= share).sum()),
-            "fields_at_capacity": int(at_cap.groupby(level="node_id").any().sum()),
-            "grid_nodes_exhausted": int((s.grid_nodes["utilisation"] >= share).sum()),
+            "arcs": _ever_at_limit(ap["flow_mw"], ap["capacity_mw"], "arc_id", s.arcs.index),
+            "nodes": _ever_at_limit(
+                np_["supply_mw"], np_["supply_max_mw"], "node_id", s.nodes.index
+            ),
+            "grid_nodes": _ever_at_limit(
+                gp["used_mw"], gp["spare_mw"], "grid_id", s.grid_nodes.index
+            ),
         }
-    fields = s.nodes[s.nodes["supply_max_mw"] > 0]
+    arcs, nodes, grid = s.arcs, s.nodes, s.grid_nodes
     return {
-        "arcs_full": int((s.arcs["utilisation"] >= share).sum()),
-        "fields_at_capacity": int((fields["supply_mw"] >= share * fields["supply_max_mw"]).sum()),
-        "grid_nodes_exhausted": int(
-            (
-                (s.grid_nodes["used_mw"] >= share * s.grid_nodes["spare_mw"])
-                & (s.grid_nodes["spare_mw"] > 0)
-            ).sum()
-        ),
+        "arcs": pd.Series(at_limit(arcs["flow_mw"], arcs["capacity_mw"]), index=arcs.index),
+        "nodes": pd.Series(at_limit(nodes["supply_mw"], nodes["supply_max_mw"]), index=nodes.index),
+        "grid_nodes": pd.Series(at_limit(grid["used_mw"], grid["spare_mw"]), index=grid.index),
     }
+
+
+def binding_counts(s: Solution) -> dict[str, int]:
+    """How many pipeline arcs, fields and grid nodes the plan uses to their limit."""
+    reached = limits_reached(s)
+    return {
+        "arcs_full": int(reached["arcs"].sum()),
+        "fields_at_capacity": int(reached["nodes"].sum()),
+        "grid_nodes_exhausted": int(reached["grid_nodes"].sum()),
+    }
+
+
+def _ever_at_limit(value: pd.Series, limit: pd.Series, level: str, ids: pd.Index) -> pd.Series:
+    """Whether each of ``ids`` (index ``level`` of the per-period values) reaches its limit
+    in some period."""
+    if not len(value):
+        return pd.Series(False, index=ids)
+    hit = pd.Series(at_limit(value, limit), index=value.index)
+    return hit.groupby(level=level).any().reindex(ids, fill_value=False).astype(bool)
 
 
 @dataclass(frozen=True)
@@ -439,6 +502,7 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
     open_ = d["open"].to_numpy(float)
     it_mw = base["module_mw"].to_numpy(float) * d["modules"].to_numpy(float)
     pue = inputs.per_period("sites", "pue").stack()
+    assert isinstance(pue, pd.Series)  # one level of columns stacks into a Series
     sp.insert(0, "pue", pue.reindex(sp.index).to_numpy(float))
     sp.insert(1, "it_mw", it_mw[site_pos])
     sp.insert(2, "facility_mw", sp["pue"] * sp["it_mw"])
@@ -469,12 +533,12 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
     per_tech: dict[str, np.ndarray] = {}
     unit_rows = []
     for t in built:
-        mw = units[t].to_numpy(float) * float(techs.at[t, "unit_mw"])
+        mw = units[t].to_numpy(float) * float(techs["unit_mw"][t])
         power = annual(f"power_{t}_mw")
         installed += mw
-        cost_t = float(techs.at[t, "cost_musd_per_mw_y"]) * mult * mw
-        capex_t = float(techs.at[t, "capex_musd_per_mw"]) * mult * mw
-        vom_t = float(techs.at[t, "variable_om_musd_per_mw_y"]) * power
+        cost_t = float(techs["cost_musd_per_mw_y"][t]) * mult * mw
+        capex_t = float(techs["capex_musd_per_mw"][t]) * mult * mw
+        vom_t = float(techs["variable_om_musd_per_mw_y"][t]) * power
         cost_gen += cost_t
         capex_gen += capex_t
         cost_vom += vom_t
@@ -485,11 +549,11 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
                 {
                     "site_id": base.index,
                     "tech_id": t,
-                    "unit_mw": float(techs.at[t, "unit_mw"]),
+                    "unit_mw": float(techs["unit_mw"][t]),
                     "units": units[t].to_numpy(int),
                     "installed_mw": mw,
                     "power_mw": power,
-                    "fuel_mw": power / float(techs.at[t, "efficiency"]),
+                    "fuel_mw": power / float(techs["efficiency"][t]),
                     "cost_musd_y": cost_t,
                     "cost_vom_musd_y": vom_t,
                     "capex_musd": capex_t,
@@ -513,7 +577,7 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
     grid_cap = d["grid_cap_mw"].to_numpy(float)
     served = plan.served
     serve_cost = served * inputs.serve["cost_musd_per_mw_y"].to_numpy(float)
-    site_of_pair = base.index.get_indexer(inputs.serve["site_id"])
+    site_of_pair = base.index.get_indexer(pd.Index(inputs.serve["site_id"]))
     link = d["grid_link"].to_numpy(float)
     costs = {
         "cost_open_musd_y": base["open_cost_musd_y"].to_numpy(float) * open_,
@@ -533,7 +597,7 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
     if built:
         share = np.column_stack([per_tech[f"power_{t}_mw"] for t in built])
         capacity = np.column_stack(
-            [units[t].to_numpy(float) * float(techs.at[t, "unit_mw"]) for t in built]
+            [units[t].to_numpy(float) * float(techs["unit_mw"][t]) for t in built]
         )
         pick = np.where(share.sum(axis=1) > 1e-9, share.argmax(axis=1), capacity.argmax(axis=1))
         main = np.where(installed > 1e-9, np.array(built, dtype=object)[pick], "")
@@ -584,7 +648,9 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
     grid_nodes, grid_periods = _grid_v2(inputs, sp, weight)
     it_total = float(it_mw.sum())
     hubs = inputs.hubs.assign(
-        served_mw=_sum_at(inputs.hubs.index.get_indexer(serve["hub_id"]), served, len(inputs.hubs)),
+        served_mw=_sum_at(
+            inputs.hubs.index.get_indexer(pd.Index(serve["hub_id"])), served, len(inputs.hubs)
+        ),
         required_mw=inputs.hubs["demand_mw"] + inputs.hubs["share_of_it"] * it_total,
     )
     site_units = (
@@ -610,7 +676,7 @@ def assemble_solution_v2(inputs: ModelInputs, report: SolveReport, plan: PlanV2)
         node_periods=node_periods,
         grid_periods=grid_periods,
     )
-    return replace(solution, totals=compute_totals(solution))
+    return finished(solution)
 
 
 def _arcs_v2(

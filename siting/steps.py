@@ -24,6 +24,7 @@ SOLVE_STEP = "solving with HiGHS"
 READ_STEPS = ("reading the solution", "routing gas flows")
 DIAGNOSE_STEP = "diagnosing infeasibility (elastic re-solve)"
 CHECK_STEP = "checking the solution"
+RESOLVE_STEP = "solving again without the MIP start (HiGHS's report contradicted its plan)"
 
 
 @contextlib.contextmanager

@@ -23,7 +23,7 @@ that LP, so it never exceeds the deliverable surplus. The off-network supply (th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -78,7 +78,8 @@ def deliverable_mw(
         ]
     )
     cost = np.concatenate([np.zeros(m + len(fields)), -np.ones(k)])
-    result = linprog(cost, A_eq=a_eq, b_eq=demand, bounds=bounds, method="highs")
+    solve: Any = linprog  # scipy's stubs know no sparse constraint matrix
+    result = solve(cost, A_eq=a_eq, b_eq=demand, bounds=bounds, method="highs")
     if result.status != 0:
         return float("nan")
     return float(-result.fun)
@@ -140,7 +141,9 @@ def _per_period_nodes(s: Solution, periods: list) -> dict[object, pd.DataFrame]:
     node_periods = s.node_periods
     if len(node_periods):
         return {
-            q: node_periods.xs(q, level="period").reindex(columns=columns, fill_value=0.0)
+            q: pd.DataFrame(node_periods.xs(q, level="period")).reindex(
+                columns=columns, fill_value=0.0
+            )
             for q in periods
         }
     nodes = s.nodes.reindex(columns=columns, fill_value=0.0)

@@ -7,7 +7,9 @@ L_t and overnight capex X_t (MUSD per MW of electric capacity):
     IDC_t = ((1 + r)^L_t − 1) / (r · L_t)      (1 for L_t = 0 or r = 0)
 
 where FOM_t is the fixed O&M per MW and year (a fraction of X_t, or given as money per
-power per year; default ``costs.om_fraction`` · X_t). The model multiplies it by the site's
+power per year; default ``costs.om_fraction`` · X_t). ``annual_cost_per_capex`` is
+∂cost/∂X_t: CRF · IDC, plus the O&M fraction when FOM_t is a share of capex (break-even
+capex, :mod:`siting.breakeven`, moves X_t along it). The model multiplies it by the site's
 capex multiplier (remoteness, Arctic, permafrost). ``variable_om_musd_per_mw_y`` is the
 variable O&M of a MW generated all year (USD/MWh · 8760 / 10⁶). A technology whose lead
 time exceeds ``objective.online_within_years`` is kept in the table with
@@ -27,6 +29,7 @@ TECH_COLUMNS = [
     "efficiency",
     "cost_musd_per_mw_y",
     "capex_musd_per_mw",
+    "annual_cost_per_capex",
     "variable_om_musd_per_mw_y",
     "national_cap_mw",
     "lifetime_years",
@@ -52,23 +55,26 @@ def technology_table(case: Case) -> pd.DataFrame:
     for name, t in case.technology.menu.items():
         capex = t.capex.to_internal(conv)
         life = t.lifetime_years if t.lifetime_years is not None else costs.lifetime_years.generation
-        if t.fixed_om is None:
-            fom = costs.om_fraction * capex
-        elif isinstance(t.fixed_om, float):
-            fom = t.fixed_om * capex
-        else:
-            fom = t.fixed_om.to_internal(conv)
+        # fixed O&M as a share of capex (om_share) or as money per MW and year (fom_abs)
+        om_share, fom_abs = costs.om_fraction, 0.0
+        if isinstance(t.fixed_om, float):
+            om_share = t.fixed_om
+        elif t.fixed_om is not None:
+            om_share, fom_abs = 0.0, t.fixed_om.to_internal(conv)
+        fom = om_share * capex + fom_abs
         late = online is not None and t.lead_time_years > online
+        # the yearly cost of one unit of overnight capex
+        annuity = capital_recovery_factor(rate, life) * interest_during_construction(
+            rate, t.lead_time_years
+        )
         rows.append(
             {
                 "tech_id": name,
                 "unit_mw": t.unit_size.to_internal(conv),
                 "efficiency": t.efficiency,
-                "cost_musd_per_mw_y": capital_recovery_factor(rate, life)
-                * interest_during_construction(rate, t.lead_time_years)
-                * capex
-                + fom,
+                "cost_musd_per_mw_y": annuity * capex + fom,
                 "capex_musd_per_mw": capex,
+                "annual_cost_per_capex": annuity + om_share,
                 "variable_om_musd_per_mw_y": t.variable_om.to_internal(conv) * HOURS_PER_YEAR / 1e6,
                 "national_cap_mw": t.national_cap.to_internal(conv)
                 if t.national_cap is not None

@@ -72,6 +72,7 @@ def _energy_price(per_mwh: float, currency: str) -> Factor:
 
 
 _CURRENCIES: Final = {"USD": "USD", "RUB": "RUB", "EUR": "EUR"}
+
 _MONEY_SCALES: Final = {"": 1.0, "k": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "mln": 1e6}
 
 
@@ -185,6 +186,15 @@ class Quantity:
 
     def to_internal(self, conv: Conversions) -> float:
         return self.value * UNITS[self.kind][self.unit](conv)
+
+
+def currency_of(unit: str) -> str:
+    """The currency a money unit is written in (``"mlnRUB/MW"`` → ``"RUB"``)."""
+    head = unit.split("/", 1)[0]
+    for cur in _CURRENCIES:
+        if head.endswith(cur):
+            return cur
+    raise ValueError(f"unit {unit!r} names no currency ({', '.join(_CURRENCIES)})")
 
 
 def allowed_units(kind: str) -> list[str]:

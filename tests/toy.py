@@ -5,7 +5,7 @@ Defaults make every cost zero and every limit loose, so a test states only what 
 Model v2: ``periods`` gives period weights ({"winter": 0.5, "summer": 0.5}); then a node's
 supply or demand, an arc's capacity, a grid node's spare and a site's PUE may each be a
 {period: value} mapping (the annual value is their weighted mean). ``techs`` is a technology
-menu ({name: {unit, efficiency, cost, capex, vom, cap}}), ``grid_fuel`` the gas share, heat
+menu ({name: {unit, efficiency, cost, capex, per_capex, vom, cap}}), ``grid_fuel`` the gas share, heat
 rate and feeding node of grid nodes, ``grid_charges`` their capacity and connection charges
 (MUSD per MW and year).
 """
@@ -139,6 +139,13 @@ def toy(
                     "efficiency": float(spec["efficiency"]),
                     "cost_musd_per_mw_y": float(spec.get("cost", 0.0)),
                     "capex_musd_per_mw": float(spec.get("capex", 0.0)),
+                    # all of the yearly cost moves with capex, where a capex is given
+                    "annual_cost_per_capex": float(
+                        spec.get(
+                            "per_capex",
+                            spec.get("cost", 0.0) / spec["capex"] if spec.get("capex") else 0.0,
+                        )
+                    ),
                     "variable_om_musd_per_mw_y": float(spec.get("vom", 0.0)),
                     "national_cap_mw": float(spec.get("cap", np.nan)),
                     "lifetime_years": 25.0,

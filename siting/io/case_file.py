@@ -206,7 +206,10 @@ _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def _absolute(path: str, base: Path, key: str = "path") -> Path:
-    """``path`` made absolute against ``base``; ``${VAR}`` is taken from the environment."""
+    """``path`` made absolute against ``base``; ``${VAR}`` is taken from the environment.
+
+    A relative path in a variable that starts the path is the user's, typed in the shell:
+    it is resolved from the working folder, not from the case file's."""
 
     def env(match: re.Match[str]) -> str:
         value = os.environ.get(match.group(1))
@@ -216,6 +219,8 @@ def _absolute(path: str, base: Path, key: str = "path") -> Path:
                 f"or give the file on the command line (siting run CASE --layer "
                 f"{key.split('.')[1]}=PATH)"
             )
+        if match.start() == 0 and not Path(value).expanduser().is_absolute():
+            return str(Path(value).expanduser().resolve())
         return value
 
     p = Path(_ENV_RE.sub(env, path)).expanduser()

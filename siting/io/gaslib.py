@@ -230,6 +230,7 @@ def _arc_layer(
     root: ET.Element, nodes: pd.DataFrame, spec: LayerSpec, opts: GaslibOptions, where: str
 ) -> gpd.GeoDataFrame:
     rows, geoms = [], []
+    lon, lat = nodes["lon"], nodes["lat"]
     container = root.find(f"{{{FRAMEWORK_NS}}}connections")
     for elem in container if container is not None else []:
         tag = _local(elem.tag)
@@ -262,11 +263,7 @@ def _arc_layer(
                 "declared_length_km": _value(elem, "length", LENGTH_UNITS, "m", at),
             }
         )
-        geoms.append(
-            LineString(
-                [(nodes.at[a, "lon"], nodes.at[a, "lat"]), (nodes.at[b, "lon"], nodes.at[b, "lat"])]
-            )
-        )
+        geoms.append(LineString([(float(lon[a]), float(lat[a])), (float(lon[b]), float(lat[b]))]))
     if not rows:
         raise DataError(f"{where}: the network has no arcs")
     return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")

@@ -127,7 +127,11 @@ def _schema(frame: gpd.GeoDataFrame, spec: LayerSpec, where: str) -> gpd.GeoData
     piece = ids.groupby(ids).cumcount() + 1
     several = ids.map(ids.value_counts()) > 1
     pipeline_id = ids.where(~several, ids + "#" + piece.astype(str))
-    unit = frame["unit_name"].fillna("").astype(str).str.strip() if "unit_name" in frame else ""
+    unit = (
+        frame["unit_name"].fillna("").astype(str).str.strip()
+        if "unit_name" in frame
+        else pd.Series("", index=frame.index)
+    )
     name = frame["name"].fillna(ids).astype(str)
     display = name.where(unit == "", name + " " + unit)
     text = frame["capacity"].astype(str).str.strip()

@@ -29,6 +29,10 @@ import shapely
 from siting.config import Case, LayerSpec, NetworkConfig
 from siting.errors import DataError
 from siting.geodata import (
+    DECLARED_ATTR,
+    FILE_COLUMNS_ATTR,
+    LAYER_SUMMARY_COLUMNS,
+    MAPPED_ATTR,
     GeoData,
     removals_frame,
     standardise_climate,
@@ -42,7 +46,7 @@ from siting.geodata import (
     standardise_stranded,
 )
 from siting.io.raw import RawLayer, first_line
-from siting.units import unit_suffix
+from siting.units import COLUMN_SUFFIXES, column_unit, unit_suffix
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +130,9 @@ def read_layer(spec: LayerSpec, role: str, net: NetworkConfig | None = None) -> 
         raw = RawLayer(_read_csv_geometry(spec, role))
     else:
         raw = RawLayer(_read_vector(spec, role, fmt))
-    frame = _rename(raw.frame, spec, role)
+    _require_features(raw, spec, role)
+    quantities = role_quantities(role, net)
+    frame = _rename(raw.frame, spec, role, quantities)
     frame = _declare_units(frame, spec, role)
     frame = _recode(frame, spec, role)
     if spec.drop_empty and isinstance(frame, gpd.GeoDataFrame):
@@ -137,6 +143,27 @@ def read_layer(spec: LayerSpec, role: str, net: NetworkConfig | None = None) -> 
 
 def _where(spec: LayerSpec, role: str) -> str:
     return f"{spec.path}: layer {role}"
+
+
+def _require_features(raw: RawLayer, spec: LayerSpec, role: str) -> None:
+    """An empty layer is an error: a layer named in the case that holds nothing is a wrong
+    file, a wrong ``layer:`` or a filter that left nothing (and an empty fibre or exclusion
+    layer would silently mean "none")."""
+    if len(raw.frame):
+        return
+    key = role.replace("[", ".").rstrip("]")
+    if raw.removed:
+        reasons = sorted({str(r["reason"]) for r in raw.removed})
+        raise DataError(
+            f"{_where(spec, role)}: the layer has no features left: all {len(raw.removed)} "
+            f"were left out ({'; '.join(reasons[:3])}); check the layer's options"
+        )
+    fix = "give a file with features"
+    if spec.layer:
+        fix += f" (is layer: {spec.layer!r} the right one?)"
+    if role not in ("pipelines", "nodes"):
+        fix += f", or leave layers.{key} out of the case"
+    raise DataError(f"{_where(spec, role)}: the layer has no features; {fix}")
 
 
 def _apply_crs(gdf: gpd.GeoDataFrame, spec: LayerSpec, role: str) -> gpd.GeoDataFrame:
@@ -176,11 +203,12 @@ def read_table(spec: LayerSpec, layer: str) -> pd.DataFrame:
     """A CSV table (climate stations, towns); lon/lat columns renamed as the case says."""
     path = spec.path
     try:
-        df = pd.read_csv(path, sep=None, engine="python", comment="#")
+        df = _csv(path)
     except Exception as exc:
         raise DataError(
             f"{path}: layer {layer}: cannot read the table: {first_line(exc)}"
         ) from None
+    _require_features(RawLayer(df), spec, layer)
     if spec.lon is not None and spec.lat is not None:
         missing = [c for c in (spec.lon, spec.lat) if c not in df.columns]
         if missing:
@@ -192,9 +220,19 @@ def read_table(spec: LayerSpec, layer: str) -> pd.DataFrame:
     return _rename(df, spec, layer)
 
 
+def _csv(path: Path) -> pd.DataFrame:
+    """A CSV file with its delimiter sniffed; an empty file is an empty table."""
+    try:
+        if path.stat().st_size == 0:
+            return pd.DataFrame()
+        return pd.read_csv(path, sep=None, engine="python", comment="#")
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+
+
 def _read_csv(spec: LayerSpec, role: str) -> pd.DataFrame:
     try:
-        return pd.read_csv(spec.path, sep=None, engine="python", comment="#")
+        return _csv(spec.path)
     except Exception as exc:
         raise DataError(
             f"{_where(spec, role)}: cannot read the file as CSV: {first_line(exc)}"
@@ -204,6 +242,8 @@ def _read_csv(spec: LayerSpec, role: str) -> pd.DataFrame:
 def _read_csv_geometry(spec: LayerSpec, role: str) -> gpd.GeoDataFrame:
     """A CSV whose geometry is a WKT column or a pair of lon/lat columns."""
     df = _read_csv(spec, role)
+    if df.empty:
+        return gpd.GeoDataFrame(df)
     where = _where(spec, role)
     ids = _feature_ids(df, role)
     wkt = spec.geometry or next((c for c in WKT_COLUMNS if c in df.columns), None)
@@ -240,7 +280,7 @@ def _read_csv_geometry(spec: LayerSpec, role: str) -> gpd.GeoDataFrame:
                     f"{lon_col} = {lon[i]:g} could be: the columns look swapped; map them with "
                     f"lon: {lat_col} and lat: {lon_col}"
                 )
-        geom = shapely.points(lon, lat)
+        geom = np.asarray(shapely.points(lon, lat))
         geom[np.isnan(lon) | np.isnan(lat)] = None
         frame = df.drop(columns=[lon_col, lat_col])
         return gpd.GeoDataFrame(frame, geometry=geom, crs=spec.crs or "EPSG:4326")
@@ -278,19 +318,108 @@ def _feature_ids(df: pd.DataFrame, role: str) -> list[str]:
     return [f"#{i + 1}" for i in range(len(df))]
 
 
-def _rename(df: pd.DataFrame, spec: LayerSpec, layer: str) -> pd.DataFrame:
+#: quantities of the schema whose column the case names in ``network``: the default name,
+#: the key that may name another, and what the quantity is
+RENAMED_QUANTITIES = {
+    "pipelines": {"capacity": ("capacity_column", "capacity")},
+    "nodes": {
+        "production_capacity": ("supply_column", "supply"),
+        "demand": ("demand_column", "demand"),
+        "gas_price": ("gas_price_column", "gas price"),
+    },
+}
+
+
+def role_quantities(role: str, net: NetworkConfig) -> dict[str, str]:
+    """The quantities the case reads from a layer of ``role``: name → kind of quantity."""
+    if role == "pipelines":
+        return {
+            net.capacity_column: "gas_flow",
+            "reverse_capacity": "gas_flow",
+            "diameter": "length",
+        }
+    if role == "nodes":
+        out = {net.supply_column: "gas_flow", net.demand_column: "gas_flow"}
+        if net.gas_price_column is not None:
+            out[net.gas_price_column] = "gas_price"
+        return out
+    if role == "grid":
+        return {
+            "spare": "power",
+            "energy_price": "energy_price",
+            "capacity_price": "money_per_power_year",
+        }
+    return {}
+
+
+def _is_quantity(name: str, quantities: Mapping[str, str]) -> bool:
+    """A quantity the case reads, or one of its per-period columns (``capacity_winter``)."""
+    return name in quantities or any(name.startswith(f"{q}_") for q in quantities)
+
+
+def _suffix(column: str) -> str:
+    """The unit suffix a column name ends with ("" if none)."""
+    found = [s for s in COLUMN_SUFFIXES if column.endswith(s) and len(column) > len(s)]
+    return max(found, key=len, default="")
+
+
+def _rename(
+    df: pd.DataFrame, spec: LayerSpec, layer: str, quantities: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Apply the case's ``columns: {schema_name: file_column}``.
+
+    A column mapped to a quantity (``quantities``: the names the case reads from this layer)
+    keeps its unit suffix (``capacity: flow_km3_h`` → ``capacity_km3_h``) and is recorded as
+    the case's choice, which the schema reads whatever other columns could match
+    (:func:`siting.geodata.find_quantity_column`). A file column that already bears a mapped
+    name gives way to the mapped one. A mapping to a quantity the case reads under another
+    name would not take effect, and is an error."""
+    where = f"{spec.path}: layer {layer}"
     missing = [src for src in spec.columns.values() if src not in df.columns]
     if missing:
         raise DataError(
-            f"{spec.path}: layer {layer}: columns named in the case are not in the file: "
+            f"{where}: columns named in the case are not in the file: "
             f"{', '.join(missing)}; columns present: {', '.join(map(str, df.columns))}"
         )
-    return df.rename(columns={src: dst for dst, src in spec.columns.items()})
+    quantities = quantities or {}
+    renamed = RENAMED_QUANTITIES.get(layer, {})
+    renames: dict[str, str] = {}
+    mapped: dict[str, str] = {}
+    for dst, src in spec.columns.items():
+        if dst in renamed and dst not in quantities:
+            key, read = renamed[dst]
+            raise DataError(
+                f"{where}: columns: {{{dst}: {src}}} would not take effect: the case reads the "
+                f"{read} from the column named by network.{key}, not {dst!r}; map that name "
+                f"instead, or set network.{key}: {dst}"
+            )
+        quantity = _is_quantity(dst, quantities)
+        target = dst + _suffix(src) if quantity else dst
+        if quantity:
+            mapped[dst] = target
+        renames[src] = target
+    taken = set(renames.values())
+    gives_way = {c: f"{c} (replaced by the case's columns:)" for c in df.columns if c in taken}
+    gives_way = {c: new for c, new in gives_way.items() if c not in renames}
+    out = df.rename(columns={**gives_way, **renames})
+    out.attrs = {
+        **df.attrs,
+        MAPPED_ATTR: {**df.attrs.get(MAPPED_ATTR, {}), **mapped},
+        FILE_COLUMNS_ATTR: {
+            **df.attrs.get(FILE_COLUMNS_ATTR, {}),
+            **{dst: src for src, dst in renames.items()},
+        },
+    }
+    return out
 
 
 def _declare_units(df: pd.DataFrame, spec: LayerSpec, role: str) -> pd.DataFrame:
-    """Rename ``name`` to ``name_<suffix>`` for each ``units: {name: unit}`` of the case."""
+    """Rename ``name`` to ``name_<suffix>`` for each ``units: {name: unit}`` of the case; the
+    column becomes the case's choice for ``name``."""
     renames: dict[str, str] = {}
+    mapped = dict(df.attrs.get(MAPPED_ATTR, {}))
+    files = dict(df.attrs.get(FILE_COLUMNS_ATTR, {}))
+    declared: dict[str, str] = {}
     for name, unit in spec.units.items():
         kind = QUANTITY_KINDS.get(name)
         if kind is None and name.endswith(("_capacity", "_demand", "_supply")):
@@ -304,6 +433,17 @@ def _declare_units(df: pd.DataFrame, spec: LayerSpec, role: str) -> pd.DataFrame
             suffix = unit_suffix(kind, unit)
         except ValueError as exc:
             raise DataError(f"{spec.path}: layer {role}: units: {name}: {exc}") from None
+        chosen = mapped.get(name, name)
+        if chosen != name and chosen in df.columns:
+            if chosen != f"{name}{suffix}":
+                named = column_unit(chosen)
+                raise DataError(
+                    f"{spec.path}: layer {role}: units: {{{name}: {unit}}}: the column "
+                    f"{files.get(chosen, chosen)} mapped to {name} names another unit, "
+                    f"{named[1] if named else '?'}; remove one of the two"
+                )
+            declared[name] = unit
+            continue
         if name not in df.columns:
             raise DataError(
                 f"{spec.path}: layer {role}: units: {name}: no column {name!r} in the file; "
@@ -311,7 +451,12 @@ def _declare_units(df: pd.DataFrame, spec: LayerSpec, role: str) -> pd.DataFrame
                 f"{', '.join(map(str, df.columns))}"
             )
         renames[name] = f"{name}{suffix}"
-    return df.rename(columns=renames)
+        mapped[name] = f"{name}{suffix}"
+        files[f"{name}{suffix}"] = files.get(name, name)
+        declared[name] = unit
+    out = df.rename(columns=renames)
+    out.attrs = {**df.attrs, MAPPED_ATTR: mapped, FILE_COLUMNS_ATTR: files, DECLARED_ATTR: declared}
+    return out
 
 
 def _recode(df: pd.DataFrame, spec: LayerSpec, role: str) -> pd.DataFrame:
@@ -456,10 +601,37 @@ def load_geodata(case: Case) -> GeoData:
     src = {k: str(s.path) for k, s in layers.specs().items()}
     removed: list[dict[str, object]] = []
 
+    read: list[dict[str, object]] = []
+
     def vector(spec: LayerSpec, role: str) -> gpd.GeoDataFrame:
         raw = read_layer(spec, role, net)
         removed.extend(raw.removed)
+        crs = getattr(raw.frame, "crs", None)
+        read.append(
+            {
+                "layer": role,
+                "path": str(spec.path),
+                "format": spec.format if spec.format != "auto" else detect_format(spec.path),
+                "features": len(raw.frame),
+                "left_out": len(raw.removed),
+                "crs": crs.to_string() if crs is not None else "none",
+            }
+        )
         return raw.frame  # type: ignore[return-value]
+
+    def table(spec: LayerSpec, role: str) -> pd.DataFrame:
+        frame = read_table(spec, role)
+        read.append(
+            {
+                "layer": role,
+                "path": str(spec.path),
+                "format": "csv",
+                "features": len(frame),
+                "left_out": 0,
+                "crs": "lon/lat",
+            }
+        )
+        return frame
 
     pipelines = standardise_pipelines(
         vector(layers.pipelines, "pipelines"), net, conv, src["pipelines"], periods
@@ -483,13 +655,13 @@ def load_geodata(case: Case) -> GeoData:
         else None
     )
     climate = (
-        standardise_climate(read_table(layers.climate, "climate"), src["climate"], periods)
+        standardise_climate(table(layers.climate, "climate"), src["climate"], periods)
         if layers.climate
         else None
     )
     extras = (
         standardise_points_table(
-            read_table(layers.towns, "towns"), "towns", ["population"], src["towns"]
+            table(layers.towns, "towns"), "towns", ["population"], src["towns"]
         )
         if layers.towns
         else None
@@ -555,13 +727,14 @@ def load_geodata(case: Case) -> GeoData:
         ),
         removed=removals_frame(removed),
         stranded=stranded,
+        read=pd.DataFrame(read, columns=LAYER_SUMMARY_COLUMNS),
     )
 
 
 def geodata_key(case: Case) -> str:
     """A key for the parts of a case that :func:`load_geodata` reads: equal keys, equal data."""
     rem = case.candidates.remoteness
-    relevant = {
+    relevant: dict[str, object] = {
         "layers": case.layers.model_dump(mode="json") if case.layers else None,
         "network": case.network.model_dump(mode="json"),
         "units": case.units.model_dump(mode="json"),

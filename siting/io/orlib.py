@@ -95,7 +95,7 @@ def read_orlib_cap(
     m = _count(tokens, 0, m_tok, "the number of sites m")
     n = _count(tokens, 1, n_tok, "the number of customers n")
     expected = 2 + 2 * m + n * (1 + m)
-    site_capacity = np.empty(m)
+    read_capacity = np.empty(m)
     fixed = np.empty(m)
     placeholders = 0
     for i in range(m):
@@ -103,11 +103,12 @@ def read_orlib_cap(
         cap_tok, fixed_tok = tokens.take(2, f"capacity and fixed cost of site {i + 1}", expected)
         if cap_tok.lower() == PLACEHOLDER.encode():
             placeholders += 1
-            site_capacity[i] = np.nan
+            read_capacity[i] = np.nan
         else:
-            site_capacity[i] = _number(tokens, k, cap_tok, f"the capacity of site {i + 1}")
+            read_capacity[i] = _number(tokens, k, cap_tok, f"the capacity of site {i + 1}")
         fixed[i] = _number(tokens, k + 1, fixed_tok, f"the fixed cost of site {i + 1}")
     demand = np.empty(n)
+    site_capacity: np.ndarray | None = read_capacity
     cost = np.empty((m, n))
     for j in range(n):
         k = tokens.next

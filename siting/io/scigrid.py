@@ -96,7 +96,8 @@ def _segments(df: pd.DataFrame, where: str, role: str, countries: set[str] | Non
             }
         )
         geoms.append(LineString(list(zip(lon, lat, strict=True))) if len(lat) >= 2 else None)
-    frame = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+    # geopandas reads None as a missing geometry; its stub leaves None out
+    frame = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")  # type: ignore[arg-type]
     if len(frame):
         ids = frame["pipeline_id"]
         dup = ids.duplicated(keep=False)
@@ -140,7 +141,7 @@ def _nodes(df: pd.DataFrame, where: str, role: str, countries: set[str] | None) 
             "kind": "junction",
             "country_code": df.get("country_code", pd.Series("", index=df.index)).to_numpy(),
         },
-        geometry=[
+        geometry=[  # type: ignore[arg-type]  # None is a missing geometry (not in the stub)
             Point(x, y) if np.isfinite(x) and np.isfinite(y) else None
             for x, y in zip(lon, lat, strict=True)
         ],

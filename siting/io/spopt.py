@@ -108,3 +108,51 @@ def read_spopt_sf(folder: str | Path, weight: str = "POP2000") -> FacilityProble
     return read_spopt_network(
         folder / SF_DEMAND, folder / SF_SITES, folder / SF_DISTANCE, weight=weight
     )
+
+
+SCHOOLS = "example_subject_schools.csv"
+STUDENTS = "example_subject_students.csv"
+JOURNEYS = "example_subject_student_school_journeys.csv"
+
+
+def read_spopt_schools(folder: str | Path) -> tuple[FacilityProblem, pd.Series]:
+    """spopt's capacitated p-median school fixture and each school's priority.
+
+    Students (``ST: ID``) each need one placement; a school (``SE2 PP: Code``) takes
+    ``Count`` students; the cost of a pair is the journey ``time`` in minutes. A pair with
+    no journey cannot serve. Priority 1 marks the schools that spopt keeps open and fills.
+    """
+    folder = Path(folder)
+    schools = _read(folder / SCHOOLS, ["SE2 PP: Code", "Count", "priority"], ("SE2 PP: Code",))
+    students = _read(folder / STUDENTS, ["ST: ID"], ("ST: ID",))
+    journeys = _read(folder / JOURNEYS, ["student", "school", "time"], ("student", "school"))
+    school_ids = pd.Index(schools["SE2 PP: Code"].to_numpy(), name="site_id")
+    student_ids = pd.Index(students["ST: ID"].to_numpy(), name="hub_id")
+    for ids, path in ((school_ids, SCHOOLS), (student_ids, STUDENTS)):
+        if ids.has_duplicates:
+            raise DataError(f"{folder / path}: id {ids[ids.duplicated()][0]!r} appears twice")
+    for col, ids, path in (("school", school_ids, SCHOOLS), ("student", student_ids, STUDENTS)):
+        unknown = set(journeys[col]) - set(ids)
+        if unknown:
+            raise DataError(f"{folder / JOURNEYS}: {col} {sorted(unknown)[0]!r} is not in {path}")
+    if journeys.duplicated(["school", "student"]).any():
+        row = journeys[journeys.duplicated(["school", "student"])].iloc[0]
+        raise DataError(
+            f"{folder / JOURNEYS}: the journey {row['student']!r} → {row['school']!r} appears twice"
+        )
+    cost = (
+        journeys.pivot(index="school", columns="student", values="time")
+        .reindex(index=school_ids, columns=student_ids)
+        .astype(float)
+    )
+    capacity = pd.Series(schools["Count"].to_numpy(float), index=school_ids)
+    problem = FacilityProblem(
+        name="spopt-schools",
+        cost=cost,
+        demand=pd.Series(1.0, index=student_ids),
+        fixed_cost=pd.Series(0.0, index=school_ids),
+        capacity=capacity,
+        cost_per="unit",
+        source=str(folder / JOURNEYS),
+    )
+    return problem, pd.Series(schools["priority"].to_numpy(float), index=school_ids)

@@ -4,6 +4,10 @@ The builder turns drawings into topology in a fixed order of stages, each a modu
 takes plain data and returns plain data; every step is vectorised over all lines at once
 (numpy, a KD-tree, shapely's STRtree):
 
+- :mod:`~siting.network.checks` — before anything is built, each node named by lines with
+  explicit topology is checked against the drawn ends of its lines (a node with latitude
+  and longitude swapped is an error).
+
 - :mod:`~siting.network.clean` — geometry cleaning:
 
   1. **Select** the features whose status is in ``network.statuses`` (the others are listed).
@@ -38,7 +42,8 @@ takes plain data and returns plain data; every step is vectorised over all lines
      capacity in each direction. **Slivers** — dangling pieces shorter than ``sliver_km``
      ending in no node — are removed. Two corridors between the same two nodes stay apart
      (a junction is added halfway along the second) unless they are explicit parallel
-     pipes, whose capacities add up.
+     pipes, whose capacities add up. A field on no corridor keeps no supply (it could not
+     deliver it): it is left out of the model and the surplus, with a warning.
 
 - :mod:`~siting.network.report` — the :class:`NetworkReport`, components and reach.
 
@@ -50,15 +55,19 @@ Every feature or piece that is left out is listed in the report with its reason.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
 import networkx as nx
 import numpy as np
+import pandas as pd
 
+from siting import geo
 from siting.collector import paused
 from siting.config import PIPELINE_STATUSES, NetworkConfig
 from siting.geodata import status_removals
+from siting.network.checks import explicit_end_warnings
 from siting.network.clean import explicit_mask, line_parts, node_table, sample
 from siting.network.corridors import DrawnCorridors, drawn_corridors
 from siting.network.drawings import Drawings
@@ -73,6 +82,7 @@ from siting.network.report import (
     nodes_frame,
     supply_reach,
 )
+from siting.units import Conversions, bcm_per_year_to_mw
 
 __all__ = [
     "Drawings",
@@ -103,16 +113,25 @@ def _config(config: NetworkConfig | float) -> NetworkConfig:
 
 @paused()
 def build_network(
-    pipelines: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, config: NetworkConfig | float
+    pipelines: gpd.GeoDataFrame,
+    nodes: gpd.GeoDataFrame,
+    config: NetworkConfig | float,
+    *,
+    conversions: Conversions | None = None,
+    sources: Mapping[str, str] | None = None,
 ) -> Network:
     """Build the undirected corridor graph; edge attributes carry directed capacities.
 
     ``config`` is the case's ``network`` section (a plain number is read as ``snap_km``
-    with every status selected)."""
+    with every status selected). ``conversions`` give the bcm/y of the report's text, and
+    ``sources`` the file of each layer for its messages."""
     cfg = _config(config)
+    conv = conversions or Conversions()
+    sources = sources or {}
     lines = pipelines[pipelines["status"].isin(cfg.statuses)].reset_index(drop=True)
     table = node_table(nodes)
     explicit = explicit_mask(lines)
+    warnings = explicit_end_warnings(lines[explicit].reset_index(drop=True), table, cfg, sources)
     drawn_lines = lines[~explicit].reset_index(drop=True)
     parts = line_parts(drawn_lines)
     drawn = DrawnCorridors([], [], [])
@@ -129,6 +148,7 @@ def build_network(
     corridors, middles = separate_parallel(drawn.corridors + by_id.corridors)
     assembled = assemble(table, drawn.junctions + middles + by_id.junctions, corridors)
     graph = assembled.graph
+    warnings += off_network_warnings(assembled.off_network, table, graph, cfg, conv, sources)
     lengths = {(c["u"], c["v"]): np.asarray(c["segment_km"]) for c in corridors}
     return Network(
         graph,
@@ -140,7 +160,7 @@ def build_network(
             snapped_nodes=joins.snapped_nodes,
             junctions_added=joins.junctions_added,
             dropped=[
-                *status_removals(pipelines, cfg).to_dict("records"),
+                *status_removals(pipelines, cfg),
                 *parts.removed,
                 *drawn.slivers,
                 *by_id.removed,
@@ -153,12 +173,67 @@ def build_network(
             t_junctions=joins.t_junctions,
             crossings=joins.crossings,
             slivers_km=drawn.slivers_km,
-            capacity_sources=lines["capacity_source"].value_counts().to_dict()
+            capacity_sources={
+                str(k): int(n) for k, n in lines["capacity_source"].value_counts().items()
+            }
             if "capacity_source" in lines
             else {"data": len(lines)},
             reach=supply_reach(graph),
             node_snaps=joins.node_snaps,
             end_moves_km=joins.end_moves_km,
+            imputed=imputed_capacities(lines, conv),
+            warnings=warnings,
         ),
         Drawings.of(graph, lengths),
     )
+
+
+def imputed_capacities(lines: gpd.GeoDataFrame, conv: Conversions) -> list[dict[str, object]]:
+    """Every line whose capacity a ``network.fill_capacity`` rule gave, with what it used."""
+    if "capacity_source" not in lines:
+        return []
+    filled = lines[~lines["capacity_source"].isin(["data", ""])]
+    mw_per_bcm_y = bcm_per_year_to_mw(1.0, conv)
+    return [
+        {
+            "pipeline_id": str(row["pipeline_id"]),
+            "rule": str(row["capacity_source"]),
+            "capacity_mw": float(row["capacity_mw"]),
+            "capacity_bcm_y": float(row["capacity_mw"]) / mw_per_bcm_y,
+            "diameter_mm": float(row.get("diameter_mm", math.nan)),
+            "strings": float(row.get("strings", math.nan)),
+            "length_km": geo.line_length_km(row.geometry),
+        }
+        for _, row in filled.iterrows()
+    ]
+
+
+def off_network_warnings(
+    off_network: list[tuple[str, float]],
+    table: pd.DataFrame,
+    graph: nx.Graph,
+    cfg: NetworkConfig,
+    conv: Conversions,
+    sources: Mapping[str, str],
+) -> list[str]:
+    """A warning for each field on no selected pipeline: its supply is left out."""
+    if not off_network:
+        return []
+    at = table.drop_duplicates("node_id").set_index("node_id").loc[[n for n, _ in off_network]]
+    geoms = [d["geometry"] for _, _, d in graph.edges(data=True)]
+    if geoms:
+        km, _ = geo.distance_to_lines_km(
+            at["lon"].to_numpy(float), at["lat"].to_numpy(float), np.asarray(geoms, dtype=object)
+        )
+    else:
+        km = np.full(len(at), np.inf)
+    mw_per_bcm_y = bcm_per_year_to_mw(1.0, conv)
+    return [
+        f"{sources.get('nodes', '<memory>')}: layer nodes: {table.loc[table['node_id'] == n, 'kind'].iloc[0]} {n} "
+        f"({supply / mw_per_bcm_y:,.1f} bcm/y) is on no selected pipeline"
+        + (f" (the nearest lies {d:,.0f} km away)" if np.isfinite(d) else "")
+        + ": its supply is left out of the model and of the surplus; put it within "
+        f"node_snap_km ({cfg.node_tolerance_km:g} km) of its line, or select the pipeline "
+        "that serves it"
+        for (n, supply), d in zip(off_network, km, strict=True)
+    ]

@@ -11,6 +11,7 @@ Dangling pieces shorter than ``sliver_km`` that end in no node are removed.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -21,11 +22,32 @@ from siting.network._planar import unique_pairs
 from siting.network.clean import Samples
 from siting.network.junctions import Junctions
 
-#: a corridor: u, v, coords (lon/lat, u → v), length_km, segment_km (of each segment of
-#: coords), capacity_uv_mw, capacity_vu_mw, pipeline_ids, names, explicit
-Corridor = dict[str, object]
-#: a node row: node_id, name, kind, lon, lat, supply_mw, demand_mw
-NodeRow = dict[str, object]
+
+class Corridor(TypedDict):
+    """A corridor between two nodes, as drawn from ``u`` to ``v``."""
+
+    u: str
+    v: str
+    coords: np.ndarray  # lon/lat, u → v
+    length_km: float
+    segment_km: np.ndarray  # of each segment of coords
+    capacity_uv_mw: float
+    capacity_vu_mw: float
+    pipeline_ids: str
+    names: str
+    explicit: bool  # from a line layer with from/to nodes, not from drawn geometry
+
+
+class NodeRow(TypedDict):
+    """A node of the graph that the nodes layer does not hold (a junction)."""
+
+    node_id: str
+    name: str
+    kind: str
+    lon: float
+    lat: float
+    supply_mw: float
+    demand_mw: float
 
 
 def directional(

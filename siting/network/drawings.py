@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -17,7 +18,7 @@ class Drawings:
     """Every corridor's drawing as flat lon/lat vertices with their geodesic segment
     lengths, measured once for placing the points along corridors and cutting there."""
 
-    edges: list[dict[str, object]]  # edge attributes, in graph order
+    edges: list[dict[str, Any]]  # edge attributes, in graph order
     position: dict[tuple[object, object], int]  # (u, v) of an edge → its place in ``edges``
     coords: np.ndarray  # (n, 2) lon/lat, drawing by drawing
     owner: np.ndarray  # the drawing of each vertex
@@ -25,7 +26,7 @@ class Drawings:
 
     @classmethod
     def of(
-        cls, graph: nx.Graph, lengths: Mapping[tuple[object, object], np.ndarray] | None = None
+        cls, graph: nx.Graph, lengths: Mapping[tuple[str, str], np.ndarray] | None = None
     ) -> Drawings:
         """The graph's edges' drawings; ``lengths`` may give each edge's segment lengths
         (by its (u, v)) where they are known already (a geodesic's length does not depend
@@ -36,12 +37,15 @@ class Drawings:
         )
         same = owner[1:] == owner[:-1]
         segment_km = np.zeros(max(len(coords) - 1, 0))
-        known = [(lengths or {}).get((d["u"], d["v"])) for d in edges]
+        known = [(lengths or {}).get((str(d["u"]), str(d["v"]))) for d in edges]
+        found = [k for k in known if k is not None]
         sizes = np.bincount(owner, minlength=len(edges))
-        if edges and all(
-            k is not None and len(k) == n - 1 for k, n in zip(known, sizes, strict=True)
+        if (
+            edges
+            and len(found) == len(known)
+            and all(len(k) == n - 1 for k, n in zip(found, sizes, strict=True))
         ):
-            segment_km[same] = np.concatenate(known)
+            segment_km[same] = np.concatenate(found)
         else:
             segment_km[same] = geo.geodesic_km(
                 coords[:-1][same, 0], coords[:-1][same, 1], coords[1:][same, 0], coords[1:][same, 1]

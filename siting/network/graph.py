@@ -9,7 +9,9 @@ dropped unless it has supply or demand.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -93,11 +95,12 @@ def separate_parallel(corridors: list[Corridor]) -> tuple[list[Corridor], list[N
         flip = u != key[0]
         prev = out.get(key)
         if prev is not None and c["explicit"] and prev["explicit"]:
-            prev["capacity_uv_mw"] = float(prev["capacity_uv_mw"]) + float(  # type: ignore[arg-type]
-                c["capacity_vu_mw" if flip else "capacity_uv_mw"]  # type: ignore[arg-type]
+            along, against = c["capacity_uv_mw"], c["capacity_vu_mw"]
+            prev["capacity_uv_mw"] = float(prev["capacity_uv_mw"]) + float(
+                against if flip else along
             )
-            prev["capacity_vu_mw"] = float(prev["capacity_vu_mw"]) + float(  # type: ignore[arg-type]
-                c["capacity_uv_mw" if flip else "capacity_vu_mw"]  # type: ignore[arg-type]
+            prev["capacity_vu_mw"] = float(prev["capacity_vu_mw"]) + float(
+                along if flip else against
             )
             prev["pipeline_ids"] = f"{prev['pipeline_ids']};{c['pipeline_ids']}"
             if str(c["names"]) not in str(prev["names"]):
@@ -114,16 +117,14 @@ def separate_parallel(corridors: list[Corridor]) -> tuple[list[Corridor], list[N
                 pieces[k + 1]["u"] = jid
             queue.extend(reversed(pieces))
             continue
-        coords = np.asarray(c["coords"])
-        out[key] = {
-            **c,
-            "u": key[0],
-            "v": key[1],
-            "coords": coords[::-1] if flip else coords,
-            "segment_km": np.asarray(c["segment_km"])[::-1] if flip else c["segment_km"],
-            "capacity_uv_mw": c["capacity_vu_mw"] if flip else c["capacity_uv_mw"],
-            "capacity_vu_mw": c["capacity_uv_mw"] if flip else c["capacity_vu_mw"],
-        }
+        kept = c.copy()
+        if flip:
+            kept["u"], kept["v"] = key
+            kept["coords"] = np.asarray(c["coords"])[::-1]
+            kept["segment_km"] = np.asarray(c["segment_km"])[::-1]
+            kept["capacity_uv_mw"] = c["capacity_vu_mw"]
+            kept["capacity_vu_mw"] = c["capacity_uv_mw"]
+        out[key] = kept
     return list(out.values()), added
 
 
@@ -141,23 +142,30 @@ def _split_corridor(c: Corridor, n: int) -> list[Corridor]:
 @dataclass(frozen=True)
 class Assembled:
     graph: nx.Graph
-    removed: list[dict[str, object]]  # nodes on no pipeline, without supply or demand
-    isolated: list[str]  # nodes on no pipeline that are kept (they have supply or demand)
+    removed: list[dict[str, object]]  # nodes on no pipeline, without demand; supply left out
+    isolated: list[str]  # nodes on no pipeline that are kept (they have demand)
+    #: supply nodes on no pipeline, whose supply is left out: (node_id, supply_mw)
+    off_network: list[tuple[str, float]]
 
 
 def assemble(nodes: pd.DataFrame, junctions: list[NodeRow], corridors: list[Corridor]) -> Assembled:
-    """The undirected corridor graph; a node on no corridor is dropped unless it has
-    supply or demand."""
-    graph = nx.Graph()
-    for row in [*nodes.to_dict("records"), *junctions]:
+    """The undirected corridor graph.
+
+    A node on no corridor is dropped unless it has committed demand. A field on no corridor
+    has no way to deliver its gas: its supply is left out (of the model and of every surplus
+    figure) and listed. Gas meant to be used where it is produced, off the network, belongs
+    in a layer of its own, not among the network's nodes."""
+    graph: nx.Graph[str] = nx.Graph()
+    rows: list[Mapping[Any, Any]] = [*nodes.to_dict("records"), *junctions]
+    for row in rows:
         graph.add_node(
             row["node_id"],
             name=row["name"],
             kind=row["kind"],
-            lon=float(row["lon"]),  # type: ignore[arg-type]
-            lat=float(row["lat"]),  # type: ignore[arg-type]
-            supply_mw=float(row["supply_mw"]),  # type: ignore[arg-type]
-            demand_mw=float(row["demand_mw"]),  # type: ignore[arg-type]
+            lon=float(row["lon"]),
+            lat=float(row["lat"]),
+            supply_mw=float(row["supply_mw"]),
+            demand_mw=float(row["demand_mw"]),
         )
     for c in corridors:
         graph.add_edge(
@@ -166,27 +174,41 @@ def assemble(nodes: pd.DataFrame, junctions: list[NodeRow], corridors: list[Corr
             u=c["u"],
             v=c["v"],
             geometry=LineString(np.asarray(c["coords"])),
-            length_km=float(c["length_km"]),  # type: ignore[arg-type]
-            capacity_uv_mw=float(c["capacity_uv_mw"]),  # type: ignore[arg-type]
-            capacity_vu_mw=float(c["capacity_vu_mw"]),  # type: ignore[arg-type]
+            length_km=float(c["length_km"]),
+            capacity_uv_mw=float(c["capacity_uv_mw"]),
+            capacity_vu_mw=float(c["capacity_vu_mw"]),
             pipeline_ids=c["pipeline_ids"],
             names=c["names"],
         )
     removed: list[dict[str, object]] = []
     isolated: list[str] = []
+    off_network: list[tuple[str, float]] = []
     for n in [n for n in graph.nodes if graph.degree(n) == 0]:
         attrs = graph.nodes[n]
-        if attrs["supply_mw"] == 0 and attrs["demand_mw"] == 0:
-            graph.remove_node(n)
+        if attrs["supply_mw"] > 0:
+            off_network.append((str(n), float(attrs["supply_mw"])))
+            attrs["supply_mw"] = 0.0
             removed.append(
                 {
                     "layer": "nodes",
-                    "what": "node",
+                    "what": "supply",
                     "id": n,
-                    "reason": "not on any selected pipeline, no supply or demand",
+                    "reason": "a field on no selected pipeline: its supply is left out",
                     "length_km": float("nan"),
                 }
             )
+        if attrs["demand_mw"] == 0:
+            graph.remove_node(n)
+            if n not in dict(off_network):
+                removed.append(
+                    {
+                        "layer": "nodes",
+                        "what": "node",
+                        "id": n,
+                        "reason": "not on any selected pipeline, no supply or demand",
+                        "length_km": float("nan"),
+                    }
+                )
         else:
             isolated.append(n)
-    return Assembled(graph, removed, isolated)
+    return Assembled(graph, removed, isolated, off_network)

@@ -120,7 +120,7 @@ def join(
     vll = np.vstack([samples.ll, node_ll])
     vpart = np.concatenate([samples.part, np.full(len(nodes), -1)])
     seg_a, seg_b = seg_key[:, 0].copy(), seg_key[:, 1].copy()
-    geoms = shapely.linestrings(np.stack([vxy[seg_a], vxy[seg_b]], axis=1))
+    geoms = np.asarray(shapely.linestrings(np.stack([vxy[seg_a], vxy[seg_b]], axis=1)))
     segs = _Segments(seg_a, seg_b, geoms, shapely.STRtree(geoms))
     inserts: list[Inserts] = []
 

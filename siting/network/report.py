@@ -40,6 +40,13 @@ class NetworkReport:
     reach: list[dict[str, object]] = field(default_factory=list)
     node_snaps: list[dict[str, object]] = field(default_factory=list)
     end_moves_km: list[float] = field(default_factory=list)
+    #: every selected line whose capacity a rule filled: pipeline_id, rule, capacity_mw,
+    #: capacity_bcm_y, diameter_mm, strings, length_km
+    imputed: list[dict[str, object]] = field(default_factory=list)
+    #: inputs that look wrong (also issued as warnings by the run)
+    warnings: list[str] = field(default_factory=list)
+    #: the column read for each quantity of each layer (see :func:`siting.geodata.resolved_columns`)
+    columns: list[dict[str, str]] = field(default_factory=list)
     #: grid nodes whose gas share burns gas at a network node (model v2): grid_id,
     #: gas_node, km and whether the layer gave the node or the nearest was taken
     gas_feeds: list[dict[str, object]] = field(default_factory=list)
@@ -88,8 +95,49 @@ class NetworkReport:
             "reach": self.reach,
             "isolated_nodes": self.isolated_nodes,
             "removed": len(self.dropped),
+            "removed_by_reason": self.removal_summary(),
+            "capacity_imputed": self.imputed,
+            "columns": self.columns,
+            "warnings": self.warnings,
             **({"grid_gas_feeds": self.gas_feeds} if self.gas_feeds else {}),
         }
+
+    def removal_summary(self) -> list[dict[str, object]]:
+        """Features, pieces and nodes left out, by reason: how many and their km."""
+        if not self.dropped:
+            return []
+        removed = self.removed
+        km = pd.to_numeric(removed["length_km"], errors="coerce")
+        grouped = removed.assign(km=km).groupby("reason", sort=False)
+        return [
+            {
+                "reason": str(reason),
+                "what": str(rows["what"].mode().iloc[0]),
+                "count": len(rows),
+                "length_km": math.fsum(rows["km"].dropna()) if rows["km"].notna().any() else None,
+            }
+            for reason, rows in grouped
+        ]
+
+    def imputation_lines(self, most: int = 10) -> list[str]:
+        """One line per rule that filled capacities: count, km, and each line (up to
+        ``most``; all of them are in ``network_report.json``)."""
+        out = []
+        by_rule: dict[str, list[dict[str, object]]] = {}
+        for row in self.imputed:
+            by_rule.setdefault(str(row["rule"]), []).append(row)
+        for rule, rows in by_rule.items():
+            km = math.fsum(float(r["length_km"]) for r in rows)  # type: ignore[arg-type]
+            shown = [_imputation(r) for r in rows[:most]]
+            more = (
+                f"; and {len(rows) - most} more (network_report.json)" if len(rows) > most else ""
+            )
+            out.append(
+                f"capacity imputed by the {rule} rule for {len(rows)} line(s), {km:,.0f} km: "
+                + "; ".join(shown)
+                + more
+            )
+        return out
 
     def lines(self) -> list[str]:
         out = [
@@ -111,19 +159,26 @@ class NetworkReport:
                 f"{self.junctions_added} junction(s) added: {self.end_joins} where line ends met, "
                 f"{self.t_junctions} where an end met a line, {self.crossings} at crossings"
             )
-        filled = {k: v for k, v in self.capacity_sources.items() if k != "data" and v}
-        if filled:
-            out.append(
-                "capacity filled for "
-                + ", ".join(f"{n} line(s) by the {k} rule" for k, n in filled.items())
-            )
+        if self.imputed:
+            out.extend(self.imputation_lines())
+        else:
+            filled = {k: v for k, v in self.capacity_sources.items() if k != "data" and v}
+            if filled:
+                out.append(
+                    "capacity filled for "
+                    + ", ".join(f"{n} line(s) by the {k} rule" for k, n in filled.items())
+                )
         if self.snapped_nodes:
             out.append(f"{self.snapped_nodes} node(s) put on the nearest line")
-        reasons = self.removed.groupby("reason", sort=False).size() if self.dropped else []
-        for reason, n in list(reasons.items())[:12] if len(reasons) else []:
-            out.append(f"left out {n} × {reason}")
-        if len(reasons) > 12:
-            out.append(f"… and {len(reasons) - 12} other reasons (see the removals table)")
+        summary = self.removal_summary()
+        for r in summary[:12]:
+            km = f", {r['length_km']:,.0f} km" if r["length_km"] is not None else ""
+            if r["what"] == "junction added":
+                out.append(f"added {r['count']} junction(s): {r['reason']}")
+            else:
+                out.append(f"left out {r['count']} {r['what']}(s){km}: {r['reason']}")
+        if len(summary) > 12:
+            out.append(f"… and {len(summary) - 12} other reasons (see the removals table)")
         if self.isolated_nodes:
             out.append(
                 f"{len(self.isolated_nodes)} node(s) not on any selected pipeline: "
@@ -139,6 +194,21 @@ class NetworkReport:
                 f"{far['gas_node']}, {float(far['km']):,.0f} km"  # type: ignore[arg-type]
             )
         return out
+
+
+def _imputation(row: dict[str, object]) -> str:
+    """``P1: 1,420 mm × 2 strings → 64.0 bcm/y`` (the inputs the rule used, where known)."""
+    given = []
+    diameter = float(row.get("diameter_mm", float("nan")))  # type: ignore[arg-type]
+    strings = float(row.get("strings", float("nan")))  # type: ignore[arg-type]
+    if row["rule"] == "diameter" and math.isfinite(diameter):
+        given.append(f"{diameter:,.0f} mm")
+        if math.isfinite(strings) and strings != 1:
+            given.append(f"{strings:.0f} strings")
+    inputs = " × ".join(given)
+    return (
+        f"{row['pipeline_id']}: {inputs + ' → ' if inputs else ''}{row['capacity_bcm_y']:.1f} bcm/y"
+    )
 
 
 def _ranked_components(graph: nx.Graph) -> list[tuple[set[object], float]]:
@@ -183,7 +253,7 @@ def component_labels(graph: nx.Graph) -> dict[object, int]:
 
 def supply_reach(graph: nx.Graph) -> list[dict[str, object]]:
     """Which committed-demand nodes each supply node can reach along the flow directions."""
-    d = nx.DiGraph()
+    d: nx.DiGraph[str] = nx.DiGraph()
     d.add_nodes_from(graph.nodes)
     for _, _, e in graph.edges(data=True):
         if e["capacity_uv_mw"] > 0:

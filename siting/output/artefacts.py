@@ -14,11 +14,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
 import pyogrio
 
 from siting.errors import DataError, MissingDependencyError
 from siting.gis import LAYERS
-from siting.output.files import Writer, atomic_path, write_json
+from siting.output.files import Writer, atomic_path, file_sha256, write_json
+from siting.output.lock import acquire
 from siting.output.run_folder import read_solution
 from siting.report._deps import INSTALL_HINT, missing_maps_dependencies
 from siting.report.run import RunData
@@ -157,7 +160,16 @@ def _save_figure(fig: Any, fmt: str, path: Path) -> None:
 
 
 def _write_geojson(frame: Any, path: Path) -> None:
-    frame.to_file(path, driver="GeoJSON", engine="pyogrio")
+    """GeoJSON has no NaN or infinity: such numbers are written as null (GDAL would drop
+    the property with a warning)."""
+    plain = frame.copy()
+    for col in plain.select_dtypes("number").columns:
+        values = plain[col].to_numpy(float)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            plain[col] = pd.array(np.where(bad, 0.0, values), dtype="Float64")
+            plain.loc[bad, col] = pd.NA
+    plain.to_file(path, driver="GeoJSON", engine="pyogrio")
 
 
 def _figure_bytes(fig: Any, fmt: str) -> bytes:
@@ -180,18 +192,23 @@ def render_run(
     run_dir: str | Path, formats: Iterable[str] = ("png",), geojson: bool = False
 ) -> list[Path]:
     """Re-render a run folder's maps and report from the folder alone (no solve)."""
-    run = read_run(run_dir)
-    written = write_files(run_dir, artefact_writers(run, formats, geojson))
-    _add_to_manifest(Path(run_dir), written)
+    with acquire(Path(run_dir), "siting map", hint="wait for it to finish"):
+        run = read_run(run_dir)
+        written = write_files(run_dir, artefact_writers(run, formats, geojson))
+        _add_to_manifest(Path(run_dir), written)
     return written
 
 
 def _add_to_manifest(run_dir: Path, files: list[Path]) -> None:
+    """List ``files`` in the run's manifest, each with the SHA-256 of its content."""
     path = run_dir / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    listed = set(manifest.get("files", []))
-    listed.update(str(f.relative_to(run_dir)) for f in files)
-    manifest["files"] = [*sorted(listed - {"manifest.json"}), "manifest.json"]
+    listed = manifest.get("files", {})
+    if isinstance(listed, list):  # a manifest written before files carried their hashes
+        listed = {name: None for name in listed if name != "manifest.json"}
+    for f in files:
+        listed[f.relative_to(run_dir).as_posix()] = file_sha256(f)
+    manifest["files"] = dict(sorted(listed.items()))
     write_json(path, manifest)
 
 

@@ -80,6 +80,12 @@ def finite(obj: Any) -> Any:
     return obj
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's content, as hex."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def digest_json(obj: Any) -> str:
     text = json.dumps(finite(obj), sort_keys=True, default=json_default)
     return hashlib.sha256(text.encode()).hexdigest()

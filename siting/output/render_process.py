@@ -107,7 +107,7 @@ class RenderProcess:
             warnings.warn(message, category, stacklevel=3)
         if kind != "ok":
             _raise(*payload)
-        return payload  # type: ignore[no-any-return]
+        return payload
 
     def close(self) -> None:
         """Stop the process; at once unless it has sent its answer (a run that failed need

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -23,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from siting.breakeven import breakeven_headline, breakeven_line
 from siting.errors import DataError
 from siting.gis import GEOMETRY_TYPES
 from siting.inputs import Params
@@ -32,12 +34,15 @@ from siting.output.files import (
     Writer,
     atomic_path,
     digest_json,
+    file_sha256,
     finite,
+    json_default,
     write_csv,
     write_json,
 )
+from siting.output.folder import MANIFEST, RunFolder, claim
 from siting.report.qgis import LayerStyle, layer_styles
-from siting.solution import Solution
+from siting.solution import BINDING_TOL, Solution, at_limit
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +92,9 @@ def write_geopackage(
     the ``layer_styles`` table."""
     with atomic_path(target) as tmp, _unsynced_sqlite():
         for name, frame in layers.items():
-            kind = {} if len(frame) else {"geometry_type": GEOMETRY_TYPES.get(name, "Point")}
-            frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", **kind)
+            # an empty layer has no geometry to infer its type from
+            kind = None if len(frame) else GEOMETRY_TYPES.get(name, "Point")
+            frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", geometry_type=kind)
         for name, table in (tables or {}).items():
             pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
         if styles:
@@ -227,7 +233,9 @@ def summary(solution: Solution, label: str) -> dict[str, Any]:
             "nodes": r.nodes,
             **energy_summary(solution),
             "totals": t,
+            "definitions": definitions(solution),
             **({"binding_periods": binding_periods(solution)} if v2 else {}),
+            **breakeven_summary(solution),
             "sites": [
                 {
                     "site_id": str(sid),
@@ -250,6 +258,7 @@ def summary(solution: Solution, label: str) -> dict[str, Any]:
                         if v2
                         else {}
                     ),
+                    **_site_breakeven(solution, sid),
                 }
                 for sid, row in chosen.iterrows()
             ],
@@ -257,8 +266,31 @@ def summary(solution: Solution, label: str) -> dict[str, Any]:
     )
 
 
-def binding_periods(solution: Solution, share: float = 0.999) -> dict[str, dict[str, int]]:
-    """Per period: how many pipeline arcs, fields and grid nodes are used to their limit."""
+def breakeven_summary(solution: Solution) -> dict[str, Any]:
+    """The break-even statement (see :func:`siting.breakeven.breakeven_headline`), with its
+    sentence; nothing for a plan without a break-even table."""
+    if not len(solution.breakeven.columns):
+        return {}
+    head = breakeven_headline(solution.breakeven, solution.params)
+    return {"breakeven": {**(head or {}), "line": breakeven_line(head)}}
+
+
+def _site_breakeven(solution: Solution, sid: object) -> dict[str, Any]:
+    """A chosen site's break-even capex (millions of the capex currency per MW) and grid
+    price (the price currency per MWh)."""
+    table = solution.breakeven
+    if not len(table.columns) or sid not in table.index:
+        return {}
+    row: dict[Any, Any] = table.loc[str(sid)].to_dict()
+    return {
+        "breakeven_gen_capex_mln_per_mw": float(row["breakeven_gen_capex_mln_local_per_mw"]),
+        "breakeven_grid_price_per_mwh": float(row["breakeven_grid_price_local_per_mwh"]),
+    }
+
+
+def binding_periods(solution: Solution) -> dict[str, dict[str, int]]:
+    """Per period: how many pipeline arcs, fields and grid nodes are used to their limit,
+    to :data:`~siting.solution.BINDING_TOL`."""
     ap, np_, gp = solution.arc_periods, solution.node_periods, solution.grid_periods
     out = {}
     for q in solution.periods.index:
@@ -266,20 +298,80 @@ def binding_periods(solution: Solution, share: float = 0.999) -> dict[str, dict[
         nodes = np_.xs(q, level="period")
         grid = gp.xs(q, level="period") if len(gp) else gp
         out[str(q)] = {
-            "arcs_full": int((arcs["utilisation"] >= share).sum()),
-            "fields_at_capacity": int(
-                (
-                    (nodes["supply_max_mw"] > 0)
-                    & (nodes["supply_mw"] >= share * nodes["supply_max_mw"])
-                ).sum()
-            ),
-            "grid_nodes_exhausted": int((grid["utilisation"] >= share).sum()) if len(grid) else 0,
+            "arcs_full": int(at_limit(arcs["flow_mw"], arcs["capacity_mw"]).sum()),
+            "fields_at_capacity": int(at_limit(nodes["supply_mw"], nodes["supply_max_mw"]).sum()),
+            "grid_nodes_exhausted": int(at_limit(grid["used_mw"], grid["spare_mw"]).sum())
+            if len(grid)
+            else 0,
         }
     return out
 
 
+#: the files every run writes (the maps and the report, when drawn, come beside them)
+FIXED_FILES = (
+    "sites.gpkg",
+    *(f"tables/{name}.csv" for name in (*TABLES, "candidates")),
+    "solution.json",
+    "summary.json",
+    MANIFEST,
+)
+#: every file a run may write: what a folder must not hold unless a previous run wrote it
+RUN_FILES = (
+    *FIXED_FILES,
+    "network_report.json",
+    "tables/network_components.csv",
+    "tables/network_removed.csv",
+    *(f"tables/{name}.csv" for name in V2_TABLES),
+    "tables/breakeven.csv",
+    "map.png",
+    "map.html",
+    "cost_breakdown.svg",
+    "report.md",
+    "report.html",
+)
+
+
+def open_run_folder(
+    out_dir: str | Path, overwrite: bool = False, option: str = "--out"
+) -> RunFolder:
+    """Claim ``out_dir`` for a run (see :func:`siting.output.folder.claim`): writable,
+    locked, and holding no file a run writes unless a previous run's manifest lists it (or
+    ``overwrite``)."""
+    return claim(out_dir, RUN_FILES, overwrite=overwrite, option=option)
+
+
+def definitions(solution: Solution) -> dict[str, str]:
+    """What the totals that are not plain sums of a decision mean, with this run's numbers."""
+    p = solution.params
+    periods = " (weighted over the periods)" if solution.is_v2 else ""
+    if p.reliability == "n_plus_1":
+        reserve = "the N+1 rule's spare: the largest unit at each site stands by"
+        if p.grid_firm_share > 0:
+            reserve += f", less {p.grid_firm_share:.0%} of the grid connection credited as firm"
+    elif p.reserve_margin > 0:
+        reserve = f"an N+1 reserve of {p.reserve_margin:.1%} of the power it produces"
+    else:
+        reserve = "no reserve (none configured)"
+    return {
+        "gen_mw": (
+            "on-site generation capacity built, reserve included: the power the sites draw "
+            f"from it ({p.generator_efficiency:g} × gas_mw without a technology menu) plus "
+            f"{reserve}"
+        ),
+        "facility_mw": f"IT load × PUE: what the campuses draw, cooling included{periods}",
+        "gas_mw": f"fuel heat burnt on site (LHV){periods}",
+        "gas_bcm_y": f"gas_mw / {p.mw_per_bcm_y:,.1f} MW per bcm/y",
+        "grid_mw": f"power imported from the grid{periods}",
+        "surplus_bcm_y": f"production capacity of the fields minus committed demand{periods}",
+        "binding": (
+            "arcs_full, fields_at_capacity and grid_nodes_exhausted count limits used to "
+            f"within {BINDING_TOL:g} of their value" + (" in some period" if periods else "")
+        ),
+    }
+
+
 def write_run(
-    out_dir: str | Path,
+    out_dir: str | Path | RunFolder,
     solution: Solution,
     *,
     label: str,
@@ -288,52 +380,112 @@ def write_run(
     inputs_hash: str,
     timings: dict[str, float],
     extra_files: ExtraFiles | None = None,
+    inputs: dict[str, Any] | None = None,
+    overwrite: bool = False,
+    notes: dict[str, Any] | None = None,
 ) -> Path:
     """Write the run folder: GeoPackage (styled for QGIS), CSV tables, ``extra_files`` (maps,
     report), solution/summary JSON, and the manifest last. ``extra_files`` maps file names to
     writers, or is a function that returns them, called once the tables are written (so the
-    maps can be drawn elsewhere meanwhile)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = out / "manifest.json"
-    if manifest.exists():
-        manifest.unlink()
+    maps can be drawn elsewhere meanwhile).
+
+    ``out_dir`` is a folder claimed with :func:`open_run_folder`, or a path claimed here
+    (``overwrite`` as there). The files a previous run wrote there are removed first; the
+    manifest lists this run's files only, each with the SHA-256 of its content. ``inputs``
+    (the column read for each quantity, the warnings about the inputs) and ``notes`` go into
+    the manifest as they are."""
+    with contextlib.ExitStack() as stack:
+        if isinstance(out_dir, RunFolder):
+            folder = out_dir
+        else:
+            folder = stack.enter_context(open_run_folder(out_dir, overwrite, option="out"))
+        return _write_run(
+            folder,
+            solution,
+            label=label,
+            case_json=case_json,
+            layers=layers,
+            inputs_hash=inputs_hash,
+            timings=timings,
+            extra_files=extra_files,
+            inputs=inputs or {},
+            notes=notes or {},
+        )
+
+
+def _write_run(
+    folder: RunFolder,
+    solution: Solution,
+    *,
+    label: str,
+    case_json: dict[str, Any],
+    layers: dict[str, gpd.GeoDataFrame],
+    inputs_hash: str,
+    timings: dict[str, float],
+    extra_files: ExtraFiles | None,
+    inputs: dict[str, Any],
+    notes: dict[str, Any],
+) -> Path:
+    out = folder.path
+    removed = folder.clear_previous()
+    if removed:
+        logger.info("removed %d file(s) of the previous run in %s", len(removed), out)
+    written: dict[str, str] = {}
+
+    def put(name: str, writer: Writer) -> None:
+        with atomic_path(out / name) as tmp:
+            writer(tmp)
+        written[name] = file_sha256(out / name)
+
+    tables = v2_tables(solution)
+    fixed = [*FIXED_FILES, *(f"tables/{name}.csv" for name in tables)]
+    if len(solution.breakeven.columns):
+        fixed.append("tables/breakeven.csv")
+    folder.writing(fixed)
     start = time.perf_counter()
     cand = layers["candidates"]
-    tables = v2_tables(solution)
-    write_geopackage(out / "sites.gpkg", layers, layer_styles(layers), tables)
+    write_geopackage(out / "sites.gpkg", layers, layer_styles(layers), tables)  # atomic itself
+    written["sites.gpkg"] = file_sha256(out / "sites.gpkg")
     for name in TABLES:
-        write_csv(
-            out / "tables" / f"{name}.csv", getattr(solution, name), index=name in INDEX_NAMES
+        table = getattr(solution, name)
+        put(
+            f"tables/{name}.csv",
+            functools.partial(_to_csv, table, index=name in INDEX_NAMES),
         )
     for name, frame in tables.items():
-        write_csv(out / "tables" / f"{name}.csv", frame, index=False)
-    write_csv(
-        out / "tables" / "candidates.csv", pd.DataFrame(cand.drop(columns="geometry")), index=False
+        put(f"tables/{name}.csv", functools.partial(_to_csv, frame, index=False))
+    if len(solution.breakeven.columns):
+        put("tables/breakeven.csv", functools.partial(_to_csv, solution.breakeven, index=True))
+    put(
+        "tables/candidates.csv",
+        functools.partial(_to_csv, pd.DataFrame(cand.drop(columns="geometry")), index=False),
     )
     tables_done = time.perf_counter()
-    extra = extra_files() if callable(extra_files) else extra_files
+    extra = (extra_files() if callable(extra_files) else extra_files) or {}
     logger.debug(
         "GeoPackage and tables written in %.2f s; waited %.2f s for the other files",
         tables_done - start,
         time.perf_counter() - tables_done,
     )
-    for name, writer in (extra or {}).items():
-        with atomic_path(out / name) as tmp:
-            writer(tmp)
-    write_json(
-        out / "solution.json",
-        finite(
-            {
-                "params": solution.params.to_dict(),
-                "report": solution.report.to_dict(),
-                "totals": solution.totals,
-            }
+    folder.writing([*fixed, *extra])
+    for name, writer in extra.items():
+        put(name, writer)
+    put(
+        "solution.json",
+        functools.partial(
+            _to_json,
+            finite(
+                {
+                    "params": solution.params.to_dict(),
+                    "report": solution.report.to_dict(),
+                    "totals": solution.totals,
+                }
+            ),
         ),
     )
-    write_json(out / "summary.json", summary(solution, label))
+    put("summary.json", functools.partial(_to_json, summary(solution, label)))
     write_json(
-        manifest,
+        out / MANIFEST,
         finite(
             {
                 "complete": True,
@@ -345,35 +497,50 @@ def write_run(
                     k: case_json.get("solver", {}).get(k)
                     for k in ("time_limit_s", "mip_gap", "threads", "seed")
                 },
+                **notes,
                 "versions": package_versions(),
                 "timings_s": timings,
                 "case_resolved": case_json,
-                "files": [
-                    *sorted(
-                        str(p.relative_to(out))
-                        for p in out.rglob("*")
-                        if p.is_file() and not p.name.startswith(".")
-                    ),
-                    "manifest.json",
-                ],
+                "inputs": inputs,
+                "files": dict(sorted(written.items())),
             }
         ),
     )
+    folder.done_writing()
     return out
+
+
+def _to_csv(frame: pd.DataFrame, path: Path, index: bool) -> None:
+    frame.to_csv(path, index=index)
+
+
+def _to_json(obj: Any, path: Path) -> None:
+    path.write_text(
+        json.dumps(obj, indent=2, default=json_default, allow_nan=False) + "\n", encoding="utf-8"
+    )
 
 
 def read_solution(run_dir: str | Path) -> Solution:
     """Load a Solution from a complete run folder (for re-checking and re-rendering)."""
     run = Path(run_dir)
-    manifest = run / "manifest.json"
-    if not manifest.exists():
+    if not (run / MANIFEST).exists():
         raise DataError(f"{run}: no manifest.json: not a run folder, or the run did not finish")
     meta = json.loads((run / "solution.json").read_text(encoding="utf-8"))
-    frames: dict[str, pd.DataFrame] = {}
+    frames = {
+        name: pd.read_csv(path)
+        for name in (*TABLES, *V2_TABLES)
+        if (path := run / "tables" / f"{name}.csv").exists()
+    }
+    return solution_from_files(frames, meta)
+
+
+def solution_from_files(frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> Solution:
+    """A Solution from its tables as read from CSV (``frames``, by name; the model v2
+    tables when the run has them) and the content of ``solution.json`` (``meta``)."""
+    tables: dict[str, pd.DataFrame] = {}
     for name in TABLES:
-        path = run / "tables" / f"{name}.csv"
+        frame = frames[name].copy()
         index = INDEX_NAMES.get(name)
-        frame = pd.read_csv(path, keep_default_na=True)
         if index is not None:
             frame[index] = frame[index].astype(str)
             frame = frame.set_index(index)
@@ -382,24 +549,25 @@ def read_solution(run_dir: str | Path) -> Solution:
                 frame[col] = frame[col].astype(str)
         if "grid_id" in frame.columns:
             frame["grid_id"] = frame["grid_id"].astype(object).where(frame["grid_id"].notna(), None)
-        frames[name] = frame
-    frames.update(_read_v2_tables(run))
+        tables[name] = frame
+    tables.update(_v2_tables(frames))
+    if "breakeven" in frames:
+        tables["breakeven"] = read_breakeven(frames["breakeven"])
     rep = dict(meta["report"])
     rep["outcome"] = Outcome(rep["outcome"])
     params = dict(meta["params"])
     return Solution(
-        **frames, params=Params.from_dict(params), report=SolveReport(**rep), totals=meta["totals"]
+        **tables, params=Params.from_dict(params), report=SolveReport(**rep), totals=meta["totals"]
     )
 
 
-def _read_v2_tables(run: Path) -> dict[str, pd.DataFrame]:
-    """The model v2 tables of a run folder (none for a v1 run)."""
+def _v2_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The model v2 tables among ``frames`` as read (none for a v1 run), keyed."""
     out: dict[str, pd.DataFrame] = {}
     for name, keys in V2_TABLES.items():
-        path = run / "tables" / f"{name}.csv"
-        if not path.exists():
+        if name not in frames:
             continue
-        frame = pd.read_csv(path, keep_default_na=True)
+        frame = frames[name].copy()
         for key in keys:
             frame[key] = frame[key].astype(str)
         if "available" in frame.columns:
@@ -408,6 +576,16 @@ def _read_v2_tables(run: Path) -> dict[str, pd.DataFrame]:
             frame["reason"] = frame["reason"].astype(object).fillna("").astype(str)
         out[name] = frame.set_index(keys if len(keys) > 1 else keys[0])
     return out
+
+
+def read_breakeven(read: pd.DataFrame) -> pd.DataFrame:
+    """``tables/breakeven.csv`` (as read from CSV) as the Solution holds it."""
+    frame = read.copy()
+    frame["site_id"] = frame["site_id"].astype(str)
+    frame["chosen"] = frame["chosen"].astype(bool)
+    for col in ("technology", "cheaper"):
+        frame[col] = frame[col].astype(object).fillna("").astype(str)
+    return frame.set_index("site_id")
 
 
 def network_report_files(report: NetworkReport) -> dict[str, Writer]:
@@ -420,3 +598,40 @@ def network_report_files(report: NetworkReport) -> dict[str, Writer]:
         "tables/network_components.csv": lambda p: report.components_frame().to_csv(p, index=False),
         "tables/network_removed.csv": lambda p: report.removed.to_csv(p, index=False),
     }
+
+
+def write_failed_run(
+    out_dir: str | Path,
+    report: NetworkReport,
+    nodes: pd.DataFrame,
+    arcs: pd.DataFrame,
+    components: pd.DataFrame | None,
+) -> list[Path]:
+    """The network of an infeasible run, for finding what to fix: the topology report
+    (``network_report.json``, ``tables/network_components.csv``, ``tables/network_removed.csv``),
+    the model's nodes and arcs, and each piece's supply against its committed demand
+    (``tables/network_balance.csv``). No manifest: the run has no plan."""
+    out = Path(out_dir)
+    (out / "tables").mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, writer in network_report_files(report).items():
+        writer(out / name)
+        written.append(out / name)
+    label = pd.Series(dtype="Int64")
+    if components is not None:
+        write_csv(out / "tables" / "network_balance.csv", components, index=False)
+        written.append(out / "tables" / "network_balance.csv")
+        if "period" not in components.columns:
+            label = pd.Series(
+                {
+                    n: int(c)
+                    for c, ids in zip(components["component"], components["nodes"], strict=True)
+                    for n in ids.split(";")
+                }
+            )
+    for name, frame in (("nodes", nodes), ("arcs", arcs)):
+        if name == "nodes" and len(label):
+            frame = frame.assign(component=label.reindex(frame.index.astype(str)).to_numpy())
+        write_csv(out / "tables" / f"{name}.csv", frame)
+        written.append(out / "tables" / f"{name}.csv")
+    return written

@@ -21,25 +21,25 @@ run id that ``runs.parquet`` and ``pending/`` hold.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from siting.errors import SitingError
 from siting.output.files import atomic_path, write_json
+from siting.output.folder import MANIFEST, check_writable
+from siting.output.lock import FolderLock, acquire
 
 RUNS = "runs.parquet"
 SITES = "sites.parquet"
 CANDIDATES = "candidates.parquet"
 PENDING = "pending"
 META = "sweep.json"
-LOCK = ".lock"
 
 #: seconds each step of a run took (they differ between two runs of the same inputs)
 TIMING_COLUMNS = ("solve_s", "handoff_s", "prepare_s", "build_s", "extract_s", "check_s", "run_s")
@@ -51,6 +51,8 @@ FLOAT_COLUMNS = (
     "it_mw",
     "gas_mw",
     "gas_bcm_y",
+    "gas_total_bcm_y",
+    "cost_usd_per_mwh_it",
     "grid_mw",
     "cost_musd_y",
     "capex_musd",
@@ -96,14 +98,23 @@ class SweepTables:
 
 
 class SweepStore:
-    """Exclusive writer of one sweep folder (a lock file keeps a second sweep out)."""
+    """Exclusive writer of one sweep folder (a lock keeps a second sweep or run out, see
+    :mod:`siting.output.lock`)."""
 
     def __init__(self, out: str | Path, compact_every: int = 200) -> None:
         self.out = Path(out)
-        self.out.mkdir(parents=True, exist_ok=True)
+        check_writable(self.out)
+        self._lock: FolderLock | None = acquire(
+            self.out, "sweep", hint="wait for it to finish or choose another --out"
+        )
+        if (self.out / MANIFEST).exists():
+            self._lock.release()
+            raise SitingError(
+                f"--out {self.out}: holds a run (manifest.json), not a sweep; write the "
+                "sweep into another folder"
+            )
         (self.out / PENDING).mkdir(exist_ok=True)
         self.compact_every = compact_every
-        self._lock = _acquire(self.out / LOCK)
         self._pending = 0
         self._chains: set[str] = set()
         # frames this store wrote to pending/ and has not compacted yet (spares reading them)
@@ -176,8 +187,11 @@ class SweepStore:
 
     def close(self) -> None:
         self.compact()
+        self._release()
+
+    def _release(self) -> None:
         if self._lock is not None:
-            self._lock.close()
+            self._lock.release()
             self._lock = None
 
     def __enter__(self) -> SweepStore:
@@ -186,9 +200,8 @@ class SweepStore:
     def __exit__(self, *exc: object) -> None:
         if exc[0] is None:
             self.close()
-        elif self._lock is not None:
-            self._lock.close()
-            self._lock = None
+        else:
+            self._release()
 
 
 def read_tables(out: str | Path, written: Mapping[Path, pd.DataFrame] | None = None) -> SweepTables:
@@ -289,26 +302,3 @@ def save_figure(fig: Any, target: str | Path) -> Path:
     with atomic_path(target) as tmp:
         fig.savefig(tmp, format=target.suffix.lstrip(".") or "png", dpi=150, bbox_inches="tight")
     return target
-
-
-def _acquire(path: Path) -> TextIO | None:
-    try:
-        import fcntl
-    except ImportError:  # no advisory locks on this platform: one writer is up to the user
-        return None
-    handle = path.open("a+", encoding="utf-8")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.seek(0)
-        holder = handle.read().strip() or "another process"
-        handle.close()
-        raise SitingError(
-            f"{path.parent}: another sweep ({holder}) is writing to this folder; wait for it "
-            "to finish or choose another --out"
-        ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()}")
-    handle.flush()
-    return handle

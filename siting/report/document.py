@@ -161,9 +161,7 @@ def report_sections(run: RunData, charts: bool = True, cost_figure: Any = None) 
 
     head = Section("Headline numbers")
     if not h["optimal"]:
-        head.blocks.append(
-            f"**Not optimal.** {h['status_text']}: the plan below is feasible, not proven best."
-        )
+        head.blocks.append(f"**{h['status_text']}.** The plan below is feasible, not proven best.")
     head.blocks.append(
         Table(["", "value"], [[Cell(lab), c] for lab, c in headline_cells(h)], align_right={1})
     )
@@ -236,6 +234,8 @@ def report_sections(run: RunData, charts: bool = True, cost_figure: Any = None) 
             )
         )
     out.append(sites)
+    if len(sol.breakeven.columns):
+        out.append(_breakeven_section(run))
 
     binding = Section("Binding constraints")
     bc = binding_constraints(sol, readable_names(run))
@@ -263,6 +263,59 @@ def report_sections(run: RunData, charts: bool = True, cost_figure: Any = None) 
     )
     out.append(files)
     return out
+
+
+def _breakeven_section(run: RunData) -> Section:
+    """The break-even table (:mod:`siting.breakeven`): chosen sites, then the best
+    unchosen ones, with the generation capex and the grid price at which the other power
+    option would cost the same."""
+    from siting.breakeven import breakeven_headline, breakeven_line
+
+    sol = run.solution
+    p = sol.params
+    table = sol.breakeven
+    names = readable_names(run)
+    section = Section("Break-even")
+    section.blocks.append(breakeven_line(breakeven_headline(table, p)))
+    section.blocks.append(
+        "Per site, the whole campus powered by its cheapest on-site technology or by its grid "
+        "node, at the case's prices, per MW of mean facility load and year. *Break-even capex* "
+        f"is the technology's generation capex (mln {p.capex_currency}/MW, before the site's "
+        "capex multiplier) at which on-site gas would cost the same as the grid; *break-even "
+        f"grid price* is the reference grid energy price ({p.price_currency}/MWh, before the "
+        "node's price factor) at which the grid would cost the same as on-site gas. Pipeline, "
+        "grid spare and national caps are not part of the comparison; blank: no grid option."
+    )
+    shown = table.assign(
+        location=[names.get(str(s), str(s)) for s in table.index],
+        status=["chosen" if c else "not chosen" for c in table["chosen"].astype(bool)],
+        capex_local=table["gen_capex_musd_per_mw"] * p.capex_per_usd,
+    )
+    section.blocks.append(
+        _frame_table(
+            shown,
+            {
+                "location": ("location", "{}"),
+                "status": ("plan", "{}"),
+                "it_mw": ("MW IT", "{:,.0f}"),
+                "technology": ("technology", "{}"),
+                "onsite_musd_per_mw_y": ("on site MUSD/y per MW", "{:,.3f}"),
+                "grid_musd_per_mw_y": ("grid MUSD/y per MW", "{:,.3f}"),
+                "cheaper": ("cheaper", "{}"),
+                "capex_local": (f"capex mln {p.capex_currency}/MW", "{:,.1f}"),
+                "breakeven_gen_capex_mln_local_per_mw": (
+                    f"break-even capex mln {p.capex_currency}/MW",
+                    "{:,.1f}",
+                ),
+                "breakeven_grid_price_local_per_mwh": (
+                    f"break-even grid price {p.price_currency}/MWh",
+                    "{:,.0f}",
+                ),
+            },
+            "site",
+        )
+    )
+    return section
 
 
 def _binding_summary(sol: Any, bc: pd.DataFrame) -> str:

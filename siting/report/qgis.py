@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -248,7 +248,7 @@ def _max(frame: pd.DataFrame | None, column: str) -> float:
     return value if math.isfinite(value) and value > 0 else 1.0
 
 
-def layer_styles(layers: dict[str, pd.DataFrame]) -> list[LayerStyle]:
+def layer_styles(layers: Mapping[str, pd.DataFrame]) -> list[LayerStyle]:
     """Default QML styles for each layer present (and a second pipeline style by free
     capacity); sizes are scaled to this run's largest site and pipeline."""
     out: list[LayerStyle] = []

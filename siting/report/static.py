@@ -22,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import ArrayLike
 from pyproj import CRS, Transformer
 
 from siting.report import style
@@ -89,7 +90,7 @@ def _canvas_class() -> type:
     return MapCanvas
 
 
-def site_area_pt2(it_mw: np.ndarray, max_it_mw: float, n_sites: int = 1) -> np.ndarray:
+def site_area_pt2(it_mw: ArrayLike, max_it_mw: float, n_sites: int = 1) -> np.ndarray:
     """Marker area (points²) proportional to MW IT. The largest site gets MAX_SITE_AREA_PT2
     when there are up to eight sites, less when there are more, so crowded maps stay
     legible."""
@@ -155,13 +156,23 @@ def static_map(
             if pipelines_by == "utilisation"
             else [style.free_capacity_colour(f) for f in pipes["free_capacity_bcm_y"]]
         )
-        pipes.plot(ax=ax, color=colours, linewidth=widths, zorder=3, capstyle="round")
+        pipes.plot(
+            ax=ax,
+            color=colours,
+            linewidth=widths,  # type: ignore[arg-type]  # geopandas takes one per row; its stub says one
+            zorder=3,
+            capstyle="round",
+        )
     if (links := frames.get("grid_links")) is not None:
         links.plot(ax=ax, color=style.GRID, linewidth=1.2, linestyle=(0, (4, 2)), zorder=4)
     if (links := frames.get("fiber_links")) is not None:
         links.plot(ax=ax, color=style.FIBER, linewidth=1.2, linestyle=(0, (1, 1.5)), zorder=4)
     if (grid := frames.get("grid")) is not None:
-        used = pd.to_numeric(grid.get("used_mw"), errors="coerce").fillna(0.0).to_numpy() > 0
+        used = (
+            pd.to_numeric(grid["used_mw"], errors="coerce").fillna(0.0).to_numpy() > 0
+            if "used_mw" in grid.columns
+            else np.zeros(len(grid), bool)
+        )
         ax.scatter(
             grid.geometry.x[~used],
             grid.geometry.y[~used],
@@ -644,7 +655,7 @@ def _title(run: RunData) -> str:
         if share == share
         else ""
     )
-    status = "" if h["optimal"] else f" — NOT OPTIMAL: {h['status_text']}"
+    status = "" if h["optimal"] else f" — {h['status_text']}"  # it starts NOT OPTIMAL
     return (
         f"{run.label}: {h['it_mw']:,.0f} MW IT at {h['sites_open']} sites{status}\n"
         f"gas {h['gas_bcm_y']:.2f} bcm/y{share_txt} · grid {h['grid_mw']:,.0f} MW · "

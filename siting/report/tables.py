@@ -15,10 +15,7 @@ import pandas as pd
 
 from siting.report.run import RunData
 from siting.report.style import COST_TERMS
-from siting.solution import BINDING_SHARE, Solution
-
-#: relative tolerance for calling a constraint binding
-BINDING_TOL = 1e-6
+from siting.solution import BINDING_TOL, Solution, limits_reached
 
 #: per-MW cost terms of the site explanation: (label, Solution cost columns)
 UNIT_TERMS = {
@@ -219,12 +216,13 @@ def site_reasons(run: RunData) -> pd.DataFrame:
     places = site_places(chosen)
     names = _grid_names(run)
     rows = []
-    for sid, row in chosen.iterrows():
+    for key, row in chosen.iterrows():
+        sid = str(key)
         it = float(row["it_mw"])
         share = float(shares.get(sid, 0.0))
         like = comparable(sol, it, share)
         average = powered_like(sol, it, share)[like].mean()
-        mine = actual.loc[sid]
+        mine = _row(actual, sid)
         delta = mine - average
         reasons = [
             _explain(term, sid, delta[term], context[like], context)
@@ -271,26 +269,33 @@ def readable_names(run: RunData) -> dict[str, str]:
     names = _grid_names(run)
     chosen = run.chosen
     if len(chosen):
-        places = site_places(chosen)
-        names.update({str(k): str(v) for k, v in places.items()})
+        places = {str(k): str(v) for k, v in site_places(chosen).items()}
+        names.update(places)
         if "node_id" in chosen.columns:
-            names.update({str(n): str(places[s]) for s, n in chosen["node_id"].items()})
+            names.update({str(n): places[str(s)] for s, n in chosen["node_id"].items()})
     return names
+
+
+def _row(table: pd.DataFrame, key: str) -> pd.Series:
+    """The row of ``key`` in a table with unique ids."""
+    row = table.loc[key]
+    if isinstance(row, pd.DataFrame):
+        raise KeyError(f"{key!r} names more than one row")
+    return row
 
 
 def _power_note(solution: Solution, sid: str, grid_names: dict[str, str]) -> str:
     """What a MW IT of this site costs per year on the grid and on gas, and what limited it."""
-    s, p = solution.sites.loc[sid], solution.params
+    s, p = _row(solution.sites, sid), solution.params
     it = float(s["it_mw"])
-    gas = float(powered_like(solution, it, 0.0).loc[sid, ["generation", "gas"]].sum())
-    grid = float(powered_like(solution, it, 1.0).loc[sid, ["grid connection", "grid energy"]].sum())
+    gas = _row(powered_like(solution, it, 0.0), sid)[["generation", "gas"]].sum()
+    grid = _row(powered_like(solution, it, 1.0), sid)[["grid connection", "grid energy"]].sum()
     node_id = str(s["grid_id"]) if isinstance(s.get("grid_id"), str) else ""
     node = grid_names.get(node_id, node_id)
-    spare = used = 0.0
+    spare = 0.0
     if node_id in solution.grid_nodes.index:
-        spare = float(solution.grid_nodes.at[node_id, "spare_mw"])
-        used = float(solution.grid_nodes.at[node_id, "used_mw"])
-    exhausted = spare > 0 and used >= spare * (1.0 - BINDING_TOL)
+        spare = float(solution.grid_nodes["spare_mw"][node_id])
+    exhausted = bool(limits_reached(solution)["grid_nodes"].get(node_id, False))
     costs = f"grid {grid:.2f} vs on-site gas {gas:.2f} MUSD/y per MW"
     if s["source"] == "grid":
         return costs if p.allow_gas else "grid (on-site gas not allowed)"
@@ -351,9 +356,6 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
         name = names.get(str(key))
         return f"{name} ({key})" if name and name != str(key) else str(key)
 
-    def at_limit(value: pd.Series, limit: pd.Series) -> pd.Series:
-        return (limit > 0) & (value >= limit - BINDING_TOL * np.maximum(1.0, limit.abs()))
-
     if p.target_mw is not None and t["it_mw"] <= p.target_mw * (1 + BINDING_TOL) + 1e-9:
         rows.append(
             {
@@ -381,8 +383,9 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
                 "id": "max_sites",
             }
         )
+    reached = limits_reached(solution)
     nodes = solution.nodes
-    for nid, n in nodes[at_limit(nodes["supply_mw"], nodes["supply_max_mw"])].iterrows():
+    for nid, n in nodes[reached["nodes"].reindex(nodes.index, fill_value=False)].iterrows():
         rows.append(
             {
                 "family": "field at capacity",
@@ -393,18 +396,15 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
         )
     grid = solution.grid_nodes
     if len(grid):
-        used_up = (
-            grid["utilisation"] >= BINDING_SHARE
-            if solution.is_v2
-            else at_limit(grid["used_mw"], grid["spare_mw"])
-        )
-        for gid, g in grid[used_up].iterrows():
+        for gid, g in grid[reached["grid_nodes"].reindex(grid.index, fill_value=False)].iterrows():
             detail = f"{g['used_mw']:,.0f} of {g['spare_mw']:,.0f} MW spare used"
             if solution.is_v2:
                 # the period in which it binds: the annual mean and the firm spare would mislead
                 q = g["binding_period"]
-                at = solution.grid_periods.loc[(gid, q)]
-                detail = f"{at['used_mw']:,.0f} of {at['spare_mw']:,.0f} MW spare used in {q}"
+                gp = solution.grid_periods
+                used = float(gp["used_mw"][(str(gid), str(q))])
+                spare = float(gp["spare_mw"][(str(gid), str(q))])
+                detail = f"{used:,.0f} of {spare:,.0f} MW spare used in {q}"
             rows.append(
                 {
                     "family": "grid node exhausted",
@@ -425,13 +425,7 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
             }
         )
     arcs = solution.arcs
-    # with periods an arc is full when it is full in some period (its peak utilisation), as
-    # the run summary counts it; the annual mean flow would hide a winter bottleneck
-    full = (
-        arcs[arcs["utilisation"] >= BINDING_SHARE]
-        if solution.is_v2
-        else arcs[at_limit(arcs["flow_mw"], arcs["capacity_mw"])]
-    )
+    full = arcs[reached["arcs"].reindex(arcs.index, fill_value=False)]
     if len(full):
         corridor = full["corridor"].fillna("").astype(str) if "corridor" in full else None
         keys = (
@@ -439,8 +433,8 @@ def binding_constraints(solution: Solution, names: Mapping[str, str] | None = No
             if corridor is not None
             else full["from_node"] + " → " + full["to_node"]
         )
-        for (where, cap), group in full.groupby([keys, full["capacity_mw"]], sort=False):
-            parts = [f"{cap / mw_per_bcm:.2f} bcm/y"]
+        for (where, _), group in full.groupby([keys, full["capacity_mw"]], sort=False):
+            parts = [f"{group['capacity_mw'].iloc[0] / mw_per_bcm:.2f} bcm/y"]
             starts = set(group["from_node"]) - set(group["to_node"])
             ends = set(group["to_node"]) - set(group["from_node"])
             if len(group) > 1 and len(starts) == len(ends) == 1:

@@ -45,7 +45,7 @@ SITE_POPUP = (
     ("facility_mw", "facility load", "{:,.0f} MW"),
     ("gas_mw", "gas burnt", "{:,.0f} MW fuel"),
     ("gas_bcm_y", "gas burnt", "{:.3f} bcm/y"),
-    ("gen_mw", "generation built", "{:,.0f} MW"),
+    ("gen_mw", "generation built (reserve included)", "{:,.0f} MW"),
     ("grid_mw", "grid import", "{:,.0f} MW"),
     ("pue", "PUE", "{:.3f}"),
     ("temp_mean_c", "mean temperature", "{:.1f} °C"),
@@ -347,7 +347,7 @@ def interactive_map(run: RunData) -> folium.Map:
     lon_min, lon_max = float(xy[:, 0].min()), float(xy[:, 0].max())
     m.fit_bounds([[lat_min, lon_min], [lat_max, lon_max]], padding=(20, 20))
     h = headline(run)
-    status = "" if h["optimal"] else f" — <b>NOT OPTIMAL</b>: {html.escape(h['status_text'])}"
+    status = "" if h["optimal"] else f" — <b>{html.escape(h['status_text'])}</b>"
     title = (
         f'<div class="siting-title"><b>{html.escape(run.label)}</b>: '
         f"{h['it_mw']:,.0f} MW IT at {h['sites_open']} sites · "

@@ -10,6 +10,7 @@ import pyomo.environ as pyo
 from siting.config import SolverConfig
 from siting.diagnose import Diagnosis, Finding
 from siting.inputs import ModelInputs
+from siting.outcome import Outcome, SolveReport
 from siting.solver.highs import HighsSolver
 from siting.solver.model import build_model
 
@@ -23,11 +24,24 @@ def _where(key: object, periods: list) -> str:
     return str(key)
 
 
+def _limit_note(report: SolveReport) -> str | None:
+    """What the user must know when the elastic re-solve did not finish."""
+    stopped = f"the elastic re-solve stopped at the {report.message} ({report.solve_s:,.0f} s)"
+    if report.outcome is Outcome.LIMIT:
+        return (
+            f"{stopped}: the amounts below come from its best plan, not the least change; "
+            "raise solver.time_limit_s for a proven one"
+        )
+    if report.outcome is Outcome.NO_SOLUTION:
+        return f"{stopped} before any plan: no cause found; raise solver.time_limit_s"
+    return None
+
+
 def elastic_diagnosis(inputs: ModelInputs, settings: SolverConfig) -> Diagnosis:
     """Re-solve with penalised slacks on every family and report the slacks that are used."""
     m = build_model(inputs, elastic=True)
     report = HighsSolver(settings).solve(m)
-    diag = Diagnosis(elastic_outcome=str(report.outcome))
+    diag = Diagnosis(elastic_outcome=str(report.outcome), elastic_note=_limit_note(report))
     if not report.has_solution:
         return diag
     periods = inputs.period_names

@@ -107,12 +107,12 @@ def _plan_v2(
         block = m.unit_block_size
         units = pd.DataFrame(index=sites)
         for t in techs:
-            keys = [(s, t) for s in s_idx]
-            count = values(m.unit_count, keys)
-            split = [k for k in keys if k in block]
+            unit_keys = [(s, t) for s in s_idx]
+            count = values(m.unit_count, unit_keys)
+            split = [k for k in unit_keys if k in block]
             if split:
                 blocks = dict(zip(split, values(m.unit_blocks, split).tolist(), strict=True))
-                count = count + np.array([block.get(k, 0) * blocks.get(k, 0.0) for k in keys])
+                count = count + np.array([block.get(k, 0) * blocks.get(k, 0.0) for k in unit_keys])
             units[t] = np.rint(count).astype(int)
     else:
         site_periods["gas_mw"] = np.maximum(values(var("gas_mw"), pairs), 0.0)

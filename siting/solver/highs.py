@@ -11,11 +11,14 @@ Two hand-offs are offered:
 Both keep the HiGHS object, so a model can be re-solved with the previous solution as a
 MIP start. A re-solve after changing only mutable Params pushes just the costs and row
 bounds that moved to the same Highs object (``handoff == "update"`` in the report); anything
-else compiles and passes the model again.
+else compiles and passes the model again. Edits beyond parameters (forced columns, added
+rows, a replaced objective: :mod:`siting.solver.highs_edits`) are written into the same
+Highs object too, and written again after a full hand-off.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Sequence
@@ -29,10 +32,15 @@ import scipy.sparse as sp
 from pyomo.common.timing import HierarchicalTimer
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from siting.check_derived import reported_gap
 from siting.config import SolverConfig
-from siting.errors import SolveError
-from siting.outcome import Outcome, SolveReport
+from siting.errors import SolveError, SolveInterrupted
+from siting.outcome import INTERRUPTED, Outcome, SolveReport
+from siting.solver.highs_edits import ColumnEdits, HighsEdits, Layout
+from siting.solver.interrupt import Solve, Stopped
 from siting.solver.options import quiet_highs
+
+logger = logging.getLogger(__name__)
 
 _LIMITS = {
     "kTimeLimit": "time limit",
@@ -89,23 +97,60 @@ class HighsSolver:
         recompile: bool = False,
         load: bool = True,
         mip_start: bool = False,
+        edits: ColumnEdits | None = None,
     ) -> SolveReport:
         """Solve (or re-solve) ``model``; with ``load``, put the solution into its variables
-        (otherwise read it with :meth:`values`).
+        (otherwise read it with :meth:`values`). Ctrl-C stops HiGHS (see
+        :mod:`siting.solver.interrupt`) and raises SolveInterrupted with the report; the plan
+        HiGHS had, if any, is then read with :meth:`values` as usual.
 
         ``warmstart`` passes the previous solution of the same model as a MIP start; HiGHS
         uses it only if it is feasible for the changed model. ``mip_start`` starts from the
-        values currently set on the model's variables instead.
+        values currently set on the model's variables instead. ``edits`` are written into
+        the HiGHS model for this solve and the next ones until other edits are given; with
+        a goal, the report is that of a replaced objective (see ``SolveReport``).
         """
+        edits = edits if edits is not None else ColumnEdits()
+        if not edits.empty and not isinstance(self._backend, _StandardForm):
+            raise SolveError(
+                "edits of a built model (alternatives, site regrets) need "
+                "solver.interface: standard_form"
+            )
         started = time.perf_counter()
         try:
-            highs, solve_s, handoff_s = self._backend.run(model, warmstart, recompile, mip_start)
+            if isinstance(self._backend, _StandardForm):
+                highs, solve_s, handoff_s = self._backend.run(
+                    model, warmstart, recompile, mip_start, edits
+                )
+            else:
+                highs, solve_s, handoff_s = self._backend.run(
+                    model, warmstart, recompile, mip_start
+                )
         except (RuntimeError, ValueError) as exc:
             raise SolveError(f"HiGHS failed: {exc}") from None
-        report = _report(
-            highs, model, self.settings, solve_s, handoff_s, time.perf_counter() - started
+        wall_s = time.perf_counter() - started
+        stopped = self._backend.stopped
+        if stopped is not None and not stopped.halted:
+            report = _incumbent_report(stopped, model, self.settings, handoff_s, wall_s)
+        else:
+            report = _report(highs, model, self.settings, solve_s, handoff_s, wall_s)
+        report = replace(
+            report, handoff=self._backend.last_handoff, mip_start=self._backend.last_started
         )
-        report = replace(report, handoff=self._backend.last_handoff)
+        if edits.goal is not None and isinstance(self._backend, _StandardForm):
+            report = replace(
+                report,
+                sense="max" if self._backend.maximise else "min",
+                objective=self._backend.case_objective() if report.has_solution else None,
+                bound=None,
+                goal={
+                    k: v
+                    for k, v in (("objective", report.objective), ("bound", report.bound))
+                    if v is not None
+                },
+            )
+        if stopped is not None:
+            raise SolveInterrupted(report)
         if report.has_solution and load:
             self._backend.load(model)
         return report
@@ -274,6 +319,10 @@ class _ParamUpdates:
     def _values(self) -> np.ndarray:
         return np.array([np.nan if p.value is None else float(p.value) for p in self.params], float)
 
+    def key(self) -> bytes:
+        """The parameter values now (edits that read the objective depend on them)."""
+        return self._values().tobytes()
+
     def _learn(self, model: pyo.ConcreteModel, i: int, value: float) -> _Slope | None:
         step = value - self.base_values[i]
         current = self._values()
@@ -302,9 +351,9 @@ class _ParamUpdates:
         changed = np.flatnonzero(values != self.pushed_values)
         if changed.size == 0:
             return True
-        for i in changed:
+        for i in changed.tolist():
             if i not in self.slopes and values[i] != self.base_values[i]:
-                self.slopes[i] = self._learn(model, int(i), float(values[i]))
+                self.slopes[i] = self._learn(model, i, float(values[i]))
         delta = values - self.base_values
         moved = np.flatnonzero(delta)
         if any(self.slopes.get(int(i)) is None for i in moved):
@@ -313,8 +362,8 @@ class _ParamUpdates:
         offset = self.base.offset
         row_lower = self.base.row_lower.copy()
         row_upper = self.base.row_upper.copy()
-        for i in moved:
-            slope = self.slopes[int(i)]
+        for i in moved.tolist():
+            slope = self.slopes[i]
             assert slope is not None
             cost += delta[i] * slope.cost
             offset += delta[i] * slope.offset
@@ -325,7 +374,7 @@ class _ParamUpdates:
             highs.changeColsCost(cols.size, cols.astype(np.int32), cost[cols])
         rows = np.flatnonzero((row_lower != self.row_lower) | (row_upper != self.row_upper))
         if rows.size:
-            highs.changeRowsBounds(
+            highs.changeRowsBounds(  # type: ignore[attr-defined]  # in highspy, not in its stub
                 rows.size, rows.astype(np.int32), row_lower[rows], row_upper[rows]
             )
         if offset != self.offset:
@@ -345,10 +394,14 @@ class _StandardForm:
 
     def __init__(self, settings: SolverConfig, stream: bool) -> None:
         self.highs = quiet_highs()
+        self._solve = Solve(self.highs)
+        #: how the last solve was stopped by Ctrl-C (None: it was not)
+        self.stopped: Stopped | None = None
         self.options = _options(settings, stream)
         self.columns: list[Any] = []
         self.scale = np.ones(0)
         self.last_handoff = "full"
+        self.last_started = False
         self._model: pyo.ConcreteModel | None = None
         self._updates: _ParamUpdates | None = None
         self._start: np.ndarray | None = None
@@ -356,6 +409,31 @@ class _StandardForm:
         self._branched = True
         self._positions: dict[int, int] = {}
         self._index_cache: dict[tuple[int, tuple[Any, ...]], tuple[np.ndarray, ...]] = {}
+        self._edits = HighsEdits()
+
+    @property
+    def maximise(self) -> bool:
+        return self._updates is not None and self._updates.base.maximise
+
+    def case_objective(self) -> float:
+        """The case objective (as the parameters now make it) at the last solution."""
+        assert self._updates is not None
+        x = np.asarray(self.highs.getSolution().col_value, dtype=float)
+        return float(self._updates.cost @ x + self._updates.offset)
+
+    def _layout(self) -> Layout:
+        assert self._updates is not None
+        if not self._positions:
+            self._positions = {id(v): i for i, v in enumerate(self.columns)}
+        positions, base = self._positions, self._updates.base
+        return Layout(
+            column_of=lambda var: positions.get(id(var), -1),
+            scale=self.scale,
+            col_lower=base.col_lower,
+            col_upper=base.col_upper,
+            n_rows=len(base.row_lower),
+            maximise=base.maximise,
+        )
 
     def configure(self, settings: SolverConfig, stream: bool) -> None:
         options = _options(settings, stream)
@@ -370,15 +448,27 @@ class _StandardForm:
         warmstart: bool,
         recompile: bool = False,
         mip_start: bool = False,
+        edits: ColumnEdits | None = None,
     ) -> tuple[highspy.Highs, float, float]:
-        """Hand ``model`` to HiGHS (or push its changed parameters) and solve it; the
-        highs values live in HiGHS's column space, x' = scale·x."""
+        """Hand ``model`` to HiGHS (or push its changed parameters), write ``edits`` and
+        solve; the highs values live in HiGHS's column space, x' = scale·x."""
+        self._solve.join()  # a solve left running after Ctrl-C must end before the next
         start = time.perf_counter()
         h = self.highs
         same = model is self._model
+        edits = edits if edits is not None else ColumnEdits()
         start_values: Any = None
-        if same and not recompile and self._updates is not None and self._updates.push(model, h):
+        updated = False
+        if same and not recompile and self._updates is not None:
+            if not self._edits.applied.empty and self._edits.needs_update(
+                edits, self._updates.key()
+            ):
+                # the parameter push expects the model as compiled: take ours out first
+                self._edits.undo(h, self._layout(), self._updates.cost, self._updates.offset)
+            updated = self._updates.push(model, h)
+        if updated:
             self.last_handoff = "update"
+            logger.debug("changed parameters pushed to the HiGHS model in place")
             if warmstart and self._start is not None:
                 start_values = self._start
         else:
@@ -390,9 +480,26 @@ class _StandardForm:
             self._positions = {}
             self._index_cache = {}
             self._updates = _ParamUpdates(model, arrays)
+            self._edits.forget()
             self.last_handoff = "full"
+            logger.debug(
+                "model compiled and handed to HiGHS: %d columns, %d rows, %d nonzeros (%.2f s)",
+                len(arrays.columns),
+                h.getNumRow(),
+                h.getNumNz(),
+                time.perf_counter() - start,
+            )
             if warmstart and same and self._start is not None:
                 start_values = self._reordered_start()
+        assert self._updates is not None
+        params = self._updates.key()
+        if self._edits.needs_update(edits, params):
+            layout = self._layout()
+            if not self._edits.applied.empty:
+                self._edits.undo(h, layout, self._updates.cost, self._updates.offset)
+            if not edits.empty:
+                u = self._updates
+                self._edits.apply(h, layout, edits, u.cost, u.offset, params)
         for key, value in self.options.items():
             h.setOptionValue(key, value)
         if mip_start:
@@ -401,15 +508,23 @@ class _StandardForm:
         # the root: after a solve that closed at the root that cost more than it saved (2.6x
         # the HiGHS time of a Russia price sweep), so it is skipped then unless RINS is off
         rins = self.options.get("mip_heuristic_run_rins", True)
-        if start_values is not None and (self._branched or mip_start or not rins):
+        self.last_started = start_values is not None and (self._branched or mip_start or not rins)
+        if self.last_started:
             sol = highspy.HighsSolution()
             sol.col_value = start_values
             sol.value_valid = True
             h.setSolution(sol)
         handoff = time.perf_counter() - start
         start = time.perf_counter()
-        h.run()
+        self.stopped = self._solve.run()
         self._model = model
+        if self.stopped is not None and not self.stopped.halted:
+            # HiGHS is still stopping: its last announced plan is the one to read
+            self._branched = True
+            values = self.stopped.incumbent.values
+            self._start = None if values is None else values
+            self._start_columns = self.columns
+            return h, self.stopped.seconds, handoff
         info = h.getInfo()
         self._branched = info.mip_node_count > 1
         if info.primal_solution_status == 2:
@@ -454,6 +569,7 @@ class _StandardForm:
         return np.where(cols >= 0, self._start[np.maximum(cols, 0)] / scale, fixed)
 
     def load(self, model: pyo.ConcreteModel) -> None:
+        self._solve.join()
         values = np.asarray(self.highs.getSolution().col_value) / self.scale
         for var, value in zip(self.columns, values.tolist(), strict=True):
             var.set_value(value, skip_validation=True)
@@ -479,6 +595,9 @@ class _Appsi:
         }
         self._model: pyo.ConcreteModel | None = None
         self.last_handoff = "full"
+        self.last_started = False
+        #: Ctrl-C is seen only when Pyomo's interface returns (no early stop here)
+        self.stopped: Stopped | None = None
 
     def configure(self, settings: SolverConfig, stream: bool) -> None:
         self._opt.config.time_limit = settings.time_limit_s
@@ -498,6 +617,7 @@ class _Appsi:
     ) -> tuple[highspy.Highs, float, float]:
         self.last_handoff = "update" if model is self._model else "full"
         self._opt.config.warmstart = mip_start or (warmstart and model is self._model)
+        self.last_started = bool(self._opt.config.warmstart)
         timer = HierarchicalTimer()
         self._opt.solve(model, timer=timer)
         self._model = model
@@ -517,6 +637,41 @@ def _timer_total(timer: HierarchicalTimer, name: str) -> float:
         return float(timer.get_total_time(name))
     except (KeyError, AttributeError):
         return 0.0
+
+
+def _incumbent_report(
+    stopped: Stopped,
+    model: pyo.ConcreteModel,
+    settings: SolverConfig,
+    handoff_s: float,
+    wall_s: float,
+) -> SolveReport:
+    """The report of a solve that Ctrl-C ended while HiGHS kept running: its last plan, and
+    the bound known when it found it."""
+    inc = stopped.incumbent
+    objective_obj = next(model.component_data_objects(pyo.Objective, active=True))
+    has_plan = inc.values is not None and inc.objective is not None
+    objective = inc.objective if has_plan else None
+    gap = (
+        reported_gap(objective, inc.bound)
+        if objective is not None and inc.bound is not None
+        else None
+    )
+    return SolveReport(
+        outcome=Outcome.LIMIT if has_plan else Outcome.NO_SOLUTION,
+        status=INTERRUPTED,
+        message="interrupted",
+        sense="min" if objective_obj.sense == pyo.minimize else "max",
+        objective=objective,
+        bound=inc.bound,
+        gap=gap,
+        solve_s=stopped.seconds,
+        handoff_s=handoff_s,
+        wall_s=wall_s,
+        nodes=inc.nodes,
+        mip_gap_setting=settings.mip_gap,
+        time_limit_s=settings.time_limit_s,
+    )
 
 
 def _report(

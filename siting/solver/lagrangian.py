@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from siting.inputs import ModelInputs
@@ -98,6 +99,7 @@ def not_applicable(inputs: ModelInputs) -> str | None:
         "the objective is not min_cost": p.objective != "min_cost",
         "a target or budget is set": p.target_mw is not None or p.budget_musd is not None,
         "spacing cliques are set": len(inputs.cliques) > 0,
+        "sites are predefined": bool(p.predefined_sites),
         "there are no hubs": len(hubs) == 0 or float(hubs["demand_mw"].sum()) <= 0,
         "a hub asks for a share of IT": bool((hubs["share_of_it"] > 0).any()),
         "IT has a cost per MW": bool((sites["it_cost_musd_per_mw_y"] != 0).any()),
@@ -127,8 +129,8 @@ def _instance(inputs: ModelInputs) -> _Instance:
     n_sites = len(sites)
     capacity = inputs.max_it_mw.to_numpy(float)
     demand = hubs["demand_mw"].to_numpy(float)
-    s_pos = sites.index.get_indexer(serve["site_id"])
-    h_pos = hubs.index.get_indexer(serve["hub_id"])
+    s_pos = sites.index.get_indexer(pd.Index(serve["site_id"]))
+    h_pos = hubs.index.get_indexer(pd.Index(serve["hub_id"]))
     cost = serve["cost_musd_per_mw_y"].to_numpy(float)
     bound = np.minimum(capacity[s_pos], demand[h_pos])
     order = np.lexsort((h_pos, s_pos))

@@ -26,6 +26,7 @@ import pyomo.environ as pyo
 from siting.config import SolverConfig
 from siting.inputs import ModelInputs
 from siting.solver.highs import _lp, compile_arrays
+from siting.solver.interrupt import run_or_stop
 from siting.solver.options import quiet_highs
 
 
@@ -85,7 +86,7 @@ def restricted_start(
     relaxed = _lp(arrays)
     relaxed.integrality_ = []
     lp.passModel(relaxed)
-    lp.run()
+    run_or_stop(lp)
     relaxed_at = time.perf_counter()
     times = {"compile_s": compiled - started, "lp_s": relaxed_at - compiled}
     if lp.getModelStatus() != highspy.HighsModelStatus.kOptimal or len(site_cols) == 0:
@@ -104,7 +105,7 @@ def restricted_start(
     mip.changeColsBounds(len(upper), np.arange(len(upper), dtype=np.int32), arrays.col_lower, upper)
     mip.setOptionValue("mip_rel_gap", float(settings.mip_gap) / 5)
     mip.setOptionValue("time_limit", float(settings.time_limit_s) / 4)
-    mip.run()
+    run_or_stop(mip)
     times["mip_s"] = time.perf_counter() - relaxed_at
     lp_bound = float(lp.getInfo().objective_function_value)
     if mip.getInfo().primal_solution_status != 2:

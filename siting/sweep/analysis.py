@@ -289,3 +289,83 @@ def plot_pareto(runs: pd.DataFrame) -> Any:
         ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
+
+
+# --- the absorption curve ---------------------------------------------------------------
+
+#: the swept key of an absorption curve (``max_gas_use`` under an average cost ceiling)
+CEILING = "objective.ceiling_usd_per_mwh"
+ABSORPTION_COLUMNS = [
+    "ceiling_usd_per_mwh",
+    "status",
+    "gap",
+    "gas_direct_bcm_y",
+    "gas_total_bcm_y",
+    "it_gw",
+    "cost_usd_per_mwh_it",
+    "cost_musd_y",
+    "sites_open",
+]
+
+
+def is_absorption(runs: pd.DataFrame) -> bool:
+    """A sweep of the cost ceiling alone: its runs draw an absorption curve."""
+    return parameter_columns(runs) == [CEILING]
+
+
+def absorption_curve(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per cost ceiling (USD per MWh of IT energy): the gas burnt on site (direct) and in
+    total (direct plus the gas behind the grid), the IT built (GW) and the plan's average
+    cost per MWh of IT; solved runs only, lowest ceiling first."""
+    solved = plans(runs)
+    total = solved.get("gas_total_bcm_y", solved["gas_bcm_y"])
+    curve = pd.DataFrame(
+        {
+            "ceiling_usd_per_mwh": solved[CEILING].astype(float),
+            "status": solved["status"],
+            "gap": solved["gap"],
+            "gas_direct_bcm_y": solved["gas_bcm_y"].astype(float),
+            "gas_total_bcm_y": pd.Series(total, index=solved.index).fillna(solved["gas_bcm_y"]),
+            "it_gw": solved["it_mw"].astype(float) / 1e3,
+            "cost_usd_per_mwh_it": solved.get("cost_usd_per_mwh_it", np.nan),
+            "cost_musd_y": solved["cost_musd_y"],
+            "sites_open": solved["sites_open"],
+        }
+    )
+    return curve.sort_values("ceiling_usd_per_mwh", kind="stable").reset_index(drop=True)[
+        ABSORPTION_COLUMNS
+    ]
+
+
+def plot_absorption(curve: pd.DataFrame, title: str = "Absorption curve") -> Any:
+    """Gas absorbed (bcm/y, direct and total) and IT built (GW, right axis) against the
+    average cost ceiling (USD per MWh of IT energy)."""
+    fig = _figure(figsize=(7, 4.5))
+    ax = fig.add_subplot()
+    x = curve["ceiling_usd_per_mwh"]
+    ax.plot(x, curve["gas_total_bcm_y"], "o-", color="#b15928", label="gas, direct + indirect")
+    ax.plot(x, curve["gas_direct_bcm_y"], "s--", color="#fdbf6f", label="gas on site (direct)")
+    ax.set_xlabel("cost ceiling (USD per MWh of IT energy)")
+    ax.set_ylabel("gas absorbed (bcm/y)")
+    right = ax.twinx()
+    right.plot(x, curve["it_gw"], "^-", color="#1f78b4", label="IT built")
+    right.set_ylabel("IT built (GW)")
+    ax.set_ylim(bottom=0)
+    right.set_ylim(bottom=0)
+    stopped = curve["status"] != "optimal"
+    if stopped.any():
+        ax.plot(
+            x[stopped],
+            curve.loc[stopped, "gas_total_bcm_y"],
+            "o",
+            markersize=11,
+            markerfacecolor="none",
+            color="black",
+            label="stopped at a limit (not proven best)",
+        )
+    lines = ax.get_legend_handles_labels()
+    more = right.get_legend_handles_labels()
+    ax.legend(lines[0] + more[0], lines[1] + more[1], loc="upper left", fontsize=8)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    return fig

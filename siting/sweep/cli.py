@@ -153,6 +153,8 @@ def _report(out: Path, min_share: float, plots: bool | None) -> None:
     _console().print(table)
     if "pareto_metrics" in runs.columns:
         _print_front(analysis.pareto_front(runs))
+    if analysis.is_absorption(runs):
+        _print_absorption(out, analysis.absorption_curve(runs))
     if plots is False:
         return
     try:
@@ -163,6 +165,29 @@ def _report(out: Path, min_share: float, plots: bool | None) -> None:
         _console().print(f"[dim]no plots: {exc}[/]")
         return
     _console().print(f"plots: {', '.join(str(p) for p in written)}")
+
+
+def _print_absorption(out: Path, curve: Any) -> None:
+    """The absorption curve as a table, and as ``absorption.csv`` in the sweep folder."""
+    from rich.table import Table
+
+    from siting.output.files import write_csv
+
+    write_csv(out / "absorption.csv", curve, index=False)
+    table = Table(title="Absorption curve (max_gas_use under a cost ceiling)", title_justify="left")
+    for col in ("ceiling USD/MWh", "gas bcm/y", "on site bcm/y", "IT GW", "USD/MWh IT", "sites"):
+        table.add_column(col, justify="right")
+    for _, row in curve.iterrows():
+        table.add_row(
+            f"{row['ceiling_usd_per_mwh']:,.0f}",
+            f"{row['gas_total_bcm_y']:.2f}",
+            f"{row['gas_direct_bcm_y']:.2f}",
+            f"{row['it_gw']:.2f}",
+            f"{row['cost_usd_per_mwh_it']:,.1f}",
+            str(row["sites_open"]),
+        )
+    _console().print(table)
+    _console().print(f"written: {out / 'absorption.csv'}")
 
 
 def _print_front(front: Any) -> None:
@@ -199,6 +224,60 @@ def write_plots(out: Path, tables: Any) -> list[Path]:
     if analysis.parameter_columns(runs) and not analysis.tradeoffs(runs).empty:
         fig = analysis.plot_tradeoffs(runs, units=tables.units)
         written.append(save_figure(fig, out / "plots" / "tradeoffs.png"))
+    if analysis.is_absorption(runs) and len(analysis.plans(runs)):
+        fig = analysis.plot_absorption(analysis.absorption_curve(runs))
+        written.append(save_figure(fig, out / "plots" / "absorption.png"))
     if "pareto_metrics" in runs.columns and not analysis.pareto_front(runs).empty:
         written.append(save_figure(analysis.plot_pareto(runs), out / "plots" / "pareto.png"))
     return written
+
+
+def tornado_cmd(
+    case: Annotated[Path, typer.Argument(help="Case file (YAML), e.g. models/russia-v2.yaml.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Sweep folder (resumed if it exists).")],
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", "-s", help="A named scenario of the case.")
+    ] = None,
+    spread: Annotated[
+        float, typer.Option(help="Low and high values at (1 ∓ spread) × the case's.")
+    ] = 0.25,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds per run (solver.time_limit_s).")
+    ] = None,
+    mip_gap: Annotated[
+        float | None, typer.Option("--mip-gap", help="Relative gap per run (solver.mip_gap).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", help="Local worker processes (default: CPUs).")
+    ] = None,
+    plots: Plots = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """One-at-a-time sensitivity: generation capex, reliability rule, grid price, gas price
+    and discount rate each at a low and a high value; tornado charts of cost and gas used."""
+    from siting.api import load_case
+    from siting.io.sweep_file import sweep_from_dict
+    from siting.sweep import run_sweep
+    from siting.sweep.tornado import bars, tornado_spec, tornado_table, write_tornado
+
+    try:
+        base = load_case(case, scenario=scenario)
+        fixed: dict[str, Any] = {}
+        if time_limit is not None:
+            fixed["solver.time_limit_s"] = time_limit
+        if mip_gap is not None:
+            fixed["solver.mip_gap"] = mip_gap
+        spec = tornado_spec(base, spread, scenario, fixed)
+        sweep = sweep_from_dict(spec, case=case.resolve())
+        result = run_sweep(sweep, out, workers=workers, progress=not quiet)
+        written = write_tornado(out, sweep, result.runs, plots=plots is not False)
+    except SitingError as exc:
+        _fail(exc)
+        return
+    table = tornado_table(sweep, result.runs)
+    for metric, unit in (("cost", "MUSD/y"), ("gas", "bcm/y")):
+        _console().print(f"tornado of {metric} ({unit}, change from the base run):")
+        for _, row in bars(table, metric).iterrows():
+            high = f", {row['high']}: {row['delta_high']:+,.3f}" if row["high"] else ""
+            _console().print(f"  {row['parameter']}: {row['low']}: {row['delta_low']:+,.3f}{high}")
+    _console().print(f"written: {', '.join(str(p) for p in written)}")

@@ -212,8 +212,8 @@ def column_value(case: Case, path: str) -> tuple[Any, str | None]:
     if isinstance(value, tuple | list):
         return ", ".join(map(str, value)), None
     if isinstance(value, BaseModel):
-        path = getattr(value, "path", None)
-        return (str(path) if path is not None else value.model_dump_json()), None
+        source = getattr(value, "path", None)
+        return (str(source) if source is not None else value.model_dump_json()), None
     return str(value), None
 
 

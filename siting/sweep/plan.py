@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from siting.config import Case
+from siting.edits import ModelEdits
 from siting.inputs import PARETO_METRICS
 from siting.solver.parameters import MUTABLE
 from siting.sweep.design import Point, design_points
@@ -78,7 +79,9 @@ class ParetoSetting:
 
 @dataclass(frozen=True)
 class PlannedRun:
-    """One run: its resolved case, identity, chain and the values shown in the results."""
+    """One run: its resolved case, identity, chain and the values shown in the results.
+    ``edits`` change the chain's built model for this run only (sites forced open or
+    closed: the site regrets of :mod:`siting.alternatives`)."""
 
     run_id: str
     point: int
@@ -89,6 +92,7 @@ class PlannedRun:
     role: str = "point"
     step: int = 0
     pareto: ParetoSetting | None = None
+    edits: ModelEdits | None = None
 
     @property
     def epsilon(self) -> float | None:
@@ -178,7 +182,9 @@ def make_plan(
     from siting.errors import CaseError
 
     if file_digest is None:
-        from siting.io.layers import file_digest
+        from siting.io.layers import file_digest as content_digest
+
+        file_digest = content_digest
 
     points = design_points(sweep)
     spec = sweep.spec
@@ -252,7 +258,10 @@ class Segment:
     ``skipped`` counts runs found already done (a resumed sweep)."""
 
     chain: str
-    skipped: int = 0
+
+    @property
+    def skipped(self) -> int:
+        return 0
 
     def next(self, done: Mapping[str, Mapping[str, Any]]) -> PlannedRun | None:
         raise NotImplementedError
@@ -277,6 +286,11 @@ class ListSegment(Segment):
         self.queue: deque[PlannedRun] = deque(runs)
         self.chain = chain
         self.current: PlannedRun | None = None
+        self._skipped = 0
+
+    @property
+    def skipped(self) -> int:
+        return self._skipped
 
     def next(self, done: Mapping[str, Mapping[str, Any]]) -> PlannedRun | None:
         if self.current is not None:
@@ -286,7 +300,7 @@ class ListSegment(Segment):
             if run.run_id not in done:
                 self.current = run
                 return run
-            self.skipped += 1
+            self._skipped += 1
         return None
 
     def finished(self, run: PlannedRun, record: Mapping[str, Any]) -> None:
@@ -325,7 +339,7 @@ class FrontSegment(Segment):
         self._own_skips = 0
         self._advance(None)
 
-    @property  # type: ignore[override]
+    @property
     def skipped(self) -> int:
         return self._own_skips + (self._tail.skipped if self._tail is not None else 0)
 

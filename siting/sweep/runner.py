@@ -84,6 +84,7 @@ def run_sweep(
         _check_data_parameters(sweep)
     plan = make_plan(sweep, _digests(), geodata_digest(data) if data is not None else None)
     with SweepStore(out) as store:
+        _same_sweep(store, plan)
         done = store.done()
         if retry_failed:
             done = {k: v for k, v in done.items() if v.get("status") not in FAILED}
@@ -166,14 +167,59 @@ def geodata_digest(data: GeoData) -> str:
     return digest(parts)
 
 
+def spec_hash(plan: Plan) -> str:
+    """What makes two sweeps the same one: the sweep's name, its spec (without the
+    description) and the identity of every planned run (so the case and its layers too)."""
+    spec = plan.sweep.spec.model_dump(mode="json", exclude={"description"})
+    return digest(
+        {
+            "sweep": plan.sweep.name,
+            "spec": spec,
+            "runs": sorted(run.run_id for run in plan.runs),
+            "data": plan.data_digest,
+        }
+    )
+
+
+def _same_sweep(store: SweepStore, plan: Plan) -> None:
+    """Refuse to add this sweep's runs to a folder that holds runs this sweep does not plan.
+
+    The folder's ``sweep.json`` records the spec hash of the sweep that wrote it. The same
+    hash resumes; another spec is accepted only as an extension, one that plans every run
+    the folder holds (more values of a parameter, say), so the rows never mix two sweeps.
+    """
+    tables = store.tables()
+    if tables.runs.empty:
+        return
+    ours = spec_hash(plan)
+    meta = tables.meta
+    if meta.get("spec_hash") == ours:
+        return
+    runs = tables.runs
+    first = runs[runs["step"] == 0] if "step" in runs.columns else runs
+    foreign = set(first["run_id"]) - {run.run_id for run in plan.runs}
+    if foreign:
+        recorded = str(meta.get("spec_hash") or "unrecorded")
+        raise SitingError(
+            f"--out {store.out}: holds {len(foreign)} run(s) of the sweep {meta.get('sweep')!r} "
+            f"(spec {recorded[:12]}) that {plan.sweep.where} (spec {ours[:12]}) does not plan; "
+            "a sweep folder takes one sweep (resumed or extended): choose another --out"
+        )
+
+
+def _spec(plan: Plan) -> dict[str, Any]:
+    return plan.sweep.spec.model_dump(mode="json")
+
+
 def sweep_meta(plan: Plan) -> dict[str, Any]:
     sweep = plan.sweep
     return {
         "sweep": sweep.name,
+        "spec_hash": spec_hash(plan),
         "description": sweep.spec.description,
         "case": str(sweep.case_source) if sweep.case_source else None,
         "scenario": sweep.spec.scenario,
-        "spec": sweep.spec.model_dump(mode="json"),
+        "spec": _spec(plan),
         "parameters": {
             path: {
                 "unit": plan.units.get(path),
@@ -313,11 +359,12 @@ def _text_progress() -> Iterator[Any]:
     import time
 
     start = time.monotonic()
-    shown = {"at": 0.0, "line": ""}
+    shown_at, shown_line = 0.0, ""
 
     def update(completed: int, todo: int, failed: int) -> None:
+        nonlocal shown_at, shown_line
         now = time.monotonic()
-        if now - shown["at"] < 0.5 and completed < todo:
+        if now - shown_at < 0.5 and completed < todo:
             return
         elapsed = now - start
         eta = elapsed / completed * (todo - completed) if completed else None
@@ -326,10 +373,10 @@ def _text_progress() -> Iterator[Any]:
             f"ETA {dt.timedelta(seconds=round(eta)) if eta is not None else '?'}"
             + (f", {failed} failed" if failed else "")
         )
-        if line != shown["line"]:
+        if line != shown_line:
             sys.stderr.write("\r" + line)
             sys.stderr.flush()
-            shown.update(at=now, line=line)
+            shown_at, shown_line = now, line
 
     yield update
     sys.stderr.write("\n")

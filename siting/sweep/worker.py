@@ -1,6 +1,10 @@
 """Execute one planned run in a worker process, re-solving the process's built model when the
 run belongs to the same chain as the previous one.
 
+A run with edits (:attr:`PlannedRun.edits`) writes them into the chain's model before its
+solve and checks the plan against them; the next run of the chain states its own.
+:func:`execute_on` runs edits on a handle the caller built in this process, the same way.
+
 Each worker process (a local process or a Dask worker) keeps the solver handles it built,
 keyed by chain. A run of a known chain moves the handle's mutable parameters, pushes the
 changes to the same HiGHS object and starts from the previous plan; any other run prepares
@@ -12,12 +16,14 @@ goes wrong is recorded in the run's row, never raised: a sweep goes on.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import socket
 import threading
 import time
 import traceback
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -26,6 +32,7 @@ import pandas as pd
 
 from siting.config import Case
 from siting.diagnose import Diagnosis, network_checks
+from siting.edits import NO_EDITS, ModelEdits, check_edits
 from siting.errors import CheckError, InfeasibleError, SitingError, SolveError
 from siting.geodata import GeoData
 from siting.inputs import ModelInputs, Params, params_from_case
@@ -37,6 +44,8 @@ from siting.sweep.plan import PlannedRun
 
 if TYPE_CHECKING:
     from siting.solver.handle import SolverHandle
+
+logger = logging.getLogger(__name__)
 
 #: models kept per process (a slot works on one chain at a time; one spare for fronts)
 KEEP_MODELS = 2
@@ -107,22 +116,47 @@ def solve_planned(run: PlannedRun, data: GeoData | None = None, reuse: bool = Tr
         return _solve(run, data, reuse, {}, {})
 
 
+def execute_on(handle: SolverHandle, run_id: str, edits: ModelEdits) -> dict[str, Any]:
+    """A run on ``handle`` (a model the caller built in this process and keeps): write
+    ``edits``, re-solve from the previous plan, check, and return the row :func:`execute`
+    would. Never raises for a failed run."""
+
+    def solve(times: dict[str, float], record: dict[str, Any]) -> Solution:
+        record["reused"] = record["warm_start"] = True
+        return _solve_edited(handle, edits, True, times)
+
+    with _STATE.lock:
+        return _recorded(run_id, solve)
+
+
 def _execute(run: PlannedRun, data: GeoData | None, reuse: bool) -> dict[str, Any]:
+    return _recorded(run.run_id, lambda times, record: _solve(run, data, reuse, times, record))
+
+
+def _recorded(
+    run_id: str, solve: Callable[[dict[str, float], dict[str, Any]], Solution]
+) -> dict[str, Any]:
     started = time.perf_counter()
     times = {"prepare_s": 0.0, "build_s": 0.0, "extract_s": 0.0, "check_s": 0.0}
     record: dict[str, Any] = {"reused": False, "warm_start": False}
     try:
-        solution = _solve(run, data, reuse, times, record)
+        solution = solve(times, record)
         record.update(_report_fields(solution.report))
         record.update(_solution_fields(solution))
     except Exception as exc:  # a sweep records every failure and goes on
+        logger.info(
+            "run %s failed: %s",
+            run_id,
+            exc,
+            exc_info=logger.isEnabledFor(logging.DEBUG),
+        )
         report = getattr(exc, "report", None)
         if isinstance(report, SolveReport):
             record.update(_report_fields(report))
         record.update(_failure_fields(exc, record))
     record.update(times)
     record["run_s"] = time.perf_counter() - started
-    record["run_id"] = run.run_id
+    record["run_id"] = run_id
     record["worker"] = f"{socket.gethostname()}:{os.getpid()}"
     record["finished_at"] = datetime.now(UTC).isoformat(timespec="milliseconds")
     record.setdefault("message", "")
@@ -155,10 +189,27 @@ def _solve(
         built.handle = SolverHandle(built.inputs, run.case.solver, step=step)
         if reuse:
             _keep()
+    times["build_s"] = timings.total(BUILD_STEPS)
+    edits = run.edits if run.edits is not None else NO_EDITS
+    return _solve_edited(built.handle, edits, reused, times)
+
+
+def _solve_edited(
+    handle: SolverHandle, edits: ModelEdits, warm: bool, times: dict[str, float]
+) -> Solution:
+    """Write ``edits``, solve, check the plan and, when there are edits, check them too."""
+    timings = Timings()
+    step = timings.wrap(quiet)
     try:
-        solution, _ = solve_and_check(built.handle, warm=reused, step=step)
+        handle.edit(edits)
+        solution, check = solve_and_check(handle, warm=warm, step=step)
+        if not edits.empty:
+            with step(CHECK_STEP):
+                assert check.objective_recomputed is not None
+                check_edits(
+                    solution, edits, check.objective_recomputed, handle.settings.check_tolerance
+                )
     finally:
-        times["build_s"] = timings.total(BUILD_STEPS)
         times["extract_s"] = timings.total(READ_STEPS)
         times["check_s"] = timings.total((CHECK_STEP,))
     return solution
@@ -293,6 +344,10 @@ def _solution_fields(solution: Solution) -> dict[str, Any]:
         "sites": ";".join(map(str, chosen.index)),
         "gas_mw": t["gas_mw"],
         "gas_bcm_y": t["gas_bcm_y"],
+        # model v2: direct plus indirect gas (the direct gas without grid fuel), and the
+        # average cost per MWh of IT energy
+        "gas_total_bcm_y": t.get("gas_total_bcm_y", t["gas_bcm_y"]),
+        "cost_usd_per_mwh_it": t.get("cost_usd_per_mwh_it"),
         "grid_mw": t["grid_mw"],
         "cost_musd_y": t["cost_musd_y"],
         "capex_musd": t["capex_musd"],

@@ -100,6 +100,18 @@ def test_cli_run_and_check(tmp_path):
     assert proc.returncode == 0 and "ok" in proc.stdout
 
 
+def test_cli_log_level_puts_the_diagnostics_on_stderr(tmp_path):
+    argv = ["run", "--example", "--quiet", "--out", str(tmp_path / "x")]
+    quiet = subprocess.run([*SITING, *argv], capture_output=True, text=True)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "INFO" not in quiet.stderr
+    proc = subprocess.run([*SITING, "--log-level", "info", *argv], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "siting.notes INFO: network: 7 nodes" in proc.stderr
+    assert "siting.solver.handle INFO: HiGHS: optimal" in proc.stderr
+    assert "INFO" not in proc.stdout
+
+
 def test_cli_prints_a_diagnosis_not_a_traceback(tmp_path):
     out = tmp_path / "inf"
     proc = subprocess.run(
@@ -111,6 +123,11 @@ def test_cli_prints_a_diagnosis_not_a_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
     assert "infeasible" in proc.stderr and "target" in proc.stderr
     assert not (out / "manifest.json").exists()
+    # the network of the failed run is there to look at, and the console says where
+    for name in ("nodes", "arcs", "network_balance", "network_components"):
+        assert (out / "tables" / f"{name}.csv").exists(), name
+    assert (out / "network_report.json").exists() and (out / "diagnosis.json").exists()
+    assert "network tables" in proc.stderr
 
 
 def test_cli_bad_case_is_one_line(tmp_path):

@@ -442,3 +442,176 @@ def test_checker_flags_symmetry_and_site_count(solved):
     assert "symmetry" in violations(tampered)
     with pytest.raises(CheckError, match="symmetry"):
         check_solution(tampered)
+
+
+# --- covering, and sites that must stay open ----------------------------------------------
+
+#: distances of sites A, B, C to points u, v, x, y, z; radius 10 (a point at exactly 10 is
+#: covered): A covers {u, v}, B covers {v, x, y}, C covers {u, z}
+COVER = {
+    "A": {"u": 2, "v": 8, "x": 15, "y": 30, "z": 40},
+    "B": {"u": 20, "v": 5, "x": 9, "y": 10, "z": 25},
+    "C": {"u": 10, "v": 30, "x": 20, "y": 12, "z": 3},
+}
+WEIGHT = {"u": 5, "v": 3, "x": 4, "y": 2, "z": 1}
+
+
+def cover_problem() -> FacilityProblem:
+    return problem(COVER, WEIGHT, dict.fromkeys("ABC", 0.0))
+
+
+@pytest.mark.parametrize(
+    ("p", "predefined", "sites", "weight"),
+    [
+        (1, (), {"B"}, 9),
+        (2, (), {"B", "C"}, 15),
+        (1, ("A",), {"A"}, 8),
+        (2, ("A",), {"A", "B"}, 14),
+    ],
+)
+def test_maximal_covering(p, predefined, sites, weight):
+    """Weights u 5, v 3, x 4, y 2, z 1 (15 in all); coverage as in ``COVER``.
+
+    - p = 1: A covers 5 + 3 = 8, B 3 + 4 + 2 = 9, C 5 + 1 = 6 → B, 9;
+    - p = 2: AB {u,v,x,y} 14, AC {u,v,z} 9, BC every point 15 → BC, 15;
+    - A predefined, p = 1: A, 8; A predefined, p = 2: AB 14 beats AC 9.
+    """
+    sol = solve(cover_problem(), objective="max_cover", radius=10, p=p, predefined=predefined)
+    assert opened(sol) == sites
+    assert sol.report.objective == pytest.approx(weight)
+    assert sol.totals["covered_weight"] == pytest.approx(weight)
+    covered = {h for h, v in sol.hubs["covered"].items() if v}
+    expected = {h for s in sites for h, km in COVER[s].items() if km <= 10}
+    assert covered == expected
+    assert sol.totals["hubs_uncovered"] == 5 - len(expected)
+
+
+@pytest.mark.parametrize(("predefined", "sites"), [((), {"B", "C"}), (("A",), {"A", "B", "C"})])
+def test_location_set_covering(predefined, sites):
+    """No single site covers all five points; B and C together do (B: v, x, y; C: u, z), so
+    the fewest sites are {B, C}. With A kept open, A+B misses z and A+C misses x and y:
+    all three must open."""
+    sol = solve(cover_problem(), objective="min_cover", radius=10, predefined=predefined)
+    assert opened(sol) == sites
+    assert sol.report.objective == len(sites)
+    assert sol.hubs["covered"].all()
+
+
+def test_a_predefined_site_stays_open_in_a_p_median():
+    """The p-median instance with p = 2 opens {a, c} (2); with b predefined the choice is
+    {a, b} (C 1 from b: 3·1 = 3) against {b, c} (A 4 from b or c: 4): {a, b}, 3."""
+    prob = problem(PMEDIAN["cost"], PMEDIAN["demand"], dict.fromkeys("abc", 0.0))
+    sol = solve(prob, p=2, predefined=["b"])
+    assert (opened(sol), sol.report.objective) == ({"a", "b"}, pytest.approx(3))
+
+
+def test_a_filled_predefined_site_serves_its_whole_capacity():
+    """S1 (capacity 3) and S2 (capacity 4), both open; h1 and h2 need 2 each. Unit costs
+    S1→h1 1, S1→h2 5, S2→h1 2, S2→h2 1.
+
+    Free: each hub from its cheap site, 2 + 2 = 4. With S1 predefined and filled it must
+    serve 3: moving h1 to S1 saves 1 a unit, moving h2 costs 4 a unit, so S1 takes h1's 2
+    and 1 of h2: 2·1 + 1·5 + 1·1 = 8.
+    """
+    prob = problem(
+        {"S1": {"h1": 1, "h2": 5}, "S2": {"h1": 2, "h2": 1}},
+        {"h1": 2, "h2": 2},
+        {"S1": 0, "S2": 0},
+        capacity={"S1": 3, "S2": 4},
+    )
+    assert solve(prob, p=2).report.objective == pytest.approx(4)
+    sol = solve(prob, p=2, predefined=["S1"], fill_predefined=True)
+    assert sol.report.objective == pytest.approx(8)
+    assert served(sol) == {("S1", "h1"): 2, ("S1", "h2"): 1, ("S2", "h2"): 1}
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"objective": "max_cover", "radius": 10, "p": 4}, "p = 4 must be between 1 and the 3"),
+        ({"objective": "max_cover", "radius": -1, "p": 2}, "radius: .*greater than or equal to 0"),
+        ({"objective": "max_cover", "radius": 10}, "max_cover needs p"),
+        ({"objective": "min_cover", "radius": 10, "p": 2}, "min_cover chooses the number"),
+        ({"objective": "min_cover"}, "min_cover needs a radius"),
+        ({"radius": 10}, "radius applies only to the max_cover and min_cover"),
+        (
+            {"objective": "min_cover", "radius": 10, "predefined": ["Q"]},
+            "predefined site 'Q' is not a candidate site",
+        ),
+        ({"p": 1, "predefined": ["A", "B"]}, "2 predefined sites cannot stay open with p = 1"),
+        (
+            {"objective": "min_cover", "radius": 4},
+            r"no candidate site lies within radius 4 of v \(nearest 5; 3 such points\)",
+        ),
+        ({"fill_predefined": True}, "fill_predefined needs predefined sites"),
+    ],
+)
+def test_bad_covering_settings_are_one_line_errors(settings, message):
+    with pytest.raises(DataError, match=message) as info:
+        facility_inputs(cover_problem(), **settings)
+    assert "\n" not in str(info.value)
+
+
+def test_unknown_facility_keys_and_impossible_fills_are_clear_errors():
+    from siting.facility_location import facility_config
+
+    with pytest.raises(DataError, match=r"radios: .*did you mean 'radius'"):
+        facility_config("here", objective="max_cover", radios=5)
+    prob = problem(
+        {"S1": {"h": 1}, "S2": {"h": 1}}, {"h": 4}, {"S1": 0, "S2": 0}, {"S1": 3, "S2": 4}
+    )
+    with pytest.raises(DataError, match="predefined sites hold 7 but the demand is only 4"):
+        facility_inputs(prob, predefined=["S1", "S2"], fill_predefined=True)
+    with pytest.raises(DataError, match="max_cover ignores capacities"):
+        facility_inputs(prob, objective="max_cover", radius=1, p=1)
+
+
+@pytest.fixture(scope="module")
+def covering():
+    return solve(cover_problem(), objective="max_cover", radius=10, p=1, predefined=["A"])
+
+
+def test_checker_recomputes_coverage(covering):
+    """A plan that claims z covered (no open site within reach), or that closes the
+    predefined A, fails the check."""
+    from dataclasses import replace
+
+    hubs = covering.hubs.copy()
+    hubs.loc["z", "covered"] = 1
+    assert "coverage" in violations(replace(covering, hubs=hubs))
+    sites = covering.sites.copy()
+    sites.loc["A", "open"] = 0
+    assert {"predefined", "objective"} <= violations(replace(covering, sites=sites))
+    totals = {**covering.totals, "objective": 9.0}
+    assert "objective" in violations(replace(covering, totals=totals))
+
+
+def test_a_predefined_site_that_cannot_be_filled_is_diagnosed():
+    """S1 (capacity 3) must be filled but reaches only h1 (2); h2 (2) is S2's alone. The
+    demand 4 ≥ 3 passes the pre-solve check; the elastic re-solve finds S1 1 short."""
+    prob = problem(
+        {"S1": {"h1": 1, "h2": np.nan}, "S2": {"h1": 1, "h2": 1}},
+        {"h1": 2, "h2": 2},
+        {"S1": 0, "S2": 0},
+        capacity={"S1": 3, "S2": 4},
+    )
+    with pytest.raises(InfeasibleError) as info:
+        solve_inputs(facility_inputs(prob, predefined=["S1"], fill_predefined=True), EXACT)
+    diag = info.value.diagnosis
+    assert diag.families == ["predefined_fill"]
+    assert diag.findings[0].amount == pytest.approx(1)
+    assert diag.findings[0].where.startswith("S1")
+
+
+def test_a_predefined_twin_is_not_ordered_behind_its_twin():
+    """A2 is a copy of A (same distances), and A2 must stay open; with p = 1 the plan is A2
+    alone, covering u and v (8). Ordering identical sites would force A open before A2
+    and leave no plan: a predefined site is no longer interchangeable."""
+    cost = {**COVER, "A2": COVER["A"]}
+    prob = problem(cost, WEIGHT, dict.fromkeys(cost, 0.0))
+    inputs = facility_inputs(prob, objective="max_cover", radius=10, p=1, predefined=["A2"])
+    assert identical_site_groups(inputs) == []
+    sol = solve(prob, objective="max_cover", radius=10, p=1, predefined=["A2"])
+    assert (opened(sol), sol.report.objective) == ({"A2"}, pytest.approx(8))
+    without = facility_inputs(prob, objective="max_cover", radius=10, p=1)
+    assert identical_site_groups(without) == [["A", "A2"]]

@@ -89,6 +89,28 @@ def everything_v2(**params):
     )
 
 
+def covering():
+    """Facility location with the covering and predefined families: location set covering
+    with a predefined site (optimum: both sites), and a p-median whose predefined site is
+    filled (optimum: s1 serves its 1, s2 the other 1)."""
+    import pandas as pd
+
+    from siting.facility_location import FacilityProblem, facility_inputs
+
+    cost = pd.DataFrame({"h1": [1.0, 5.0], "h2": [5.0, 1.0]}, index=["s1", "s2"])
+    prob = FacilityProblem(
+        "registries",
+        cost,
+        pd.Series(1.0, index=cost.columns),
+        pd.Series(0.0, index=cost.index),
+        pd.Series(1.0, index=cost.index),
+    )
+    return (
+        facility_inputs(prob.uncapacitated(), objective="min_cover", radius=2, predefined=["s1"]),
+        facility_inputs(prob, p=2, predefined=["s1"], fill_predefined=True),
+    )
+
+
 def front(**params):
     """The Pareto objective with an ε bound on gas burnt."""
     return everything(
@@ -115,7 +137,7 @@ def test_a_family_with_a_slack_must_say_what_it_means():
 def test_the_elastic_slacks_are_exactly_the_declared_ones():
     """Every slack names a declared family; every family that declares a slack gets it."""
     slacks = set()
-    for inputs in (everything(), front(), everything_v2()):
+    for inputs in (everything(), front(), everything_v2(), *covering()):
         for family, _var, weight in build_model(inputs, elastic=True).elastic_slacks:
             assert SPECS[family.name] is family
             assert weight > 0
@@ -125,7 +147,7 @@ def test_the_elastic_slacks_are_exactly_the_declared_ones():
 
 def test_the_checker_checks_every_declared_family():
     checked = set()
-    for inputs in (everything(), front(), everything_v2()):
+    for inputs in (everything(), front(), everything_v2(), *covering()):
         solution, _, _ = solve_inputs(inputs, EXACT)
         checked |= set(check_solution(solution).checked)
     missing = {spec.check_name for spec in SPECS.values()} - checked

@@ -4,7 +4,11 @@
   ones, objective within 1e-3 of ``orlib_optima.csv``; capb at capacity 8000 and capc at
   7250 proven optimal (slow);
 - spopt's San Francisco p-median, p = 4 weighted by POP2000: mean distance
-  2982.1268579890657 m with stores 2, 11, 12 and 15.
+  2982.1268579890657 m with stores 2, 11, 12 and 15;
+- spopt's San Francisco maximal covering, radius 5,000 m, p = 4 weighted by POP2000: 21 of
+  the 205 tracts uncovered, 89.7560975609756 % covered;
+- spopt's capacitated p-median school fixture, p = 10 with the priority-1 schools kept open
+  and filled: mean journey 87.2 minutes.
 
 Every solve goes through ``solve_inputs``, so the independent checker verifies each plan.
 """
@@ -19,7 +23,7 @@ import pytest
 from siting.config import SolverConfig
 from siting.facility_location import facility_inputs
 from siting.io.orlib import read_orlib_cap, read_orlib_optima
-from siting.io.spopt import read_spopt_sf
+from siting.io.spopt import read_spopt_schools, read_spopt_sf
 from siting.pipeline import solve_inputs
 
 EXACT = SolverConfig(mip_gap=0.0, time_limit_s=600)
@@ -98,3 +102,39 @@ def test_spopt_san_francisco_p_median(shared_data):
     mean_distance = solution.report.objective / problem.demand.sum()
     assert mean_distance == pytest.approx(2982.1268579890657, rel=1e-9)
     assert set(solution.chosen.index) == {"Store_2", "Store_11", "Store_12", "Store_15"}
+
+
+def test_spopt_san_francisco_maximal_covering(shared_data):
+    """p = 4 stores, radius 5,000 m, weights POP2000: 21 tracts uncovered (spopt). The
+    covered population is also the best of all 1,820 sets of 4 stores, enumerated here."""
+    import itertools
+
+    import numpy as np
+
+    problem = read_spopt_sf(shared_data / "spopt")
+    inputs = facility_inputs(problem, objective="max_cover", radius=5000, p=4)
+    solution, check, _ = solve_inputs(inputs, EXACT)
+    assert check.ok, check.summary()
+    assert solution.totals["hubs_uncovered"] == 21
+    assert solution.totals["covered_share"] == pytest.approx(0.897560975609756, rel=1e-12)
+    within = (problem.cost.to_numpy(float) <= 5000).astype(float)
+    weight = problem.demand.to_numpy(float)
+    best = max(
+        float(weight @ within[list(four)].max(axis=0))
+        for four in itertools.combinations(range(len(problem.sites)), 4)
+    )
+    assert solution.report.objective == pytest.approx(best, rel=1e-12)
+    assert np.isclose(solution.totals["covered_weight"], best)
+
+
+def test_spopt_capacitated_p_median_schools(shared_data):
+    """10 students, 74 schools with capacities, p = 10; the 7 priority-1 schools stay open
+    and take as many students as they hold (spopt's fulfill_predefined_fac): mean 87.2."""
+    problem, priority = read_spopt_schools(shared_data / "spopt")
+    first = tuple(priority.index[priority == 1])
+    inputs = facility_inputs(problem, p=10, predefined=first, fill_predefined=True)
+    solution, check, _ = solve_inputs(inputs, EXACT)
+    assert check.ok, check.summary()
+    assert solution.report.objective / problem.demand.sum() == pytest.approx(87.2, rel=1e-12)
+    assert set(first) <= set(solution.chosen.index)
+    assert len(solution.chosen) == 10

@@ -30,6 +30,7 @@ def test_bundled_sweep_fits_the_example_case(path: Path, tmp_path: Path):
 
     case = write_example(tmp_path)
     raw = yaml.safe_load(path.read_text())
+    raw.pop("scenario", None)  # a named scenario belongs to the sweep's own case
     own = path.parent / raw["case"]
     if own.exists() and any(k.startswith("technology.") for k in raw.get("parameters", {})):
         technology = yaml.safe_load(own.read_text()).get("technology", {})

@@ -34,6 +34,6 @@ def test_help_imports_no_heavy_package():
 
 
 def test_a_command_help_imports_no_heavy_package():
-    for command in ("run", "sweep", "map"):
+    for command in ("run", "sweep", "map", "alternatives"):
         loaded = _loaded_after([command, "--help"])
         assert not loaded & set(HEAVY), (command, sorted(loaded & set(HEAVY)))

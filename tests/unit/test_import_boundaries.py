@@ -25,6 +25,14 @@ LIGHT = (
     "siting.pipeline",
     "siting.solver",
     "siting.solver.parameters",
+    "siting.edits",
+    "siting.alternatives.search",
+    "siting.alternatives.regrets",
+    "siting.report.howsure",
+    "siting.robust.spec",
+    "siting.robust.plan",
+    "siting.output.robust",
+    "siting.report.robust",
 )
 
 

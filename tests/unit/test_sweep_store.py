@@ -50,7 +50,7 @@ def test_an_interrupted_write_leaves_no_trace(tmp_path):
     pending = tmp_path / PENDING
     sites("s9").assign(run_id="x").to_parquet(pending / "x-0001.sites.parquet")
     (pending / ".x-0001.run.abc.partial.parquet").write_bytes(b"PAR1 half")
-    store._lock.close()  # the process died
+    store._lock.release()  # the process died
     reopened = SweepStore(tmp_path)
     tables = reopened.tables()
     assert list(tables.runs["run_id"]) == ["a"]
@@ -70,7 +70,7 @@ def test_an_interrupted_compaction_neither_loses_nor_duplicates(tmp_path):
         # the compaction wrote the tables but died before deleting the merged files
         for part in saved.iterdir():
             shutil.copy(part, tmp_path / PENDING / part.name)
-        store._lock.close()
+        store._lock.release()
         store._lock = None
     tables = read_tables(tmp_path)
     assert list(tables.runs["run_id"]) == ["a", "b"]

@@ -228,7 +228,7 @@ class Data:
     @cached_property
     def serve_site_pos(self) -> np.ndarray:
         """Position in the site table of each serve row's site."""
-        return self.inputs.sites.index.get_indexer(self.inputs.serve["site_id"])
+        return self.inputs.sites.index.get_indexer(pd.Index(self.inputs.serve["site_id"]))
 
     @cached_property
     def serve_bound_array(self) -> np.ndarray:
@@ -239,7 +239,7 @@ class Data:
             required = hubs["demand_mw"].to_numpy(float) + hubs["share_of_it"].to_numpy(
                 float
             ) * float(max_it.sum())
-            bound = np.minimum(bound, required[hubs.index.get_indexer(sv["hub_id"])])
+            bound = np.minimum(bound, required[hubs.index.get_indexer(pd.Index(sv["hub_id"]))])
         return bound
 
     @cached_property

@@ -41,6 +41,10 @@ cost = investment + Σ_k op_cost[k].
   for the ε-constraint method.
 
 Without an energy system (facility location) only the open, IT and serving terms exist.
+The covering objectives of facility location (:mod:`siting.solver.model.coverage`):
+
+- ``max_cover``:   maximise Σ_h w[h]·covered[h], the weight of the hubs covered (MCLP)
+- ``min_cover``:   minimise Σ_s open[s], the number of sites that cover every hub (LSCP)
 
 In elastic mode the objective is instead to minimise Σ weight·slack over all families.
 """
@@ -230,6 +234,14 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
         if p.gas_use_it_weight:
             used = used + pyo.quicksum(p.gas_use_it_weight * e for e in it_mw(m, d).values())
         m.objective = pyo.Objective(expr=used - p.gas_use_cost_weight * m.cost, sense=pyo.maximize)
+    elif p.objective == "max_cover":
+        weight = d.inputs.hubs["cover_weight"].to_dict()
+        m.objective = pyo.Objective(
+            expr=pyo.quicksum(weight[h] * m.covered[h] for h in m.HUBS if weight[h]),
+            sense=pyo.maximize,
+        )
+    elif p.objective == "min_cover":
+        m.objective = pyo.Objective(expr=pyo.quicksum(m.open.values()), sense=pyo.minimize)
     elif p.objective == "pareto":
         if p.pareto_metrics is None:
             raise ValueError("the pareto objective needs pareto_metrics")

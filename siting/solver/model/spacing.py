@@ -30,7 +30,11 @@ def add(m: pyo.ConcreteModel, d: Data, elastic: bool) -> None:
     cliques = d.inputs.cliques
     if cliques.empty:
         return
-    members = cliques.groupby("clique_id")["site_id"].apply(list).to_dict()
+    members: dict[int, list[str]] = {}
+    for clique, site in zip(
+        cliques["clique_id"].tolist(), cliques["site_id"].tolist(), strict=True
+    ):
+        members.setdefault(clique, []).append(site)
     m.CLIQUES = pyo.Set(initialize=sorted(members), ordered=True)
     excess = slack(m, d, FAMILY, m.CLIQUES) if elastic else None
     m.spacing = pyo.Constraint(

@@ -8,6 +8,8 @@ them, so it costs nothing to ask that they open in order:
     open[s_i] ≥ open[s_{i+1}]        for consecutive identical sites
 
 Without it the branch-and-bound tree explores every permutation of the same plan.
+A predefined site (``predefined``) must stay open and so is no longer interchangeable: it
+belongs to no group.
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ def identical_site_groups(inputs: ModelInputs) -> list[list]:
     sites = inputs.sites
     if len(sites) < 2:
         return []
+    fixed = set(inputs.params.predefined_sites)
     # cheap screen: identical sites share their size, fixed cost and serving costs
     serve = inputs.serve
-    pos = sites.index.get_indexer(serve["site_id"])
+    pos = sites.index.get_indexer(pd.Index(serve["site_id"]))
     cost = serve["cost_musd_per_mw_y"].to_numpy(float)
-    hub = inputs.hubs.index.get_indexer(serve["hub_id"]).astype(float)
+    hub = inputs.hubs.index.get_indexer(pd.Index(serve["hub_id"])).astype(float)
     numbers = np.column_stack(
         [
             sites[["module_mw", "max_modules", "open_cost_musd_y"]].to_numpy(float),
@@ -67,6 +70,7 @@ def identical_site_groups(inputs: ModelInputs) -> list[list]:
         # a 64-bit hash collision must never merge different sites
         reference = _signature(inputs, members[0])
         same = [s for s in members if _equal(_signature(inputs, s), reference)]
+        same = [s for s in same if s not in fixed]
         if len(same) > 1:
             groups.append(same)
     return groups
@@ -78,7 +82,7 @@ def _multiset_hash(rows: pd.DataFrame, columns: list[str], sites: pd.Index) -> n
     if len(rows):
         h = pd.util.hash_pandas_object(rows[columns], index=False).to_numpy()
         mixed = (h ^ (h >> np.uint64(31))) * np.uint64(0x9E3779B97F4A7C15)
-        np.add.at(out, sites.get_indexer(rows["site_id"]), mixed)
+        np.add.at(out, sites.get_indexer(pd.Index(rows["site_id"])), mixed)
     return out
 
 

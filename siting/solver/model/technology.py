@@ -13,6 +13,9 @@ example turbines under sanctions). Elastic mode adds ``excess[t] ≥ 0`` MW to i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pyomo.environ as pyo
 
 from siting.solver.model._data import Data
@@ -28,7 +31,7 @@ FAMILY_CAP = FamilySpec(
 )
 
 
-def on_off(m: pyo.ConcreteModel, name: str, switch: object) -> None:
+def on_off(m: pyo.ConcreteModel, name: str, switch: Callable[[Any, Any], Any]) -> None:
     """Block-split units (see ``variables``) get the switch row once more per part,
     unit_count ≤ (K−1)·switch and unit_blocks ≤ ⌊U/K⌋·switch: the two parts then never
     appear in proportional rows, which HiGHS's presolve would merge back into one integer of

@@ -38,6 +38,7 @@ declares them.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pyomo.environ as pyo
 
@@ -227,7 +228,7 @@ def onsite_mw(m: pyo.ConcreteModel, d: Data) -> dict[tuple, object]:
     return {(s, q): eta * m.gas_mw[s, q] for s in m.SITES for q in m.PERIODS}
 
 
-def fuel_mw(m: pyo.ConcreteModel, d: Data) -> dict[tuple, object]:
+def fuel_mw(m: pyo.ConcreteModel, d: Data) -> dict[tuple, Any]:
     """Gas burnt on site per (site, period): gas_mw[s,p], or Σ_t power_mw[s,t,p]/η_t."""
     if d.techs:
         eta = d.tech("efficiency")
@@ -239,7 +240,7 @@ def fuel_mw(m: pyo.ConcreteModel, d: Data) -> dict[tuple, object]:
     return {(s, q): m.gas_mw[s, q] for s in m.SITES for q in m.PERIODS}
 
 
-def indirect_mw(m: pyo.ConcreteModel, d: Data) -> dict[tuple, object]:
+def indirect_mw(m: pyo.ConcreteModel, d: Data) -> dict[tuple, Any]:
     """Gas burnt for grid power per (network node, period): Σ σ_gas[g]·HR[g]·grid_mw[s,p]
     over the sites s whose grid node g is fed from the node."""
     return {
