@@ -325,8 +325,11 @@ def _candidates(c: _Checker, solution: Solution, candidates: pd.DataFrame) -> No
 
 
 def _components(c: _Checker, solution: Solution, components: pd.DataFrame) -> None:
-    """The network's components hold every node's supply and demand; shares add up."""
+    """The network's components hold every node's supply and demand (off-network supply is
+    on no component); shares add up."""
     nodes = solution.nodes
+    if "kind" in nodes.columns:
+        nodes = nodes[nodes["kind"].astype(str) != "stranded"]
     one = pd.Index(["network"])
     for col, node_col in (("supply_mw", "supply_max_mw"), ("demand_mw", "demand_mw")):
         if col in components.columns:
