@@ -109,10 +109,10 @@ def test_bad_requests_are_one_line(case_file, tmp_path, args, message):
     assert not (tmp_path / "x").exists()
 
 
-def test_russia_2019_lines_add_candidates_so_the_base_case_is_refused():
-    """The 2019 scenario puts the idle export lines back, and with them two candidate
-    sites: the base case (operating lines only) cannot share its first stage. The
-    ``flows-2025`` scenario keeps the idle lines for that reason."""
+def test_russia_2019_as_one_annual_period_is_refused():
+    """The 2019 export pattern cannot be met in winter on today's fields, so the case solves
+    ``exports-2019`` as one annual period: its periods differ from the base's seasons, a
+    first-stage input, and a robust plan across the two is refused in one line."""
     from siting.errors import CaseError
     from siting.robust import RobustOptions, find_robust_plan
 
@@ -121,7 +121,8 @@ def test_russia_2019_lines_add_candidates_so_the_base_case_is_refused():
         find_robust_plan(russia, RobustOptions({"base": 0.5, "exports-2019": 0.5}))
     message = str(err.value)
     assert "\n" not in message
-    assert "scenario 'exports-2019' has other candidate sites than 'base' (2 more" in message
+    assert "scenario 'exports-2019' changes periods" in message
+    assert "a first-stage input" in message
 
 
 def test_a_spec_defines_a_scenario_of_its_own(case_file, tmp_path):
@@ -177,7 +178,7 @@ def test_the_russia_robust_plan_is_no_worse_than_any_scenario_plan():
     from siting.robust import RobustOptions, find_robust_plan
 
     russia = Path(__file__).resolve().parents[2] / "models" / "russia.yaml"
-    scenarios = {"flows-2025": 0.5, "exports-2019": 0.25, "exports-partial": 0.25}
+    scenarios = {"flows-2025": 0.5, "exports-2024": 0.25, "exports-partial": 0.25}
     result = find_robust_plan(russia, RobustOptions(scenarios, "expected", mip_gap=0.005))
     plans = result.plans.set_index("plan")
     assert plans["feasible_everywhere"].all()
