@@ -86,6 +86,10 @@ def run_once(argv: list[str], root: Path) -> dict[str, float]:
         "solver side": solver,
         "HiGHS step": steps.get("solving with HiGHS", 0.0),
         "HiGHS": float(report["solve_s"]),
+        # the starting plan from the LP relaxation is two HiGHS solves of its own (an LP and
+        # a MIP restricted to the sites it keeps), made before the final one
+        "HiGHS, all solves": float(report["solve_s"])
+        + sum(float(report.get("presolve", {}).get(k) or 0.0) for k in START_SOLVES),
         "outputs": outputs,
         **{f"  {k}": v for k, v in steps.items()},
     }
@@ -138,6 +142,10 @@ def main() -> None:
         )
 
 
+#: the solve report's records of the HiGHS solves behind the starting plan
+START_SOLVES = ("start_lp_s", "start_mip_s")
+
+
 def table(runs: list[dict[str, float]]) -> None:
     keys = list(dict.fromkeys(k for r in runs for k in r))
     print(f"{'':26s}" + "".join(f"{f'run {i + 1}':>9s}" for i in range(len(runs))) + "   median")
@@ -148,7 +156,9 @@ def table(runs: list[dict[str, float]]) -> None:
     ratios = [r["wall"] / r["HiGHS"] for r in runs if r["HiGHS"] > 0]
     step_ratios = [r["wall"] / r["HiGHS step"] for r in runs if r["HiGHS step"] > 0]
     outs = [r["outputs"] / r["HiGHS"] for r in runs if r["HiGHS"] > 0]
+    every = [r["wall"] / r["HiGHS, all solves"] for r in runs if r["HiGHS, all solves"] > 0]
     print(f"wall / HiGHS run time      {statistics.median(ratios):8.2f}×")
+    print(f"wall / HiGHS, all solves   {statistics.median(every):8.2f}×")
     print(f"wall / HiGHS step          {statistics.median(step_ratios):8.2f}×")
     print(f"outputs / HiGHS run time   {statistics.median(outs):8.2f}×")
 
