@@ -124,6 +124,27 @@ def test_russia_2019_lines_add_candidates_so_the_base_case_is_refused():
     assert "scenario 'exports-2019' has other candidate sites than 'base' (2 more" in message
 
 
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        ("sanctions", "scenario 'sanctions' changes technology.menu.ccgt.national_cap"),
+        ("annual", "scenario 'annual' changes periods"),
+    ],
+)
+def test_russia_v2_scenarios_changing_the_menu_or_periods_are_refused(scenario, message):
+    """The units of each technology are decided once: a scenario with another menu
+    (national caps) or without the representative periods cannot share them."""
+    from siting.errors import CaseError
+    from siting.robust import RobustOptions, find_robust_plan
+
+    russia = Path(__file__).resolve().parents[2] / "models" / "russia-v2.yaml"
+    with pytest.raises(CaseError) as err:
+        find_robust_plan(russia, RobustOptions({"base": 0.5, scenario: 0.5}))
+    text = str(err.value)
+    assert "\n" not in text
+    assert message in text and "a first-stage input" in text
+
+
 def test_a_spec_defines_a_scenario_of_its_own(case_file, tmp_path):
     """The spec's own scenario is a partial case over the case file: here the grid price of
     the named scenario ``dear-gas`` is left alone and a dearer grid defined in the spec."""
