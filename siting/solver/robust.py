@@ -227,7 +227,7 @@ def _rounded(plan: pd.DataFrame) -> pd.DataFrame:
             out[name] = np.rint(out[name]).astype(int)
     for name in ("gen_mw", "grid_cap_mw"):
         if name in out:
-            out[name] = out[name].clip(lower=0.0)
+            out[name] = out[name].where(out[name].abs() >= SNAP_MW, 0.0).clip(lower=0.0)
     return out
 
 
@@ -245,9 +245,18 @@ def _within(var: pyo.Var, value: float) -> float:
     return value
 
 
+#: MW below which a solver's value of a capacity is read as none (a fixed 1e-13 MW of grid
+#: capacity at a site without a link breaks its row grid_cap_mw ≤ M·grid_link)
+SNAP_MW = 1e-6
+
+
+def _snapped(value: float) -> float:
+    return 0.0 if abs(value) < SNAP_MW else value
+
+
 def fix_plan(m: pyo.ConcreteModel, plan: pd.DataFrame, unit_mw: Mapping[str, float]) -> None:
     """Fix the model's first stage to the plan's: the per-site columns (a column the plan
-    lacks is 0: e.g. no contracted capacity), the units of each technology (split into
+    lacks is 0: e.g. no contracted capacity; below ``SNAP_MW`` is 0), the units of each technology (split into
     blocks as the model splits them) and, under the N+1 rule, which technologies are built
     and the largest unit, as the units imply (the least the rows allow)."""
     for name in PLAN_COLUMNS:
@@ -256,7 +265,7 @@ def fix_plan(m: pyo.ConcreteModel, plan: pd.DataFrame, unit_mw: Mapping[str, flo
             continue
         column: Mapping = plan[name].to_dict() if name in plan else {}
         for s in m.SITES:
-            var[s].fix(_within(var[s], float(column.get(s, 0.0))))
+            var[s].fix(_within(var[s], _snapped(float(column.get(s, 0.0)))))
     techs = list(m.TECHS) if m.component("unit_count") is not None else []
     columns = {c for c in plan.columns if c.startswith("units_")}
     unknown = sorted(columns - {f"units_{t}" for t in techs})

@@ -149,3 +149,29 @@ def test_a_scenario_changing_the_menu_rule_or_periods_is_refused(other, message)
     with pytest.raises(CaseError, match=message) as err:
         robust("expected", lo=scenario(0.1), hi=other)
     assert "\n" not in str(err.value)
+
+
+def test_a_solver_leftover_of_grid_capacity_is_read_as_none():
+    """A site on a grid node with capacity charges, grid energy too dear to use: the own
+    plan at g = 0.1 is 3C (38). A solver's 1e-13 MW of contracted capacity without a link
+    would break grid_cap_mw ≤ M·grid_link once fixed; the plan reads it as none and still
+    costs 38."""
+    inputs = toy(
+        {"F": {"supply": 1000}, "S": {}},
+        {"F>S": ("F", "S", 1000)},
+        {"s": {"node": "S", "grid_id": "g"}},
+        grid={"g": 100.0},
+        grid_charges={"g": {"capacity": 0.5}},
+        periods=HALF,
+        techs={"E": E, "C": C},
+        reliability="n_plus_1",
+        target_mw=20,
+        gas_cost_musd_per_mw_y=0.1,
+        grid_energy_cost_musd_per_mw_y=100.0,
+    )
+    from siting.pipeline import solve_inputs
+
+    own, _, _ = solve_inputs(inputs, EXACT)
+    assert own.report.objective == pytest.approx(38.0)
+    plan = first_stage(own).assign(grid_link=0, grid_cap_mw=1e-13)
+    assert operate_plan(inputs, plan, EXACT).totals["cost_musd_y"] == pytest.approx(38.0)
