@@ -3,6 +3,7 @@ form's HiGHS time, and its ratio to the sum of the scenarios' own HiGHS times.
 
     python benchmarks/robust.py                          # expected cost, 0.5 % gap
     python benchmarks/robust.py --objective regret
+    python benchmarks/robust.py models/russia-v2.yaml --spec models/robust/russia-v2-exports.yaml
     python benchmarks/robust.py --set costs.generation_capex="100 mlnRUB/MW" \\
         --set objective.target_it="10 GW"                # plans that burn ~18 bcm/y
 
@@ -30,7 +31,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("case", nargs="?", type=Path, default=RUSSIA)
     parser.add_argument("--scenarios", default=SCENARIOS)
-    parser.add_argument("--objective", default="expected")
+    parser.add_argument("--spec", type=Path, help="a robust spec (replaces --scenarios)")
+    parser.add_argument("--objective", default=None, help="default: the spec's, else expected")
     parser.add_argument("--mip-gap", type=float, default=0.005)
     parser.add_argument("--set", action="append", default=[], dest="sets")
     args = parser.parse_args()
@@ -42,11 +44,13 @@ def main() -> None:
             "-m",
             "siting",
             "robust",
-            str(args.case),
-            "--scenarios",
-            args.scenarios,
-            "--objective",
-            args.objective,
+            str(args.case.resolve()),
+            *(
+                ["--spec", str(args.spec.resolve())]
+                if args.spec
+                else ["--scenarios", args.scenarios]
+            ),
+            *(["--objective", args.objective] if args.objective else []),
             "--mip-gap",
             str(args.mip_gap),
             "--out",
@@ -64,7 +68,8 @@ def main() -> None:
     own = sum(summary["own_solve_s"].values())
     robust = summary["robust_solve_s"]
     print(
-        f"case {args.case.name}, scenarios {args.scenarios}, {args.objective}, "
+        f"case {args.case.name}, scenarios {args.spec or args.scenarios}, "
+        f"{summary['objective']}, "
         f"gap {args.mip_gap:g} {' '.join(args.sets)}"
     )
     print(f"robust model: {summary['robust_status']}; robust plan from: {summary['robust_source']}")

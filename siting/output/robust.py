@@ -8,9 +8,11 @@ each scenario's own plan.
                               (sites.gpkg, tables/*.csv, solution.json, maps, and the
                               report with the section "One plan across scenarios")
       robust_plans.csv        one row per plan (robust, own:<scenario>): expected cost, worst
-                              regret, cost in each scenario, sites open, sites in common
+                              regret, cost in each scenario, sites open, sites in common, units
+                              per technology
       robust_costs.csv        plan × scenario: feasible, cost, own optimum, regret, gas, grid
-      robust_sites.csv        plan × open site: IT, generation, grid link, position
+      robust_sites.csv        plan × open site: IT, generation, grid link and capacity,
+                              units per technology (units_<t>), position
       robust.md               the comparison as a report section
       robust.json             the request, the robust solve and the checks
 """

@@ -48,13 +48,15 @@ def robust_section(
         f" This run folder is the robust plan operated in scenario {scenario}." if scenario else ""
     )
     blocks: list[str | Table | Figure | Subheading] = [
-        f"Sites, modules, on-site generation and grid links are decided once; gas flows, "
-        f"fuel and grid import per scenario. The robust plan minimises the {what} over "
+        f"Sites, modules, on-site generation (the units of each technology, with a menu), "
+        f"grid links and contracted grid capacity are decided once; gas flows, fuel, "
+        f"dispatch and grid import per scenario and period. The robust plan minimises the {what} over "
         + ", ".join(f"{n} (p = {p:g})" for n, p in probabilities.items())
         + f"; {s['robust_status']}.{here} Each cost (MUSD/y) is the plan's operation in the "
         "scenario with its first stage fixed, checked independently; a regret is the cost "
         "above the best known in that scenario.",
     ]
+    units = [str(c) for c in plans.columns if str(c).startswith("units_")]
     rows = []
     for _, row in plans.iterrows():
         rows.append(
@@ -65,9 +67,11 @@ def robust_section(
                 Cell(_money(row["max_regret_musd_y"])),
                 Cell(str(int(row["sites_open"]))),
                 Cell(str(int(row["sites_in_common"]))),
+                *(Cell(f"{int(row[c]):,}") for c in units),
             ]
         )
     columns = ["plan", *names, "expected", "worst regret", "sites", "in common"]
+    columns += [f"{c.removeprefix('units_')} units" for c in units]
     blocks.append(Table(columns, rows, set(range(1, len(columns)))))
     if s.get("robust_source", "robust model") != "robust model":
         blocks.append(
@@ -82,7 +86,7 @@ def robust_section(
     if sized:
         blocks.append(
             f"The robust plan opens the same sites as the own plan of {', '.join(sized)}, "
-            "with other sizes, generators or grid links."
+            "with other sizes, generators, units or grid links."
         )
     if not same:
         blocks.append("The robust plan opens other sites than every scenario's own plan.")

@@ -48,6 +48,7 @@ from siting.robust.spec import (
     check_known,
     check_objective,
     check_probabilities,
+    same_values,
 )
 from siting.solution import Solution
 from siting.steps import Step, quiet
@@ -79,7 +80,8 @@ class RobustResult:
       regret, sites open, IT MW, sites in common with the robust plan;
     - ``costs``: plan × scenario: feasible, cost, the scenario's own optimum, the best cost
       known there, regret against it;
-    - ``plan_sites``: plan × open site: IT, generation and grid link;
+    - ``plan_sites``: plan × open site: IT, generation, grid link and contracted capacity,
+      and the units of each technology t (``units_<t>``);
     - ``operations``: the robust plan operated in each scenario (checked Solutions);
     - ``own``: each scenario's own optimum.
     """
@@ -185,6 +187,29 @@ def check_first_stage_params(inputs: Mapping[str, ModelInputs]) -> None:
             )
 
 
+def check_first_stage_tables(inputs: Mapping[str, ModelInputs]) -> None:
+    """Every scenario has the same periods (names and weights), the same technology menu
+    and the same PUE per site and period: they shape the units built, a first-stage
+    decision."""
+    names = list(inputs)
+    first = inputs[names[0]]
+    tables = {
+        "periods (names or weights)": lambda i: i.periods[["weight"]],
+        "technology menu (technology.menu)": lambda i: i.technologies,
+        "PUE per site and period": lambda i: i.site_periods[["pue"]],
+    }
+    for name in names[1:]:
+        for what, table in tables.items():
+            a, b = table(first), table(inputs[name])
+            if not (a.index.equals(b.index) and a.columns.equals(b.columns)) or not all(
+                same_values(a[c], b[c]) for c in a.columns
+            ):
+                raise CaseError(
+                    f"scenario {name!r} changes the {what}, a first-stage input (the units "
+                    f"built depend on it): give it the value of {names[0]!r}"
+                )
+
+
 def robust_from_inputs(
     inputs: Mapping[str, ModelInputs],
     options: RobustOptions,
@@ -202,6 +227,7 @@ def robust_from_inputs(
         raise CaseError(f"inputs for scenarios {sorted(inputs)}, probabilities for {names}")
     check_first_stage_sites({n: inputs[n].sites for n in names})
     check_first_stage_params({n: inputs[n] for n in names})
+    check_first_stage_tables({n: inputs[n] for n in names})
     prob = np.array([options.scenarios[n] for n in names], float)
     timings: dict[str, float] = {}
     tol = settings.check_tolerance
@@ -267,7 +293,7 @@ def robust_from_inputs(
                     report=extensive.report,
                 )
             operated[(ROBUST, scenario)] = extensive_ops[scenario] = solution
-    _check_same_first_stage(extensive_ops)
+    _check_same_first_stage(extensive_ops, extensive.plan)
     extensive_score = _score(operated, ROBUST, names, prob, optima, options.objective)
     _check_objective(extensive.report, extensive_score, tol)
     # within its gap the extensive form may stop at a plan that a scenario's own plan beats
@@ -336,9 +362,22 @@ def robust_from_inputs(
     )
 
 
+#: the first-stage columns of a plan, per site (with ``units_<t>`` per technology t)
+PLAN_COLUMNS = ("open", "modules", "gen_mw", "grid_link", "grid_cap_mw")
+UNITS = "units_"
+
+
 def first_stage(solution: Solution) -> pd.DataFrame:
-    """The plan's first-stage decisions, one row per site."""
-    return solution.sites[["open", "modules", "gen_mw", "grid_link"]].copy()
+    """The plan's first-stage decisions, one row per site: open, modules, generation built,
+    grid link and contracted grid capacity, and with a technology menu the units of each
+    technology t as ``units_<t>``."""
+    sites = solution.sites
+    columns = [c for c in PLAN_COLUMNS if c in sites] + unit_columns(sites)
+    return sites[columns].copy()
+
+
+def unit_columns(frame: pd.DataFrame) -> list[str]:
+    return [str(c) for c in frame.columns if str(c).startswith(UNITS)]
 
 
 def _score(
@@ -362,24 +401,49 @@ def _score(
 
 
 def _same_plan(plan_sites: pd.DataFrame, a: str, b: str) -> bool:
-    """The two plans open the same sites with the same IT, generation and grid links."""
-    columns = ["site_id", "it_mw", "gen_mw", "grid_link"]
+    """The two plans open the same sites with the same IT, generation, grid links and
+    capacity, and the same units of every technology."""
+    columns = ["site_id", "it_mw", *(c for c in _COMPARED if c in plan_sites)]
+    columns += unit_columns(plan_sites)
 
     def rows(plan: str) -> pd.DataFrame:
         frame = plan_sites.loc[plan_sites["plan"] == plan, columns].copy()
-        frame["gen_mw"] = frame["gen_mw"].round(3)
+        for c in ("it_mw", "gen_mw", "grid_cap_mw"):
+            if c in frame:
+                frame[c] = frame[c].round(3)
         return frame.sort_values("site_id").reset_index(drop=True)
 
     return rows(a).equals(rows(b))
 
 
-def _check_same_first_stage(operations: Mapping[str, Solution]) -> None:
-    """Every scenario's operation holds the same first stage (a check that can fail)."""
-    frames = [first_stage(s) for s in operations.values()]
-    for name, frame in zip(list(operations)[1:], frames[1:], strict=True):
-        diff = (frame - frames[0]).abs().to_numpy(float)
-        if diff.size and float(np.nanmax(diff)) > 1e-6 * (1 + float(frames[0]["gen_mw"].max())):
-            raise CheckError(f"the robust plan's first stage differs in scenario {name!r}")
+_COMPARED = ("gen_mw", "grid_link", "grid_cap_mw")
+
+
+def _differs(a: pd.DataFrame, b: pd.DataFrame) -> str | None:
+    """The first column in which two first-stage tables differ (None: the same)."""
+    if not a.index.equals(b.index):
+        return "sites"
+    for column in sorted(set(a.columns) | set(b.columns)):
+        x = a[column].to_numpy(float) if column in a else np.zeros(len(a))
+        y = b[column].to_numpy(float) if column in b else np.zeros(len(b))
+        scale = 1.0 + max(float(np.abs(x).max(initial=0.0)), float(np.abs(y).max(initial=0.0)))
+        if x.size and float(np.abs(x - y).max()) > 1e-6 * scale:
+            return column
+    return None
+
+
+def _check_same_first_stage(operations: Mapping[str, Solution], plan: pd.DataFrame) -> None:
+    """Every scenario's operation holds the plan's first stage: its sites, modules,
+    generation, grid links and capacity and the units of every technology (a check that can
+    fail)."""
+    for name, solution in operations.items():
+        held = first_stage(solution)
+        columns = [c for c in plan.columns if c in held or c.startswith(UNITS)]
+        column = _differs(plan[columns], held.reindex(columns=columns))
+        if column is not None:
+            raise CheckError(
+                f"the robust plan's first stage differs in scenario {name!r} ({column})"
+            )
 
 
 def _check_objective(report: SolveReport, recomputed: float, tol: float) -> None:
@@ -444,6 +508,10 @@ def _plan_sites(
                     "it_mw": sites["it_mw"].to_numpy(float),
                     "gen_mw": sites["gen_mw"].to_numpy(float),
                     "grid_link": sites["grid_link"].to_numpy(int),
+                    "grid_cap_mw": sites["grid_cap_mw"].to_numpy(float)
+                    if "grid_cap_mw" in sites
+                    else 0.0,
+                    **{c: sites[c].to_numpy(int) for c in unit_columns(sites)},
                     "lon": sites["lon"].to_numpy(float),
                     "lat": sites["lat"].to_numpy(float),
                 }
@@ -472,6 +540,8 @@ def _plans_table(costs: pd.DataFrame, plan_sites: pd.DataFrame, plans: list[str]
             "sites_only_here": len(sites - robust),
             "sites_only_robust": len(robust - sites),
         }
+        for column in unit_columns(plan_sites):
+            row[column] = int(plan_sites.loc[plan_sites["plan"] == plan, column].sum())
         for _, r in c.iterrows():
             row[f"cost_musd_y[{r['scenario']}]"] = r["cost_musd_y"]
         rows.append(row)

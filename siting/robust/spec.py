@@ -1,10 +1,11 @@
 """What a robust plan is asked for: scenarios with probabilities, an objective, and the
 check that the scenarios share their first stage.
 
-The first stage (sites, modules, generation and grid links) is decided once, so every
-input that shapes it must be the same in every scenario: the candidate rules, the
-technology, the capital costs, the targets and siting rules, the layers and the way the
-network is built from them. A scenario may change only what operation sees:
+The first stage (sites, modules, generation or units per technology, grid links and
+contracted grid capacity) is decided once, so every input that shapes it must be the same
+in every scenario: the candidate rules, the technology (its menu and reliability rule
+included), the representative periods, the capital costs, the targets and siting rules, the
+layers and the way the network is built from them. A scenario may change only what operation sees:
 
 - ``network``: which line statuses carry gas, and the capacity, supply, demand and gas-price
   columns (``SECOND_STAGE``);
@@ -203,8 +204,8 @@ def check_first_stage_config(cases: Mapping[str, Case]) -> None:
         if changes:
             raise CaseError(
                 f"scenario {name!r} changes {changes[0]}, a first-stage input (sites, modules, "
-                "generation and grid links are decided once for every scenario): give it the "
-                f"value of {names[0]!r} or leave the scenario out"
+                "generating units and grid links are decided once for every scenario): give it "
+                f"the value of {names[0]!r} or leave the scenario out"
             )
 
 
@@ -234,14 +235,14 @@ def check_first_stage_sites(sites: Mapping[str, pd.DataFrame]) -> None:
             )
         columns = [c for c in first.columns if c not in SECOND_STAGE_SITE_COLUMNS]
         for column in columns:
-            if not _same(first[column], other[column]):
+            if not same_values(first[column], other[column]):
                 raise CaseError(
                     f"scenario {name!r} gives the candidate sites other {column} values than "
                     f"{names[0]!r}, a first-stage input: give every scenario the same value"
                 )
 
 
-def _same(a: pd.Series, b: pd.Series) -> bool:
+def same_values(a: pd.Series, b: pd.Series) -> bool:
     if pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b):
         x, y = a.to_numpy(float), b.to_numpy(float)
         both_nan = pd.isna(x) & pd.isna(y)

@@ -2,15 +2,21 @@
 operation in one scenario.
 
 **First stage** (decided once): ``open[s]``, ``modules[s]`` and, with an energy system,
-``gen_mw[s]`` and ``grid_link[s]``. **Second stage** (per scenario k): every other variable
-(gas flows, field supply, on-site fuel, grid import, serving).
+``gen_mw[s]`` (no technology menu), ``grid_link[s]`` and the contracted grid capacity
+``grid_cap_mw[s]``; with a technology menu the units built ``units[s,t]`` (the integers
+``unit_count`` and ``unit_blocks``) and, under the N+1 rule, which technologies are built
+``has[s,t]`` and the largest unit ``largest_mw[s]``: these describe the plant, not its
+operation. **Second stage** (per scenario k and period): every other variable (gas flows,
+field supply, on-site fuel or output per technology, grid import, serving).
 
 The extensive form holds one copy of the siting model per scenario, each built from that
 scenario's inputs (``build_model``), as a block of one Pyomo model, with its own objective
 switched off. Non-anticipativity ties every copy's first-stage variables to the first
 scenario's:
 
-    x_k[s] = x_1[s]        for x ∈ {open, modules, gen_mw, grid_link}, k = 2 … K
+    x_k[i] = x_1[i]        for every first-stage x and index i, k = 2 … K
+
+(units are tied as ``units[s,t]`` when two scenarios split them into blocks differently)
 
 and the objective is one of
 
@@ -32,13 +38,14 @@ without symmetry breaking, whose order among identical sites a given plan need n
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.core.base.var import VarData
 
 from siting.config import SolverConfig
 from siting.errors import InfeasibleError, SolveError
@@ -51,22 +58,63 @@ from siting.solver.model import build_model
 from siting.solver.model.symmetry import identical_site_groups
 from siting.solver.routing import route_flows
 
-#: the first-stage decisions, as the model names them (the last two with an energy system)
-FIRST_STAGE = ("open", "modules", "gen_mw", "grid_link")
+#: the first-stage decisions, as the model names them (those present in a model are used)
+FIRST_STAGE = (
+    "open",
+    "modules",
+    "gen_mw",
+    "grid_link",
+    "grid_cap_mw",
+    "unit_count",
+    "unit_blocks",
+    "has",
+    "largest_mw",
+)
+#: first-stage variables per site in a plan table (units per technology as ``units_<t>``)
+PLAN_COLUMNS = ("open", "modules", "gen_mw", "grid_link", "grid_cap_mw")
+#: the unit variables, tied as the ``units`` expression when the block sizes differ
+UNIT_VARS = ("unit_count", "unit_blocks")
 OBJECTIVES = ("expected", "regret")
 
 
 @dataclass(frozen=True)
 class ExtensiveResult:
     """The extensive form's outcome: its report and the first-stage plan (one row per site:
-    open, modules, gen_mw, grid_link)."""
+    open, modules, gen_mw, grid_link, grid_cap_mw and, with a technology menu, ``units_<t>``
+    per technology t)."""
 
     report: SolveReport
     plan: pd.DataFrame
 
 
-def _first_stage_vars(m: pyo.ConcreteModel) -> list[pyo.Var]:
-    return [m.component(name) for name in FIRST_STAGE if m.component(name) is not None]
+def _first_stage_vars(m: pyo.ConcreteModel, split_alike: bool = True) -> list[pyo.Component]:
+    """The first-stage components; the ``units`` expression in place of its integers when
+    the blocks of two scenarios differ."""
+    out = []
+    for name in FIRST_STAGE:
+        if m.component(name) is None or (not split_alike and name in UNIT_VARS):
+            continue
+        out.append(m.component(name))
+    if not split_alike and m.component("units") is not None:
+        out.append(m.units)
+    return out
+
+
+def _tie(top: pyo.ConcreteModel, blocks: Sequence[pyo.ConcreteModel]) -> None:
+    """Non-anticipativity: every scenario's first stage equals the first scenario's."""
+    split_alike = all(
+        getattr(b, "unit_block_size", None) == getattr(blocks[0], "unit_block_size", None)
+        for b in blocks
+    )
+    first = _first_stage_vars(blocks[0], split_alike)
+    top.NONANTICIPATIVE = pyo.ConstraintList()
+    for block in blocks[1:]:
+        for var0, var in zip(first, _first_stage_vars(block, split_alike), strict=True):
+            for index in var0:
+                a, b = var0[index], var[index]
+                fixed_alike = isinstance(a, VarData) and a.fixed and b.fixed and a.value == b.value
+                if not fixed_alike:
+                    top.NONANTICIPATIVE.add(b == a)
 
 
 def build_extensive(
@@ -88,14 +136,7 @@ def build_extensive(
         block.objective.deactivate()
         top.add_component(f"scenario_{k}", block)
         blocks.append(block)
-    first = _first_stage_vars(blocks[0])
-    top.NONANTICIPATIVE = pyo.ConstraintList()
-    for block in blocks[1:]:
-        for var0, var in zip(first, _first_stage_vars(block), strict=True):
-            for index in var0:
-                a, b = var0[index], var[index]
-                if not (a.fixed and b.fixed and a.value == b.value):
-                    top.NONANTICIPATIVE.add(b == a)
+    _tie(top, blocks)
     if objective == "expected":
         top.objective = pyo.Objective(
             expr=pyo.quicksum(p * b.cost for p, b in zip(probabilities, blocks, strict=True)),
@@ -151,26 +192,42 @@ def solve_extensive(
             "solver.time_limit_s or the gap",
             report=report,
         )
-    block = top.blocks[0]
-    sites = list(block.SITES)
+    return ExtensiveResult(report, read_plan(top.blocks[0], solver.values))
+
+
+def read_plan(m: pyo.ConcreteModel, values: Callable[[pyo.Var, list], np.ndarray]) -> pd.DataFrame:
+    """The first stage of a solved model as a plan table: one row per site, the columns of
+    ``PLAN_COLUMNS`` present in the model and ``units_<t>`` per technology t (rounded)."""
+    sites = list(m.SITES)
     plan = pd.DataFrame(
-        {name: solver.values(block.component(name), sites) for name in _present(block)},
+        {
+            name: values(m.component(name), sites)
+            for name in PLAN_COLUMNS
+            if m.component(name) is not None
+        },
         index=pd.Index(sites, name="site_id"),
     )
-    return ExtensiveResult(report, _rounded(plan))
-
-
-def _present(m: pyo.ConcreteModel) -> list[str]:
-    return [name for name in FIRST_STAGE if m.component(name) is not None]
+    for t in m.TECHS if m.component("unit_count") is not None else ():
+        keys = [(s, t) for s in sites]
+        count = values(m.unit_count, keys)
+        split = [k for k in keys if k in m.unit_block_size]
+        if split:
+            blocks = dict(zip(split, values(m.unit_blocks, split).tolist(), strict=True))
+            count = count + np.array(
+                [m.unit_block_size.get(k, 0) * blocks.get(k, 0.0) for k in keys]
+            )
+        plan[f"units_{t}"] = count
+    return _rounded(plan)
 
 
 def _rounded(plan: pd.DataFrame) -> pd.DataFrame:
     out = plan.copy()
-    for name in ("open", "grid_link", "modules"):
-        if name in out:
+    for name in out.columns:
+        if name in ("open", "grid_link", "modules") or name.startswith("units_"):
             out[name] = np.rint(out[name]).astype(int)
-    if "gen_mw" in out:
-        out["gen_mw"] = out["gen_mw"].clip(lower=0.0)
+    for name in ("gen_mw", "grid_cap_mw"):
+        if name in out:
+            out[name] = out[name].where(out[name].abs() >= SNAP_MW, 0.0).clip(lower=0.0)
     return out
 
 
@@ -188,6 +245,51 @@ def _within(var: pyo.Var, value: float) -> float:
     return value
 
 
+#: MW below which a solver's value of a capacity is read as none (a fixed 1e-13 MW of grid
+#: capacity at a site without a link breaks its row grid_cap_mw ≤ M·grid_link)
+SNAP_MW = 1e-6
+
+
+def _snapped(value: float) -> float:
+    return 0.0 if abs(value) < SNAP_MW else value
+
+
+def fix_plan(m: pyo.ConcreteModel, plan: pd.DataFrame, unit_mw: Mapping[str, float]) -> None:
+    """Fix the model's first stage to the plan's: the per-site columns (a column the plan
+    lacks is 0: e.g. no contracted capacity; below ``SNAP_MW`` is 0), the units of each technology (split into
+    blocks as the model splits them) and, under the N+1 rule, which technologies are built
+    and the largest unit, as the units imply (the least the rows allow)."""
+    for name in PLAN_COLUMNS:
+        var = m.component(name)
+        if var is None:
+            continue
+        column: Mapping = plan[name].to_dict() if name in plan else {}
+        for s in m.SITES:
+            var[s].fix(_within(var[s], _snapped(float(column.get(s, 0.0)))))
+    techs = list(m.TECHS) if m.component("unit_count") is not None else []
+    columns = {c for c in plan.columns if c.startswith("units_")}
+    unknown = sorted(columns - {f"units_{t}" for t in techs})
+    if unknown:
+        raise ValueError(f"the plan has units of technologies the model lacks: {unknown}")
+    lacking = [t for t in techs if f"units_{t}" not in columns]
+    if lacking:
+        raise ValueError(f"the plan lacks the units of technologies {lacking}")
+    counts = {(s, t): round(float(plan[f"units_{t}"][s])) for s in m.SITES for t in techs}
+    for (s, t), n in counts.items():
+        k = m.unit_block_size.get((s, t))
+        if k is None:
+            m.unit_count[s, t].fix(_within(m.unit_count[s, t], n))
+        else:
+            m.unit_blocks[s, t].fix(_within(m.unit_blocks[s, t], n // k))
+            m.unit_count[s, t].fix(_within(m.unit_count[s, t], n % k))
+    if m.component("has") is not None:
+        for s in m.SITES:
+            built = [t for t in techs if counts[s, t] > 0]
+            for t in techs:
+                m.has[s, t].fix(int(t in built))
+            m.largest_mw[s].fix(max((float(unit_mw[t]) for t in built), default=0.0))
+
+
 def operate_plan(
     inputs: ModelInputs, plan: pd.DataFrame, settings: SolverConfig, label: str = ""
 ) -> Solution:
@@ -199,11 +301,8 @@ def operate_plan(
     missing = set(m.SITES) - set(plan.index)
     if missing:
         raise ValueError(f"the plan lacks sites of the model: {sorted(map(str, missing))[:5]}")
-    for name in _present(m):
-        var = m.component(name)
-        column: Mapping = plan[name].to_dict() if name in plan else {}
-        for s in m.SITES:
-            var[s].fix(_within(var[s], float(column.get(s, 0.0))))
+    unit_mw = {str(t): float(v) for t, v in inputs.technologies["unit_mw"].items()}
+    fix_plan(m, plan, unit_mw)
     solver = HighsSolver(settings)
     cannot = f"the plan cannot operate in {label or 'the scenario'}"
     try:

@@ -125,6 +125,27 @@ def test_russia_2019_as_one_annual_period_is_refused():
     assert "a first-stage input" in message
 
 
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        ("sanctions", "scenario 'sanctions' changes technology.menu.ccgt.national_cap"),
+        ("annual", "scenario 'annual' changes periods"),
+    ],
+)
+def test_russia_v2_scenarios_changing_the_menu_or_periods_are_refused(scenario, message):
+    """The units of each technology are decided once: a scenario with another menu
+    (national caps) or without the representative periods cannot share them."""
+    from siting.errors import CaseError
+    from siting.robust import RobustOptions, find_robust_plan
+
+    russia = Path(__file__).resolve().parents[2] / "models" / "russia-v2.yaml"
+    with pytest.raises(CaseError) as err:
+        find_robust_plan(russia, RobustOptions({"base": 0.5, scenario: 0.5}))
+    text = str(err.value)
+    assert "\n" not in text
+    assert message in text and "a first-stage input" in text
+
+
 def test_a_spec_defines_a_scenario_of_its_own(case_file, tmp_path):
     """The spec's own scenario is a partial case over the case file: here the grid price of
     the named scenario ``dear-gas`` is left alone and a dearer grid defined in the spec."""
@@ -188,3 +209,31 @@ def test_the_russia_robust_plan_is_no_worse_than_any_scenario_plan():
     assert result.summary["robust_model_objective_musd_y"] >= expected["robust"] - 1e-6
     assert all(check.ok for check in result.checks.values())
     assert set(result.operations) == set(scenarios)
+
+
+def test_the_russia_v2_robust_plan_holds_its_units_in_every_scenario():
+    """Russia v2 (three periods, technology menu, N+1) over the export futures of
+    models/robust/russia-v2-exports.yaml: the plan carries the units of every technology,
+    every scenario's operation holds them (the checker re-verifies each), and no plan in
+    the comparison has a lower expected cost."""
+    from siting.robust import RobustOptions, find_robust_plan
+    from siting.robust.plan import first_stage
+    from siting.robust.spec import read_spec
+
+    root = Path(__file__).resolve().parents[2]
+    spec = read_spec(root / "models" / "robust" / "russia-v2-exports.yaml")
+    options = RobustOptions(spec.scenarios, "expected", definitions=spec.definitions, mip_gap=0.005)
+    result = find_robust_plan(root / "models" / "russia-v2.yaml", options)
+    plans = result.plans.set_index("plan")
+    units = [c for c in plans.columns if c.startswith("units_")]
+    assert units == [
+        f"units_{t}" for t in ("ccgt", "gas_turbine", "gas_turbine_small", "gas_engine")
+    ]
+    assert plans.loc["robust", units].sum() > 0
+    expected = plans["expected_cost_musd_y"]
+    assert expected["robust"] <= expected.min() + 1e-6
+    held = [first_stage(s)[units] for s in result.operations.values()]
+    assert all(h.equals(held[0]) for h in held)
+    robust_sites = result.plan_sites[result.plan_sites["plan"] == "robust"].set_index("site_id")
+    assert robust_sites[units].sum().tolist() == plans.loc["robust", units].tolist()
+    assert all(check.ok for check in result.checks.values())
