@@ -53,8 +53,12 @@ from siting.robust.spec import (
 from siting.solution import Solution
 from siting.steps import Step, quiet
 
-#: Params fields that only operation reads (the rest must match across scenarios)
-SECOND_STAGE_PARAMS = frozenset({"gas_cost_musd_per_mw_y", "grid_energy_cost_musd_per_mw_y"})
+#: Params fields that only operation reads (the rest must match across scenarios); the
+#: transport baseline is the least cost of moving a scenario's own committed demand, a
+#: constant of its operating cost
+SECOND_STAGE_PARAMS = frozenset(
+    {"gas_cost_musd_per_mw_y", "grid_energy_cost_musd_per_mw_y", "transport_baseline_musd_y"}
+)
 ROBUST = "robust"
 
 
