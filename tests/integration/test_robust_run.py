@@ -197,10 +197,13 @@ def test_the_russia_robust_plan_is_no_worse_than_any_scenario_plan():
     plan beats in expectation; the robust plan is then that own plan. Either way no plan
     in the comparison has a lower expected cost, and every operation passed the checker."""
     from siting.robust import RobustOptions, find_robust_plan
+    from siting.robust.spec import read_spec
 
-    russia = Path(__file__).resolve().parents[2] / "models" / "russia.yaml"
-    scenarios = {"flows-2025": 0.5, "exports-2024": 0.25, "exports-partial": 0.25}
-    result = find_robust_plan(russia, RobustOptions(scenarios, "expected", mip_gap=0.005))
+    root = Path(__file__).resolve().parents[2]
+    spec = read_spec(root / "models" / "robust" / "russia-exports.yaml")  # 2025, 2019, half
+    scenarios = spec.scenarios
+    options = RobustOptions(scenarios, "expected", definitions=spec.definitions, mip_gap=0.005)
+    result = find_robust_plan(root / "models" / "russia.yaml", options)
     plans = result.plans.set_index("plan")
     assert plans["feasible_everywhere"].all()
     expected = plans["expected_cost_musd_y"]
