@@ -507,8 +507,12 @@ class _StandardForm:
         # a MIP start saves branching, but HiGHS then runs its RINS sub-MIPs around it from
         # the root: after a solve that closed at the root that cost more than it saved (2.6x
         # the HiGHS time of a Russia price sweep), so it is skipped then unless RINS is off
+        # a replaced objective (a goal within a cost limit) is a new problem for which the
+        # last plan is feasible but HiGHS's own heuristics often find none in time: start there
         rins = self.options.get("mip_heuristic_run_rins", True)
-        self.last_started = start_values is not None and (self._branched or mip_start or not rins)
+        self.last_started = start_values is not None and (
+            self._branched or mip_start or not rins or edits.goal is not None
+        )
         if self.last_started:
             sol = highspy.HighsSolution()
             sol.col_value = start_values

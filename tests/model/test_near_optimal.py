@@ -333,3 +333,19 @@ def test_the_gas_metric_of_a_model_v2_plan_is_its_annual_fuel():
     metric = alt[alt["kind"] == "metric"]
     assert len(metric) == 4 and (metric["status"] == "optimal").all()
     assert metric["gas_mw"].tolist() == pytest.approx([40] * 4)
+
+
+def test_a_goal_solve_starts_from_the_last_plan():
+    """A metric's goal replaces the objective within the cost limit: the last plan is
+    feasible for it, and HiGHS is given it as a start even after a solve that closed at the
+    root (where a plain re-solve skips the start)."""
+    inputs = tied_toy()
+    handle = SolverHandle(inputs, EXACT)
+    first = handle.solve()
+    assert not first.report.mip_start
+    limit = 1.02 * check_solution(first).objective_recomputed
+    handle.edit(
+        ModelEdits(objective_limit=limit, goal=Goal("c open", "max", (("open", "c", 1.0),)))
+    )
+    again = handle.solve(warm=True)
+    assert again.report.mip_start
