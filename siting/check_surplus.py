@@ -1,7 +1,8 @@
 """The checker's own recomputation of the surplus totals (see :mod:`siting.surplus`).
 
-The run computes the deliverable surplus of each period with an LP; the checker computes it
-as a maximum flow instead, on a graph of its own:
+The run computes the deliverable surplus of each period with the Edmonds–Karp maximum flow of
+:func:`siting.surplus.deliverable_mw`; the checker builds a graph of its own from the
+solution's tables and takes networkx's default (preflow-push) maximum flow:
 
     source → field f          capacity supply_max[f,p]
     u → v (each arc)           capacity capacity[a,p]

@@ -307,6 +307,8 @@ def goal(case: Any) -> str:
         limits.append(f"capex at most {o.budget}")
     if o.max_sites is not None:
         limits.append(f"at most {o.max_sites} sites")
+    if o.ceiling_usd_per_mwh is not None:
+        limits.append(f"average cost at most {o.ceiling_usd_per_mwh:g} USD/MWh of IT energy")
     sense = {
         "min_cost": "least annualised cost",
         "max_profit": "most profit (value of compute minus annualised cost)",

@@ -23,12 +23,12 @@ that LP, so it never exceeds the deliverable surplus. The off-network supply (th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+import networkx as nx
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.optimize import linprog
+from networkx.algorithms.flow import edmonds_karp
 
 if TYPE_CHECKING:
     from siting.solution import Solution
@@ -56,33 +56,44 @@ def deliverable_mw(
     capacity: np.ndarray,
     sinks: pd.Index,
 ) -> float:
-    """The LP above for one period on plain arrays (NaN if committed demand is unmet)."""
-    n, m = len(nodes), len(arc_from)
-    if n == 0:
+    """The LP above for one period on plain arrays (NaN if committed demand is unmet).
+
+    It is a maximum flow: source → field (supply_max), the arcs (capacity), node → its
+    committed demand → sink, and sink nodes → sink unbounded. Committed demand is met when
+    the flow without the sink nodes' edges fills every demand edge; an augmenting path never
+    lowers the flow into the sink, so the flow with them can start from that one, and the
+    surplus is the whole maximum less the committed demand."""
+    if len(nodes) == 0:
         return 0.0
-    pos = pd.Series(np.arange(n), index=nodes)
-    fields = np.flatnonzero(supply_max > 0)
-    sink = pos.reindex(sinks).dropna().astype(int).unique()
-    k = len(sink)
-    # columns: flows, supplies, sink offtakes; rows: the gas balance of every node
-    rows = np.concatenate([pos[arc_to].to_numpy(), pos[arc_from].to_numpy(), fields, sink])
-    cols = np.concatenate(
-        [np.arange(m), np.arange(m), m + np.arange(len(fields)), m + len(fields) + np.arange(k)]
-    )
-    vals = np.concatenate([np.ones(m), -np.ones(m), np.ones(len(fields)), -np.ones(k)])
-    a_eq = sp.csr_array((vals, (rows, cols)), shape=(n, m + len(fields) + k))
-    bounds = np.column_stack(
-        [
-            np.zeros(m + len(fields) + k),
-            np.concatenate([capacity, supply_max[fields], np.full(k, np.inf)]),
-        ]
-    )
-    cost = np.concatenate([np.zeros(m + len(fields)), -np.ones(k)])
-    solve: Any = linprog  # scipy's stubs know no sparse constraint matrix
-    result = solve(cost, A_eq=a_eq, b_eq=demand, bounds=bounds, method="highs")
-    if result.status != 0:
+    graph: nx.DiGraph = nx.DiGraph()
+    source, sink = ("source",), ("sink",)
+    names = [str(n) for n in nodes]
+    for n, cap in zip(names, supply_max, strict=True):
+        if cap > 0:
+            graph.add_edge(source, n, capacity=float(cap))
+    for u, v, cap in zip(map(str, arc_from), map(str, arc_to), capacity, strict=True):
+        if cap > 0:
+            before = graph[u][v]["capacity"] if graph.has_edge(u, v) else 0.0
+            graph.add_edge(u, v, capacity=before + float(cap))
+    committed = float(demand[demand > 0].sum())
+    for n, d in zip(names, demand, strict=True):
+        if d > 0:
+            graph.add_edge(n, ("committed", n), capacity=float(d))
+            graph.add_edge(("committed", n), sink, capacity=float(d))
+    met = _flow(graph, source, sink)
+    if met < committed - 1e-6 * max(1.0, committed):
         return float("nan")
-    return float(-result.fun)
+    present = set(names)
+    for k in map(str, sinks):
+        if k in present:
+            graph.add_edge(k, sink)
+    return _flow(graph, source, sink) - committed
+
+
+def _flow(graph: nx.DiGraph, source: tuple[str], sink: tuple[str]) -> float:
+    if source not in graph or sink not in graph:
+        return 0.0
+    return float(nx.maximum_flow_value(graph, source, sink, flow_func=edmonds_karp))
 
 
 def surplus_table(s: Solution) -> pd.DataFrame:

@@ -528,7 +528,7 @@ def read_solution(run_dir: str | Path) -> Solution:
     meta = json.loads((run / "solution.json").read_text(encoding="utf-8"))
     frames = {
         name: pd.read_csv(path)
-        for name in (*TABLES, *V2_TABLES)
+        for name in (*TABLES, *V2_TABLES, "breakeven")
         if (path := run / "tables" / f"{name}.csv").exists()
     }
     return solution_from_files(frames, meta)

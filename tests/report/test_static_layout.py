@@ -128,7 +128,7 @@ def test_russia_labels_are_readable_and_never_overlap(russia_rundata):
     largest_field = fields.loc[fields["supply_max_bcm_y"].idxmax(), "name"]
     assert short_name(largest_field) in texts
     site_labels = [t for t in texts if t.endswith(" MW")]
-    assert len(site_labels) >= 10
+    assert len(site_labels) >= 8  # every site of the default plan
 
 
 @pytest.mark.parametrize(
