@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 
 from siting import geo
 from siting.check_breakeven import check_breakeven
-from siting.check_derived import check_derived, check_report
+from siting.check_derived import check_derived, check_report, committed_transport
 from siting.check_energy import capex_v2, check_energy, check_v2_system, cost_terms_v2, gas_counted
 from siting.errors import CheckError
 from siting.inputs import COVER_OBJECTIVES, SITE_COLUMNS
@@ -366,15 +366,6 @@ def _check_symmetry(c: _Checker, solution: Solution) -> None:
         c.leq("symmetry", ids, opened[1:], opened[:-1], "identical sites open in table order")
 
 
-def _committed_transport(solution: Solution) -> float:
-    """The transport cost of the committed demand alone that the objective leaves out:
-    the periods' weights times the baselines in the plan's parameters."""
-    baseline = np.asarray(solution.params.transport_baseline_musd_y, float)
-    if not len(baseline):
-        return 0.0
-    return float((solution.periods["weight"].to_numpy(float) * baseline).sum())
-
-
 def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:
     s, p = solution.sites, solution.params
     if solution.is_v2:
@@ -393,7 +384,7 @@ def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:
         unit_cost = solution.arcs["cost_musd_per_mw_y"].reindex(ap.index.get_level_values("arc_id"))
         transport = float((unit_cost.to_numpy(float) * w * ap["flow_mw"].to_numpy(float)).sum())
         cost = (
-            float(sum(v.sum() for v in terms.values())) + transport - _committed_transport(solution)
+            float(sum(v.sum() for v in terms.values())) + transport - committed_transport(solution)
         )
         check_v2_system(c, solution, it, cost)
         _objective_row(c, solution, it, cost, gas_counted(solution))
@@ -425,7 +416,7 @@ def _check_objective(c: _Checker, solution: Solution, it: np.ndarray) -> None:
     for name, values in terms.items():
         c.eq("cost_terms", s.index, s[name].to_numpy(float), values, f"{name} as reported")
     transport = float((solution.arcs["cost_musd_per_mw_y"] * solution.arcs["flow_mw"]).sum())
-    cost = float(sum(v.sum() for v in terms.values())) + transport - _committed_transport(solution)
+    cost = float(sum(v.sum() for v in terms.values())) + transport - committed_transport(solution)
     _objective_row(c, solution, it, cost, float(s["gas_mw"].sum()))
 
 

@@ -371,13 +371,8 @@ def recomputed_totals(solution: Solution) -> dict[str, float]:
     it = float((_col(s, "module_mw") * _col(s, "modules")).sum())
     gas = float(_col(s, "gas_mw").sum())
     terms = {term: float(_col(s, term).sum()) for term in solution.cost_terms}
-    baseline = np.asarray(p.transport_baseline_musd_y, float)
     # with a transport tariff the plan pays for what it moves beyond committed demand alone
-    paid_anyway = (
-        float((solution.periods["weight"].to_numpy(float) * baseline).sum())
-        if len(baseline)
-        else 0.0
-    )
+    paid_anyway = committed_transport(solution)
     transport = (
         float((_col(arcs, "cost_musd_per_mw_y") * _col(arcs, "flow_mw")).sum()) - paid_anyway
     )
@@ -483,6 +478,15 @@ def _cover_totals(solution: Solution) -> dict[str, float]:
         "covered_weight": float(weight[covered].sum()),
         "cover_weight_total": float(weight.sum()),
     }
+
+
+def committed_transport(solution: Solution) -> float:
+    """The transport cost of the committed demand alone that the objective leaves out:
+    the periods' weights times the baselines in the plan's parameters."""
+    baseline = np.asarray(solution.params.transport_baseline_musd_y, float)
+    if not len(baseline):
+        return 0.0
+    return float((solution.periods["weight"].to_numpy(float) * baseline).sum())
 
 
 def it_per_site(s: pd.DataFrame) -> np.ndarray:
